@@ -1,0 +1,42 @@
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.datapark/**', '**/.venv/**', '**/generated/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // The import graph of shared/DESIGN.md: packages never import apps, `config` imports
+      // nothing of ours, SDKs import SDKs, apps and tools import SDKs.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:none'] },
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:sdk'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:sdk'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:sdk'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  prettier,
+);

@@ -1,0 +1,55 @@
+import { ConfigError } from './config-error.js';
+import type { PostgresRole } from './keys.js';
+import { CONFIG_KEYS } from './keys.js';
+import type { DataparkConfig } from './load-config.js';
+
+function missingSecret(config: DataparkConfig, key: string): ConfigError {
+  const spec = CONFIG_KEYS[key]!;
+  return new ConfigError(
+    [
+      {
+        key,
+        source: `endpoints file ${config.endpointsFile}`,
+        shownValue: '<missing>',
+        expected: `${spec.doc} is required`,
+        fix: `start the platform (npx nx run platform:up), which generates it and writes the endpoints file, or set ${spec.env}`,
+      },
+    ],
+    'Missing Data Park credentials',
+  );
+}
+
+/**
+ * The connection URL of one PostgreSQL role. `database` defaults to the Data Park database.
+ *
+ * @example
+ * ```ts
+ * new pg.Pool({ connectionString: postgresUrl(loadConfig(), 'analyst') });
+ * ```
+ */
+export function postgresUrl(
+  config: DataparkConfig,
+  role: PostgresRole,
+  database: string = config.postgres.database,
+): string {
+  const { user, password } = config.postgres.roles[role];
+  if (!password) throw missingSecret(config, `postgres.roles.${role}.password`);
+  const auth = `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
+  return `postgres://${auth}@${config.postgres.host}:${config.postgres.port}/${database}`;
+}
+
+/** The Redis URL with its password. */
+export function redisUrl(config: DataparkConfig, db = 0): string {
+  if (!config.redis.password) throw missingSecret(config, 'redis.password');
+  const { host, port, password } = config.redis;
+  return `redis://:${encodeURIComponent(password)}@${host}:${port}/${db}`;
+}
+
+/** A copy of the config with every secret replaced, safe to print or log. */
+export function redactConfig(config: DataparkConfig): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      typeof value === 'string' && /password|token|secret/i.test(key) ? '<redacted>' : value,
+    ),
+  );
+}

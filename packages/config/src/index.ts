@@ -1,0 +1,23 @@
+export { ConfigError, type ConfigProblem } from './config-error.js';
+export { postgresUrl, redactConfig, redisUrl } from './connection-urls.js';
+export { readEndpointsFile, writeEndpointsFile, type EndpointsDocument } from './endpoints-file.js';
+export {
+  CONFIG_KEYS,
+  POSTGRES_ROLES,
+  POSTGRES_ROLE_USERS,
+  type KeySpec,
+  type PostgresRole,
+} from './keys.js';
+export {
+  loadConfig,
+  type ConfigOverrides,
+  type DataparkConfig,
+  type LoadConfigOptions,
+  type PostgresRoleCredentials,
+} from './load-config.js';
+export {
+  ENDPOINTS_FILE_NAME,
+  STATE_DIR_NAME,
+  resolveEndpointsFile,
+  resolveStateDir,
+} from './state-dir.js';

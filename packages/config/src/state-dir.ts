@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** Name of the state directory the local platform keeps its data, logs and endpoints in. */
+export const STATE_DIR_NAME = '.datapark';
+export const ENDPOINTS_FILE_NAME = 'endpoints.json';
+
+/**
+ * Where the platform's state lives: `DATAPARK_STATE_DIR`, else `.datapark/` at the root of the
+ * Data Park checkout that contains `cwd` (found by its `nx.json`), else `~/.datapark`.
+ * A notebook or script anywhere inside the checkout finds the same platform.
+ */
+export function resolveStateDir(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): string {
+  if (env['DATAPARK_STATE_DIR']) return resolve(cwd, env['DATAPARK_STATE_DIR']);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, STATE_DIR_NAME)) || existsSync(join(dir, 'nx.json'))) {
+      return join(dir, STATE_DIR_NAME);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return join(homedir(), STATE_DIR_NAME);
+}
+
+/** `DATAPARK_ENDPOINTS_FILE`, else `endpoints.json` in the state directory. */
+export function resolveEndpointsFile(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): string {
+  if (env['DATAPARK_ENDPOINTS_FILE']) return resolve(cwd, env['DATAPARK_ENDPOINTS_FILE']);
+  return join(resolveStateDir(env, cwd), ENDPOINTS_FILE_NAME);
+}
