@@ -32,7 +32,7 @@ export function readEndpointsFile(path: string): EndpointsDocument {
  */
 export function writeEndpointsFile(path: string, patch: EndpointsDocument): EndpointsDocument {
   const merged = deepMerge(readEndpointsFile(path), patch);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(merged, null, 2) + '\n', { mode: 0o600 });
   chmodSync(tmp, 0o600);

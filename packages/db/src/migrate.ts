@@ -1,0 +1,57 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { MigrationResultSet } from 'kysely/migration';
+import pg from 'pg';
+import type { DataparkConfig } from '@datapark/config';
+import { postgresUrl } from '@datapark/config';
+import { migrations } from './migrations/index.js';
+
+/** A Migrator over the static migration list, run as the owner role. */
+export function createMigrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    migrationTableSchema: 'public',
+  });
+}
+
+function ownerDb(config: DataparkConfig): Kysely<unknown> {
+  return new Kysely<unknown>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: postgresUrl(config, 'owner'), max: 1 }),
+    }),
+  });
+}
+
+function check(result: MigrationResultSet, direction: string): MigrationResultSet {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed} failed (${direction}): ${cause}`, { cause: result.error });
+  }
+  return result;
+}
+
+/** Migrates the Data Park database to the newest schema. */
+export async function migrateToLatest(config: DataparkConfig): Promise<MigrationResultSet> {
+  const db = ownerDb(config);
+  try {
+    return check(await createMigrator(db).migrateToLatest(), 'up');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Rolls every migration back (tests; `datapark down --purge` deletes the data instead). */
+export async function migrateAllDown(config: DataparkConfig): Promise<void> {
+  const db = ownerDb(config);
+  try {
+    const migrator = createMigrator(db);
+    for (;;) {
+      const result = check(await migrator.migrateDown(), 'down');
+      if (!result.results || result.results.length === 0) break;
+    }
+  } finally {
+    await db.destroy();
+  }
+}

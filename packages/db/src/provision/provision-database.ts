@@ -1,0 +1,12 @@
+import type { DataparkConfig } from '@datapark/config';
+import { migrateToLatest } from '../migrate.js';
+import { createRolesAndDatabases } from './create-roles.js';
+
+/**
+ * Everything the platform does to a fresh (or existing) PostgreSQL: roles and databases as the
+ * bootstrap superuser, then the migrations (tables and grants) as the owner. Idempotent.
+ */
+export async function provisionDatabase(config: DataparkConfig): Promise<void> {
+  await createRolesAndDatabases(config);
+  await migrateToLatest(config);
+}

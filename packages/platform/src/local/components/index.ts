@@ -1,0 +1,11 @@
+import type { LocalComponent } from '../component.js';
+import { postgresComponent } from './postgres.js';
+import { redisComponent } from './redis.js';
+
+/**
+ * Every component of the local platform, in the order `status` lists them. Each issue that
+ * brings a component adds it here (Kafka, Spark, Airflow, Jupyter).
+ */
+export function defaultComponents(): LocalComponent[] {
+  return [postgresComponent(), redisComponent()];
+}

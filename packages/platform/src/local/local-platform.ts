@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataparkConfig, LoadConfigOptions } from '@datapark/config';
+import { loadConfig, writeEndpointsFile } from '@datapark/config';
+import { PlatformError } from '../errors.js';
+import type { ProgressReporter } from '../progress.js';
+import { consoleReporter } from '../progress.js';
+import type { ComponentContext, ComponentStatus, LocalComponent } from './component.js';
+
+export interface LocalPlatformOptions {
+  readonly components: readonly LocalComponent[];
+  readonly reporter?: ProgressReporter;
+  readonly configOptions?: LoadConfigOptions;
+}
+
+/**
+ * The platform as local processes under the state directory: `up`, `down`, `status`, `logs`,
+ * and `start`/`stop` of one component or unit (`kafka-2`).
+ *
+ * @example
+ * ```ts
+ * const platform = new LocalPlatform({ components: defaultComponents() });
+ * await platform.up({ only: ['postgres', 'redis'] });
+ * ```
+ */
+export class LocalPlatform {
+  readonly components: readonly LocalComponent[];
+  private readonly reporter: ProgressReporter;
+  private readonly configOptions: LoadConfigOptions;
+  private config: DataparkConfig;
+
+  constructor(options: LocalPlatformOptions) {
+    this.components = options.components;
+    this.reporter = options.reporter ?? consoleReporter();
+    this.configOptions = options.configOptions ?? {};
+    this.config = loadConfig(this.configOptions);
+  }
+
+  get stateDir(): string {
+    return this.config.stateDir;
+  }
+
+  get endpointsFile(): string {
+    return this.config.endpointsFile;
+  }
+
+  /** Starts `only` (and what they depend on), or everything, in dependency order. */
+  async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
+    const order = this.resolveOrder(options.only);
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    for (const component of order) await component.checkPrerequisites(this.context(component));
+    for (const component of order) {
+      const started = Date.now();
+      await component.start(this.context(component));
+      if (component.provision) await component.provision(this.context(component));
+      this.reporter.done(component.name, 'ready', Date.now() - started);
+    }
+    return this.config;
+  }
+
+  /** Stops everything (reverse dependency order). `purge` also deletes data and credentials. */
+  async down(options: { purge?: boolean; only?: readonly string[] } = {}): Promise<void> {
+    const order = options.only ? this.byNames(options.only) : [...this.components];
+    for (const component of order.reverse()) {
+      const ctx = this.context(component);
+      this.reporter.step(component.name, 'stopping');
+      await component.stop(ctx);
+      if (options.purge) {
+        await component.purge?.(ctx);
+        rmSync(ctx.dir, { recursive: true, force: true });
+      }
+    }
+    if (options.purge && !options.only) {
+      rmSync(this.stateDir, { recursive: true, force: true });
+      this.reporter.done('platform', `purged ${this.stateDir}`);
+    }
+  }
+
+  async status(): Promise<ComponentStatus[]> {
+    return Promise.all(this.components.map((c) => c.status(this.context(c))));
+  }
+
+  logFiles(name?: string): readonly string[] {
+    const components = name ? [this.componentOf(name)] : this.components;
+    return components.flatMap((c) => c.logFiles(this.context(c)));
+  }
+
+  /** Starts one component or one unit of it (`kafka-2`). */
+  async start(name: string): Promise<void> {
+    const component = this.componentOf(name);
+    const ctx = this.context(component);
+    await component.checkPrerequisites(ctx);
+    if (name !== component.name && component.startUnit) await component.startUnit(ctx, name);
+    else await component.start(ctx);
+  }
+
+  /** Stops one component or one unit of it (`kafka-2`), leaving the rest running. */
+  async stop(name: string): Promise<void> {
+    const component = this.componentOf(name);
+    const ctx = this.context(component);
+    if (name !== component.name && component.stopUnit) await component.stopUnit(ctx, name);
+    else await component.stop(ctx);
+  }
+
+  private componentOf(name: string): LocalComponent {
+    const found = this.components.find((c) => c.name === name || c.units.includes(name));
+    if (!found) {
+      const names = this.components.flatMap((c) => [c.name, ...c.units.filter((u) => u !== c.name)]);
+      throw new PlatformError(`unknown component "${name}"`, name, `use one of: ${names.join(', ')}`);
+    }
+    return found;
+  }
+
+  private byNames(names: readonly string[]): LocalComponent[] {
+    return names.map((n) => this.componentOf(n));
+  }
+
+  /** The requested components plus their dependencies, dependencies first. */
+  private resolveOrder(only?: readonly string[]): LocalComponent[] {
+    const wanted = only && only.length > 0 ? this.byNames(only) : [...this.components];
+    const order: LocalComponent[] = [];
+    const visit = (component: LocalComponent, path: readonly string[]) => {
+      if (order.includes(component)) return;
+      if (path.includes(component.name)) {
+        throw new PlatformError(`dependency cycle: ${[...path, component.name].join(' → ')}`, component.name);
+      }
+      for (const dep of component.dependsOn) visit(this.componentOf(dep), [...path, component.name]);
+      order.push(component);
+    };
+    for (const component of wanted) visit(component, []);
+    return order;
+  }
+
+  private context(component: LocalComponent): ComponentContext {
+    // Reloaded for each component so it sees the endpoints its dependencies published.
+    this.config = loadConfig(this.configOptions);
+    const stateDir = this.config.stateDir;
+    const platform = this;
+    return {
+      stateDir,
+      dir: join(stateDir, component.name),
+      logDir: join(stateDir, 'logs'),
+      workspaceRoot: findWorkspaceRoot(stateDir),
+      get config() {
+        return platform.config;
+      },
+      reporter: this.reporter,
+      publish(patch) {
+        writeEndpointsFile(platform.endpointsFile, patch);
+        platform.config = loadConfig(platform.configOptions);
+      },
+    };
+  }
+}
+
+/** The checkout the state directory belongs to (its parent when it sits beside nx.json). */
+function findWorkspaceRoot(stateDir: string): string {
+  const parent = dirname(stateDir);
+  return existsSync(join(parent, 'nx.json')) ? parent : process.cwd();
+}
