@@ -11,7 +11,8 @@ export function readEndpointsFile(path: string): EndpointsDocument {
   const text = readFileSync(path, 'utf8');
   try {
     const doc: unknown = JSON.parse(text);
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+      throw new Error('not an object');
     return doc as EndpointsDocument;
   } catch (error) {
     throw new ConfigError([

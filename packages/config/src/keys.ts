@@ -33,7 +33,12 @@ const url = z.url({ error: 'expected an absolute URL such as http://127.0.0.1:80
 const secret = z.string().min(8, 'expected a secret of at least 8 characters');
 const hostPortList = z
   .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
       .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
@@ -71,24 +76,126 @@ function roleKeys(): Record<string, KeySpec> {
  * the shape of {@link DataparkConfig} and of the endpoints file.
  */
 export const CONFIG_KEYS = Object.freeze({
-  'postgres.host': { env: 'DATAPARK_POSTGRES_HOST', schema: host, default: '127.0.0.1', doc: 'PostgreSQL host', example: '127.0.0.1' },
-  'postgres.port': { env: 'DATAPARK_POSTGRES_PORT', schema: port, default: 15432, doc: 'PostgreSQL port', example: '15432' },
-  'postgres.database': { env: 'DATAPARK_POSTGRES_DATABASE', schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier'), default: 'datapark', doc: 'the Data Park database', example: 'datapark' },
-  'postgres.airflowDatabase': { env: 'DATAPARK_POSTGRES_AIRFLOW_DATABASE', schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier'), default: 'airflow', doc: "Airflow's metadata database", example: 'airflow' },
+  'postgres.host': {
+    env: 'DATAPARK_POSTGRES_HOST',
+    schema: host,
+    default: '127.0.0.1',
+    doc: 'PostgreSQL host',
+    example: '127.0.0.1',
+  },
+  'postgres.port': {
+    env: 'DATAPARK_POSTGRES_PORT',
+    schema: port,
+    default: 15432,
+    doc: 'PostgreSQL port',
+    example: '15432',
+  },
+  'postgres.database': {
+    env: 'DATAPARK_POSTGRES_DATABASE',
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier'),
+    default: 'datapark',
+    doc: 'the Data Park database',
+    example: 'datapark',
+  },
+  'postgres.airflowDatabase': {
+    env: 'DATAPARK_POSTGRES_AIRFLOW_DATABASE',
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL identifier'),
+    default: 'airflow',
+    doc: "Airflow's metadata database",
+    example: 'airflow',
+  },
   ...roleKeys(),
-  'redis.host': { env: 'DATAPARK_REDIS_HOST', schema: host, default: '127.0.0.1', doc: 'Redis host', example: '127.0.0.1' },
-  'redis.port': { env: 'DATAPARK_REDIS_PORT', schema: port, default: 16379, doc: 'Redis port', example: '16379' },
-  'redis.password': { env: 'DATAPARK_REDIS_PASSWORD', schema: secret, secret: true, doc: 'Redis password', example: 'a generated secret' },
-  'kafka.bootstrapServers': { env: 'DATAPARK_KAFKA_BOOTSTRAP_SERVERS', schema: hostPortList, default: '127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094', doc: 'Kafka bootstrap servers, comma separated', example: '127.0.0.1:19092,127.0.0.1:19093' },
-  'spark.masterUrl': { env: 'DATAPARK_SPARK_MASTER_URL', schema: z.string().regex(/^spark:\/\/[^\s:]+:\d+$/, 'expected spark://host:port'), default: 'spark://127.0.0.1:17077', doc: 'Spark master URL', example: 'spark://127.0.0.1:17077' },
-  'spark.restUrl': { env: 'DATAPARK_SPARK_REST_URL', schema: url, default: 'http://127.0.0.1:16066', doc: 'Spark REST submission server', example: 'http://127.0.0.1:16066' },
-  'spark.uiUrl': { env: 'DATAPARK_SPARK_UI_URL', schema: url, default: 'http://127.0.0.1:18080', doc: 'Spark master web UI', example: 'http://127.0.0.1:18080' },
-  'spark.historyUrl': { env: 'DATAPARK_SPARK_HISTORY_URL', schema: url, default: 'http://127.0.0.1:18180', doc: 'Spark history server', example: 'http://127.0.0.1:18180' },
-  'airflow.url': { env: 'DATAPARK_AIRFLOW_URL', schema: url, default: 'http://127.0.0.1:18280', doc: 'Airflow api-server', example: 'http://127.0.0.1:18280' },
-  'airflow.username': { env: 'DATAPARK_AIRFLOW_USERNAME', schema: z.string().min(1, 'expected a user name'), default: 'datapark', doc: 'Airflow user', example: 'datapark' },
-  'airflow.password': { env: 'DATAPARK_AIRFLOW_PASSWORD', schema: secret, secret: true, doc: 'Airflow password', example: 'a generated secret' },
-  'jupyter.url': { env: 'DATAPARK_JUPYTER_URL', schema: url, default: 'http://127.0.0.1:18888', doc: 'JupyterLab', example: 'http://127.0.0.1:18888' },
-  'jupyter.token': { env: 'DATAPARK_JUPYTER_TOKEN', schema: secret, secret: true, doc: 'JupyterLab token', example: 'a generated secret' },
+  'redis.host': {
+    env: 'DATAPARK_REDIS_HOST',
+    schema: host,
+    default: '127.0.0.1',
+    doc: 'Redis host',
+    example: '127.0.0.1',
+  },
+  'redis.port': {
+    env: 'DATAPARK_REDIS_PORT',
+    schema: port,
+    default: 16379,
+    doc: 'Redis port',
+    example: '16379',
+  },
+  'redis.password': {
+    env: 'DATAPARK_REDIS_PASSWORD',
+    schema: secret,
+    secret: true,
+    doc: 'Redis password',
+    example: 'a generated secret',
+  },
+  'kafka.bootstrapServers': {
+    env: 'DATAPARK_KAFKA_BOOTSTRAP_SERVERS',
+    schema: hostPortList,
+    default: '127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094',
+    doc: 'Kafka bootstrap servers, comma separated',
+    example: '127.0.0.1:19092,127.0.0.1:19093',
+  },
+  'spark.masterUrl': {
+    env: 'DATAPARK_SPARK_MASTER_URL',
+    schema: z.string().regex(/^spark:\/\/[^\s:]+:\d+$/, 'expected spark://host:port'),
+    default: 'spark://127.0.0.1:17077',
+    doc: 'Spark master URL',
+    example: 'spark://127.0.0.1:17077',
+  },
+  'spark.restUrl': {
+    env: 'DATAPARK_SPARK_REST_URL',
+    schema: url,
+    default: 'http://127.0.0.1:16066',
+    doc: 'Spark REST submission server',
+    example: 'http://127.0.0.1:16066',
+  },
+  'spark.uiUrl': {
+    env: 'DATAPARK_SPARK_UI_URL',
+    schema: url,
+    default: 'http://127.0.0.1:18080',
+    doc: 'Spark master web UI',
+    example: 'http://127.0.0.1:18080',
+  },
+  'spark.historyUrl': {
+    env: 'DATAPARK_SPARK_HISTORY_URL',
+    schema: url,
+    default: 'http://127.0.0.1:18180',
+    doc: 'Spark history server',
+    example: 'http://127.0.0.1:18180',
+  },
+  'airflow.url': {
+    env: 'DATAPARK_AIRFLOW_URL',
+    schema: url,
+    default: 'http://127.0.0.1:18280',
+    doc: 'Airflow api-server',
+    example: 'http://127.0.0.1:18280',
+  },
+  'airflow.username': {
+    env: 'DATAPARK_AIRFLOW_USERNAME',
+    schema: z.string().min(1, 'expected a user name'),
+    default: 'datapark',
+    doc: 'Airflow user',
+    example: 'datapark',
+  },
+  'airflow.password': {
+    env: 'DATAPARK_AIRFLOW_PASSWORD',
+    schema: secret,
+    secret: true,
+    doc: 'Airflow password',
+    example: 'a generated secret',
+  },
+  'jupyter.url': {
+    env: 'DATAPARK_JUPYTER_URL',
+    schema: url,
+    default: 'http://127.0.0.1:18888',
+    doc: 'JupyterLab',
+    example: 'http://127.0.0.1:18888',
+  },
+  'jupyter.token': {
+    env: 'DATAPARK_JUPYTER_TOKEN',
+    schema: secret,
+    secret: true,
+    doc: 'JupyterLab token',
+    example: 'a generated secret',
+  },
 } satisfies Record<string, KeySpec>) as Readonly<Record<string, KeySpec>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

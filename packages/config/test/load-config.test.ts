@@ -66,7 +66,9 @@ describe('loadConfig', () => {
       const problems = (error as ConfigError).problems;
       expect(problems.map((p) => p.key).sort()).toEqual(['postgres.port', 'spark.restUrl']);
       const message = (error as Error).message;
-      expect(message).toContain('postgres.port = "abc" (from environment variable DATAPARK_POSTGRES_PORT)');
+      expect(message).toContain(
+        'postgres.port = "abc" (from environment variable DATAPARK_POSTGRES_PORT)',
+      );
       expect(message).toContain('Fix: set DATAPARK_POSTGRES_PORT');
       expect(message).toContain('spark.restUrl = "not a url"');
     }
@@ -76,7 +78,10 @@ describe('loadConfig', () => {
     const dir = tempDir();
     const badSecret = 'short';
     try {
-      loadConfig({ env: { DATAPARK_STATE_DIR: dir, DATAPARK_REDIS_PASSWORD: badSecret }, cwd: dir });
+      loadConfig({
+        env: { DATAPARK_STATE_DIR: dir, DATAPARK_REDIS_PASSWORD: badSecret },
+        cwd: dir,
+      });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -116,7 +121,9 @@ describe('loadConfig', () => {
 describe('writeEndpointsFile', () => {
   it('merges into the existing file and keeps it private (0600)', () => {
     const file = join(tempDir(), 'endpoints.json');
-    writeEndpointsFile(file, { postgres: { port: 1, roles: { admin: { password: 'x'.repeat(12) } } } });
+    writeEndpointsFile(file, {
+      postgres: { port: 1, roles: { admin: { password: 'x'.repeat(12) } } },
+    });
     writeEndpointsFile(file, { postgres: { roles: { ingest: { password: 'y'.repeat(12) } } } });
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.postgres.port).toBe(1);

@@ -2,16 +2,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, redactConfig } from '@datapark/config';
+import { ConfigError, loadConfig, redactConfig } from '@datapark/config';
 import { PlatformError } from './errors.js';
 import { defaultComponents } from './local/components/index.js';
 import { LocalPlatform } from './local/local-platform.js';
 
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const platform = () => new LocalPlatform({ components: defaultComponents() });
 
 const program = new Command('datapark')
-  .description('The Data Park local platform: PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter as local processes')
+  .description(
+    'The Data Park local platform: PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter as local processes',
+  )
   .showHelpAfterError();
 
 program
@@ -22,7 +28,9 @@ program
     const p = platform();
     const started = Date.now();
     await p.up({ only: options.only ?? [] });
-    process.stderr.write(`\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`);
+    process.stderr.write(
+      `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
+    );
     printStatus(await p.status());
   });
 
@@ -32,7 +40,10 @@ program
   .option('--purge', 'also delete all data, logs and credentials')
   .option('--only <components>', 'comma-separated components', list)
   .action(async (options: { purge?: boolean; only?: string[] }) => {
-    await platform().down({ purge: options.purge ?? false, ...(options.only ? { only: options.only } : {}) });
+    await platform().down({
+      purge: options.purge ?? false,
+      ...(options.only ? { only: options.only } : {}),
+    });
   });
 
 program
@@ -52,7 +63,9 @@ program
   .option('-n, --lines <n>', 'lines per file', '50')
   .option('-f, --follow', 'keep printing new lines')
   .action((component: string | undefined, options: { lines: string; follow?: boolean }) => {
-    const files = platform().logFiles(component).filter((f) => existsSync(f));
+    const files = platform()
+      .logFiles(component)
+      .filter((f) => existsSync(f));
     if (files.length === 0) {
       process.stderr.write('no logs yet: start the platform with `datapark up`\n');
       return;
@@ -78,26 +91,44 @@ program
   .description('print the endpoints (secrets redacted unless --show-secrets)')
   .option('--show-secrets')
   .action(async (options: { showSecrets?: boolean }) => {
-    const { loadConfig } = await import('@datapark/config');
     const config = loadConfig();
-    process.stdout.write(JSON.stringify(options.showSecrets ? config : redactConfig(config), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(options.showSecrets ? config : redactConfig(config), null, 2) + '\n',
+    );
   });
 
 function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void {
   const rows = status.flatMap((s) => [
-    [s.component, s.state, s.endpoint ?? '', s.units.length === 1 ? String(s.units[0]?.pid ?? '') : ''],
-    ...(s.units.length > 1 ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')]) : []),
+    [
+      s.component,
+      s.state,
+      s.endpoint ?? '',
+      s.units.length === 1 ? String(s.units[0]?.pid ?? '') : '',
+    ],
+    ...(s.units.length > 1
+      ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')])
+      : []),
   ]);
   const table = [['COMPONENT', 'STATE', 'ENDPOINT', 'PID'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
-  for (const row of table) process.stdout.write(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+  for (const row of table)
+    process.stdout.write(
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
 }
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof PlatformError) {
-    process.stderr.write(`\n✗ ${error instanceof PlatformError ? `${error.component}: ` : ''}${error.message}\n`);
+    process.stderr.write(
+      `\n✗ ${error instanceof PlatformError ? `${error.component}: ` : ''}${error.message}\n`,
+    );
   } else {
-    process.stderr.write(`\n✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `\n✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exitCode = 1;
 });

@@ -12,7 +12,9 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-export function consoleReporter(write: (line: string) => void = (l) => process.stderr.write(l + '\n')): ProgressReporter {
+export function consoleReporter(
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): ProgressReporter {
   return {
     step: (c, m) => write(`▸ ${c}: ${m}`),
     waiting: (c, w, ms) => write(`  ${c}: waiting for ${w} (${seconds(ms)})`),

@@ -10,6 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const schema of [...SCHEMAS].reverse()) await db.schema.dropSchema(schema).ifExists().cascade().execute();
+  for (const schema of [...SCHEMAS].reverse())
+    await db.schema.dropSchema(schema).ifExists().cascade().execute();
   await sql`GRANT USAGE ON SCHEMA public TO PUBLIC`.execute(db);
 }

@@ -55,6 +55,8 @@ export async function createRolesAndDatabases(config: DataparkConfig): Promise<v
 async function createDatabase(admin: pg.Client, name: string, ownerIdent: string): Promise<void> {
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (!exists.rowCount) {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} OWNER ${ownerIdent} ENCODING 'UTF8' TEMPLATE template0`);
+    await admin.query(
+      `CREATE DATABASE ${admin.escapeIdentifier(name)} OWNER ${ownerIdent} ENCODING 'UTF8' TEMPLATE template0`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { DataparkConfig, LoadConfigOptions } from '@datapark/config';
+import type { DataparkConfig, EndpointsDocument, LoadConfigOptions } from '@datapark/config';
 import { loadConfig, writeEndpointsFile } from '@datapark/config';
 import { PlatformError } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
@@ -105,8 +105,15 @@ export class LocalPlatform {
   private componentOf(name: string): LocalComponent {
     const found = this.components.find((c) => c.name === name || c.units.includes(name));
     if (!found) {
-      const names = this.components.flatMap((c) => [c.name, ...c.units.filter((u) => u !== c.name)]);
-      throw new PlatformError(`unknown component "${name}"`, name, `use one of: ${names.join(', ')}`);
+      const names = this.components.flatMap((c) => [
+        c.name,
+        ...c.units.filter((u) => u !== c.name),
+      ]);
+      throw new PlatformError(
+        `unknown component "${name}"`,
+        name,
+        `use one of: ${names.join(', ')}`,
+      );
     }
     return found;
   }
@@ -122,9 +129,13 @@ export class LocalPlatform {
     const visit = (component: LocalComponent, path: readonly string[]) => {
       if (order.includes(component)) return;
       if (path.includes(component.name)) {
-        throw new PlatformError(`dependency cycle: ${[...path, component.name].join(' → ')}`, component.name);
+        throw new PlatformError(
+          `dependency cycle: ${[...path, component.name].join(' → ')}`,
+          component.name,
+        );
       }
-      for (const dep of component.dependsOn) visit(this.componentOf(dep), [...path, component.name]);
+      for (const dep of component.dependsOn)
+        visit(this.componentOf(dep), [...path, component.name]);
       order.push(component);
     };
     for (const component of wanted) visit(component, []);
@@ -135,20 +146,21 @@ export class LocalPlatform {
     // Reloaded for each component so it sees the endpoints its dependencies published.
     this.config = loadConfig(this.configOptions);
     const stateDir = this.config.stateDir;
-    const platform = this;
+    const current = () => this.config;
+    const publish = (patch: EndpointsDocument) => {
+      writeEndpointsFile(this.endpointsFile, patch);
+      this.config = loadConfig(this.configOptions);
+    };
     return {
       stateDir,
       dir: join(stateDir, component.name),
       logDir: join(stateDir, 'logs'),
       workspaceRoot: findWorkspaceRoot(stateDir),
       get config() {
-        return platform.config;
+        return current();
       },
       reporter: this.reporter,
-      publish(patch) {
-        writeEndpointsFile(platform.endpointsFile, patch);
-        platform.config = loadConfig(platform.configOptions);
-      },
+      publish,
     };
   }
 }

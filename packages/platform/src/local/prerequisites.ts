@@ -3,7 +3,10 @@ import { delimiter, join } from 'node:path';
 import { PrerequisiteError } from '../errors.js';
 
 /** The absolute path of an executable on PATH (or in `extraDirs`), else undefined. */
-export function findExecutable(name: string, extraDirs: readonly string[] = []): string | undefined {
+export function findExecutable(
+  name: string,
+  extraDirs: readonly string[] = [],
+): string | undefined {
   const dirs = [...extraDirs, ...(process.env['PATH'] ?? '').split(delimiter)];
   for (const dir of dirs) {
     if (!dir) continue;

@@ -17,7 +17,10 @@ export interface WaitOptions {
  * Polls `probe` until it returns true, reporting progress every 5 s. The last error the probe
  * threw is part of the timeout message, since it usually says why.
  */
-export async function waitUntil(probe: () => Promise<boolean>, options: WaitOptions): Promise<number> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  options: WaitOptions,
+): Promise<number> {
   const started = Date.now();
   let lastReport = started;
   let lastError: unknown;

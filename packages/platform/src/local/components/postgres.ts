@@ -39,7 +39,7 @@ export function postgresComponent(): LocalComponent {
       throw new PlatformError(
         'running as root, and PostgreSQL refuses to run as root, but there is no `postgres` system user to run it as',
         NAME,
-        'install Debian\'s postgresql package (it creates the user): sudo apt-get install postgresql',
+        "install Debian's postgresql package (it creates the user): sudo apt-get install postgresql",
       );
     }
     return user;
@@ -103,7 +103,8 @@ export function postgresComponent(): LocalComponent {
     chownTo(user, pwFile);
     try {
       const result = await run(ctx, 'initdb', [
-        '-D', p.data,
+        '-D',
+        p.data,
         `--username=${ctx.config.postgres.roles.admin.user}`,
         `--pwfile=${pwFile}`,
         '--auth=scram-sha-256',
@@ -111,7 +112,11 @@ export function postgresComponent(): LocalComponent {
         '--locale=C.UTF-8',
       ]);
       if (result.exitCode !== 0) {
-        throw new PlatformError(`initdb failed:\n${result.all}`, NAME, `remove ${p.data} and run up again`);
+        throw new PlatformError(
+          `initdb failed:\n${result.all}`,
+          NAME,
+          `remove ${p.data} and run up again`,
+        );
       }
     } finally {
       rmSync(pwFile, { force: true });
@@ -159,7 +164,15 @@ export function postgresComponent(): LocalComponent {
         if (!existsSync(p.log)) writeFileSync(p.log, '');
         chownTo(osUser(), p.log);
         ctx.reporter.step(NAME, `starting on ${host}:${port}`);
-        const result = await run(ctx, 'pg_ctl', ['-D', p.data, '-l', p.log, '-o', `-p ${port}`, 'start']);
+        const result = await run(ctx, 'pg_ctl', [
+          '-D',
+          p.data,
+          '-l',
+          p.log,
+          '-o',
+          `-p ${port}`,
+          'start',
+        ]);
         if (result.exitCode !== 0) {
           throw new PlatformError(`pg_ctl start failed:\n${result.all}`, NAME, `see ${p.log}`);
         }
@@ -190,7 +203,11 @@ export function postgresComponent(): LocalComponent {
     async status(ctx): Promise<ComponentStatus> {
       const pid = isRunning(ctx);
       const { host, port } = ctx.config.postgres;
-      const state = pid ? ((await accepts(ctx).catch(() => false)) ? 'running' : 'degraded') : 'stopped';
+      const state = pid
+        ? (await accepts(ctx).catch(() => false))
+          ? 'running'
+          : 'degraded'
+        : 'stopped';
       return {
         component: NAME,
         state,

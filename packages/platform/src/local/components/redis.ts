@@ -11,7 +11,12 @@ import { waitUntil } from '../wait-until.js';
 const NAME = 'redis';
 
 /** Sends AUTH and PING over RESP; true on `+PONG`. */
-export function redisPing(host: string, port: number, password: string, timeoutMs = 2000): Promise<boolean> {
+export function redisPing(
+  host: string,
+  port: number,
+  password: string,
+  timeoutMs = 2000,
+): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let received = '';
