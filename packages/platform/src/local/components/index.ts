@@ -1,4 +1,5 @@
 import type { LocalComponent } from '../component.js';
+import { jupyterComponent } from './jupyter.js';
 import { postgresComponent } from './postgres.js';
 import { redisComponent } from './redis.js';
 
@@ -7,5 +8,5 @@ import { redisComponent } from './redis.js';
  * brings a component adds it here (Kafka, Spark, Airflow, Jupyter).
  */
 export function defaultComponents(): LocalComponent[] {
-  return [postgresComponent(), redisComponent()];
+  return [postgresComponent(), redisComponent(), jupyterComponent()];
 }

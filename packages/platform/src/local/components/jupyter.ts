@@ -1,0 +1,183 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ComponentContext, ComponentStatus, LocalComponent } from '../component.js';
+import { runningPid, startDaemon, stopDaemon } from '../daemon.js';
+import { assertPortFree } from '../ports.js';
+import { PrerequisiteError } from '../../errors.js';
+import { generateSecret } from '../secrets.js';
+import { waitUntil } from '../wait-until.js';
+
+const NAME = 'jupyter';
+
+/** Paths of the Jupyter installation this checkout uses: the project venv and tslab from npm. */
+export function jupyterPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir'>) {
+  return {
+    jupyter: join(ctx.workspaceRoot, '.venv', 'bin', 'jupyter'),
+    python: join(ctx.workspaceRoot, '.venv', 'bin', 'python'),
+    tslab: join(ctx.workspaceRoot, 'node_modules', 'tslab', 'bin', 'tslab'),
+    notebooks: join(ctx.workspaceRoot, 'apps', 'notebooks'),
+    /** On JUPYTER_PATH: our kernelspecs live in <share>/kernels. */
+    share: join(ctx.dir, 'share'),
+    configDir: join(ctx.dir, 'config'),
+    runtimeDir: join(ctx.dir, 'runtime'),
+  };
+}
+
+/**
+ * Writes the two kernelspecs: TypeScript (tslab, run by this Node so workspace packages import
+ * as in scripts) and Python with PySpark (the venv's ipykernel). Both get DATAPARK_STATE_DIR,
+ * so `loadConfig()` in a kernel finds this platform wherever the notebook sits.
+ */
+export function writeKernelSpecs(
+  ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'stateDir'>,
+): void {
+  const p = jupyterPaths(ctx);
+  const env = {
+    DATAPARK_STATE_DIR: ctx.stateDir,
+    PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
+  };
+  const specs = {
+    tslab: {
+      argv: [process.execPath, p.tslab, 'kernel', '--config-path', '{connection_file}'],
+      display_name: 'TypeScript (Data Park SDKs)',
+      language: 'typescript',
+      env,
+    },
+    'datapark-pyspark': {
+      argv: [p.python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: 'Python 3 (PySpark, Data Park)',
+      language: 'python',
+      env: { ...env, PYSPARK_PYTHON: p.python, PYSPARK_DRIVER_PYTHON: p.python },
+    },
+  };
+  for (const [name, spec] of Object.entries(specs)) {
+    const dir = join(p.share, 'kernels', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+  }
+}
+
+/** The environment a Jupyter process (server or nbclient) needs to see our kernels and config. */
+export function jupyterEnv(
+  ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'stateDir'>,
+): NodeJS.ProcessEnv {
+  const p = jupyterPaths(ctx);
+  return {
+    ...process.env,
+    JUPYTER_PATH: p.share,
+    JUPYTER_CONFIG_DIR: p.configDir,
+    JUPYTER_RUNTIME_DIR: p.runtimeDir,
+    DATAPARK_STATE_DIR: ctx.stateDir,
+    PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
+  };
+}
+
+/**
+ * JupyterLab from the project venv, with token auth (the token is generated and written to the
+ * endpoints file), a TypeScript kernel (tslab) and a Python/PySpark kernel.
+ */
+export function jupyterComponent(): LocalComponent {
+  const pidFile = (ctx: ComponentContext) => join(ctx.dir, 'jupyter.pid');
+  const logFile = (ctx: ComponentContext) => join(ctx.logDir, 'jupyter.log');
+  const endpoint = (ctx: ComponentContext) => new URL(ctx.config.jupyter.url);
+
+  const healthy = async (ctx: ComponentContext): Promise<boolean> => {
+    const url = new URL('/api/status', ctx.config.jupyter.url);
+    const response = await fetch(url, {
+      headers: { Authorization: `token ${ctx.config.jupyter.token ?? ''}` },
+      signal: AbortSignal.timeout(3000),
+    });
+    return response.ok;
+  };
+
+  return {
+    name: NAME,
+    description: 'JupyterLab with TypeScript (tslab) and Python/PySpark kernels',
+    dependsOn: [],
+    units: [NAME],
+
+    async checkPrerequisites(ctx) {
+      const p = jupyterPaths(ctx);
+      if (!existsSync(p.jupyter)) {
+        throw new PrerequisiteError(
+          `JupyterLab is not installed in the project venv (${p.jupyter})`,
+          NAME,
+          'bash tools/ci/python.sh',
+        );
+      }
+      if (!existsSync(p.tslab)) {
+        throw new PrerequisiteError(
+          `the tslab TypeScript kernel is not installed (${p.tslab})`,
+          NAME,
+          'npm ci',
+        );
+      }
+    },
+
+    async start(ctx) {
+      if (!ctx.config.jupyter.token) ctx.publish({ jupyter: { token: generateSecret() } });
+      ctx.publish({ jupyter: { url: ctx.config.jupyter.url } });
+      const p = jupyterPaths(ctx);
+      const url = endpoint(ctx);
+      if (runningPid(pidFile(ctx))) {
+        ctx.reporter.step(NAME, `already running at ${url.origin}`);
+      } else {
+        await assertPortFree(NAME, url.hostname, Number(url.port), 'DATAPARK_JUPYTER_URL');
+        writeKernelSpecs(ctx);
+        mkdirSync(p.configDir, { recursive: true });
+        mkdirSync(p.runtimeDir, { recursive: true });
+        // The token goes into a 0600 config file rather than onto the command line.
+        writeFileSync(
+          join(p.configDir, 'jupyter_server_config.json'),
+          JSON.stringify({ IdentityProvider: { token: ctx.config.jupyter.token } }, null, 2),
+          { mode: 0o600 },
+        );
+        ctx.reporter.step(NAME, `starting JupyterLab at ${url.origin}`);
+        startDaemon({
+          command: p.jupyter,
+          args: [
+            'lab',
+            '--no-browser',
+            `--ServerApp.ip=${url.hostname}`,
+            `--ServerApp.port=${url.port}`,
+            '--ServerApp.port_retries=0',
+            `--ServerApp.root_dir=${p.notebooks}`,
+            '--ServerApp.allow_root=True',
+            '--ServerApp.open_browser=False',
+          ],
+          pidFile: pidFile(ctx),
+          logFile: logFile(ctx),
+          cwd: p.notebooks,
+          env: jupyterEnv(ctx),
+        });
+      }
+      await waitUntil(() => healthy(ctx), {
+        component: NAME,
+        what: 'JupyterLab to answer /api/status',
+        timeoutMs: 90_000,
+        reporter: ctx.reporter,
+        fix: `see ${logFile(ctx)}`,
+      });
+    },
+
+    async stop(ctx) {
+      await stopDaemon(pidFile(ctx));
+    },
+
+    async status(ctx): Promise<ComponentStatus> {
+      const pid = runningPid(pidFile(ctx));
+      const ok = pid ? await healthy(ctx).catch(() => false) : false;
+      const state = pid ? (ok ? 'running' : 'degraded') : 'stopped';
+      return {
+        component: NAME,
+        state,
+        endpoint: endpoint(ctx).origin,
+        units: [{ name: NAME, state, ...(pid ? { pid } : {}) }],
+      };
+    },
+
+    logFiles(ctx) {
+      return [logFile(ctx)];
+    },
+  };
+}
