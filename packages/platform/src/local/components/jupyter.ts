@@ -9,12 +9,15 @@ import { waitUntil } from '../wait-until.js';
 
 const NAME = 'jupyter';
 
-/** Paths of the Jupyter installation this checkout uses: the project venv and tslab from npm. */
+/**
+ * Paths of the Jupyter installation this checkout uses: the project venv, and Deno from npm
+ * (package `deno`, whose platform package carries the binary) as the TypeScript kernel.
+ */
 export function jupyterPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir'>) {
   return {
     jupyter: join(ctx.workspaceRoot, '.venv', 'bin', 'jupyter'),
     python: join(ctx.workspaceRoot, '.venv', 'bin', 'python'),
-    tslab: join(ctx.workspaceRoot, 'node_modules', 'tslab', 'bin', 'tslab'),
+    deno: join(ctx.workspaceRoot, 'node_modules', '@deno', 'linux-x64-glibc', 'deno'),
     notebooks: join(ctx.workspaceRoot, 'apps', 'notebooks'),
     /** On JUPYTER_PATH: our kernelspecs live in <share>/kernels. */
     share: join(ctx.dir, 'share'),
@@ -24,9 +27,14 @@ export function jupyterPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir'
 }
 
 /**
- * Writes the two kernelspecs: TypeScript (tslab, run by this Node so workspace packages import
- * as in scripts) and Python with PySpark (the venv's ipykernel). Both get DATAPARK_STATE_DIR,
- * so `loadConfig()` in a kernel finds this platform wherever the notebook sits.
+ * Writes the two kernelspecs: TypeScript and Python with PySpark (the venv's ipykernel). Both
+ * get DATAPARK_STATE_DIR, so `loadConfig()` in a kernel finds this platform wherever the
+ * notebook sits.
+ *
+ * The TypeScript kernel is Deno's (`deno jupyter`), not tslab: tslab bundles its own fork of
+ * TypeScript (5.0/5.1 at most), too old for Kysely 0.29's types (5.4+), and the fork's
+ * internals keep a newer TypeScript from standing in. Deno imports the workspace packages from
+ * node_modules exactly as a script does: `import { loadConfig } from '@datapark/config'`.
  */
 export function writeKernelSpecs(
   ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'stateDir'>,
@@ -37,11 +45,11 @@ export function writeKernelSpecs(
     PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
   };
   const specs = {
-    tslab: {
-      argv: [process.execPath, p.tslab, 'kernel', '--config-path', '{connection_file}'],
-      display_name: 'TypeScript (Data Park SDKs)',
+    'datapark-typescript': {
+      argv: [p.deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],
+      display_name: 'TypeScript (Deno, Data Park SDKs)',
       language: 'typescript',
-      env,
+      env: { ...env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' },
     },
     'datapark-pyspark': {
       argv: [p.python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
@@ -74,7 +82,7 @@ export function jupyterEnv(
 
 /**
  * JupyterLab from the project venv, with token auth (the token is generated and written to the
- * endpoints file), a TypeScript kernel (tslab) and a Python/PySpark kernel.
+ * endpoints file), a TypeScript kernel (Deno) and a Python/PySpark kernel.
  */
 export function jupyterComponent(): LocalComponent {
   const pidFile = (ctx: ComponentContext) => join(ctx.dir, 'jupyter.pid');
@@ -92,7 +100,7 @@ export function jupyterComponent(): LocalComponent {
 
   return {
     name: NAME,
-    description: 'JupyterLab with TypeScript (tslab) and Python/PySpark kernels',
+    description: 'JupyterLab with TypeScript (Deno) and Python/PySpark kernels',
     dependsOn: [],
     units: [NAME],
 
@@ -105,9 +113,9 @@ export function jupyterComponent(): LocalComponent {
           'bash tools/ci/python.sh',
         );
       }
-      if (!existsSync(p.tslab)) {
+      if (!existsSync(p.deno)) {
         throw new PrerequisiteError(
-          `the tslab TypeScript kernel is not installed (${p.tslab})`,
+          `Deno, the TypeScript kernel, is not installed (${p.deno})`,
           NAME,
           'npm ci',
         );
