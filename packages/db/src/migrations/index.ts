@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as schemas from './0001-schemas.js';
+import * as tables from './0002-tables.js';
+import * as grants from './0003-grants.js';
 
 /**
  * Every migration, in order. Listed statically (not read from a folder) so they work the same
@@ -7,4 +9,6 @@ import * as schemas from './0001-schemas.js';
  */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-schemas': schemas,
+  '0002-tables': tables,
+  '0003-grants': grants,
 });
