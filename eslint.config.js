@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/.datapark/**',
       '**/.venv/**',
       '**/generated/**',
+      '**/.drift*/**',
     ],
   },
   js.configs.recommended,

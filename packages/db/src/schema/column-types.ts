@@ -4,6 +4,22 @@ import type { ColumnType } from 'kysely';
 // kysely-codegen emits for the same columns (checked by the drift test), so the hand-written
 // interfaces and the migrated database cannot silently disagree.
 
+/**
+ * A column the database fills in when an insert leaves it out. Unlike Kysely's own
+ * `Generated`, it unwraps a ColumnType (`Generated<Timestamp>` selects a Date, not a
+ * ColumnType), as kysely-codegen's does.
+ */
+export type Generated<T> =
+  T extends ColumnType<infer S, infer I, infer U>
+    ? ColumnType<S, I | undefined, U>
+    : ColumnType<T, T | undefined, T>;
+
+/** An identity column: the database always fills it in; inserts and updates may not. */
+export type GeneratedAlways<T> =
+  T extends ColumnType<infer S, infer _I, infer _U>
+    ? ColumnType<S, never, never>
+    : ColumnType<T, never, never>;
+
 /** timestamptz: a Date out; a Date or ISO string in. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** date: kept as 'YYYY-MM-DD' (createDb installs a parser), never shifted by a time zone. */

@@ -1,5 +1,11 @@
-import type { Generated, GeneratedAlways } from 'kysely';
-import type { DateString, Int8, Json, Timestamp } from './column-types.js';
+import type {
+  DateString,
+  Generated,
+  GeneratedAlways,
+  Int8,
+  Json,
+  Timestamp,
+} from './column-types.js';
 
 export interface EtlJobRuns {
   run_id: GeneratedAlways<Int8>;

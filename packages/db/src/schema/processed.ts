@@ -1,5 +1,4 @@
-import type { Generated } from 'kysely';
-import type { DateString, Numeric, Timestamp } from './column-types.js';
+import type { DateString, Generated, Numeric, Timestamp } from './column-types.js';
 
 export interface ProcessedDimCustomers {
   customer_id: string;

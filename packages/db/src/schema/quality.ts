@@ -1,5 +1,4 @@
-import type { Generated, GeneratedAlways } from 'kysely';
-import type { Int8, Json, Timestamp } from './column-types.js';
+import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from './column-types.js';
 
 export type CheckKind = 'reconcile' | 'freshness' | 'uniqueness' | 'referential' | 'range';
 

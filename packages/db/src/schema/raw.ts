@@ -1,5 +1,4 @@
-import type { Generated, GeneratedAlways } from 'kysely';
-import type { Int8, Json, Timestamp } from './column-types.js';
+import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from './column-types.js';
 
 /** Columns every landed event has: the envelope, the payload, and its Kafka position. */
 export interface RawEventColumns {

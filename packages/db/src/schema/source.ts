@@ -1,5 +1,4 @@
-import type { Generated } from 'kysely';
-import type { Numeric, Timestamp } from './column-types.js';
+import type { Generated, Numeric, Timestamp } from './column-types.js';
 
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 export type ProductStatus = 'active' | 'discontinued';
