@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { EventOf, EventTypeOf, TopicName } from './catalog.js';
+import { TOPIC_CATALOG } from './catalog.js';
+import { SCHEMA_VERSION } from './envelope.js';
+
+type PayloadOf<T extends TopicName, E extends EventTypeOf<T>> = Extract<
+  EventOf<T>,
+  { event_type: E }
+>['payload'];
+
+/**
+ * Builds a valid event: the envelope filled in, the payload as given, validated against the
+ * catalog's schema (a ZodError names what is wrong).
+ *
+ * @example
+ * ```ts
+ * const paid = buildEvent('order-events', 'order_paid', { order_id, customer_id, amount: '39.98', payment_method: 'card' });
+ * ```
+ */
+export function buildEvent<T extends TopicName, E extends EventTypeOf<T>>(
+  topic: T,
+  eventType: E,
+  payload: PayloadOf<T, E>,
+  envelope: { event_id?: string; occurred_at?: string; producer?: string } = {},
+): Extract<EventOf<T>, { event_type: E }> {
+  const event = {
+    event_id: envelope.event_id ?? randomUUID(),
+    event_type: eventType,
+    schema_version: SCHEMA_VERSION,
+    occurred_at: envelope.occurred_at ?? new Date().toISOString(),
+    producer: envelope.producer ?? 'datapark-test',
+    payload,
+  };
+  return TOPIC_CATALOG[topic].schema.parse(event) as Extract<EventOf<T>, { event_type: E }>;
+}
+
+/** One valid sample event per topic, with fresh ids: fixtures for tests and docs. */
+export const sampleEvents = {
+  customer(overrides: Partial<PayloadOf<'customer-events', 'customer_registered'>> = {}) {
+    const customer_id = randomUUID();
+    return buildEvent('customer-events', 'customer_registered', {
+      customer_id,
+      email: `${customer_id.slice(0, 8)}@example.com`,
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      country: 'US',
+      city: 'Arlington',
+      ...overrides,
+    });
+  },
+  product(overrides: Partial<PayloadOf<'product-events', 'product_created'>> = {}) {
+    const product_id = randomUUID();
+    return buildEvent('product-events', 'product_created', {
+      product_id,
+      sku: `SKU-${product_id.slice(0, 8)}`,
+      name: 'Espresso cup',
+      category: 'kitchen',
+      price: '9.50',
+      stock: 100,
+      ...overrides,
+    });
+  },
+  order(overrides: Partial<PayloadOf<'order-events', 'order_placed'>> = {}) {
+    return buildEvent('order-events', 'order_placed', {
+      order_id: randomUUID(),
+      customer_id: randomUUID(),
+      items: [{ line_no: 1, product_id: randomUUID(), quantity: 2, unit_price: '9.50' }],
+      total_amount: '19.00',
+      currency: 'EUR',
+      session_id: null,
+      ...overrides,
+    });
+  },
+  click(overrides: Partial<PayloadOf<'clickstream', 'page_view'>> = {}) {
+    return buildEvent('clickstream', 'page_view', {
+      session_id: randomUUID(),
+      customer_id: null,
+      page: '/',
+      referrer: null,
+      ...overrides,
+    });
+  },
+};

@@ -1,0 +1,118 @@
+import type { z } from 'zod';
+import { ClickstreamEvent } from './topics/clickstream.js';
+import { CustomerEvent } from './topics/customer-events.js';
+import { OrderEvent } from './topics/order-events.js';
+import { ProductEvent } from './topics/product-events.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TopicSpec<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  /** The payload field whose value is the record key: one entity, one partition, in order. */
+  readonly key: string;
+  readonly schema: S;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic configs as Kafka names them. */
+  readonly configs: Readonly<Record<string, string>>;
+  /** Where records that fail validation go, with the reason in headers. */
+  readonly dlq: string;
+}
+
+function topic<S extends z.ZodType>(
+  spec: Omit<TopicSpec<S>, 'dlq' | 'replicationFactor' | 'configs'> & { retentionDays: number },
+): TopicSpec<S> {
+  const { retentionDays, ...rest } = spec;
+  return Object.freeze({
+    ...rest,
+    replicationFactor: 3,
+    // With 3 replicas and min.insync.replicas=2, acks=all survives one broker down.
+    configs: Object.freeze({
+      'min.insync.replicas': '2',
+      'cleanup.policy': 'delete',
+      'retention.ms': String(retentionDays * DAY_MS),
+    }),
+    dlq: `${spec.name}.dlq`,
+  });
+}
+
+/**
+ * The four event topics of shared/DESIGN.md: the single source of truth for names, keys,
+ * schemas, partitions and configs. The platform reconciles the cluster with it; the charts'
+ * topic job and the PySpark jobs read its JSON export.
+ */
+export const TOPIC_CATALOG = Object.freeze({
+  'customer-events': topic({
+    name: 'customer-events',
+    key: 'customer_id',
+    schema: CustomerEvent,
+    partitions: 3,
+    retentionDays: 7,
+  }),
+  'product-events': topic({
+    name: 'product-events',
+    key: 'product_id',
+    schema: ProductEvent,
+    partitions: 3,
+    retentionDays: 7,
+  }),
+  'order-events': topic({
+    name: 'order-events',
+    key: 'order_id',
+    schema: OrderEvent,
+    partitions: 6,
+    retentionDays: 7,
+  }),
+  clickstream: topic({
+    name: 'clickstream',
+    key: 'session_id',
+    schema: ClickstreamEvent,
+    partitions: 6,
+    retentionDays: 3,
+  }),
+});
+
+export type TopicName = keyof typeof TOPIC_CATALOG;
+export const TOPIC_NAMES = Object.freeze(Object.keys(TOPIC_CATALOG) as TopicName[]);
+
+/** The event type carried by a topic, e.g. `EventOf<'order-events'>`. */
+export type EventOf<T extends TopicName> = z.infer<(typeof TOPIC_CATALOG)[T]['schema']>;
+export type AnyEvent = EventOf<TopicName>;
+export type EventTypeOf<T extends TopicName> = EventOf<T>['event_type'];
+
+/** Dead-letter topics: one per event topic. */
+export const DLQ_TOPICS = Object.freeze(TOPIC_NAMES.map((name) => TOPIC_CATALOG[name].dlq));
+
+/** Every topic the cluster should have, with its settings; DLQs keep records for 30 days. */
+export function desiredTopics(): readonly {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}[] {
+  return TOPIC_NAMES.flatMap((name) => {
+    const spec = TOPIC_CATALOG[name];
+    return [
+      {
+        name: spec.name,
+        partitions: spec.partitions,
+        replicationFactor: spec.replicationFactor,
+        configs: { ...spec.configs },
+      },
+      {
+        name: spec.dlq,
+        partitions: 1,
+        replicationFactor: spec.replicationFactor,
+        configs: { ...spec.configs, 'retention.ms': String(30 * DAY_MS) },
+      },
+    ];
+  });
+}
+
+/** The record key of an event: the value of its topic's key field. */
+export function keyOf<T extends TopicName>(topicName: T, event: EventOf<T>): string {
+  const key = (event.payload as Record<string, unknown>)[TOPIC_CATALOG[topicName].key];
+  if (typeof key !== 'string')
+    throw new Error(`event ${event.event_id} has no ${TOPIC_CATALOG[topicName].key}`);
+  return key;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { eventSchema, Id, Money } from '../envelope.js';
+
+/** An anonymous visitor has no customer id until they log in or register. */
+const SessionRef = { session_id: Id, customer_id: Id.nullable() };
+
+export const PageView = eventSchema(
+  'page_view',
+  z
+    .object({ ...SessionRef, page: z.string().startsWith('/'), referrer: z.string().nullable() })
+    .strict(),
+);
+export const ProductView = eventSchema(
+  'product_view',
+  z.object({ ...SessionRef, product_id: Id }).strict(),
+);
+export const Search = eventSchema(
+  'search',
+  z
+    .object({
+      ...SessionRef,
+      query: z.string().min(1),
+      results_count: z.number().int().nonnegative(),
+    })
+    .strict(),
+);
+export const AddToCart = eventSchema(
+  'add_to_cart',
+  z.object({ ...SessionRef, product_id: Id, quantity: z.number().int().positive() }).strict(),
+);
+export const RemoveFromCart = eventSchema(
+  'remove_from_cart',
+  z.object({ ...SessionRef, product_id: Id, quantity: z.number().int().positive() }).strict(),
+);
+export const CheckoutStarted = eventSchema(
+  'checkout_started',
+  z.object({ ...SessionRef, cart_value: Money, items_count: z.number().int().positive() }).strict(),
+);
+
+export const ClickstreamEvent = z.discriminatedUnion('event_type', [
+  PageView,
+  ProductView,
+  Search,
+  AddToCart,
+  RemoveFromCart,
+  CheckoutStarted,
+]);
+export type ClickstreamEvent = z.infer<typeof ClickstreamEvent>;
