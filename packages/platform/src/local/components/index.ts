@@ -1,5 +1,6 @@
 import type { LocalComponent } from '../component.js';
 import { jupyterComponent } from './jupyter.js';
+import { kafkaComponent } from './kafka.js';
 import { postgresComponent } from './postgres.js';
 import { redisComponent } from './redis.js';
 
@@ -8,5 +9,5 @@ import { redisComponent } from './redis.js';
  * brings a component adds it here (Kafka, Spark, Airflow, Jupyter).
  */
 export function defaultComponents(): LocalComponent[] {
-  return [postgresComponent(), redisComponent(), jupyterComponent()];
+  return [postgresComponent(), redisComponent(), kafkaComponent(), jupyterComponent()];
 }
