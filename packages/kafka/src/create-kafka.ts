@@ -14,7 +14,10 @@ export interface KafkaConnection {
 }
 
 /** A kafkajs client for the given brokers, or for the platform's (`fromConfig`). */
-export function createKafka(connection: KafkaConnection, extra: Partial<KafkaConfig> = {}): KafkaClient {
+export function createKafka(
+  connection: KafkaConnection,
+  extra: Partial<KafkaConfig> = {},
+): KafkaClient {
   return new Kafka({
     clientId: connection.clientId ?? 'datapark',
     brokers: [...connection.brokers],

@@ -1,2 +1,12 @@
 export { connectionFromConfig, createKafka, type KafkaConnection } from './create-kafka.js';
+export { sendToDeadLetters } from './dead-letters.js';
+export { decodeRecord, type DecodedRecord, type RecordPosition } from './decode-record.js';
+export { EventValidationError } from './errors.js';
+export {
+  runEventConsumer,
+  type EventConsumerOptions,
+  type RunningConsumer,
+} from './event-consumer.js';
+export { EventProducer, type EventProducerOptions } from './event-producer.js';
+export { HEADERS, headerText, JSON_CONTENT_TYPE } from './headers.js';
 export { reconcileTopics, type ReconcileReport } from './reconcile-topics.js';

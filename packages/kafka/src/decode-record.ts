@@ -1,0 +1,51 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { EventOf, TopicName } from '@datapark/events';
+import { TOPIC_CATALOG } from '@datapark/events';
+
+export interface RecordPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export type DecodedRecord<T extends TopicName> =
+  | {
+      readonly ok: true;
+      readonly event: EventOf<T>;
+      readonly position: RecordPosition;
+      readonly message: KafkaMessage;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly position: RecordPosition;
+      readonly message: KafkaMessage;
+    };
+
+/**
+ * Parses and validates one record of a catalog topic. Never throws: a record that is not JSON
+ * or does not match the schema comes back with `ok: false` and the reason, for the DLQ.
+ */
+export function decodeRecord<T extends TopicName>(
+  topic: T,
+  partition: number,
+  message: KafkaMessage,
+): DecodedRecord<T> {
+  const position = { topic, partition, offset: message.offset };
+  if (message.value === null)
+    return { ok: false, reason: 'empty record (no value)', position, message };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.value.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}`, position, message };
+  }
+  const checked = TOPIC_CATALOG[topic].schema.safeParse(parsed);
+  if (!checked.success) {
+    const reason = checked.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    return { ok: false, reason: `schema: ${reason}`, position, message };
+  }
+  return { ok: true, event: checked.data as EventOf<T>, position, message };
+}
