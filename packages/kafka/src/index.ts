@@ -9,4 +9,10 @@ export {
 } from './event-consumer.js';
 export { EventProducer, type EventProducerOptions } from './event-producer.js';
 export { HEADERS, headerText, JSON_CONTENT_TYPE } from './headers.js';
+export {
+  readRange,
+  topicEndOffsets,
+  type PartitionOffsets,
+  type RangeRecord,
+} from './read-range.js';
 export { reconcileTopics, type ReconcileReport } from './reconcile-topics.js';
