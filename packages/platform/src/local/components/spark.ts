@@ -99,7 +99,7 @@ export async function sparkMasterState(
 
 /**
  * Spark 4 standalone from the pyspark wheel: a master with the REST submission server, two
- * workers of one core each, and the history server over the event-log directory.
+ * workers, and the history server over the event-log directory.
  */
 export function sparkComponent(): LocalComponent {
   const units: SparkUnit[] = [
@@ -130,10 +130,12 @@ export function sparkComponent(): LocalComponent {
           master.host,
           '--webui-port',
           String(hostPort(ctx.config.spark.uiUrl).port + WORKER_UI_OFFSET + n - 1),
+          // Two cores each on a two-core machine: drivers mostly wait, and a streaming job must
+          // not starve every batch job of a core.
           '--cores',
-          '1',
+          '2',
           '--memory',
-          '1g',
+          '2g',
           '--work-dir',
           dir,
           ctx.config.spark.masterUrl,

@@ -1,0 +1,72 @@
+/** Base of every error the Spark client raises. Branch on the subclass, never on the text. */
+export class SparkError extends Error {
+  override readonly name: string = 'SparkError';
+  constructor(
+    message: string,
+    /** What the server said, when it said something. */
+    readonly serverMessage?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Nothing answered: the master is down or the URL is wrong. */
+export class SparkUnreachableError extends SparkError {
+  override readonly name = 'SparkUnreachableError';
+}
+
+/** The master answers, but its REST submission server does not (spark.master.rest.enabled). */
+export class SparkRestDisabledError extends SparkError {
+  override readonly name = 'SparkRestDisabledError';
+}
+
+/** The server does not speak the protocol version asked for; it says which it does. */
+export class SparkProtocolVersionError extends SparkError {
+  override readonly name = 'SparkProtocolVersionError';
+  constructor(
+    message: string,
+    readonly highestProtocolVersion: string | undefined,
+    serverMessage?: string,
+  ) {
+    super(message, serverMessage);
+  }
+}
+
+/** The master knows no submission with this id. */
+export class SubmissionNotFoundError extends SparkError {
+  override readonly name = 'SubmissionNotFoundError';
+  constructor(
+    readonly submissionId: string,
+    serverMessage?: string,
+  ) {
+    super(`the Spark master knows no submission ${submissionId}`, serverMessage);
+  }
+}
+
+/** The request was refused, by our validation before sending or by the server. */
+export class SubmissionRejectedError extends SparkError {
+  override readonly name = 'SubmissionRejectedError';
+}
+
+/** A driver ended in FAILED, ERROR or KILLED; `driverLog` holds the end of its stderr. */
+export class SparkJobFailedError extends SparkError {
+  override readonly name = 'SparkJobFailedError';
+  constructor(
+    readonly submissionId: string,
+    readonly driverState: string,
+    readonly driverLog: string | undefined,
+    serverMessage?: string,
+  ) {
+    const tail = driverLog ? `\n--- end of the driver's stderr ---\n${driverLog}` : '';
+    super(
+      `Spark driver ${submissionId} ended ${driverState}${serverMessage ? `: ${serverMessage}` : ''}${tail}`,
+      serverMessage,
+    );
+  }
+}
+
+/** submitAndWait gave up waiting; the driver may still be running. */
+export class SparkTimeoutError extends SparkError {
+  override readonly name = 'SparkTimeoutError';
+}

@@ -1,0 +1,114 @@
+import type { DataparkConfig } from '@datapark/config';
+import { SparkError, SparkUnreachableError } from './errors.js';
+import { NetworkError, requestJson } from './http.js';
+
+// The history server's REST API (/api/v1), the shapes documented in Spark's monitoring guide.
+
+export interface HistoryApplication {
+  readonly id: string;
+  readonly name: string;
+  readonly attempts: readonly {
+    readonly startTime: string;
+    readonly endTime: string;
+    readonly duration: number;
+    readonly sparkUser: string;
+    readonly completed: boolean;
+  }[];
+}
+
+export interface HistoryJob {
+  readonly jobId: number;
+  readonly name: string;
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
+  readonly numTasks: number;
+  readonly numCompletedTasks: number;
+  readonly numFailedTasks: number;
+  readonly stageIds: readonly number[];
+}
+
+export interface HistoryStage {
+  readonly stageId: number;
+  readonly attemptId: number;
+  readonly name: string;
+  readonly status: string;
+  readonly numTasks: number;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+  readonly executorRunTime: number;
+}
+
+export interface HistoryExecutor {
+  readonly id: string;
+  readonly hostPort: string;
+  readonly totalCores: number;
+  readonly totalTasks: number;
+  readonly totalDuration: number;
+  readonly maxMemory: number;
+}
+
+/**
+ * The Spark history server: finished (and running) applications from the event logs.
+ *
+ * @example
+ * ```ts
+ * const history = SparkHistoryClient.fromConfig(loadConfig());
+ * const [latest] = await history.applications({ limit: 1 });
+ * const jobs = await history.jobs(latest.id);
+ * ```
+ */
+export class SparkHistoryClient {
+  constructor(
+    readonly historyUrl: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  static fromConfig(config: DataparkConfig): SparkHistoryClient {
+    return new SparkHistoryClient(config.spark.historyUrl);
+  }
+
+  async version(): Promise<string> {
+    return (await this.get<{ spark: string }>('/api/v1/version')).spark;
+  }
+
+  /** Newest first. */
+  async applications(
+    options: { limit?: number; status?: 'completed' | 'running' } = {},
+  ): Promise<HistoryApplication[]> {
+    const query = new URLSearchParams();
+    if (options.limit) query.set('limit', String(options.limit));
+    if (options.status) query.set('status', options.status);
+    return this.get(`/api/v1/applications${query.size ? `?${query}` : ''}`);
+  }
+
+  async jobs(appId: string): Promise<HistoryJob[]> {
+    return this.get(`/api/v1/applications/${encodeURIComponent(appId)}/jobs`);
+  }
+
+  async stages(appId: string): Promise<HistoryStage[]> {
+    return this.get(`/api/v1/applications/${encodeURIComponent(appId)}/stages`);
+  }
+
+  async executors(appId: string): Promise<HistoryExecutor[]> {
+    return this.get(`/api/v1/applications/${encodeURIComponent(appId)}/allexecutors`);
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const url = new URL(path, this.historyUrl).toString();
+    let result;
+    try {
+      result = await requestJson(url, { timeoutMs: this.timeoutMs, retries: 2 });
+    } catch (error) {
+      if (error instanceof NetworkError) {
+        throw new SparkUnreachableError(
+          `the Spark history server at ${this.historyUrl} does not answer: ${error.message}`,
+          undefined,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    if (result.status !== 200)
+      throw new SparkError(`HTTP ${result.status} from ${url}`, result.text.slice(0, 500));
+    return result.json as T;
+  }
+}
