@@ -55,7 +55,14 @@ export function writeKernelSpecs(
       argv: [p.python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
       display_name: 'Python 3 (PySpark, Data Park)',
       language: 'python',
-      env: { ...env, PYSPARK_PYTHON: p.python, PYSPARK_DRIVER_PYTHON: p.python },
+      // The cluster's spark-defaults.conf: master URL, connector jars on every classpath,
+      // event logs for the history server. A notebook's SparkSession gets them all.
+      env: {
+        ...env,
+        PYSPARK_PYTHON: p.python,
+        PYSPARK_DRIVER_PYTHON: p.python,
+        SPARK_CONF_DIR: join(ctx.stateDir, 'spark', 'conf'),
+      },
     },
   };
   for (const [name, spec] of Object.entries(specs)) {
