@@ -161,6 +161,12 @@ export const CONFIG_KEYS = Object.freeze({
     doc: 'Spark history server',
     example: 'http://127.0.0.1:18180',
   },
+  'spark.connectorJars': {
+    env: 'DATAPARK_SPARK_CONNECTOR_JARS',
+    schema: z.string().startsWith('/', 'expected an absolute directory path'),
+    doc: 'directory of the Kafka and JDBC connector jars every Spark driver and executor gets',
+    example: '/path/to/checkout/.tools/jars/spark',
+  },
   'airflow.url': {
     env: 'DATAPARK_AIRFLOW_URL',
     schema: url,

@@ -29,6 +29,8 @@ export interface DataparkConfig {
     readonly restUrl: string;
     readonly uiUrl: string;
     readonly historyUrl: string;
+    /** Connector jars (Kafka source, JDBC driver) the cluster puts on every classpath. */
+    readonly connectorJars?: string;
   };
   readonly airflow: { readonly url: string; readonly username: string; readonly password?: string };
   readonly jupyter: { readonly url: string; readonly token?: string };

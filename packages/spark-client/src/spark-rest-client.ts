@@ -38,6 +38,11 @@ export interface SparkRestClientOptions {
   readonly maxRetries?: number;
   /** The Spark version we claim to be (clientSparkVersion); the server checks nothing more. */
   readonly clientSparkVersion?: string;
+  /**
+   * A directory of jars for every driver's and executor's classpath. A driver the REST server
+   * starts does not read the cluster's spark-defaults.conf, so the client passes them along.
+   */
+  readonly connectorJars?: string | undefined;
 }
 
 export interface PythonSubmission {
@@ -84,10 +89,17 @@ export interface FinishedSubmission {
  * ```
  */
 export class SparkRestClient {
-  readonly options: Required<SparkRestClientOptions>;
+  readonly options: Required<Omit<SparkRestClientOptions, 'connectorJars'>> &
+    Pick<SparkRestClientOptions, 'connectorJars'>;
 
   constructor(options: SparkRestClientOptions) {
-    this.options = { timeoutMs: 30_000, maxRetries: 2, clientSparkVersion: '4.1.1', ...options };
+    this.options = {
+      timeoutMs: 30_000,
+      maxRetries: 2,
+      clientSparkVersion: '4.1.1',
+      connectorJars: undefined,
+      ...options,
+    };
   }
 
   static fromConfig(
@@ -98,6 +110,7 @@ export class SparkRestClient {
       restUrl: config.spark.restUrl,
       masterUrl: config.spark.masterUrl,
       uiUrl: config.spark.uiUrl,
+      connectorJars: config.spark.connectorJars,
       ...options,
     });
   }
@@ -108,6 +121,7 @@ export class SparkRestClient {
    */
   pythonRequest(submission: PythonSubmission): CreateSubmissionRequest {
     const sparkProperties: Record<string, string> = {
+      ...this.classPathProperties(),
       'spark.app.name': submission.name,
       'spark.master': this.options.masterUrl,
       'spark.submit.deployMode': 'client',
@@ -127,6 +141,13 @@ export class SparkRestClient {
     };
   }
 
+  private classPathProperties(): Record<string, string> {
+    const jars = this.options.connectorJars;
+    return jars
+      ? { 'spark.driver.extraClassPath': `${jars}/*`, 'spark.executor.extraClassPath': `${jars}/*` }
+      : {};
+  }
+
   /** A request that runs a jar's main class in cluster mode. */
   jarRequest(submission: JarSubmission): CreateSubmissionRequest {
     return {
@@ -136,6 +157,7 @@ export class SparkRestClient {
       appArgs: [...(submission.args ?? [])],
       clientSparkVersion: this.options.clientSparkVersion,
       sparkProperties: {
+        ...this.classPathProperties(),
         'spark.app.name': submission.name,
         'spark.master': this.options.masterUrl,
         'spark.jars': submission.jar,

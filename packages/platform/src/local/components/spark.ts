@@ -235,6 +235,7 @@ export function sparkComponent(): LocalComponent {
           restUrl: urls.restUrl,
           uiUrl: urls.uiUrl,
           historyUrl: urls.historyUrl,
+          connectorJars: join(ctx.workspaceRoot, '.tools', 'jars', 'spark'),
         },
       });
       mkdirSync(join(ctx.dir, 'conf'), { recursive: true });

@@ -1,0 +1,91 @@
+"""Batch job: `source` -> `processed` for one day, as the spark_etl role.
+
+    spark-submit jobs/daily_batch.py --date 2026-11-01
+
+Idempotent for a date: the date's fact and aggregate rows are deleted and written again; the
+dimensions are replaced whole (they are snapshots of `source`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from datapark_jobs import batch_transforms as t  # noqa: E402
+from datapark_jobs.endpoints import postgres  # noqa: E402
+from pyspark.sql import DataFrame, SparkSession  # noqa: E402
+
+DATED_TABLES = {
+    "processed.fact_orders": "order_date",
+    "processed.fact_order_items": "order_date",
+    "processed.daily_sales": "sales_date",
+    "processed.product_performance": "sales_date",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--date", required=True, help="the day to (re)compute, YYYY-MM-DD")
+    day = parser.parse_args().date
+
+    pg = postgres("spark_etl")
+    spark = (
+        SparkSession.builder.appName(f"daily-batch-{day}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    # stringtype=unspecified lets PostgreSQL cast Spark's strings into uuid columns.
+    jdbc = {
+        "url": pg.jdbc_url + "?stringtype=unspecified",
+        "user": pg.user,
+        "password": pg.password,
+        "driver": "org.postgresql.Driver",
+    }
+
+    def read(table: str) -> DataFrame:
+        return spark.read.format("jdbc").options(dbtable=table, **jdbc).load()
+
+    customers, products = read("source.customers"), read("source.products")
+    orders, items = read("source.orders"), read("source.order_items")
+
+    facts = t.fact_orders(orders, items, day).cache()
+    fact_items = t.fact_order_items(facts, items).cache()
+    outputs = {
+        "processed.fact_orders": facts,
+        "processed.fact_order_items": fact_items,
+        "processed.daily_sales": t.daily_sales(facts, fact_items, day),
+        "processed.product_performance": t.product_performance(facts, fact_items, day),
+    }
+
+    # Dimensions: replaced whole, keeping the tables (and their grants) in place.
+    for table, frame in {
+        "processed.dim_customers": t.dim_customers(customers),
+        "processed.dim_products": t.dim_products(products),
+    }.items():
+        frame.write.format("jdbc").options(dbtable=table, truncate="true", **jdbc).mode("overwrite").save()
+
+    # Dated tables: delete the day, then append it. Run through the JDBC driver the cluster
+    # already has on its classpath (no Python database driver needed).
+    jvm = spark.sparkContext._jvm
+    connection = jvm.java.sql.DriverManager.getConnection(pg.jdbc_url, pg.user, pg.password)
+    try:
+        for table, column in DATED_TABLES.items():
+            statement = connection.prepareStatement(f"DELETE FROM {table} WHERE {column} = ?::date")
+            statement.setString(1, day)
+            statement.executeUpdate()
+            statement.close()
+    finally:
+        connection.close()
+    written = {}
+    for table, frame in outputs.items():
+        frame.write.format("jdbc").options(dbtable=table, **jdbc).mode("append").save()
+        written[table] = frame.count()
+    print(f"daily_batch {day}: " + ", ".join(f"{k}={v}" for k, v in written.items()))
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Data Park's PySpark jobs: batch transforms from `source` to `processed`."""
