@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Producer, RecordMetadata } from 'kafkajs';
+import type { Admin, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
 import { keyOf, TOPIC_CATALOG } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
@@ -32,8 +32,12 @@ export interface EventProducerOptions {
  * ```
  */
 export class EventProducer {
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly partitionCounts = new Map<string, number>();
+
   private constructor(
     private readonly producer: Producer,
+    private readonly admin: Admin,
     private readonly compression: 'gzip' | 'none',
   ) {}
 
@@ -41,10 +45,11 @@ export class EventProducer {
     connection: KafkaConnection,
     options: EventProducerOptions = {},
   ): Promise<EventProducer> {
-    const producer = createKafka({
+    const kafka = createKafka({
       ...connection,
       clientId: connection.clientId ?? 'datapark-producer',
-    }).producer({
+    });
+    const producer = kafka.producer({
       idempotent: true,
       // Idempotence keeps order and drops retried duplicates only with one request in flight.
       maxInFlightRequests: 1,
@@ -55,8 +60,9 @@ export class EventProducer {
       // would carry a new sequence number and could land twice. A broker down is waited out.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
-    await producer.connect();
-    return new EventProducer(producer, options.compression ?? 'gzip');
+    const admin = kafka.admin();
+    await Promise.all([producer.connect(), admin.connect()]);
+    return new EventProducer(producer, admin, options.compression ?? 'gzip');
   }
 
   /** Validates, then sends the events of one topic in one batch; resolves when all are acknowledged. */
@@ -80,15 +86,55 @@ export class EventProducer {
         },
       };
     });
-    return this.producer.send({
-      topic,
-      acks: -1,
-      compression: this.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages,
-    });
+    // One request per partition. kafkajs 2.2.4 sends a multi-partition batch as one request per
+    // leader and, when a leader fails over to a broker that already answered for other
+    // partitions of the same call, never resends the moved partitions yet resolves the call:
+    // acknowledged records lost (seen here while stopping a broker; see sendMessages.js,
+    // `brokersWithoutResponse`). With one partition per call there is only one leader to retry.
+    const byPartition = new Map<number, Message[]>();
+    const partitionMetadata = await this.partitionMetadata(topic);
+    for (const message of messages) {
+      const partition = this.partitioner({ topic, partitionMetadata, message });
+      byPartition.set(partition, [
+        ...(byPartition.get(partition) ?? []),
+        { ...message, partition },
+      ]);
+    }
+    const results = await Promise.all(
+      [...byPartition.values()].map((partitionMessages) =>
+        this.producer.send({
+          topic,
+          acks: -1,
+          compression: this.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          messages: partitionMessages,
+        }),
+      ),
+    );
+    return results.flat();
+  }
+
+  /** The topic's partitions as the partitioner wants them; the count is fetched once. */
+  private async partitionMetadata(topic: string) {
+    let count = this.partitionCounts.get(topic);
+    if (count === undefined) {
+      const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      count = metadata.topics[0]?.partitions.length ?? 0;
+      if (count === 0)
+        throw new Error(
+          `topic ${topic} has no partitions: is the platform up (npx nx run platform:up --only kafka)?`,
+        );
+      this.partitionCounts.set(topic, count);
+    }
+    return Array.from({ length: count }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [],
+      isr: [],
+      partitionErrorCode: 0,
+    }));
   }
 
   async disconnect(): Promise<void> {
-    await this.producer.disconnect();
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
   }
 }

@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { loadConfig } from '@datapark/config';
 import { sampleEvents } from '@datapark/events';
 import {
   connectionFromConfig,
+  createKafka,
   EventProducer,
   HEADERS,
   headerText,
@@ -22,6 +25,31 @@ describe('the local Kafka cluster', () => {
       components: defaultComponents().filter((c) => c.name === 'kafka'),
       reporter: silentReporter,
     });
+    // kafka-2 must lead some partitions when it stops, or the test proves nothing: move
+    // leadership back to the preferred replicas (a restart in an earlier run took it away).
+    const election = spawnSync(
+      'java',
+      [
+        '-Xmx256m',
+        '-cp',
+        `${join(import.meta.dirname, '..', '..', '..', '.tools', 'jars', 'kafka')}/*`,
+        'org.apache.kafka.tools.LeaderElectionCommand',
+        '--bootstrap-server',
+        connection.brokers.join(','),
+        '--election-type',
+        'preferred',
+        '--all-topic-partitions',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(election.status).toBe(0);
+    const admin = createKafka(connection).admin();
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    await admin.disconnect();
+    const ledByKafka2 = metadata.topics[0]!.partitions.filter((p) => p.leader === 2).length;
+    expect(ledByKafka2).toBeGreaterThan(0);
+
     const producerName = `durability-${randomUUID()}`;
     const before = await topicEndOffsets(connection, TOPIC);
     const producer = await EventProducer.connect(connection, { compression: 'none' });
