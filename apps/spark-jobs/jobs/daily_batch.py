@@ -14,9 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from pyspark.sql import DataFrame, SparkSession  # noqa: E402
+
 from datapark_jobs import batch_transforms as t  # noqa: E402
 from datapark_jobs.endpoints import postgres  # noqa: E402
-from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 
 DATED_TABLES = {
     "processed.fact_orders": "order_date",

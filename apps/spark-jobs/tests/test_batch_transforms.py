@@ -4,8 +4,9 @@ from the same rows, not read back from the job."""
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from datapark_jobs import batch_transforms as t
 from pyspark.sql import types as T
+
+from datapark_jobs import batch_transforms as t
 
 DAY = "2026-11-01"
 ORDERS = [

@@ -16,7 +16,8 @@ import { defaultComponents, LocalPlatform, silentReporter } from '@datapark/plat
 
 const TOTAL = Number(process.env['DATAPARK_DURABILITY_EVENTS'] ?? 100_000);
 const BATCH = 500;
-const TOPIC = 'clickstream';
+// product-events: no streaming job reads it, so 100k test events burden nothing downstream.
+const TOPIC = 'product-events';
 
 describe('the local Kafka cluster', () => {
   it(`loses and duplicates nothing acknowledged while a broker is stopped and restarted (${TOTAL} events, acks=all)`, async () => {
@@ -58,7 +59,7 @@ describe('the local Kafka cluster', () => {
     try {
       for (let sent = 0; sent < TOTAL; sent += BATCH) {
         const batch = Array.from({ length: Math.min(BATCH, TOTAL - sent) }, () => {
-          const event = sampleEvents.click();
+          const event = sampleEvents.product();
           return { ...event, producer: producerName };
         });
         await producer.send(TOPIC, batch);

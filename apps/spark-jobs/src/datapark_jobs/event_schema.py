@@ -1,0 +1,52 @@
+"""Spark schemas of the event topics, derived from the JSON Schema that @datapark/events
+exports (packages/events/json-schema/catalog.json): the jobs never restate the event fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pyspark.sql import types as T
+
+CATALOG = Path(__file__).resolve().parents[4] / "packages" / "events" / "json-schema" / "catalog.json"
+
+
+def _spark_type(schema: dict) -> T.DataType:
+    if "anyOf" in schema:  # nullable: [X, {"type": "null"}]
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _spark_type(options[0])
+    kind = schema.get("type", "string")
+    if isinstance(kind, list):  # ["string", "null"]
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind == "object":
+        return _struct(schema.get("properties", {}))
+    if kind == "array":
+        return T.ArrayType(_spark_type(schema.get("items", {})))
+    return {
+        "integer": T.LongType(),
+        "number": T.DoubleType(),
+        "boolean": T.BooleanType(),
+    }.get(kind, T.StringType())
+
+
+def _struct(properties: dict) -> T.StructType:
+    return T.StructType([T.StructField(name, _spark_type(p), True) for name, p in properties.items()])
+
+
+def topic_schema(topic: str, catalog: Path = CATALOG) -> T.StructType:
+    """One struct for every event type of the topic: the envelope, and a payload holding the
+    union of the payload fields of all its event types (absent ones are null)."""
+    doc = json.loads(catalog.read_text())
+    spec = next((t for t in doc["topics"] if t["name"] == topic), None)
+    if spec is None:
+        raise KeyError(f"topic {topic} is not in {catalog}")
+    envelope: dict[str, dict] = {}
+    payload: dict[str, dict] = {}
+    for event in spec["schema"]["oneOf"]:
+        for name, prop in event["properties"].items():
+            if name == "payload":
+                payload.update(prop["properties"])
+            else:
+                envelope.setdefault(name, prop)
+    fields = [T.StructField(name, _spark_type(p), True) for name, p in envelope.items()]
+    return T.StructType([*fields, T.StructField("payload", _struct(payload), True)])
