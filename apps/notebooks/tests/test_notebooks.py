@@ -7,8 +7,9 @@ import urllib.request
 import nbclient
 import nbformat
 import pytest
-from conftest import NOTEBOOKS
 from nbclient.exceptions import CellExecutionError
+
+from conftest import NOTEBOOKS
 
 NOTEBOOK_FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
 
