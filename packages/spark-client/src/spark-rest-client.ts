@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import type { DataparkConfig } from '@datapark/config';
 import {
   SparkError,
@@ -146,6 +147,18 @@ export class SparkRestClient {
     return jars
       ? { 'spark.driver.extraClassPath': `${jars}/*`, 'spark.executor.extraClassPath': `${jars}/*` }
       : {};
+  }
+
+  /**
+   * A request that runs the statements of a SQL file, through a small PySpark runner shipped
+   * with this package (python/run_sql.py).
+   */
+  sqlRequest(
+    submission: Omit<PythonSubmission, 'file' | 'args'> & { readonly sqlFile: string },
+  ): CreateSubmissionRequest {
+    const runner = fileURLToPath(new URL('../python/run_sql.py', import.meta.url));
+    const { sqlFile, ...rest } = submission;
+    return this.pythonRequest({ ...rest, file: runner, args: [sqlFile] });
   }
 
   /** A request that runs a jar's main class in cluster mode. */

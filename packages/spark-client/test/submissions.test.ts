@@ -66,6 +66,21 @@ describe('the REST submission server', () => {
     expect(error.message).toMatch(/Traceback/);
   }, 300_000);
 
+  it('runs a SQL file, and surfaces the analysis error of a bad one', async () => {
+    const done = await spark.submitAndWait(
+      spark.sqlRequest({ sqlFile: job('ok.sql'), name: 'sql-ok' }),
+      { timeoutMs: 240_000 },
+    );
+    expect(done.driverState).toBe('FINISHED');
+    const failed = (await spark
+      .submitAndWait(spark.sqlRequest({ sqlFile: job('bad.sql'), name: 'sql-bad' }), {
+        timeoutMs: 240_000,
+      })
+      .catch((e: unknown) => e)) as SparkJobFailedError;
+    expect(failed).toBeInstanceOf(SparkJobFailedError);
+    expect(failed.driverLog).toMatch(/no_such_column/);
+  }, 600_000);
+
   it('kills a running driver: KILLED', async () => {
     const id = await spark.create(
       spark.pythonRequest({ file: job('sleep.py'), name: 'sleeps-until-killed' }),
