@@ -284,8 +284,9 @@ export function kafkaComponent(): LocalComponent {
     },
 
     async stop(ctx) {
-      // One at a time, last first: the remaining quorum keeps the controlled shutdown quick.
-      for (const node of [...nodes(ctx)].reverse()) await stopDaemon(pidFile(node), 60_000);
+      // All at once: stopped one by one, the last node waits for a controller quorum that is
+      // gone and only the kill after the grace period ends it.
+      await Promise.all(nodes(ctx).map((node) => stopDaemon(pidFile(node), 30_000)));
     },
 
     async startUnit(ctx, unit) {
