@@ -4,17 +4,7 @@ import pg from 'pg';
 import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
 import { createMigrator } from '@datapark/db';
 import { checkDrift } from './drift-check.js';
-import { config } from './fixtures.js';
-
-async function asAdmin(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: postgresUrl(config, 'admin', 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
+import { asAdmin, config } from './fixtures.js';
 
 describe('schema drift check (kysely-codegen against the hand-written Database)', () => {
   it('finds no drift between the migrated database and the Database interface', () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { DataparkConfig, PostgresRole } from '@datapark/config';
-import { loadConfig } from '@datapark/config';
+import pg from 'pg';
+import { loadConfig, postgresUrl } from '@datapark/config';
 import type { Database } from '@datapark/db';
 import { createDb } from '@datapark/db';
 
@@ -21,6 +22,17 @@ export function connections() {
       await Promise.all(open.splice(0).map((db) => db.destroy()));
     },
   };
+}
+
+/** Runs one statement as the bootstrap superuser (creating and dropping scratch databases). */
+export async function asAdmin(statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: postgresUrl(config, 'admin', 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Rolls back whatever the callback did, so tests leave the shared database as they found it. */

@@ -2,20 +2,10 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { postgresUrl, POSTGRES_ROLE_USERS } from '@datapark/config';
 import { createMigrator, migrations } from '@datapark/db';
-import { config } from './fixtures.js';
+import { asAdmin, config } from './fixtures.js';
 
 // Down and up again run in a scratch database, so the shared one other tests use stays intact.
 const SCRATCH = 'datapark_migrations_test';
-
-async function asAdmin(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: postgresUrl(config, 'admin', 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
 
 let db: Kysely<unknown>;
 

@@ -1,16 +1,11 @@
 import pg from 'pg';
 import type { DataparkConfig, PostgresRole } from '@datapark/config';
-import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
+import { POSTGRES_ROLE_USERS, POSTGRES_ROLES, postgresUrl } from '@datapark/config';
 
 /** Login roles other than the bootstrap superuser, each with only what its component needs. */
-export const COMPONENT_ROLES = [
-  'owner',
-  'ingest',
-  'spark_etl',
-  'airflow',
-  'analyst',
-  'generator',
-] as const satisfies readonly PostgresRole[];
+export const COMPONENT_ROLES: readonly Exclude<PostgresRole, 'admin'>[] = POSTGRES_ROLES.filter(
+  (role): role is Exclude<PostgresRole, 'admin'> => role !== 'admin',
+);
 
 /**
  * Creates (or updates the passwords of) every component role and the `datapark` and `airflow`

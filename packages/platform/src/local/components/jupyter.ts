@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ComponentContext, ComponentStatus, LocalComponent } from '../component.js';
+import { singleProcessStatus } from '../component.js';
 import { runningPid, startDaemon, stopDaemon } from '../daemon.js';
 import { assertPortFree } from '../ports.js';
 import { PrerequisiteError } from '../../errors.js';
@@ -180,15 +181,12 @@ export function jupyterComponent(): LocalComponent {
     },
 
     async status(ctx): Promise<ComponentStatus> {
-      const pid = runningPid(pidFile(ctx));
-      const ok = pid ? await healthy(ctx).catch(() => false) : false;
-      const state = pid ? (ok ? 'running' : 'degraded') : 'stopped';
-      return {
-        component: NAME,
-        state,
-        endpoint: endpoint(ctx).origin,
-        units: [{ name: NAME, state, ...(pid ? { pid } : {}) }],
-      };
+      return singleProcessStatus(
+        NAME,
+        runningPid(pidFile(ctx)),
+        () => healthy(ctx),
+        endpoint(ctx).origin,
+      );
     },
 
     logFiles(ctx) {

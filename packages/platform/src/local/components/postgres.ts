@@ -8,6 +8,7 @@ import { POSTGRES_ROLES, postgresUrl } from '@datapark/config';
 import { provisionDatabase } from '@datapark/db';
 import { PlatformError } from '../../errors.js';
 import type { ComponentContext, ComponentStatus, LocalComponent } from '../component.js';
+import { singleProcessStatus } from '../component.js';
 import { runningPid } from '../daemon.js';
 import { assertPortFree } from '../ports.js';
 import { postgresBinDirs, requireExecutable } from '../prerequisites.js';
@@ -201,19 +202,8 @@ export function postgresComponent(): LocalComponent {
     },
 
     async status(ctx): Promise<ComponentStatus> {
-      const pid = isRunning(ctx);
       const { host, port } = ctx.config.postgres;
-      const state = pid
-        ? (await accepts(ctx).catch(() => false))
-          ? 'running'
-          : 'degraded'
-        : 'stopped';
-      return {
-        component: NAME,
-        state,
-        endpoint: `${host}:${port}`,
-        units: [{ name: NAME, state, ...(pid ? { pid } : {}) }],
-      };
+      return singleProcessStatus(NAME, isRunning(ctx), () => accepts(ctx), `${host}:${port}`);
     },
 
     logFiles(ctx) {

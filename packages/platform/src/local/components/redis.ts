@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ComponentContext, ComponentStatus, LocalComponent } from '../component.js';
+import { singleProcessStatus } from '../component.js';
 import { runningPid, startDaemon, stopDaemon } from '../daemon.js';
 import { assertPortFree } from '../ports.js';
 import { requireExecutable } from '../prerequisites.js';
@@ -107,16 +108,13 @@ export function redisComponent(): LocalComponent {
     },
 
     async status(ctx): Promise<ComponentStatus> {
-      const pid = runningPid(pidFile(ctx));
-      const healthy = pid ? await ping(ctx).catch(() => false) : false;
-      const state = pid ? (healthy ? 'running' : 'degraded') : 'stopped';
       const { host, port } = ctx.config.redis;
-      return {
-        component: NAME,
-        state,
-        endpoint: `${host}:${port}`,
-        units: [{ name: NAME, state, ...(pid ? { pid } : {}) }],
-      };
+      return singleProcessStatus(
+        NAME,
+        runningPid(pidFile(ctx)),
+        () => ping(ctx),
+        `${host}:${port}`,
+      );
     },
 
     logFiles(ctx) {
