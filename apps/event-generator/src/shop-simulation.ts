@@ -1,0 +1,509 @@
+import type { EventOf, TopicName } from '@datapark/events';
+import { SCHEMA_VERSION } from '@datapark/events';
+import { EventQueue } from './event-queue.js';
+import { SeededRandom } from './seeded-random.js';
+import type { SimulationConfig } from './simulation-config.js';
+
+export type GeneratedEvent = {
+  [T in TopicName]: { readonly topic: T; readonly event: EventOf<T> };
+}[TopicName];
+
+interface Customer {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  country: string;
+  city: string;
+  deleted: boolean;
+}
+interface Product {
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  price: number; // cents
+  stock: number;
+  active: boolean;
+}
+interface Session {
+  id: string;
+  customerId: string | null;
+  converts: boolean;
+  cart: { productId: string; quantity: number }[];
+}
+type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
+interface Order {
+  id: string;
+  customerId: string;
+  status: OrderStatus;
+  total: number; // cents
+}
+
+type Action =
+  | { kind: 'register' }
+  | { kind: 'update'; customerId: string }
+  | { kind: 'session' }
+  | {
+      kind: 'click';
+      session: Session;
+      step: 'product_view' | 'search' | 'add_to_cart' | 'checkout_started' | 'remove_from_cart';
+    }
+  | { kind: 'place_order'; session: Session }
+  | { kind: 'advance_order'; orderId: string; to: OrderStatus }
+  | { kind: 'price_change' }
+  | { kind: 'restock' }
+  | { kind: 'discontinue' };
+
+/** Order states and where each may go next: the lifecycle the simulation keeps to. */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  placed: ['paid', 'cancelled'],
+  paid: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: ['refunded'],
+  cancelled: [],
+  refunded: [],
+};
+
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'John',
+  'Radia',
+  'Ken',
+  'Margaret',
+  'Linus',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Backus',
+  'Perlman',
+  'Thompson',
+  'Hamilton',
+  'Torvalds',
+];
+const PLACES = [
+  ['DE', 'Berlin'],
+  ['DE', 'Hamburg'],
+  ['FR', 'Paris'],
+  ['NL', 'Amsterdam'],
+  ['GB', 'London'],
+  ['US', 'Boston'],
+  ['ES', 'Madrid'],
+  ['IT', 'Milan'],
+] as const;
+const CATEGORIES = ['kitchen', 'books', 'garden', 'toys', 'sports', 'office'];
+const SEARCHES = ['tea pot', 'gift', 'running shoes', 'notebook', 'lamp', 'puzzle'];
+const HOUR = 3600;
+const money = (cents: number) => (cents / 100).toFixed(2);
+
+/**
+ * A shop that lives in simulated time: customers register and change their details, products
+ * change price and stock and are discontinued, browsing sessions turn into orders at the
+ * configured rate, and orders move placed → paid → shipped → delivered, with cancellations and
+ * refunds. Every order names a registered customer and active products at the price they had at
+ * that moment; timestamps never go backwards. The same seed and config give the same events.
+ */
+export class ShopSimulation {
+  private readonly rng: SeededRandom;
+  private readonly queue = new EventQueue<Action>();
+  private readonly customers = new Map<string, Customer>();
+  private readonly activeCustomers: string[] = [];
+  private readonly products = new Map<string, Product>();
+  private readonly activeProducts: string[] = [];
+  private readonly orders = new Map<string, Order>();
+  private readonly startMs: number;
+  private now = 0; // simulated seconds since start
+  private readonly pending: GeneratedEvent[] = [];
+
+  constructor(private readonly config: SimulationConfig) {
+    this.rng = new SeededRandom(config.seed);
+    this.startMs = Date.parse(config.start);
+    for (let i = 0; i < config.products; i++) this.createProduct(i);
+    this.queue.push(0, { kind: 'register' });
+    this.queue.push(this.rng.exponential(HOUR / config.sessionsPerHour), { kind: 'session' });
+    if (config.priceChangesPerHour > 0)
+      this.queue.push(this.rng.exponential(HOUR / config.priceChangesPerHour), {
+        kind: 'price_change',
+      });
+    if (config.restocksPerHour > 0)
+      this.queue.push(this.rng.exponential(HOUR / config.restocksPerHour), { kind: 'restock' });
+    if (config.discontinuedPerDay > 0)
+      this.queue.push(this.rng.exponential((24 * HOUR) / config.discontinuedPerDay), {
+        kind: 'discontinue',
+      });
+  }
+
+  /** Simulated time of the latest event, as a Date. */
+  get clock(): Date {
+    return new Date(this.startMs + Math.round(this.now * 1000));
+  }
+
+  /** The next event, in simulated time order. */
+  next(): GeneratedEvent {
+    while (this.pending.length === 0) {
+      const due = this.queue.pop();
+      if (!due) throw new Error('the simulation ran out of scheduled work');
+      this.now = Math.max(this.now, due.at);
+      this.run(due.item);
+    }
+    return this.pending.shift()!;
+  }
+
+  /** Events until `count` are produced or simulated time passes `until`. */
+  *events(options: { count?: number; until?: Date } = {}): Generator<GeneratedEvent> {
+    for (let n = 0; options.count === undefined || n < options.count; n++) {
+      const event = this.next();
+      if (options.until && Date.parse(event.event.occurred_at) >= options.until.getTime()) return;
+      yield event;
+    }
+  }
+
+  private emit<T extends TopicName>(
+    topic: T,
+    eventType: EventOf<T>['event_type'],
+    payload: EventOf<T>['payload'],
+  ): void {
+    const event = {
+      event_id: this.rng.uuid(),
+      event_type: eventType,
+      schema_version: SCHEMA_VERSION,
+      occurred_at: this.clock.toISOString(),
+      producer: this.config.producer,
+      payload,
+    } as EventOf<T>;
+    this.pending.push({ topic, event } as GeneratedEvent);
+  }
+
+  private later(after: number, action: Action): void {
+    this.queue.push(this.now + after, action);
+  }
+
+  private createProduct(i: number): void {
+    const product: Product = {
+      id: this.rng.uuid(),
+      sku: `SKU-${String(i).padStart(6, '0')}`,
+      name: `${this.rng.pick(['Classic', 'Compact', 'Deluxe', 'Eco', 'Smart'])} ${this.rng.pick(SEARCHES)} ${i}`,
+      category: this.rng.pick(CATEGORIES),
+      price: this.rng.int(199, 19_999),
+      stock: this.rng.int(20, 500),
+      active: true,
+    };
+    this.products.set(product.id, product);
+    this.activeProducts.push(product.id);
+    const { id, sku, name, category, price, stock } = product;
+    this.emit('product-events', 'product_created', {
+      product_id: id,
+      sku,
+      name,
+      category,
+      price: money(price),
+      stock,
+    });
+  }
+
+  private run(action: Action): void {
+    switch (action.kind) {
+      case 'register':
+        return this.register();
+      case 'update':
+        return this.updateCustomer(action.customerId);
+      case 'session':
+        return this.startSession();
+      case 'click':
+        return this.click(action.session, action.step);
+      case 'place_order':
+        return this.placeOrder(action.session);
+      case 'advance_order':
+        return this.advanceOrder(action.orderId, action.to);
+      case 'price_change':
+        return this.changePrice();
+      case 'restock':
+        return this.restock();
+      case 'discontinue':
+        return this.discontinue();
+    }
+  }
+
+  private register(): void {
+    const [country, city] = this.rng.pick(PLACES);
+    const id = this.rng.uuid();
+    const customer: Customer = {
+      id,
+      email: `${id.slice(0, 13)}@example.com`,
+      first_name: this.rng.pick(FIRST),
+      last_name: this.rng.pick(LAST),
+      country,
+      city,
+      deleted: false,
+    };
+    this.customers.set(id, customer);
+    this.activeCustomers.push(id);
+    const { email, first_name, last_name } = customer;
+    this.emit('customer-events', 'customer_registered', {
+      customer_id: id,
+      email,
+      first_name,
+      last_name,
+      country,
+      city,
+    });
+    if (this.rng.chance(0.2))
+      this.later(this.rng.exponential(2 * 24 * HOUR), { kind: 'update', customerId: id });
+    this.later(this.rng.exponential(HOUR / this.config.customersPerHour), { kind: 'register' });
+  }
+
+  private updateCustomer(customerId: string): void {
+    const customer = this.customers.get(customerId)!;
+    if (customer.deleted) return;
+    const [country, city] = this.rng.pick(PLACES);
+    customer.country = country;
+    customer.city = city;
+    const { email, first_name, last_name } = customer;
+    this.emit('customer-events', 'customer_updated', {
+      customer_id: customerId,
+      email,
+      first_name,
+      last_name,
+      country,
+      city,
+      changed: ['country', 'city'],
+    });
+  }
+
+  private startSession(): void {
+    this.later(this.rng.exponential(HOUR / this.config.sessionsPerHour), { kind: 'session' });
+    const anonymous =
+      this.activeCustomers.length === 0 || this.rng.chance(this.config.anonymousShare);
+    const customerId = anonymous ? null : this.rng.pick(this.activeCustomers);
+    const session: Session = {
+      id: this.rng.uuid(),
+      customerId,
+      converts: !anonymous && this.rng.chance(this.config.conversionRate),
+      cart: [],
+    };
+    this.emit('clickstream', 'page_view', {
+      session_id: session.id,
+      customer_id: customerId,
+      page: '/',
+      referrer: this.rng.chance(0.5) ? 'https://search.example' : null,
+    });
+    // The visit's steps, seconds to minutes apart; abandoners stop at some step on the way.
+    let t = 0;
+    const step = (kind: Extract<Action, { kind: 'click' }>['step']) => {
+      t += this.rng.exponential(30);
+      this.later(t, { kind: 'click', session, step: kind });
+    };
+    if (this.rng.chance(0.4)) step('search');
+    step('product_view');
+    if (this.rng.chance(0.5)) step('product_view');
+    if (session.converts || this.rng.chance(0.3)) {
+      step('add_to_cart');
+      const checksOut = session.converts || this.rng.chance(0.3);
+      if (checksOut) {
+        step('checkout_started');
+        if (session.converts)
+          this.later(t + this.rng.exponential(60), { kind: 'place_order', session });
+      } else {
+        const changesMind = this.rng.chance(0.3);
+        if (changesMind) step('remove_from_cart');
+      }
+    }
+  }
+
+  private click(session: Session, step: Extract<Action, { kind: 'click' }>['step']): void {
+    const ids = { session_id: session.id, customer_id: session.customerId };
+    if (step === 'search') {
+      this.emit('clickstream', 'search', {
+        ...ids,
+        query: this.rng.pick(SEARCHES),
+        results_count: this.rng.int(0, 40),
+      });
+    } else if (step === 'product_view') {
+      if (this.activeProducts.length === 0) return;
+      this.emit('clickstream', 'product_view', {
+        ...ids,
+        product_id: this.rng.pick(this.activeProducts),
+      });
+    } else if (step === 'add_to_cart') {
+      if (this.activeProducts.length === 0) return;
+      const productId = this.rng.pick(this.activeProducts);
+      const quantity = this.rng.int(1, 3);
+      session.cart.push({ productId, quantity });
+      this.emit('clickstream', 'add_to_cart', { ...ids, product_id: productId, quantity });
+    } else if (step === 'remove_from_cart') {
+      const line = session.cart.pop();
+      if (line)
+        this.emit('clickstream', 'remove_from_cart', {
+          ...ids,
+          product_id: line.productId,
+          quantity: line.quantity,
+        });
+    } else if (session.cart.length > 0) {
+      const value = session.cart.reduce(
+        (sum, l) => sum + l.quantity * this.products.get(l.productId)!.price,
+        0,
+      );
+      const items = session.cart.reduce((sum, l) => sum + l.quantity, 0);
+      this.emit('clickstream', 'checkout_started', {
+        ...ids,
+        cart_value: money(value),
+        items_count: items,
+      });
+    }
+  }
+
+  private placeOrder(session: Session): void {
+    const customer = session.customerId ? this.customers.get(session.customerId) : undefined;
+    if (!customer || customer.deleted) return;
+    // Only what is still for sale and in stock, at today's price.
+    const lines = session.cart.filter((l) => {
+      const product = this.products.get(l.productId)!;
+      return product.active && product.stock >= l.quantity;
+    });
+    if (lines.length === 0) return;
+    const orderId = this.rng.uuid();
+    const items = lines.map((l, i) => ({
+      line_no: i + 1,
+      product_id: l.productId,
+      quantity: l.quantity,
+      unit_price: money(this.products.get(l.productId)!.price),
+    }));
+    const total = lines.reduce(
+      (sum, l) => sum + l.quantity * this.products.get(l.productId)!.price,
+      0,
+    );
+    this.orders.set(orderId, { id: orderId, customerId: customer.id, status: 'placed', total });
+    this.emit('order-events', 'order_placed', {
+      order_id: orderId,
+      customer_id: customer.id,
+      items,
+      total_amount: money(total),
+      currency: 'EUR',
+      session_id: session.id,
+    });
+    for (const line of lines) {
+      const product = this.products.get(line.productId)!;
+      const old = product.stock;
+      product.stock -= line.quantity;
+      this.emit('product-events', 'stock_changed', {
+        product_id: product.id,
+        old_stock: old,
+        new_stock: product.stock,
+        reason: 'sale',
+      });
+    }
+    if (this.rng.chance(this.config.cancelRate))
+      this.later(this.rng.exponential(1800), { kind: 'advance_order', orderId, to: 'cancelled' });
+    else this.later(this.rng.exponential(600), { kind: 'advance_order', orderId, to: 'paid' });
+  }
+
+  private advanceOrder(orderId: string, to: OrderStatus): void {
+    const order = this.orders.get(orderId)!;
+    if (!ORDER_TRANSITIONS[order.status].includes(to)) return;
+    order.status = to;
+    const ref = { order_id: orderId, customer_id: order.customerId };
+    switch (to) {
+      case 'paid':
+        this.emit('order-events', 'order_paid', {
+          ...ref,
+          amount: money(order.total),
+          payment_method: this.rng.pick(['card', 'paypal', 'invoice'] as const),
+        });
+        this.later(this.rng.exponential(24 * HOUR), {
+          kind: 'advance_order',
+          orderId,
+          to: 'shipped',
+        });
+        return;
+      case 'shipped':
+        this.emit('order-events', 'order_shipped', {
+          ...ref,
+          carrier: this.rng.pick(['DHL', 'UPS', 'PostNL']),
+          tracking_number: this.rng.uuid().slice(0, 12).toUpperCase(),
+        });
+        this.later(this.rng.exponential(48 * HOUR), {
+          kind: 'advance_order',
+          orderId,
+          to: 'delivered',
+        });
+        return;
+      case 'delivered':
+        this.emit('order-events', 'order_delivered', ref);
+        if (this.rng.chance(this.config.refundRate))
+          this.later(this.rng.exponential(72 * HOUR), {
+            kind: 'advance_order',
+            orderId,
+            to: 'refunded',
+          });
+        return;
+      case 'cancelled':
+        this.emit('order-events', 'order_cancelled', {
+          ...ref,
+          reason: this.rng.pick(['customer_request', 'payment_failed', 'out_of_stock'] as const),
+        });
+        return;
+      case 'refunded':
+        this.emit('order-events', 'order_refunded', {
+          ...ref,
+          amount: money(order.total),
+          reason: this.rng.pick(['damaged', 'not_as_described', 'changed_mind'] as const),
+        });
+        return;
+      case 'placed':
+        return;
+    }
+  }
+
+  private changePrice(): void {
+    this.later(this.rng.exponential(HOUR / this.config.priceChangesPerHour), {
+      kind: 'price_change',
+    });
+    if (this.activeProducts.length === 0) return;
+    const product = this.products.get(this.rng.pick(this.activeProducts))!;
+    const old = product.price;
+    product.price = Math.max(99, Math.round(old * (0.9 + this.rng.next() * 0.2)));
+    if (product.price !== old)
+      this.emit('product-events', 'price_changed', {
+        product_id: product.id,
+        old_price: money(old),
+        new_price: money(product.price),
+      });
+  }
+
+  private restock(): void {
+    this.later(this.rng.exponential(HOUR / this.config.restocksPerHour), { kind: 'restock' });
+    if (this.activeProducts.length === 0) return;
+    const product = this.products.get(this.rng.pick(this.activeProducts))!;
+    const old = product.stock;
+    product.stock += this.rng.int(50, 200);
+    this.emit('product-events', 'stock_changed', {
+      product_id: product.id,
+      old_stock: old,
+      new_stock: product.stock,
+      reason: 'restock',
+    });
+  }
+
+  private discontinue(): void {
+    this.later(this.rng.exponential((24 * HOUR) / this.config.discontinuedPerDay), {
+      kind: 'discontinue',
+    });
+    if (this.activeProducts.length <= 1) return;
+    const index = this.rng.int(0, this.activeProducts.length - 1);
+    const [productId] = this.activeProducts.splice(index, 1);
+    this.products.get(productId!)!.active = false;
+    this.emit('product-events', 'product_discontinued', { product_id: productId! });
+  }
+}

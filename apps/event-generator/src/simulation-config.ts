@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** The knobs of the simulated shop. Rates are per simulated hour unless named otherwise. */
+export const SimulationConfig = z
+  .object({
+    seed: z.union([z.string(), z.number()]).default(42),
+    /** Simulated time of the first event. */
+    start: z.iso.datetime({ offset: true }).default('2026-11-01T00:00:00.000Z'),
+    products: z.number().int().min(1).max(100_000).default(200),
+    customersPerHour: z.number().positive().default(120),
+    sessionsPerHour: z.number().positive().default(1_200),
+    /** Share of sessions by anonymous visitors (they browse, never order). */
+    anonymousShare: z.number().min(0).max(1).default(0.3),
+    /** Share of a registered customer's sessions that end in an order. */
+    conversionRate: z.number().min(0).max(1).default(0.1),
+    cancelRate: z.number().min(0).max(1).default(0.05),
+    refundRate: z.number().min(0).max(1).default(0.03),
+    priceChangesPerHour: z.number().min(0).default(10),
+    restocksPerHour: z.number().min(0).default(10),
+    discontinuedPerDay: z.number().min(0).default(1),
+    producer: z.string().min(1).default('event-generator/0.1.0'),
+  })
+  .strict();
+
+export type SimulationConfig = z.infer<typeof SimulationConfig>;
+
+/** Validates a partial config, naming the field and the fix on error. */
+export function parseSimulationConfig(input: unknown, source = 'config'): SimulationConfig {
+  const result = SimulationConfig.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('\n');
+  throw new Error(`Invalid event-generator ${source}:\n${problems}`);
+}
