@@ -1,4 +1,5 @@
 import type { LocalComponent } from '../component.js';
+import { airflowComponent } from './airflow.js';
 import { jupyterComponent } from './jupyter.js';
 import { kafkaComponent } from './kafka.js';
 import { postgresComponent } from './postgres.js';
@@ -15,6 +16,7 @@ export function defaultComponents(): LocalComponent[] {
     redisComponent(),
     kafkaComponent(),
     sparkComponent(),
+    airflowComponent(),
     jupyterComponent(),
   ];
 }
