@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ingestCommands } from './commands/ingest-command.js';
+
+// kafkajs 2.2.4 computes a negative timeout on Node 24 (harmless, see the README's
+// troubleshooting); keep it out of the progress lines, and let every other warning through.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'TimeoutNegativeWarning')
+    process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
+const program = new Command('datapark-etl')
+  .description(
+    'The Data Park ETL driver: ingest Kafka into raw, run the batch and streaming Spark jobs, check data quality, report',
+  )
+  .showHelpAfterError();
+
+ingestCommands(program);
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`✗ ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

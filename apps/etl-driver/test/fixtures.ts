@@ -1,0 +1,216 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import kafkajs from 'kafkajs';
+import type pg from 'pg';
+import { loadConfig } from '@datapark/config';
+import { createPool } from '@datapark/db';
+import type { EventOf, TopicName } from '@datapark/events';
+import { sampleEvents, TOPIC_CATALOG } from '@datapark/events';
+import type { PartitionOffsets } from '@datapark/kafka';
+import {
+  connectionFromConfig,
+  createKafka,
+  EventProducer,
+  HEADERS,
+  headerText,
+  readRange,
+  topicEndOffsets,
+} from '@datapark/kafka';
+import { fetchWatermarks, RAW_TABLE_OF, resetOffsets } from '../src/index.js';
+
+const { Partitioners } = kafkajs;
+
+/** The shared platform the test run started (PostgreSQL and Kafka at least). */
+export const config = loadConfig();
+export const connection = connectionFromConfig(config, 'etl-driver-tests');
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+const CLI = join(ROOT, 'apps', 'etl-driver', 'dist', 'cli.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A `datapark-etl` process started from the built CLI, as a user starts it. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+}
+
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, ['--no-warnings', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done, stderr: () => stderr };
+}
+
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
+}
+
+/** A consumer group of its own, starting at the end of the topics now: it sees only what follows. */
+export async function freshGroup(prefix: string, topics: readonly TopicName[]): Promise<string> {
+  const group = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const admin = createKafka(connection).admin();
+  await admin.connect();
+  const pool = createPool(config, 'ingest', { max: 1 });
+  try {
+    await resetOffsets(pool, group, await fetchWatermarks(admin, topics), 'latest');
+  } finally {
+    await admin.disconnect();
+    await pool.end();
+  }
+  return group;
+}
+
+/** A pool as `role`, closed by the caller's afterAll. */
+export function pool(role: 'ingest' | 'analyst' | 'owner' | 'generator' | 'spark_etl' | 'airflow') {
+  const p = createPool(config, role, { max: 2 });
+  p.on('error', () => undefined);
+  return p;
+}
+
+/** `n` valid events of a topic, from @datapark/events' samples. */
+export function validEvents<T extends TopicName>(topic: T, n: number): EventOf<T>[] {
+  const make = {
+    'customer-events': () => sampleEvents.customer(),
+    'product-events': () => sampleEvents.product(),
+    'order-events': () => sampleEvents.order(),
+    clickstream: () => sampleEvents.click(),
+  }[topic];
+  return Array.from({ length: n }, () => make() as EventOf<T>);
+}
+
+let producer: EventProducer | undefined;
+
+/** Sends valid events through the typed producer (validated, keyed, acks=all). */
+export async function produce<T extends TopicName>(
+  topic: T,
+  events: readonly EventOf<T>[],
+): Promise<void> {
+  producer ??= await EventProducer.connect(connection, { compression: 'gzip' });
+  for (let i = 0; i < events.length; i += 5000)
+    await producer.send(topic, events.slice(i, i + 5000));
+}
+
+/**
+ * Hand-made poison records the typed producer would refuse, all under one key: one that is not
+ * JSON and one that is JSON but breaks the topic's schema.
+ */
+export async function producePoison(topic: TopicName, key: string): Promise<number> {
+  const plain = createKafka(connection).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await plain.connect();
+  const valid = validEvents(topic, 1)[0]!;
+  await plain.send({
+    topic,
+    acks: -1,
+    messages: [
+      { key, value: '{"not json' },
+      { key, value: JSON.stringify({ ...valid, payload: { unexpected: true } }) },
+    ],
+  });
+  await plain.disconnect();
+  return 2;
+}
+
+export async function closeProducer(): Promise<void> {
+  await producer?.disconnect();
+  producer = undefined;
+}
+
+/** How many times each event id landed in the topic's raw table. */
+export async function landedCounts(
+  db: pg.Pool,
+  topic: TopicName,
+  eventIds: readonly string[],
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ event_id: string; n: number }>(
+    `SELECT event_id, count(*)::int AS n FROM ${RAW_TABLE_OF[topic]}
+      WHERE event_id = ANY($1::uuid[]) GROUP BY event_id`,
+    [eventIds],
+  );
+  return new Map(rows.map((r) => [r.event_id, r.n]));
+}
+
+/** Dead letters of `topic` under `key` written since `from`, one per source position. */
+export async function deadLetters(
+  topic: TopicName,
+  from: PartitionOffsets,
+  key: string,
+): Promise<{ reason: string; sourceOffset: string }[]> {
+  const records = await readRange(connection, TOPIC_CATALOG[topic].dlq, from);
+  const byPosition = new Map<string, { reason: string; sourceOffset: string }>();
+  for (const { message } of records) {
+    if (message.key?.toString() !== key) continue;
+    const partition = headerText(message.headers?.[HEADERS.dlqSourcePartition]);
+    const sourceOffset = headerText(message.headers?.[HEADERS.dlqSourceOffset]) ?? '';
+    byPosition.set(`${partition}:${sourceOffset}`, {
+      reason: headerText(message.headers?.[HEADERS.dlqReason]) ?? '',
+      sourceOffset,
+    });
+  }
+  return [...byPosition.values()].sort((a, b) => Number(a.sourceOffset) - Number(b.sourceOffset));
+}
+
+export const endOffsets = (topic: string) => topicEndOffsets(connection, topic);
+
+/** Polls until `probe` returns something, or fails naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+  intervalMs = 100,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Records a group has landed (or dead-lettered) since its offsets were set: Σ stored − start. */
+export async function groupProgress(
+  db: pg.Pool,
+  group: string,
+  start: ReadonlyMap<string, bigint>,
+): Promise<number> {
+  const { rows } = await db.query<{ topic: string; partition: number; next_offset: string }>(
+    'SELECT topic, partition, next_offset FROM etl.consumer_offsets WHERE consumer_group = $1',
+    [group],
+  );
+  return rows.reduce(
+    (sum, r) =>
+      sum + Number(BigInt(r.next_offset) - (start.get(`${r.topic}:${r.partition}`) ?? 0n)),
+    0,
+  );
+}
+
+/** A group's stored offsets, as `topic:partition` → next offset. */
+export async function storedOffsets(db: pg.Pool, group: string): Promise<Map<string, bigint>> {
+  const { rows } = await db.query<{ topic: string; partition: number; next_offset: string }>(
+    'SELECT topic, partition, next_offset FROM etl.consumer_offsets WHERE consumer_group = $1',
+    [group],
+  );
+  return new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.next_offset)]));
+}

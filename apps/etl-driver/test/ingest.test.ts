@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { TopicName } from '@datapark/events';
+import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
+import type { PartitionOffsets } from '@datapark/kafka';
+import { fetchWatermarks, resetOffsets } from '../src/index.js';
+import { createKafka } from '@datapark/kafka';
+import type { CliResult } from './fixtures.js';
+import {
+  closeProducer,
+  connection,
+  deadLetters,
+  endOffsets,
+  freshGroup,
+  landedCounts,
+  pool,
+  produce,
+  producePoison,
+  runCli,
+  storedOffsets,
+  validEvents,
+} from './fixtures.js';
+
+const ingestDb = pool('ingest');
+const analyst = pool('analyst');
+
+afterAll(async () => {
+  await closeProducer();
+  await Promise.all([ingestDb.end(), analyst.end()]);
+});
+
+const VALID_PER_TOPIC = 40;
+
+function summaryOf(result: CliResult) {
+  expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
+    code: 0,
+    stderr: '',
+  });
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    rows: number;
+    deadLetters: number;
+    skipped: number;
+    stoppedBy: string;
+  };
+}
+
+describe('datapark-etl ingest', () => {
+  it('lands every valid event once and every invalid record in the DLQ: produced = raw + DLQ, per topic', async () => {
+    const topics = [...TOPIC_NAMES];
+    const poisonKey = randomUUID();
+    // Before anything is produced: where the group starts, and where the DLQs end.
+    const admin = createKafka(connection).admin();
+    await admin.connect();
+    const startWatermarks = await fetchWatermarks(admin, topics);
+    await admin.disconnect();
+    const group = await freshGroup('test-ingest', topics);
+    const dlqBefore = new Map<TopicName, PartitionOffsets>();
+    for (const topic of topics) dlqBefore.set(topic, await endOffsets(TOPIC_CATALOG[topic].dlq));
+
+    const produced = new Map<TopicName, { ids: string[]; poison: number }>();
+    for (const topic of topics) {
+      const events = validEvents(topic, VALID_PER_TOPIC);
+      await produce(topic, events);
+      const poison = await producePoison(topic, poisonKey);
+      produced.set(topic, { ids: events.map((e) => e.event_id), poison });
+    }
+
+    const endsAfterProducing = new Map<TopicName, PartitionOffsets>();
+    for (const topic of topics) endsAfterProducing.set(topic, await endOffsets(topic));
+
+    const first = summaryOf(
+      await runCli(['ingest', '--group', group, '--until-caught-up', '--json']),
+    );
+    expect(first.stoppedBy).toBe('caught-up');
+    for (const topic of topics) {
+      const { ids, poison } = produced.get(topic)!;
+      const landed = await landedCounts(analyst, topic, ids);
+      const letters = await deadLetters(topic, dlqBefore.get(topic)!, poisonKey);
+      // Every valid event exactly once; every poison record in the DLQ with its reason.
+      expect([...landed.values()].filter((n) => n === 1)).toHaveLength(ids.length);
+      expect(letters.map((l) => l.reason.replace(/:.*/s, ''))).toEqual(['not JSON', 'schema']);
+      expect(ids.length + poison).toBe(landed.size + letters.length);
+    }
+
+    // The group's stored offsets cover everything produced before it ran.
+    const stored = await storedOffsets(ingestDb, group);
+    for (const [topic, ends] of endsAfterProducing)
+      for (const [partition, end] of ends)
+        expect(stored.get(`${topic}:${partition}`)! >= BigInt(end)).toBe(true);
+
+    // Running again resumes from the stored offsets: what it landed is not landed again.
+    const again = summaryOf(
+      await runCli(['ingest', '--group', group, '--until-caught-up', '--json']),
+    );
+    expect(again.skipped).toBe(0);
+
+    // A replay by another group from the same starting point duplicates nothing in raw.
+    const replayGroup = `${group}-replay`;
+    await resetOffsets(ingestDb, replayGroup, startWatermarks, 'latest');
+    const replay = summaryOf(
+      await runCli(['ingest', '--group', replayGroup, '--until-caught-up', '--json']),
+    );
+    expect(replay.skipped).toBeGreaterThanOrEqual(VALID_PER_TOPIC * topics.length);
+    for (const topic of topics) {
+      const landed = await landedCounts(analyst, topic, produced.get(topic)!.ids);
+      expect([...landed.values()].every((n) => n === 1)).toBe(true);
+      expect(landed.size).toBe(VALID_PER_TOPIC);
+    }
+  }, 240_000);
+});
