@@ -1,0 +1,80 @@
+import type { TopicName } from '@datapark/events';
+import {
+  closeProducer,
+  freshGroup,
+  groupProgress,
+  landedCounts,
+  pool,
+  produce,
+  runCli,
+  startCli,
+  storedOffsets,
+  validEvents,
+  waitFor,
+} from './fixtures.js';
+
+const ingestDb = pool('ingest');
+const analyst = pool('analyst');
+
+afterAll(async () => {
+  await closeProducer();
+  await Promise.all([ingestDb.end(), analyst.end()]);
+});
+
+const TOPICS: TopicName[] = ['order-events', 'clickstream'];
+const PER_TOPIC = 15_000;
+// Small fetches: many small transactions, so the process is surely mid-stream when it is stopped.
+const SLOW = ['--batch-bytes', '16384', '--concurrency', '1', '--progress-interval', '1'];
+
+describe('datapark-etl ingest, stopped mid-stream', () => {
+  it('loses nothing and duplicates nothing when SIGKILLed, then SIGINTed, then restarted', async () => {
+    const group = await freshGroup('test-ingest-crash', TOPICS);
+    const start = await storedOffsets(ingestDb, group);
+    const ids = new Map<TopicName, string[]>();
+    for (const topic of TOPICS) {
+      const events = validEvents(topic, PER_TOPIC);
+      await produce(topic, events);
+      ids.set(
+        topic,
+        events.map((e) => e.event_id),
+      );
+    }
+    const total = PER_TOPIC * TOPICS.length;
+    const args = ['ingest', '--group', group, '--topics', TOPICS.join(','), ...SLOW];
+
+    // 1. SIGKILL while it copies: no chance to finish a batch or say goodbye.
+    const killed = startCli([...args, '--until-caught-up']);
+    await waitFor('the first committed batches', async () =>
+      (await groupProgress(ingestDb, group, start)) > 500 ? true : undefined,
+    );
+    killed.child.kill('SIGKILL');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    const afterKill = await groupProgress(ingestDb, group, start);
+    expect(afterKill).toBeLessThan(total);
+
+    // 2. SIGINT: the batch in flight commits or rolls back whole, and the process exits 0.
+    const interrupted = startCli(args);
+    await waitFor('progress after the restart', async () =>
+      (await groupProgress(ingestDb, group, start)) > afterKill + 500 ? true : undefined,
+    );
+    interrupted.child.kill('SIGINT');
+    const stopped = await interrupted.done;
+    expect({ code: stopped.code, stopped: /stopped:/.test(stopped.stderr) }).toEqual({
+      code: 0,
+      stopped: true,
+    });
+    expect(await groupProgress(ingestDb, group, start)).toBeLessThan(total);
+
+    // 3. Restarted to the end.
+    const finished = await runCli([...args, '--until-caught-up']);
+    expect({ code: finished.code, stderr: finished.code ? finished.stderr : '' }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    for (const topic of TOPICS) {
+      const landed = await landedCounts(analyst, topic, ids.get(topic)!);
+      expect(landed.size).toBe(PER_TOPIC);
+      expect([...landed.values()].filter((n) => n !== 1)).toEqual([]);
+    }
+  }, 300_000);
+});
