@@ -1,0 +1,317 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { EndpointsDocument } from '@datapark/config';
+import { resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
+import type { ProgressReporter } from '../progress.js';
+import { consoleReporter } from '../progress.js';
+import { Helm } from './helm.js';
+import {
+  apiError,
+  connect,
+  isLocalCluster,
+  type KubeClients,
+  type KubeTarget,
+} from './kube-clients.js';
+import {
+  endpointsFromPlan,
+  inClusterEndpoints,
+  planPortForwards,
+  type PortForwardPlan,
+} from './port-forward-plan.js';
+import { startPortForwards, type RunningForwards } from './port-forwarder.js';
+import { credentialsFromSecrets } from './release-credentials.js';
+import {
+  byComponent,
+  releaseSelector,
+  releaseWorkloads,
+  type ComponentReadiness,
+} from './release-workloads.js';
+import { waitForRelease } from './wait-for-release.js';
+
+export interface KubernetesPlatformOptions extends KubeTarget {
+  /** Helm release name; default `datapark`. */
+  readonly release?: string;
+  /** Namespace; default `datapark`. */
+  readonly namespace?: string;
+  /** The chart; default `charts/datapark` of the checkout. */
+  readonly chart?: string;
+  /** The helm binary; default DATAPARK_HELM, helm on PATH, ~/go/bin/helm. */
+  readonly helmPath?: string;
+  /** Environment for helm; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly reporter?: ProgressReporter;
+  /** Default `DATAPARK_ENDPOINTS_FILE` or `.datapark/endpoints.json`, the local platform's. */
+  readonly endpointsFile?: string;
+  /**
+   * Whether the endpoints point at port-forwards on 127.0.0.1 (`auto`: for a cluster on this
+   * machine, see isLocalCluster) or at in-cluster DNS names.
+   */
+  readonly portForward?: 'auto' | 'always' | 'never';
+}
+
+export interface InstallOptions {
+  /** `-f` values files, in order. */
+  readonly valuesFiles?: readonly string[];
+  /** `--set key=value`, in order. */
+  readonly set?: readonly string[];
+  /** More helm flags, as they are. */
+  readonly helmArgs?: readonly string[];
+  /** How long helm (hooks) and then readiness may take; default 10 minutes. */
+  readonly timeoutMs?: number;
+}
+
+export interface InstallResult {
+  readonly components: readonly ComponentReadiness[];
+  readonly endpointsFile: string;
+  readonly endpoints: EndpointsDocument;
+  readonly plan: PortForwardPlan;
+  /** True when the endpoints are port-forwards that `portForward()` must keep open. */
+  readonly viaPortForward: boolean;
+}
+
+export interface KubernetesStatus {
+  readonly release: string;
+  readonly namespace: string;
+  /** helm's status of the latest revision (`deployed`, `failed`…); undefined: not installed. */
+  readonly helmStatus?: string;
+  readonly revision?: number;
+  readonly components: readonly ComponentReadiness[];
+}
+
+function workspaceRoot(from: string = process.cwd()): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+/**
+ * The platform on a Kubernetes cluster: `install` (helm upgrade --install of charts/datapark,
+ * readiness through the API, endpoints file), `status`, `uninstall`, `endpoints` and
+ * `portForward`. It writes the same endpoints file as LocalPlatform, so every SDK finds the
+ * platform the same way.
+ *
+ * @example
+ * ```ts
+ * const k8s = new KubernetesPlatform({ kubeContext: 'kind-datapark' });
+ * await k8s.install({ set: ['spark.worker.replicas=2'] });
+ * const forwards = await k8s.portForward(); // 127.0.0.1:15432 → dp-postgresql:5432, …
+ * ```
+ */
+export class KubernetesPlatform {
+  readonly release: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly endpointsFile: string;
+  private readonly reporter: ProgressReporter;
+  private clientsCache: KubeClients | undefined;
+
+  constructor(private readonly options: KubernetesPlatformOptions = {}) {
+    this.release = options.release ?? 'datapark';
+    this.namespace = options.namespace ?? 'datapark';
+    this.chart = options.chart ?? join(workspaceRoot(), 'charts', 'datapark');
+    this.endpointsFile = options.endpointsFile ?? resolveEndpointsFile(options.env ?? process.env);
+    this.reporter = options.reporter ?? consoleReporter();
+  }
+
+  private get clients(): KubeClients {
+    this.clientsCache ??= connect(this.options);
+    return this.clientsCache;
+  }
+
+  private helm(): Promise<Helm> {
+    return Helm.locate(this.options, (warning) => this.reporter.warn('helm', warning));
+  }
+
+  /** Whether endpoints go through port-forwards on 127.0.0.1. */
+  get viaPortForward(): boolean {
+    const mode = this.options.portForward ?? 'auto';
+    return mode === 'always' || (mode === 'auto' && isLocalCluster(this.clients));
+  }
+
+  /**
+   * Installs or upgrades the release, waits until every component is ready, and writes the
+   * endpoints file. Throws a PrerequisiteError when helm is missing or too old, a
+   * HelmCommandError when helm fails, a ReleaseNotReadyError (with the unready pods' events and
+   * logs) on timeout.
+   */
+  async install(options: InstallOptions = {}): Promise<InstallResult> {
+    const timeoutMs = options.timeoutMs ?? 10 * 60_000;
+    const started = Date.now();
+    const helm = await this.helm();
+    this.clientsCache ??= connect(this.options); // a bad kubeconfig fails here, before helm runs
+    this.reporter.step(
+      'helm',
+      `upgrade --install ${this.release} ${this.chart} (namespace ${this.namespace}, helm ${helm.version.raw})`,
+    );
+    await helm.upgradeInstall({
+      release: this.release,
+      chart: this.chart,
+      namespace: this.namespace,
+      ...(options.valuesFiles ? { valuesFiles: options.valuesFiles } : {}),
+      ...(options.set ? { set: options.set } : {}),
+      extraArgs: ['--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...(options.helmArgs ?? [])],
+    });
+    this.reporter.done('helm', `release ${this.release} applied`, Date.now() - started);
+    const components = await waitForRelease(
+      {
+        namespace: this.namespace,
+        release: this.release,
+        timeoutMs: Math.max(timeoutMs - (Date.now() - started), 1000),
+        reporter: this.reporter,
+        intervalMs: 500,
+      },
+      this.clients,
+    );
+    const { plan, endpoints } = await this.endpoints();
+    for (const warning of plan.warnings) this.reporter.warn('port-forward', warning);
+    writeEndpointsFile(this.endpointsFile, endpoints);
+    this.reporter.done(
+      'kubernetes',
+      `endpoints written to ${this.endpointsFile}`,
+      Date.now() - started,
+    );
+    return {
+      components,
+      endpointsFile: this.endpointsFile,
+      endpoints,
+      plan,
+      viaPortForward: this.viaPortForward,
+    };
+  }
+
+  /**
+   * The release's endpoints and credentials in the endpoints file's shape (without writing it):
+   * port-forward addresses on 127.0.0.1 for a cluster on this machine, in-cluster DNS names
+   * otherwise, and the passwords from the release's Secrets.
+   */
+  async endpoints(): Promise<{ plan: PortForwardPlan; endpoints: EndpointsDocument }> {
+    const labelSelector = releaseSelector(this.release);
+    const namespace = this.namespace;
+    try {
+      const [services, pods, secrets] = await Promise.all([
+        this.clients.core.listNamespacedService({ namespace, labelSelector }),
+        this.clients.core.listNamespacedPod({ namespace, labelSelector }),
+        this.clients.core.listNamespacedSecret({ namespace, labelSelector }),
+      ]);
+      const plan = planPortForwards(services.items, pods.items, namespace);
+      const addresses = this.viaPortForward ? endpointsFromPlan(plan) : inClusterEndpoints(plan);
+      const endpoints: EndpointsDocument = {
+        ...addresses,
+        ...mergeSections(addresses, credentialsFromSecrets(secrets.items)),
+        kubernetes: {
+          context: this.clients.config.getCurrentContext(),
+          namespace,
+          release: this.release,
+          portForward: this.viaPortForward,
+        },
+      };
+      return { plan, endpoints };
+    } catch (error) {
+      throw apiError(error, `reading the services and secrets of release ${this.release}`);
+    }
+  }
+
+  /** The release's helm status and each component's ready/desired replicas. */
+  async status(): Promise<KubernetesStatus> {
+    const namespace = this.namespace;
+    let latest: { status?: string; revision: number } | undefined;
+    try {
+      // helm keeps each revision in a Secret labelled owner=helm, name=<release>, status, version.
+      const records = await this.clients.core.listNamespacedSecret({
+        namespace,
+        labelSelector: `owner=helm,name=${this.release}`,
+      });
+      for (const s of records.items) {
+        const revision = Number(s.metadata?.labels?.['version'] ?? 0);
+        if (!latest || revision > latest.revision) {
+          const status = s.metadata?.labels?.['status'];
+          latest = { revision, ...(status ? { status } : {}) };
+        }
+      }
+    } catch (error) {
+      throw apiError(error, `reading the helm records of release ${this.release}`);
+    }
+    const components = byComponent(await releaseWorkloads(this.clients, namespace, this.release));
+    return {
+      release: this.release,
+      namespace,
+      ...(latest?.status ? { helmStatus: latest.status } : {}),
+      ...(latest ? { revision: latest.revision } : {}),
+      components,
+    };
+  }
+
+  /**
+   * `helm uninstall`. Volumes (PVCs) and the Secrets with generated passwords are kept, so a
+   * reinstall finds its data; `purge` deletes them too.
+   */
+  async uninstall(
+    options: { purge?: boolean } = {},
+  ): Promise<{ removed: boolean; keptClaims: string[] }> {
+    const helm = await this.helm();
+    this.reporter.step('helm', `uninstall ${this.release} (namespace ${this.namespace})`);
+    const removed = await helm.uninstall(this.release, this.namespace);
+    if (!removed) this.reporter.warn('helm', `release ${this.release} was not installed`);
+    const namespace = this.namespace;
+    const labelSelector = releaseSelector(this.release);
+    try {
+      if (options.purge) {
+        await this.clients.core.deleteCollectionNamespacedPersistentVolumeClaim({
+          namespace,
+          labelSelector,
+        });
+        await this.clients.core.deleteCollectionNamespacedSecret({ namespace, labelSelector });
+        this.reporter.done('kubernetes', `purged the volumes and secrets of ${this.release}`);
+        return { removed, keptClaims: [] };
+      }
+      const claims = await this.clients.core.listNamespacedPersistentVolumeClaim({
+        namespace,
+        labelSelector,
+      });
+      const kept = claims.items.map((c) => c.metadata?.name ?? '');
+      if (kept.length > 0) {
+        this.reporter.step(
+          'kubernetes',
+          `kept ${kept.length} volume claims (${kept.join(', ')}); --purge deletes them`,
+        );
+      }
+      return { removed, keptClaims: kept };
+    } catch (error) {
+      throw apiError(error, `cleaning up after release ${this.release}`);
+    }
+  }
+
+  /**
+   * Forwards the usual local ports to the release's Services (and each Kafka broker) and points
+   * the endpoints file at them. Runs until `close()` on the result.
+   */
+  async portForward(): Promise<RunningForwards> {
+    const labelSelector = releaseSelector(this.release);
+    const namespace = this.namespace;
+    const [services, pods] = await Promise.all([
+      this.clients.core.listNamespacedService({ namespace, labelSelector }),
+      this.clients.core.listNamespacedPod({ namespace, labelSelector }),
+    ]).catch((error: unknown) => {
+      throw apiError(error, `listing the services of release ${this.release}`);
+    });
+    const plan = planPortForwards(services.items, pods.items, namespace);
+    for (const warning of plan.warnings) this.reporter.warn('port-forward', warning);
+    const running = await startPortForwards(this.clients, plan.entries, this.reporter);
+    writeEndpointsFile(this.endpointsFile, endpointsFromPlan(plan));
+    return running;
+  }
+}
+
+/** Merges two endpoints documents section by section (credentials into addresses). */
+function mergeSections(a: EndpointsDocument, b: EndpointsDocument): EndpointsDocument {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const current = out[key];
+    out[key] =
+      current && typeof current === 'object' && value && typeof value === 'object'
+        ? { ...(current as object), ...(value as object) }
+        : value;
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import type { EndpointsDocument } from '@datapark/config';
+import { componentOf } from './release-workloads.js';
+
+/** The endpoints-file entry a forwarded port serves. */
+export type EndpointKey =
+  | 'postgres'
+  | 'redis'
+  | 'kafka'
+  | 'spark.masterUrl'
+  | 'spark.restUrl'
+  | 'spark.uiUrl'
+  | 'spark.historyUrl'
+  | 'airflow.url'
+  | 'jupyter.url';
+
+/**
+ * Which Service port goes to which local port: the same ports the local platform uses
+ * (@datapark/config's defaults), so every SDK, app and notebook finds a cluster on this machine
+ * exactly as it finds the local platform. A rule matches a Service by its component
+ * (`app.kubernetes.io/name` and `component`, see componentOf) and a port by name or number.
+ */
+export interface ForwardRule {
+  readonly endpoint: EndpointKey;
+  readonly components: readonly string[];
+  readonly ports: readonly (string | number)[];
+  readonly localPort: number;
+}
+
+export const FORWARD_RULES: readonly ForwardRule[] = Object.freeze([
+  {
+    endpoint: 'postgres',
+    components: ['postgresql'],
+    ports: ['postgresql', 5432],
+    localPort: 15432,
+  },
+  {
+    endpoint: 'redis',
+    components: ['redis', 'airflow-redis'],
+    ports: ['redis', 6379],
+    localPort: 16379,
+  },
+  {
+    endpoint: 'spark.masterUrl',
+    components: ['spark-master'],
+    ports: ['cluster', 'spark', 7077],
+    localPort: 17077,
+  },
+  {
+    endpoint: 'spark.restUrl',
+    components: ['spark-master'],
+    ports: ['rest', 6066],
+    localPort: 16066,
+  },
+  {
+    endpoint: 'spark.uiUrl',
+    components: ['spark-master'],
+    ports: ['ui', 'http', 8080],
+    localPort: 18080,
+  },
+  {
+    endpoint: 'spark.historyUrl',
+    components: ['spark-history', 'spark-history-server'],
+    ports: ['http', 'ui', 18080],
+    localPort: 18180,
+  },
+  {
+    endpoint: 'airflow.url',
+    components: ['airflow-api-server', 'airflow-apiserver', 'airflow-api'],
+    ports: ['http', 'api', 8080],
+    localPort: 18280,
+  },
+  {
+    endpoint: 'jupyter.url',
+    components: ['jupyter'],
+    ports: ['http', 'jupyter', 8888],
+    localPort: 18888,
+  },
+]);
+
+/** Kafka brokers are forwarded one by one (a client talks to each broker it is told about). */
+export const KAFKA_FIRST_LOCAL_PORT = 19092;
+const KAFKA_COMPONENTS = ['kafka', 'kafka-broker', 'kafka-controller'];
+/**
+ * The broker port for clients outside the cluster: the chart gives each broker a listener that
+ * advertises 127.0.0.1:<19092 + ordinal>, so a client reaching it through the forward is told
+ * addresses that are forwarded too. Plain `client` (advertising in-cluster names) is the
+ * fallback, with a warning.
+ */
+const KAFKA_PORTS: readonly (string | number)[] = [
+  'local',
+  'external',
+  'port-forward',
+  'client',
+  'kafka',
+  9092,
+];
+
+/** One local port forwarded to a port of a pod (chosen through a Service, or a Kafka broker). */
+export interface PortForwardEntry {
+  readonly endpoint: EndpointKey;
+  readonly namespace: string;
+  readonly service: string;
+  /** The Service port (or, for a broker, the container port) as named or numbered there. */
+  readonly servicePort: string | number;
+  /** The port's number on the Service (on the pod, for a broker): for in-cluster addresses. */
+  readonly portNumber: number;
+  /** The container port the forward reaches: a number, or a name to look up in the pod. */
+  readonly targetPort: string | number;
+  /** The pod, when the forward is to one pod (a Kafka broker); else a ready pod of the Service. */
+  readonly pod?: string;
+  readonly localPort: number;
+}
+
+export interface PortForwardPlan {
+  readonly entries: readonly PortForwardEntry[];
+  /** Things the plan could not do well (a broker without a port-forward listener…). */
+  readonly warnings: readonly string[];
+}
+
+function portMatches(port: { name?: string; port: number }, wanted: string | number): boolean {
+  return typeof wanted === 'number' ? port.port === wanted : port.name === wanted;
+}
+
+/**
+ * Plans the port-forwards for a release: each rule's first matching Service port, and one forward
+ * per Kafka broker pod (ordinal order). Headless Services are skipped: a forward needs one pod
+ * behind a stable name, which the regular Service gives.
+ *
+ * @example
+ * ```ts
+ * const plan = planPortForwards(services, pods, 'datapark');
+ * // plan.entries[0]: { endpoint: 'postgres', service: 'dp-postgresql', servicePort: 'postgresql',
+ * //                    targetPort: 'postgresql', localPort: 15432, namespace: 'datapark' }
+ * ```
+ */
+export function planPortForwards(
+  services: readonly V1Service[],
+  pods: readonly V1Pod[],
+  namespace: string,
+): PortForwardPlan {
+  const entries: PortForwardEntry[] = [];
+  const warnings: string[] = [];
+  const regular = services.filter((s) => s.spec?.clusterIP !== 'None');
+  for (const rule of FORWARD_RULES) {
+    const found = regular
+      .filter((s) => rule.components.includes(componentOf(s.metadata)))
+      .flatMap((s) =>
+        rule.ports.flatMap((wanted) =>
+          (s.spec?.ports ?? [])
+            .filter((p) => portMatches(p, wanted))
+            .map((p) => ({ service: s, port: p })),
+        ),
+      )[0];
+    if (!found) continue;
+    entries.push({
+      endpoint: rule.endpoint,
+      namespace,
+      service: found.service.metadata!.name!,
+      servicePort: found.port.name ?? found.port.port,
+      portNumber: found.port.port,
+      targetPort: found.port.targetPort ?? found.port.port,
+      localPort: rule.localPort,
+    });
+  }
+  const brokers = pods
+    .filter((p) => KAFKA_COMPONENTS.includes(componentOf(p.metadata)))
+    .map((p) => ({ pod: p, ordinal: Number(/-(\d+)$/.exec(p.metadata?.name ?? '')?.[1] ?? NaN) }))
+    .filter((b) => Number.isInteger(b.ordinal))
+    .sort((a, b) => a.ordinal - b.ordinal);
+  for (const { pod, ordinal } of brokers) {
+    const ports = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
+    const port = KAFKA_PORTS.map((wanted) =>
+      ports.find((p) =>
+        typeof wanted === 'number' ? p.containerPort === wanted : p.name === wanted,
+      ),
+    ).find((p) => p !== undefined);
+    if (!port) {
+      warnings.push(`Kafka broker ${pod.metadata?.name} has no client port to forward`);
+      continue;
+    }
+    if (!['local', 'external', 'port-forward'].includes(port.name ?? '')) {
+      warnings.push(
+        `Kafka broker ${pod.metadata?.name} has no port-forward listener (a container port named "local"): ` +
+          'clients reach the bootstrap broker but are then told in-cluster addresses',
+      );
+    }
+    entries.push({
+      endpoint: 'kafka',
+      namespace,
+      service: pod.spec?.subdomain ?? pod.metadata?.name ?? '',
+      servicePort: port.name ?? port.containerPort,
+      portNumber: port.containerPort,
+      targetPort: port.containerPort,
+      pod: pod.metadata!.name!,
+      localPort: KAFKA_FIRST_LOCAL_PORT + ordinal,
+    });
+  }
+  return { entries, warnings };
+}
+
+/** The endpoints the forwards serve, on `host` (127.0.0.1), in the endpoints file's shape. */
+export function endpointsFromPlan(plan: PortForwardPlan, host = '127.0.0.1'): EndpointsDocument {
+  return endpointsOf(plan.entries.map((e) => ({ endpoint: e.endpoint, host, port: e.localPort })));
+}
+
+/**
+ * The endpoints by in-cluster DNS names (`dp-postgresql.datapark.svc:5432`), for a cluster that
+ * is not on this machine: what pods in the cluster use.
+ */
+export function inClusterEndpoints(plan: PortForwardPlan): EndpointsDocument {
+  return endpointsOf(
+    plan.entries.map((e) => ({
+      endpoint: e.endpoint,
+      host: e.pod ? `${e.pod}.${e.service}.${e.namespace}.svc` : `${e.service}.${e.namespace}.svc`,
+      port: e.portNumber,
+    })),
+  );
+}
+
+function endpointsOf(
+  addresses: readonly { endpoint: EndpointKey; host: string; port: number }[],
+): EndpointsDocument {
+  const doc: Record<string, Record<string, unknown>> = {};
+  const set = (section: string, key: string, value: unknown) => {
+    doc[section] = { ...(doc[section] ?? {}), [key]: value };
+  };
+  const kafka: string[] = [];
+  for (const { endpoint, host, port } of addresses) {
+    const url = `http://${host}:${port}`;
+    switch (endpoint) {
+      case 'postgres':
+        set('postgres', 'host', host);
+        set('postgres', 'port', port);
+        break;
+      case 'redis':
+        set('redis', 'host', host);
+        set('redis', 'port', port);
+        break;
+      case 'kafka':
+        kafka.push(`${host}:${port}`);
+        break;
+      case 'spark.masterUrl':
+        set('spark', 'masterUrl', `spark://${host}:${port}`);
+        break;
+      default: {
+        const [section, key] = endpoint.split('.') as [string, string];
+        set(section, key, url);
+      }
+    }
+  }
+  if (kafka.length > 0) set('kafka', 'bootstrapServers', kafka);
+  return doc;
+}
