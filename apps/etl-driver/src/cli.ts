@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { batchCommands } from './commands/batch-command.js';
 import { ingestCommands } from './commands/ingest-command.js';
+import { qualityCommands } from './commands/quality-command.js';
 
 // kafkajs 2.2.4 computes a negative timeout on Node 24 (harmless, see the README's
 // troubleshooting); keep it out of the progress lines, and let every other warning through.
@@ -17,6 +19,8 @@ const program = new Command('datapark-etl')
   .showHelpAfterError();
 
 ingestCommands(program);
+batchCommands(program);
+qualityCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`✗ ${(error as Error).message}\n`);

@@ -25,3 +25,19 @@ export {
 export { fetchWatermarks } from './ingest/watermarks.js';
 export { ComponentUnreachableError, isConnectionError } from './platform/component-unreachable.js';
 export { PLATFORM_UP, requireComponents, type Component } from './platform/require-components.js';
+export {
+  BATCH_JOB_NAME,
+  runBatchDirect,
+  sparkJobFile,
+  type BatchRunOptions,
+  type BatchRunResult,
+} from './batch/batch-run.js';
+export { QUALITY_CHECKS, type QualityCheck } from './quality/check-definitions.js';
+export {
+  describeResult,
+  runQualityChecks,
+  type CheckResult,
+  type QualityOptions,
+  type QualityRun,
+} from './quality/run-quality-checks.js';
+export { finishJobRun, parseLogicalDate, startJobRun, type JobRunStart } from './runs/job-runs.js';
