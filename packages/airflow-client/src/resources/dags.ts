@@ -1,0 +1,50 @@
+import type { RequestOptions } from '../core/http-client.js';
+import type { PagePromise } from '../core/pagination.js';
+import type { Dag, ListQuery } from '../types.js';
+import { Resource, seg } from './resource.js';
+
+/** DAGs: `/api/v2/dags`. */
+export class Dags extends Resource {
+  /**
+   * Every DAG matching the filters, paged behind the scenes.
+   *
+   * @example
+   * ```ts
+   * for await (const dag of client.dags.list({ tags: ['datapark'] })) console.log(dag.dag_id, dag.is_paused);
+   * ```
+   */
+  list(query: ListQuery<'get_dags'> = {}, options?: RequestOptions): PagePromise<Dag> {
+    return this.paginate<Dag, 'dags'>('/api/v2/dags', 'dags', query, options);
+  }
+
+  /** One DAG; {@link NotFoundError} until the dag-processor has parsed its file. */
+  get(dagId: string, options?: RequestOptions): Promise<Dag> {
+    return this.http.request({ method: 'GET', path: `/api/v2/dags/${seg(dagId)}`, ...options });
+  }
+
+  /** Pauses a DAG (no new scheduled runs). Setting a flag is safe to repeat, so it is retried. */
+  pause(dagId: string, options?: RequestOptions): Promise<Dag> {
+    return this.setPaused(dagId, true, options);
+  }
+
+  /** Unpauses a DAG, which a triggered run needs before the scheduler starts it. */
+  unpause(dagId: string, options?: RequestOptions): Promise<Dag> {
+    return this.setPaused(dagId, false, options);
+  }
+
+  /** Deletes a DAG's metadata (runs, task instances); its file is parsed again later. */
+  delete(dagId: string, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'DELETE', path: `/api/v2/dags/${seg(dagId)}`, ...options });
+  }
+
+  private setPaused(dagId: string, isPaused: boolean, options?: RequestOptions): Promise<Dag> {
+    return this.http.request({
+      method: 'PATCH',
+      path: `/api/v2/dags/${seg(dagId)}`,
+      query: { update_mask: ['is_paused'] },
+      body: { is_paused: isPaused },
+      idempotent: true,
+      ...options,
+    });
+  }
+}

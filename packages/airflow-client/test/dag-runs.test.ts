@@ -1,0 +1,67 @@
+import { DagRunFailedError } from '@datapark/airflow-client';
+import type { WaitProgress } from '@datapark/airflow-client';
+import { airflow, parsedDag } from './fixtures.js';
+
+beforeAll(async () => {
+  await parsedDag('client_test_ok');
+  await parsedDag('client_test_fail');
+}, 180_000);
+
+describe('triggerAndWait', () => {
+  it('unpauses the DAG, runs it to success, and reports the run and its tasks as they change', async () => {
+    await airflow.dags.pause('client_test_ok');
+    const progress: WaitProgress[] = [];
+    const done = await airflow.triggerAndWait('client_test_ok', {
+      conf: { sleep_seconds: 0 },
+      note: 'airflow-client test',
+      pollMs: 1000,
+      timeoutMs: 240_000,
+      onProgress: (p) => progress.push(p),
+    });
+
+    expect(done.dagRun.state).toBe('success');
+    expect((await airflow.dags.get('client_test_ok')).is_paused).toBe(false);
+    expect(progress[0]?.kind).toBe('triggered');
+    const last = progress.at(-1);
+    expect(last?.kind === 'progress' && last.dagRun.state).toBe('success');
+    expect(done.taskInstances.map((t) => [t.task_id, t.state]).sort()).toEqual([
+      ['double', 'success'],
+      ['extract', 'success'],
+      ['linger', 'success'],
+    ]);
+
+    // The run is in the list of runs, and the task's return value is an XCom.
+    const runs = await airflow.dagRuns
+      .list('client_test_ok', { run_id_pattern: done.dagRun.dag_run_id })
+      .toArray();
+    expect(runs.map((r) => r.dag_run_id)).toEqual([done.dagRun.dag_run_id]);
+    const doubled = await airflow.xcoms.get(
+      { dagId: 'client_test_ok', dagRunId: done.dagRun.dag_run_id, taskId: 'double' },
+      'return_value',
+      { deserialize: true },
+    );
+    expect(doubled.value).toBe(42);
+  }, 300_000);
+
+  it('ends a failing DAG in DagRunFailedError, with the failed task and its exception in the log', async () => {
+    const error = (await airflow
+      .triggerAndWait('client_test_fail', { pollMs: 1000, timeoutMs: 240_000 })
+      .catch((e: unknown) => e)) as DagRunFailedError;
+    expect(error).toBeInstanceOf(DagRunFailedError);
+    expect(error.dagRun.state).toBe('failed');
+    expect(error.failedTasks.map((t) => t.taskInstance.task_id)).toEqual(['explode']);
+    expect(error.message).toMatch(/ValueError: datapark-test: the task failed on purpose/);
+
+    // The same logs, asked for afterwards.
+    const logs = await airflow.failedTaskLogs('client_test_fail', error.dagRun.dag_run_id);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.tryNumber).toBe(1);
+    expect(logs[0]!.log).toMatch(/ValueError: datapark-test: the task failed on purpose/);
+    const ok = await airflow.taskInstances.get(
+      'client_test_fail',
+      error.dagRun.dag_run_id,
+      'prepare',
+    );
+    expect(ok.state).toBe('success');
+  }, 300_000);
+});
