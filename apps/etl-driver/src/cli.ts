@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { batchCommands } from './commands/batch-command.js';
 import { ingestCommands } from './commands/ingest-command.js';
 import { qualityCommands } from './commands/quality-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { streamCommands } from './commands/stream-command.js';
 
 // kafkajs 2.2.4 computes a negative timeout on Node 24 (harmless, see the README's
 // troubleshooting); keep it out of the progress lines, and let every other warning through.
@@ -20,7 +22,9 @@ const program = new Command('datapark-etl')
 
 ingestCommands(program);
 batchCommands(program);
+streamCommands(program);
 qualityCommands(program);
+reportCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`✗ ${(error as Error).message}\n`);

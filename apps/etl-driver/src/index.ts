@@ -41,3 +41,21 @@ export {
   type QualityRun,
 } from './quality/run-quality-checks.js';
 export { finishJobRun, parseLogicalDate, startJobRun, type JobRunStart } from './runs/job-runs.js';
+export {
+  buildReport,
+  type GroupLag,
+  type PlatformReport,
+  type RunReport,
+  type TopicReport,
+} from './report/platform-report.js';
+export {
+  readStreamState,
+  startStream,
+  stopStream,
+  STREAM_JOB_NAME,
+  streamStateFile,
+  streamStatus,
+  type StreamStartOptions,
+  type StreamState,
+  type StreamStatus,
+} from './stream/streaming-job.js';

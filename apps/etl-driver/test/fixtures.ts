@@ -65,9 +65,31 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
   return startCli(args, env).done;
 }
 
+const groups = new Set<string>();
+
+/** Remembers a test's consumer group, so {@link forgetGroups} removes its stored offsets. */
+export function trackGroup(group: string): string {
+  groups.add(group);
+  return group;
+}
+
+/** Deletes the stored offsets of every group this test file made: `report` stays readable. */
+export async function forgetGroups(): Promise<void> {
+  if (groups.size === 0) return;
+  const db = createPool(config, 'ingest', { max: 1 });
+  try {
+    await db.query('DELETE FROM etl.consumer_offsets WHERE consumer_group = ANY($1)', [
+      [...groups],
+    ]);
+    groups.clear();
+  } finally {
+    await db.end();
+  }
+}
+
 /** A consumer group of its own, starting at the end of the topics now: it sees only what follows. */
 export async function freshGroup(prefix: string, topics: readonly TopicName[]): Promise<string> {
-  const group = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const group = trackGroup(`${prefix}-${randomUUID().slice(0, 8)}`);
   const admin = createKafka(connection).admin();
   await admin.connect();
   const pool = createPool(config, 'ingest', { max: 1 });

@@ -1,6 +1,7 @@
 import type { TopicName } from '@datapark/events';
 import {
   closeProducer,
+  forgetGroups,
   freshGroup,
   groupProgress,
   landedCounts,
@@ -18,6 +19,7 @@ const analyst = pool('analyst');
 
 afterAll(async () => {
   await closeProducer();
+  await forgetGroups();
   await Promise.all([ingestDb.end(), analyst.end()]);
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TopicName } from '@datapark/events';
 import {
   closeProducer,
+  forgetGroups,
   freshGroup,
   groupProgress,
   landedCounts,
@@ -20,6 +21,7 @@ const analyst = pool('analyst');
 
 afterAll(async () => {
   await closeProducer();
+  await forgetGroups();
   await Promise.all([ingestDb.end(), analyst.end()]);
 });
 

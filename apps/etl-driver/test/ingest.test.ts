@@ -7,6 +7,7 @@ import { createKafka } from '@datapark/kafka';
 import type { CliResult } from './fixtures.js';
 import {
   closeProducer,
+  forgetGroups,
   connection,
   deadLetters,
   endOffsets,
@@ -17,6 +18,7 @@ import {
   producePoison,
   runCli,
   storedOffsets,
+  trackGroup,
   validEvents,
 } from './fixtures.js';
 
@@ -25,6 +27,7 @@ const analyst = pool('analyst');
 
 afterAll(async () => {
   await closeProducer();
+  await forgetGroups();
   await Promise.all([ingestDb.end(), analyst.end()]);
 });
 
@@ -94,7 +97,7 @@ describe('datapark-etl ingest', () => {
     expect(again.skipped).toBe(0);
 
     // A replay by another group from the same starting point duplicates nothing in raw.
-    const replayGroup = `${group}-replay`;
+    const replayGroup = trackGroup(`${group}-replay`);
     await resetOffsets(ingestDb, replayGroup, startWatermarks, 'latest');
     const replay = summaryOf(
       await runCli(['ingest', '--group', replayGroup, '--until-caught-up', '--json']),

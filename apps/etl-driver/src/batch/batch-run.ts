@@ -90,7 +90,10 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
           file: jobFile,
           name: `${BATCH_JOB_NAME}-${date}`,
           args: ['--date', date],
-          env: { DATAPARK_STATE_DIR: config.stateDir },
+          env: {
+            DATAPARK_STATE_DIR: config.stateDir,
+            DATAPARK_ENDPOINTS_FILE: config.endpointsFile,
+          },
         }),
         {
           timeoutMs: options.timeoutMs ?? 30 * 60_000,

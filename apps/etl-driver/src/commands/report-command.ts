@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { loadConfig } from '@datapark/config';
+import { requireComponents } from '../platform/require-components.js';
+import { buildReport } from '../report/platform-report.js';
+import { printTable } from './output.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export function reportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('events per topic, rows per table, dead letters, ingest lag, the latest runs')
+    .option('--runs <n>', 'how many recent runs', '10')
+    .option('--json', 'print the report as one JSON line on stdout')
+    .action(async (options: { runs: string; json?: boolean }) => {
+      const config = loadConfig();
+      await requireComponents(config, ['kafka', 'postgres']);
+      const report = await buildReport(config, { runs: Number(options.runs) });
+      if (options.json) {
+        process.stdout.write(JSON.stringify(report) + '\n');
+        return;
+      }
+      const section = (title: string) => process.stdout.write(`\n${title}\n`);
+      section('Kafka topics');
+      printTable(
+        ['topic', 'events produced', 'still in Kafka', 'dead letters'],
+        report.topics.map((t) => [t.topic, n(t.produced), n(t.retained), n(t.deadLetters)]),
+      );
+      section('Tables');
+      printTable(
+        ['table', 'rows'],
+        report.tables.map((t) => [t.table, n(t.rows)]),
+      );
+      section('Ingest lag (per consumer group, from etl.consumer_offsets)');
+      if (report.ingestLag.length === 0) process.stdout.write('no ingest has run yet\n');
+      else
+        printTable(
+          ['group', 'topic', 'lag', 'last commit'],
+          report.ingestLag.map((g) => [g.group, g.topic, n(g.lag), g.lastCommitAt ?? '-']),
+        );
+      section('Latest runs');
+      if (report.runs.length === 0) process.stdout.write('no runs yet\n');
+      else
+        printTable(
+          ['run', 'what', 'date', 'state', 'started', 'took', 'detail'],
+          report.runs.map((r) => [
+            `${r.kind === 'job' ? 'job' : 'quality'} ${r.runId}`,
+            r.name,
+            r.logicalDate ?? '',
+            r.status,
+            r.startedAt.replace('T', ' ').slice(0, 19),
+            r.seconds === null ? '' : `${r.seconds.toFixed(1)} s`,
+            r.detail,
+          ]),
+        );
+    });
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { config, pool, runCli } from './fixtures.js';
+
+const analyst = pool('analyst');
+// A state directory of its own (the endpoints stay the platform's): the test's state file and
+// checkpoint never touch a streaming job someone else started.
+const stateDir = mkdtempSync(join(tmpdir(), 'etl-stream-test-'));
+const env = {
+  DATAPARK_STATE_DIR: stateDir,
+  DATAPARK_ENDPOINTS_FILE: config.endpointsFile,
+};
+
+afterAll(async () => {
+  await runCli(['stream', 'stop'], env);
+  await analyst.end();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('datapark-etl stream', () => {
+  it('starts the streaming job, reports it running, and stops it, recording the run', async () => {
+    const checkpoint = join(stateDir, 'checkpoints', randomUUID());
+    const started = await runCli(['stream', 'start', '--checkpoint', checkpoint], env);
+    expect({ code: started.code, stderr: started.code ? started.stderr : '' }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    expect(started.stderr).toMatch(/stream: RUNNING as driver-/);
+    const submissionId = /RUNNING as (driver-\S+)/.exec(started.stderr)![1]!;
+
+    // A second start leaves the running job alone.
+    const again = await runCli(['stream', 'start', '--checkpoint', checkpoint], env);
+    expect(again.stderr).toContain(`already running as ${submissionId}`);
+
+    const status = await runCli(['stream', 'status', '--json'], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      driverState: 'RUNNING',
+      state: { submissionId, checkpoint },
+    });
+
+    const stopped = await runCli(['stream', 'stop'], env);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain(`${submissionId} KILLED`);
+    const after = await runCli(['stream', 'status'], env);
+    expect(after.stdout).toMatch(/^stream: not running/);
+
+    const run = await analyst.query(
+      `SELECT status, details->>'finalState' AS final_state, finished_at IS NOT NULL AS finished
+         FROM etl.job_runs WHERE job_name = 'streaming_metrics' AND details->>'submissionId' = $1`,
+      [submissionId],
+    );
+    expect(run.rows).toEqual([{ status: 'success', final_state: 'KILLED', finished: true }]);
+  }, 300_000);
+});
