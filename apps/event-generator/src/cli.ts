@@ -1,59 +1,126 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { loadConfig } from '@datapark/config';
-import { ShopSimulation } from './shop-simulation.js';
-import { parseSimulationConfig } from './simulation-config.js';
-import type { EventSink } from './sinks.js';
-import { dryRunSink, kafkaSink } from './sinks.js';
+import { Command, Option } from 'commander';
+import { TOPIC_NAMES } from '@datapark/events';
+import type { GeneratorFlags } from './generator-config.js';
+import {
+  DEFAULT_HTTP_PORT,
+  GeneratorConfigError,
+  resolveGeneratorConfig,
+  SINK_NAMES,
+} from './generator-config.js';
+import type { RunTotals } from './generator-run.js';
+import { showProgress } from './progress-line.js';
+import { startGenerator } from './start-generator.js';
 
 const program = new Command('event-generator')
-  .description('A simulated shop: consistent customer, product, order and clickstream events')
-  .option('--config <file>', 'JSON file with simulation settings (see src/simulation-config.ts)')
+  .description(
+    'A simulated shop: consistent customer, product, order and clickstream events, in real time ' +
+      'at a target rate or as a backfill of past days, into Kafka, PostgreSQL (source) or JSON lines',
+  )
+  .option('--config <file>', 'JSON file with the config fields (flags override it)')
+  .addOption(
+    new Option('--mode <mode>', 'realtime or backfill (default realtime)').choices([
+      'realtime',
+      'backfill',
+    ]),
+  )
+  .option('--rate <eventsPerSecond>', 'realtime: target events per second (default 100)')
+  .option('--days <n>', 'backfill: days of history up to now (default 1)')
+  .option('--until <iso>', 'backfill: end of the period instead of now')
+  .option('--events <n>', 'stop after this many events')
+  .option('--duration <seconds>', 'realtime: stop after this many seconds')
+  .option('--sink <sinks>', `comma-separated: ${SINK_NAMES.join(', ')} (default dry-run)`)
+  .option('--out <file>', 'dry-run: write JSON lines to this file instead of stdout')
   .option('--seed <seed>', 'same seed and config, same events')
-  .option('--events <n>', 'how many events', '10000')
-  .option('--sink <sink>', 'dry-run (JSON lines) or kafka', 'dry-run')
-  .option('--out <file>', 'dry-run: write to this file instead of stdout')
-  .action(
-    async (options: {
-      config?: string;
-      seed?: string;
-      events: string;
-      sink: string;
-      out?: string;
-    }) => {
-      const fromFile = options.config ? JSON.parse(readFileSync(options.config, 'utf8')) : {};
-      const config = parseSimulationConfig(
-        { ...fromFile, ...(options.seed ? { seed: options.seed } : {}) },
-        options.config ?? 'flags',
+  .option('--http', `serve the control API and /metrics on 127.0.0.1 (port ${DEFAULT_HTTP_PORT})`)
+  .option('--http-port <port>', 'control API port (implies --http; env DATAPARK_GENERATOR_PORT)')
+  .option('--batch-size <n>', 'events per batch a sink sends or commits (default 500)')
+  .addOption(
+    new Option('--compression <type>', 'Kafka compression (default gzip)').choices([
+      'gzip',
+      'none',
+    ]),
+  )
+  .action(async (flags: GeneratorFlags) => {
+    const config = resolveGeneratorConfig(flags);
+    const log = (line: string) => process.stderr.write(line + '\n');
+    let sinkErrors = 0;
+    const generator = await startGenerator(config, {
+      onSinkError: (sink, error) => {
+        // One line per failed batch would flood the terminal while a service is down.
+        if (sinkErrors++ < 5) log(`! ${sink}: a batch failed: ${error.message}`);
+        else if (sinkErrors === 6)
+          log(`! further sink errors are counted in the totals and /metrics`);
+      },
+    });
+    const status = generator.run.status();
+    log(
+      config.mode === 'realtime'
+        ? `▸ realtime at ${config.eventsPerSecond} events/s into ${config.sinks.join(', ')}`
+        : `▸ backfill ${status.backfill!.from} → ${status.backfill!.until} into ${config.sinks.join(', ')}`,
+    );
+    if (generator.api)
+      log(
+        `▸ control API on ${generator.api.url} (GET /status, POST /pause /resume, PUT /rate, GET /metrics)`,
       );
-      const count = Number(options.events);
-      if (!Number.isInteger(count) || count <= 0)
-        throw new Error(`--events ${options.events}: expected a whole number above 0`);
-      let sink: EventSink;
-      if (options.sink === 'dry-run') sink = dryRunSink(options.out);
-      else if (options.sink === 'kafka') sink = await kafkaSink(loadConfig());
-      else throw new Error(`--sink ${options.sink}: expected dry-run or kafka`);
-      const simulation = new ShopSimulation(config);
-      const started = Date.now();
-      let written = 0;
-      for (const event of simulation.events({ count })) {
-        await sink.write(event);
-        written++;
-        if (written % 50_000 === 0)
-          process.stderr.write(
-            `  ${written}/${count} events, simulated time ${simulation.clock.toISOString()}\n`,
-          );
+    const progress = showProgress(() => generator.run.status());
+
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals === 1) {
+        log(`\n▸ ${signal}: stopping, flushing what was generated (again to quit without waiting)`);
+        void generator.stop();
+      } else {
+        log(
+          `✗ ${signal} again: quitting; events not yet acknowledged are not counted as delivered`,
+        );
+        printTotals(generator.run.totals(), log);
+        process.exit(130);
       }
-      await sink.close();
-      const seconds = (Date.now() - started) / 1000;
-      process.stderr.write(
-        `${written} events in ${seconds.toFixed(1)} s (${Math.round(written / seconds)}/s), simulated up to ${simulation.clock.toISOString()}\n`,
-      );
-    },
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const totals = await generator.done;
+      progress.stop();
+      printTotals(totals, log);
+      if (Object.values(totals.failed).some((n) => n > 0)) process.exitCode = 1;
+    } finally {
+      progress.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+
+/** A table of what was generated and acknowledged, then the same as one JSON line (`totals …`). */
+function printTotals(totals: RunTotals, log: (line: string) => void): void {
+  const sinks = Object.keys(totals.acknowledged);
+  const generated = Object.values(totals.generated).reduce((a, b) => a + b, 0);
+  log(
+    `✓ ${generated} events in ${totals.seconds.toFixed(1)} s (${Math.round(generated / Math.max(totals.seconds, 1e-9))}/s)`,
   );
+  const header = ['topic', 'generated', ...sinks.map((s) => `${s} acked`)];
+  const rows = TOPIC_NAMES.map((t) => [
+    t,
+    String(totals.generated[t]),
+    ...sinks.map((s) => String(totals.acknowledged[s]![t])),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows])
+    log(
+      '  ' +
+        row
+          .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+          .join('  '),
+    );
+  for (const sink of sinks)
+    if (totals.failed[sink]! > 0)
+      log(`✗ ${sink}: ${totals.failed[sink]} events failed (see the errors above)`);
+  log(`totals ${JSON.stringify(totals)}`);
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`✗ ${(error as Error).message}\n`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof GeneratorConfigError ? 2 : 1;
 });

@@ -19,6 +19,11 @@ export class SeededRandom {
 
   /** A float in [0, 1). */
   next(): number {
+    return this.uint32() / 4294967296;
+  }
+
+  /** An unsigned 32-bit integer. */
+  uint32(): number {
     this.a >>>= 0;
     this.b >>>= 0;
     this.c >>>= 0;
@@ -30,7 +35,7 @@ export class SeededRandom {
     this.d = (this.d + 1) | 0;
     t = (t + this.d) | 0;
     this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
+    return t >>> 0;
   }
 
   /** An integer in [min, max]. */
@@ -53,14 +58,40 @@ export class SeededRandom {
 
   /** A version-4 UUID made from this stream. */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 16; i++) hex.push(this.int(0, 255).toString(16).padStart(2, '0'));
-    hex[6] = ((parseInt(hex[6]!, 16) & 0x0f) | 0x40).toString(16);
-    hex[8] = ((parseInt(hex[8]!, 16) & 0x3f) | 0x80).toString(16);
-    const h = hex.join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    // Four 32-bit words through a byte → hex table: this runs for every event, so no
+    // per-byte strings or parsing.
+    const a = this.uint32();
+    const b = (this.uint32() & 0xffff0fff) | 0x00004000; // version 4
+    const c = ((this.uint32() & 0x3fffffff) | 0x80000000) >>> 0; // RFC 4122 variant
+    const d = this.uint32();
+    return (
+      HEX[a >>> 24]! +
+      HEX[(a >>> 16) & 0xff]! +
+      HEX[(a >>> 8) & 0xff]! +
+      HEX[a & 0xff]! +
+      '-' +
+      HEX[b >>> 24]! +
+      HEX[(b >>> 16) & 0xff]! +
+      '-' +
+      HEX[(b >>> 8) & 0xff]! +
+      HEX[b & 0xff]! +
+      '-' +
+      HEX[c >>> 24]! +
+      HEX[(c >>> 16) & 0xff]! +
+      '-' +
+      HEX[(c >>> 8) & 0xff]! +
+      HEX[c & 0xff]! +
+      HEX[d >>> 24]! +
+      HEX[(d >>> 16) & 0xff]! +
+      HEX[(d >>> 8) & 0xff]! +
+      HEX[d & 0xff]!
+    );
   }
 }
+
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).padStart(2, '0'),
+);
 
 function xmur3(text: string): () => number {
   let h = 1779033703 ^ text.length;

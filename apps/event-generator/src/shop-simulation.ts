@@ -43,6 +43,7 @@ interface Order {
 type Action =
   | { kind: 'register' }
   | { kind: 'update'; customerId: string }
+  | { kind: 'delete_customer' }
   | { kind: 'session' }
   | {
       kind: 'click';
@@ -126,12 +127,21 @@ export class ShopSimulation {
   private readonly startMs: number;
   private now = 0; // simulated seconds since start
   private readonly pending: GeneratedEvent[] = [];
+  private pendingHead = 0;
+  private stampMs = NaN;
+  private stampText = '';
+  private stampMinute = NaN;
+  private stampPrefix = '';
 
   constructor(private readonly config: SimulationConfig) {
     this.rng = new SeededRandom(config.seed);
     this.startMs = Date.parse(config.start);
     for (let i = 0; i < config.products; i++) this.createProduct(i);
     this.queue.push(0, { kind: 'register' });
+    if (config.customerDeletionsPerHour > 0)
+      this.queue.push(this.rng.exponential(HOUR / config.customerDeletionsPerHour), {
+        kind: 'delete_customer',
+      });
     this.queue.push(this.rng.exponential(HOUR / config.sessionsPerHour), { kind: 'session' });
     if (config.priceChangesPerHour > 0)
       this.queue.push(this.rng.exponential(HOUR / config.priceChangesPerHour), {
@@ -145,6 +155,11 @@ export class ShopSimulation {
       });
   }
 
+  /** Simulated time of the latest event, in milliseconds since the epoch. */
+  get clockMs(): number {
+    return this.startMs + Math.round(this.now * 1000);
+  }
+
   /** Simulated time of the latest event, as a Date. */
   get clock(): Date {
     return new Date(this.startMs + Math.round(this.now * 1000));
@@ -152,13 +167,16 @@ export class ShopSimulation {
 
   /** The next event, in simulated time order. */
   next(): GeneratedEvent {
-    while (this.pending.length === 0) {
+    // A read index instead of shift(): an action emits a few events at a time.
+    while (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
       const due = this.queue.pop();
       if (!due) throw new Error('the simulation ran out of scheduled work');
       this.now = Math.max(this.now, due.at);
       this.run(due.item);
     }
-    return this.pending.shift()!;
+    return this.pending[this.pendingHead++]!;
   }
 
   /** Events until `count` are produced or simulated time passes `until`. */
@@ -179,11 +197,34 @@ export class ShopSimulation {
       event_id: this.rng.uuid(),
       event_type: eventType,
       schema_version: SCHEMA_VERSION,
-      occurred_at: this.clock.toISOString(),
+      occurred_at: this.timestamp(),
       producer: this.config.producer,
       payload,
     } as EventOf<T>;
     this.pending.push({ topic, event } as GeneratedEvent);
+  }
+
+  /** The clock as ISO 8601, cheaply: every event needs one, and the minute rarely changes. */
+  private timestamp(): string {
+    const ms = this.clockMs;
+    if (ms === this.stampMs) return this.stampText;
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== this.stampMinute) {
+      this.stampMinute = minute;
+      this.stampPrefix = new Date(minute * 60_000).toISOString().slice(0, 17); // …THH:MM:
+    }
+    const within = ms - minute * 60_000;
+    const seconds = Math.floor(within / 1000);
+    const millis = within - seconds * 1000;
+    this.stampMs = ms;
+    this.stampText =
+      this.stampPrefix +
+      (seconds < 10 ? '0' : '') +
+      seconds +
+      (millis < 10 ? '.00' : millis < 100 ? '.0' : '.') +
+      millis +
+      'Z';
+    return this.stampText;
   }
 
   private later(after: number, action: Action): void {
@@ -193,13 +234,15 @@ export class ShopSimulation {
   private createProduct(i: number): void {
     const product: Product = {
       id: this.rng.uuid(),
-      sku: `SKU-${String(i).padStart(6, '0')}`,
+      sku: '',
       name: `${this.rng.pick(['Classic', 'Compact', 'Deluxe', 'Eco', 'Smart'])} ${this.rng.pick(SEARCHES)} ${i}`,
       category: this.rng.pick(CATEGORIES),
       price: this.rng.int(199, 19_999),
       stock: this.rng.int(20, 500),
       active: true,
     };
+    // SKUs are unique in source.products across runs, so they come from the (seeded) id.
+    product.sku = `SKU-${product.id.slice(0, 8)}${product.id.slice(9, 13)}`.toUpperCase();
     this.products.set(product.id, product);
     this.activeProducts.push(product.id);
     const { id, sku, name, category, price, stock } = product;
@@ -219,6 +262,8 @@ export class ShopSimulation {
         return this.register();
       case 'update':
         return this.updateCustomer(action.customerId);
+      case 'delete_customer':
+        return this.deleteCustomer();
       case 'session':
         return this.startSession();
       case 'click':
@@ -265,8 +310,8 @@ export class ShopSimulation {
   }
 
   private updateCustomer(customerId: string): void {
-    const customer = this.customers.get(customerId)!;
-    if (customer.deleted) return;
+    const customer = this.customers.get(customerId);
+    if (!customer || customer.deleted) return;
     const [country, city] = this.rng.pick(PLACES);
     customer.country = country;
     customer.city = city;
@@ -279,6 +324,24 @@ export class ShopSimulation {
       country,
       city,
       changed: ['country', 'city'],
+    });
+  }
+
+  private deleteCustomer(): void {
+    this.later(this.rng.exponential(HOUR / this.config.customerDeletionsPerHour), {
+      kind: 'delete_customer',
+    });
+    // Keep a few customers so sessions have someone to be; a swap-remove keeps this O(1).
+    if (this.activeCustomers.length <= 10) return;
+    const index = this.rng.int(0, this.activeCustomers.length - 1);
+    const last = this.activeCustomers.pop()!;
+    const customerId = index < this.activeCustomers.length ? this.activeCustomers[index]! : last;
+    if (index < this.activeCustomers.length) this.activeCustomers[index] = last;
+    this.customers.get(customerId)!.deleted = true;
+    this.customers.delete(customerId);
+    this.emit('customer-events', 'customer_deleted', {
+      customer_id: customerId,
+      reason: this.rng.pick(['requested', 'inactive', 'fraud'] as const),
     });
   }
 
@@ -309,7 +372,8 @@ export class ShopSimulation {
     step('product_view');
     if (this.rng.chance(0.5)) step('product_view');
     if (session.converts || this.rng.chance(0.3)) {
-      step('add_to_cart');
+      // Buyers often take more than one thing: orders of one to three lines.
+      for (let n = session.converts ? this.rng.int(1, 3) : 1; n > 0; n--) step('add_to_cart');
       const checksOut = session.converts || this.rng.chance(0.3);
       if (checksOut) {
         step('checkout_started');
@@ -340,7 +404,11 @@ export class ShopSimulation {
       if (this.activeProducts.length === 0) return;
       const productId = this.rng.pick(this.activeProducts);
       const quantity = this.rng.int(1, 3);
-      session.cart.push({ productId, quantity });
+      // The same product again adds to its line: an order has one line per product, so the
+      // stock check at checkout holds for the order as a whole.
+      const line = session.cart.find((l) => l.productId === productId);
+      if (line) line.quantity += quantity;
+      else session.cart.push({ productId, quantity });
       this.emit('clickstream', 'add_to_cart', { ...ids, product_id: productId, quantity });
     } else if (step === 'remove_from_cart') {
       const line = session.cart.pop();
@@ -410,9 +478,12 @@ export class ShopSimulation {
   }
 
   private advanceOrder(orderId: string, to: OrderStatus): void {
-    const order = this.orders.get(orderId)!;
-    if (!ORDER_TRANSITIONS[order.status].includes(to)) return;
+    const order = this.orders.get(orderId);
+    if (!order || !ORDER_TRANSITIONS[order.status].includes(to)) return;
     order.status = to;
+    // An order has one transition scheduled at a time: once none is left, forget it, so memory
+    // holds the orders in flight rather than every order ever placed.
+    if (to === 'cancelled' || to === 'refunded') this.orders.delete(orderId);
     const ref = { order_id: orderId, customer_id: order.customerId };
     switch (to) {
       case 'paid':
@@ -447,6 +518,7 @@ export class ShopSimulation {
             orderId,
             to: 'refunded',
           });
+        else this.orders.delete(orderId);
         return;
       case 'cancelled':
         this.emit('order-events', 'order_cancelled', {

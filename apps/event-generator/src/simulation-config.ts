@@ -8,6 +8,8 @@ export const SimulationConfig = z
     start: z.iso.datetime({ offset: true }).default('2026-11-01T00:00:00.000Z'),
     products: z.number().int().min(1).max(100_000).default(200),
     customersPerHour: z.number().positive().default(120),
+    /** Customers who leave (customer_deleted; their row is kept with deleted_at set). */
+    customerDeletionsPerHour: z.number().min(0).default(4),
     sessionsPerHour: z.number().positive().default(1_200),
     /** Share of sessions by anonymous visitors (they browse, never order). */
     anonymousShare: z.number().min(0).max(1).default(0.3),

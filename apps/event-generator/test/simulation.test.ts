@@ -3,7 +3,8 @@ import { TOPIC_CATALOG } from '@datapark/events';
 import type { GeneratedEvent } from '../src/index.js';
 import { ORDER_TRANSITIONS, parseSimulationConfig, ShopSimulation } from '../src/index.js';
 
-const config = parseSimulationConfig({ seed: 'invariants', conversionRate: 0.1 });
+// Refunds are rare and come days after delivery: a high refund rate lets a simulated day show one.
+const config = parseSimulationConfig({ seed: 'invariants', conversionRate: 0.1, refundRate: 0.5 });
 const N = 100_000;
 const events: GeneratedEvent[] = [...new ShopSimulation(config).events({ count: N })];
 
@@ -37,8 +38,23 @@ describe(`invariants over ${N} generated events`, () => {
     }
   });
 
+  it('customers leave: customer_deleted names a registered customer, once, and no later event of theirs follows', () => {
+    const registered = new Set<string>();
+    const deleted = new Set<string>();
+    for (const { topic, event } of events) {
+      if (topic !== 'customer-events') continue;
+      const id = event.payload.customer_id;
+      expect(deleted.has(id)).toBe(false);
+      if (event.event_type === 'customer_registered') registered.add(id);
+      else expect(registered.has(id)).toBe(true);
+      if (event.event_type === 'customer_deleted') deleted.add(id);
+    }
+    expect(deleted.size).toBeGreaterThan(10);
+  });
+
   it('orders name registered, not deleted customers and active products at their price at that moment, with stock never negative', () => {
     const customers = new Set<string>();
+    const deletedCustomers = new Set<string>();
     const prices = new Map<string, string>();
     const stock = new Map<string, number>();
     const discontinued = new Set<string>();
@@ -46,6 +62,8 @@ describe(`invariants over ${N} generated events`, () => {
     for (const { topic, event } of events) {
       if (topic === 'customer-events' && event.event_type === 'customer_registered')
         customers.add(event.payload.customer_id);
+      if (topic === 'customer-events' && event.event_type === 'customer_deleted')
+        deletedCustomers.add(event.payload.customer_id);
       if (topic === 'product-events') {
         const e = event as EventOf<'product-events'>;
         if (e.event_type === 'product_created') {
@@ -63,6 +81,7 @@ describe(`invariants over ${N} generated events`, () => {
       if (topic === 'order-events' && event.event_type === 'order_placed') {
         orders++;
         expect(customers.has(event.payload.customer_id)).toBe(true);
+        expect(deletedCustomers.has(event.payload.customer_id)).toBe(false);
         let total = 0;
         for (const item of event.payload.items) {
           expect(discontinued.has(item.product_id)).toBe(false);
