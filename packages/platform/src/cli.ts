@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, redactConfig } from '@datapark/config';
 import { PlatformError } from './errors.js';
+import { kubernetesCommand } from './kubernetes/cli-commands.js';
 import { defaultComponents } from './local/components/index.js';
 import { LocalPlatform } from './local/local-platform.js';
 
@@ -119,6 +120,8 @@ function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void
         .trimEnd() + '\n',
     );
 }
+
+program.addCommand(kubernetesCommand());
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof PlatformError) {

@@ -1,0 +1,66 @@
+import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
+
+describe('KubernetesPlatform status and uninstall against the fake API server', () => {
+  let cluster: FakeCluster;
+
+  afterEach(async () => {
+    await cluster?.close();
+  });
+
+  it('status reports helm status and ready/desired replicas per component', async () => {
+    cluster = await startFakeCluster({
+      readyAfterMs: 100,
+      neverReady: (w) => w.metadata.name === 'dp-spark-master',
+    });
+    const platform = cluster.platform({ reporter: recordingReporter() });
+    expect(await platform.status()).toEqual({
+      release: 'dp',
+      namespace: 'datapark',
+      components: [],
+    });
+
+    await platform
+      .install({ set: ['postgresql.replicas=3'], timeoutMs: 1500 })
+      .catch(() => undefined);
+
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
+      ['postgresql', 3, 3, true],
+      ['spark-master', 0, 1, false],
+    ]);
+  });
+
+  it('uninstall removes the release but keeps its volume claims and generated Secret; --purge deletes them', async () => {
+    cluster = await startFakeCluster({ readyAfterMs: 100 });
+    const reporter = recordingReporter();
+    const platform = cluster.platform({ reporter });
+    await platform.install({ set: ['postgresql.replicas=2'] });
+    expect(
+      cluster.api.objects('persistentvolumeclaims', 'datapark').map((c) => c.metadata.name),
+    ).toEqual(['data-dp-postgresql-0', 'data-dp-postgresql-1']);
+
+    const result = await platform.uninstall();
+
+    expect(result).toEqual({
+      removed: true,
+      keptClaims: ['data-dp-postgresql-0', 'data-dp-postgresql-1'],
+    });
+    for (const kind of ['statefulsets.apps', 'deployments.apps', 'services', 'pods']) {
+      expect([kind, cluster.api.objects(kind, 'datapark')]).toEqual([kind, []]);
+    }
+    const secrets = cluster.api.objects('secrets', 'datapark').map((s) => s.metadata.name);
+    expect(secrets).toEqual(['dp-postgresql']); // helm.sh/resource-policy: keep; helm's records are gone
+    expect(reporter.lines).toContain(
+      'step kubernetes: kept 2 volume claims (data-dp-postgresql-0, data-dp-postgresql-1); --purge deletes them',
+    );
+    expect((await platform.status()).components).toEqual([]);
+
+    const again = await platform.uninstall({ purge: true });
+
+    expect(again.removed).toBe(false);
+    expect(reporter.lines).toContain('warn helm: release dp was not installed');
+    expect(cluster.api.objects('persistentvolumeclaims', 'datapark')).toEqual([]);
+    expect(cluster.api.objects('secrets', 'datapark')).toEqual([]);
+  });
+});
