@@ -1,0 +1,291 @@
+{{- define "datapark.airflow.v1.secretName" -}}
+{{- include "datapark.common.v1.fullname" . -}}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.apiServerName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "api-server") -}}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.redisName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "redis") -}}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.postgresHost" -}}
+{{- .Values.postgresql.host | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.postgresSecret" -}}
+{{- .Values.postgresql.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}
+{{- end -}}
+
+{{/* The DAG files of files/dags/ (from apps/airflow-dags), as {configmap key: path}; a key
+cannot hold "/", so nested files are keyed with "__" in its place. */}}
+{{- define "datapark.airflow.v1.dagFiles" -}}
+{{- $files := dict -}}
+{{- range $path, $_ := .Files.Glob "files/dags/**.py" -}}
+{{- $rel := trimPrefix "files/dags/" $path -}}
+{{- $_ := set $files (replace "/" "__" $rel) $rel -}}
+{{- end -}}
+{{- toJson $files -}}
+{{- end -}}
+
+{{/* The environment every Airflow container shares: one Fernet key, one JWT secret, the
+execution API at the api-server, the metadata database, the Celery broker, the connections the
+DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform). */}}
+{{- define "datapark.airflow.v1.env" -}}
+{{- $secret := include "datapark.airflow.v1.secretName" . -}}
+{{- $pg := printf "%s:%d" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) -}}
+{{- $spark := include "datapark.common.v1.chartFullname" (dict "context" . "chart" "spark") -}}
+- name: AIRFLOW_DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "datapark.airflow.v1.postgresSecret" . }}
+      key: airflow-password
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: redis-password
+- name: AIRFLOW__CORE__FERNET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: fernet-key
+- name: AIRFLOW__API_AUTH__JWT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: jwt-secret
+- name: AIRFLOW__API__SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: api-secret-key
+- name: AIRFLOW__CORE__EXECUTOR
+  value: CeleryExecutor
+- name: AIRFLOW__CORE__DAGS_FOLDER
+  value: /opt/airflow/dags
+- name: AIRFLOW__CORE__LOAD_EXAMPLES
+  value: "False"
+- name: AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION
+  value: "True"
+- name: AIRFLOW__CORE__EXECUTION_API_SERVER_URL
+  value: {{ printf "http://%s:%d/execution/" (include "datapark.airflow.v1.apiServerName" .) (int .Values.apiServer.port) | quote }}
+- name: AIRFLOW__CORE__AUTH_MANAGER
+  value: airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager
+- name: AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS
+  value: {{ printf "%s:admin" .Values.auth.username | quote }}
+- name: AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE
+  value: /opt/airflow/auth/passwords.json
+- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
+  value: {{ printf "postgresql+psycopg2://airflow:$(AIRFLOW_DB_PASSWORD)@%s/%s" $pg .Values.postgresql.database | quote }}
+- name: AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE
+  value: "3"
+- name: AIRFLOW__API__PORT
+  value: {{ .Values.apiServer.port | quote }}
+- name: AIRFLOW__API__WORKERS
+  value: "1"
+- name: AIRFLOW__API__EXPOSE_CONFIG
+  value: "False"
+- name: AIRFLOW__CELERY__BROKER_URL
+  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:%d/0" (include "datapark.airflow.v1.redisName" .) (int .Values.redis.port) | quote }}
+- name: AIRFLOW__CELERY__RESULT_BACKEND
+  value: {{ printf "db+postgresql://airflow:$(AIRFLOW_DB_PASSWORD)@%s/%s" $pg .Values.postgresql.database | quote }}
+- name: AIRFLOW__CELERY__WORKER_CONCURRENCY
+  value: {{ .Values.worker.concurrency | quote }}
+- name: AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL
+  value: "30"
+- name: AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK
+  value: "True"
+- name: AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT
+  value: "8793"
+- name: AIRFLOW__LOGGING__TRIGGERER_LOG_SERVER_PORT
+  value: "8794"
+- name: AIRFLOW_CONN_DATAPARK_POSTGRES
+  value: {{ printf "{\"conn_type\": \"postgres\", \"host\": %q, \"port\": %d, \"schema\": %q, \"login\": \"airflow\", \"password\": \"$(AIRFLOW_DB_PASSWORD)\"}" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) .Values.postgresql.dataparkDatabase | quote }}
+- name: AIRFLOW_CONN_DATAPARK_SPARK_REST
+  value: {{ printf "{\"conn_type\": \"http\", \"host\": \"%s-master\", \"port\": 6066, \"schema\": \"http\", \"extra\": {\"master_url\": \"spark://%s-master:7077\"}}" $spark $spark | quote }}
+- name: AIRFLOW_CONN_DATAPARK_KAFKA
+  value: {{ printf "{\"conn_type\": \"kafka\", \"extra\": {\"bootstrap.servers\": \"%s:9092\", \"group.id\": \"airflow\"}}" (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "kafka")) | quote }}
+{{- with .Values.extraPipPackages }}
+- name: _PIP_ADDITIONAL_REQUIREMENTS
+  value: {{ join " " . | quote }}
+{{- end }}
+- name: SCARF_ANALYTICS
+  value: "false"
+- name: DO_NOT_TRACK
+  value: "true"
+- name: PYTHONUNBUFFERED
+  value: "1"
+{{- end -}}
+
+{{- define "datapark.airflow.v1.podSecurityContext" -}}
+{{- /* The image's user "airflow" is 50000 in group 0 (the image's files are group-writable for
+that reason; group 0 is not root privilege). */ -}}
+{{- include "datapark.common.v1.podSecurityContext" (dict "uid" 50000 "gid" 0 "fsGroup" 0) -}}
+{{- end -}}
+
+{{/* Airflow writes its airflow.cfg and caches under AIRFLOW_HOME at start, so its root
+filesystem stays writable; everything else of Pod Security "restricted" holds. */}}
+{{- define "datapark.airflow.v1.containerSecurityContext" -}}
+{{- include "datapark.common.v1.containerSecurityContext" (dict "readOnlyRootFilesystem" false) -}}
+{{- end -}}
+
+{{/* The init container that holds a component back until `airflow db migrate` has run. */}}
+{{- define "datapark.airflow.v1.waitForMigrations" -}}
+- name: wait-for-migrations
+  image: {{ include "datapark.common.v1.image" .Values.image }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  args: ["airflow", "db", "check-migrations", "--migration-wait-timeout", "900"]
+  env:
+    {{- include "datapark.airflow.v1.env" . | nindent 4 }}
+  resources:
+    {{- toYaml .Values.migrations.resources | nindent 4 }}
+  securityContext:
+    {{- include "datapark.airflow.v1.containerSecurityContext" . | nindent 4 }}
+{{- end -}}
+
+{{/* Volumes every Airflow pod mounts: the passwords file, task logs, the DAGs. */}}
+{{- define "datapark.airflow.v1.volumes" -}}
+- name: auth
+  secret:
+    secretName: {{ include "datapark.airflow.v1.secretName" . }}
+    items:
+      - key: passwords.json
+        path: passwords.json
+- name: logs
+  emptyDir: {}
+- name: dags
+  configMap:
+    name: {{ include "datapark.common.v1.componentName" (dict "context" . "component" "dags") }}
+    {{- $files := include "datapark.airflow.v1.dagFiles" . | fromJson }}
+    {{- if $files }}
+    items:
+      {{- range $key, $path := $files }}
+      - key: {{ $key }}
+        path: {{ $path }}
+      {{- end }}
+    {{- end }}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.volumeMounts" -}}
+- name: auth
+  mountPath: /opt/airflow/auth
+  readOnly: true
+- name: logs
+  mountPath: /opt/airflow/logs
+- name: dags
+  mountPath: /opt/airflow/dags
+  readOnly: true
+{{- end -}}
+
+{{- define "datapark.airflow.v1.validateValues" -}}
+{{- $problems := list -}}
+{{- if not (.Files.Get "files/dags/SOURCES.json") -}}
+{{- $problems = append $problems "airflow: files/dags/ is missing (the DAGs of apps/airflow-dags). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- $size := 0 -}}
+{{- range $path, $content := .Files.Glob "files/dags/**.py" -}}
+{{- $size = add $size (len $content) -}}
+{{- end -}}
+{{- if gt $size 900000 -}}
+{{- $problems = append $problems (printf "airflow: the DAG files are %d bytes, over what one ConfigMap holds (1 MiB); bake them into an image instead" $size) -}}
+{{- end -}}
+{{- if lt (int .Values.worker.replicas) 1 -}}
+{{- $problems = append $problems "airflow.worker.replicas: at least 1 (the Celery executor needs a worker)" -}}
+{{- end -}}
+{{- if $problems -}}
+{{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* One Airflow component's Deployment: (dict "context" $ "component" "scheduler" "values"
+.Values.scheduler "args" (list ...) "ports" (list (dict "name" "health" "port" 8974))
+"probe" <probe handler yaml> "probeTimeout" 30). */}}
+{{- define "datapark.airflow.v1.deployment" -}}
+{{- $ctx := .context -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "datapark.common.v1.componentName" (dict "context" $ctx "component" .component) }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" $ctx "component" .component) | nindent 4 }}
+spec:
+  replicas: {{ .values.replicas }}
+  selector:
+    matchLabels:
+      {{- include "datapark.common.v1.selectorLabels" (dict "context" $ctx "component" .component) | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "datapark.common.v1.labels" (dict "context" $ctx "component" .component) | nindent 8 }}
+      annotations:
+        checksum/dags: {{ include (print $ctx.Template.BasePath "/shared/dags-configmap.yaml") $ctx | sha256sum }}
+    spec:
+      automountServiceAccountToken: false
+      {{- if .terminationGracePeriodSeconds }}
+      terminationGracePeriodSeconds: {{ .terminationGracePeriodSeconds }}
+      {{- end }}
+      securityContext:
+        {{- include "datapark.airflow.v1.podSecurityContext" $ctx | nindent 8 }}
+      initContainers:
+        {{- include "datapark.airflow.v1.waitForMigrations" $ctx | nindent 8 }}
+      containers:
+        - name: {{ .component }}
+          image: {{ include "datapark.common.v1.image" $ctx.Values.image }}
+          imagePullPolicy: {{ $ctx.Values.image.pullPolicy }}
+          args:
+            {{- toYaml .args | nindent 12 }}
+          env:
+            {{- include "datapark.airflow.v1.env" $ctx | nindent 12 }}
+          {{- with .ports }}
+          ports:
+            {{- range . }}
+            - name: {{ .name }}
+              containerPort: {{ .port }}
+            {{- end }}
+          {{- end }}
+          startupProbe:
+            {{- .probe | nindent 12 }}
+            periodSeconds: 10
+            timeoutSeconds: {{ .probeTimeout | default 5 }}
+            failureThreshold: 30
+          readinessProbe:
+            {{- .probe | nindent 12 }}
+            periodSeconds: {{ .probePeriod | default 15 }}
+            timeoutSeconds: {{ .probeTimeout | default 5 }}
+          livenessProbe:
+            {{- .probe | nindent 12 }}
+            periodSeconds: {{ .probePeriod | default 30 }}
+            timeoutSeconds: {{ .probeTimeout | default 5 }}
+            failureThreshold: 5
+          resources:
+            {{- toYaml .values.resources | nindent 12 }}
+          securityContext:
+            {{- include "datapark.airflow.v1.containerSecurityContext" $ctx | nindent 12 }}
+          volumeMounts:
+            {{- include "datapark.airflow.v1.volumeMounts" $ctx | nindent 12 }}
+      volumes:
+        {{- include "datapark.airflow.v1.volumes" $ctx | nindent 8 }}
+{{- end -}}
+
+{{/* A PodDisruptionBudget for one component: (dict "context" $ "component" "worker" "replicas" 2). */}}
+{{- define "datapark.airflow.v1.pdb" -}}
+{{- if .context.Values.pdb.enabled -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "datapark.common.v1.componentName" (dict "context" .context "component" .component) }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+spec:
+  {{- if gt (int .replicas) 1 }}
+  minAvailable: 1
+  {{- else }}
+  maxUnavailable: 1
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 6 }}
+{{- end -}}
+{{- end -}}

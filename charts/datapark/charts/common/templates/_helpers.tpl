@@ -1,0 +1,190 @@
+{{/*
+Data Park's shared helpers, included by every subchart through the `common` library chart.
+Names are namespaced (`datapark.common.v1.*`) so a chart can move to v2 helpers one at a time,
+and every generated name is truncated to 63 characters, the DNS-label limit of Kubernetes.
+*/}}
+
+{{/* A name cut to 63 characters, the DNS-label limit. A longer name keeps its first 54
+characters and gets 8 of its sha256 in place of the rest, so two long names that share a
+prefix (dp-airflow-scheduler, dp-airflow-api-server) stay distinct. */}}
+{{- define "datapark.common.v1.dnsName" -}}
+{{- if gt (len .) 63 -}}
+{{- printf "%s-%s" (trunc 54 . | trimSuffix "-") (sha256sum . | trunc 8) -}}
+{{- else -}}
+{{- . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* <release>-<chart>, e.g. "dp-kafka". Every Data Park chart names its objects this way, so a
+chart can find a sibling's Service or Secret without seeing its values. */}}
+{{- define "datapark.common.v1.fullname" -}}
+{{- include "datapark.common.v1.dnsName" (printf "%s-%s" .Release.Name .Chart.Name) -}}
+{{- end -}}
+
+{{/* The fullname of a sibling chart: (dict "context" $ "chart" "postgresql"). */}}
+{{- define "datapark.common.v1.chartFullname" -}}
+{{- include "datapark.common.v1.dnsName" (printf "%s-%s" .context.Release.Name .chart) -}}
+{{- end -}}
+
+{{/* The name of one component's objects: (dict "context" $ "component" "master") gives
+"dp-spark-master". */}}
+{{- define "datapark.common.v1.componentName" -}}
+{{- include "datapark.common.v1.dnsName" (printf "%s-%s-%s" .context.Release.Name .context.Chart.Name .component) -}}
+{{- end -}}
+
+{{- define "datapark.common.v1.chartLabel" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels: (dict "context" $ "component" "broker"). Stable across upgrades. */}}
+{{- define "datapark.common.v1.selectorLabels" -}}
+app.kubernetes.io/name: {{ .context.Chart.Name }}
+app.kubernetes.io/instance: {{ .context.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* The common label set of every Data Park object. */}}
+{{- define "datapark.common.v1.labels" -}}
+{{ include "datapark.common.v1.selectorLabels" . }}
+app.kubernetes.io/part-of: datapark
+app.kubernetes.io/managed-by: {{ .context.Release.Service }}
+app.kubernetes.io/version: {{ .context.Chart.AppVersion | default .context.Chart.Version | quote }}
+helm.sh/chart: {{ include "datapark.common.v1.chartLabel" .context }}
+{{- end -}}
+
+{{/* "repository:tag" from an image value {repository, tag}. The schema refuses an empty tag and
+"latest"; this fails too, for a chart rendered with --skip-schema-validation. */}}
+{{- define "datapark.common.v1.image" -}}
+{{- if or (not .tag) (eq (toString .tag) "latest") -}}
+{{- fail (printf "image %s: pin a version tag (got %q)" .repository (toString .tag)) -}}
+{{- end -}}
+{{- printf "%s:%s" .repository (toString .tag) -}}
+{{- end -}}
+
+{{/* A generated secret value, base64-encoded, that survives upgrades: the value already in the
+cluster's Secret when there is one (`lookup`), else a new random one.
+(dict "context" $ "secret" "dp-postgresql" "key" "admin-password" "length" 32)
+`helm template` has no cluster, so it generates a new value on every render. */}}
+{{- define "datapark.common.v1.secretValue" -}}
+{{- $existing := lookup "v1" "Secret" .context.Release.Namespace .secret -}}
+{{- if and $existing $existing.data (hasKey $existing.data .key) -}}
+{{- index $existing.data .key -}}
+{{- else -}}
+{{- randAlphaNum (int (default 32 .length)) | b64enc -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The pod securityContext of Pod Security "restricted": (dict "uid" 1000 "gid" 1000). */}}
+{{- define "datapark.common.v1.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .gid }}
+fsGroup: {{ .fsGroup | default .gid }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The container securityContext of Pod Security "restricted". (dict "readOnlyRootFilesystem"
+true); a chart that passes false says why next to the call. */}}
+{{- define "datapark.common.v1.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .readOnlyRootFilesystem }}
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The hook annotations of an init Job (the whole `annotations:` key, or nothing): (dict "context" $ "weight" -5). With hooks.enabled false
+the Job is a plain object, for `helm install --wait` and GitOps tools that run no hooks. */}}
+{{- define "datapark.common.v1.jobAnnotations" -}}
+{{- if .context.Values.global.hooks.enabled -}}
+annotations:
+  helm.sh/hook: post-install,post-upgrade
+  helm.sh/hook-weight: {{ .weight | quote }}
+  helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end }}
+{{- end -}}
+
+{{/* An Ingress for one UI, behind basic auth, named like its Service: (dict "context" $
+"component" "master" "host" "spark" "service" "dp-spark-master" "port" 8080). Reads
+.Values.global.ingress. */}}
+{{- define "datapark.common.v1.ingress" -}}
+{{- $ing := .context.Values.global.ingress -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .name | default .service }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+  annotations:
+    {{- if $ing.basicAuth.enabled }}
+    # ingress-nginx's basic auth; other controllers take the same Secret (htpasswd format,
+    # key "auth") with their own annotations (global.ingress.annotations).
+    nginx.ingress.kubernetes.io/auth-type: basic
+    nginx.ingress.kubernetes.io/auth-secret: {{ include "datapark.common.v1.basicAuthSecret" .context }}
+    nginx.ingress.kubernetes.io/auth-realm: "Data Park"
+    {{- end }}
+    {{- with $ing.annotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  {{- with $ing.className }}
+  ingressClassName: {{ . }}
+  {{- end }}
+  {{- if $ing.tls.enabled }}
+  tls:
+    - hosts: [{{ printf "%s.%s" .host $ing.domain | quote }}]
+      secretName: {{ $ing.tls.secretName | default (include "datapark.common.v1.dnsName" (printf "%s-tls" .service)) }}
+  {{- end }}
+  rules:
+    - host: {{ printf "%s.%s" .host $ing.domain | quote }}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ .service }}
+                port:
+                  number: {{ .port }}
+{{- end -}}
+
+{{/* The htpasswd Secret every UI's Ingress shares; the umbrella chart creates it. */}}
+{{- define "datapark.common.v1.basicAuthSecret" -}}
+{{- .Values.global.ingress.basicAuth.secretName | default (include "datapark.common.v1.dnsName" (printf "%s-ingress-basic-auth" .Release.Name)) -}}
+{{- end -}}
+
+{{/* Ingress from the ingress controller's namespace, for a NetworkPolicy rule when
+global.ingress.enabled. */}}
+{{- define "datapark.common.v1.ingressControllerPeer" -}}
+- namespaceSelector:
+    {{- toYaml .Values.global.networkPolicy.ingressControllerNamespaceSelector | nindent 4 }}
+{{- end -}}
+
+{{/* A NetworkPolicy peer: pods of this release's chart `chart` and components (a list; empty
+means every component of that chart). (dict "context" $ "chart" "airflow" "components" (list "worker")) */}}
+{{- define "datapark.common.v1.peer" -}}
+{{- if .components -}}
+- podSelector:
+    matchExpressions:
+      - { key: app.kubernetes.io/instance, operator: In, values: [{{ .context.Release.Name | quote }}] }
+      - { key: app.kubernetes.io/name, operator: In, values: [{{ .chart | quote }}] }
+      - { key: app.kubernetes.io/component, operator: In, values: [{{ range $i, $c := .components }}{{ if $i }}, {{ end }}{{ $c | quote }}{{ end }}] }
+{{- else -}}
+- podSelector:
+    matchLabels:
+      app.kubernetes.io/instance: {{ .context.Release.Name | quote }}
+      app.kubernetes.io/name: {{ .chart | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/* Pods outside the charts that use the platform (the event generator, the etl-driver) carry
+this label to be let in by every component's NetworkPolicy. */}}
+{{- define "datapark.common.v1.clientPeer" -}}
+- podSelector:
+    matchLabels:
+      datapark.io/client: "true"
+{{- end -}}

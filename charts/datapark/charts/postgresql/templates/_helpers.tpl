@@ -1,0 +1,23 @@
+{{/* The roles of packages/config (admin first), from files/sql/roles.json. */}}
+{{- define "datapark.postgresql.v1.roles" -}}
+{{- $roles := .Files.Get "files/sql/roles.json" | fromJson -}}
+{{- toJson (prepend ($roles.componentRoles | default list) "admin") -}}
+{{- end -}}
+
+{{- define "datapark.postgresql.v1.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
+{{- end -}}
+
+{{/* Every problem with the values, gathered, then one failure that lists them all. */}}
+{{- define "datapark.postgresql.v1.validateValues" -}}
+{{- $problems := list -}}
+{{- if not (.Files.Get "files/sql/SOURCES.json") -}}
+{{- $problems = append $problems "postgresql: files/sql/ is missing (the SQL of packages/db). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- if and .Values.init.enabled (not .Values.global.hooks.enabled) (lt (int .Values.init.activeDeadlineSeconds) 60) -}}
+{{- $problems = append $problems "postgresql.init.activeDeadlineSeconds: at least 60 (the Job waits for the server first)" -}}
+{{- end -}}
+{{- if $problems -}}
+{{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CHART, ROOT, renderProfile } from './fixtures/render.js';
+import type { Manifest } from './fixtures/render.js';
+
+interface Sources {
+  files: Record<string, { source: string; sha256: string }>;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function sourcesOf(folder: string): Sources {
+  const file = join(CHART, 'charts', folder, 'SOURCES.json');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npx nx run charts:sync-files`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Sources;
+}
+
+function listFiles(dir: string, accept: (name: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === '__pycache__' || name.startsWith('.')) return [];
+    if (statSync(path).isDirectory()) return listFiles(path, accept);
+    return accept(name) ? [path] : [];
+  });
+}
+
+const configMap = (manifests: readonly Manifest[], name: string) => {
+  const found = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name);
+  if (!found) throw new Error(`ConfigMap ${name} was not rendered`);
+  return found.data ?? {};
+};
+
+describe('files delivered into the pods', () => {
+  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks'])(
+    '%s: every copy is the current content of its source',
+    (folder) => {
+      const { files } = sourcesOf(folder);
+      for (const [path, { sha256: hash }] of Object.entries(files))
+        expect({ path, hash: sha256(readFileSync(join(CHART, 'charts', folder, path), 'utf8')) }).toEqual({ path, hash });
+    },
+  );
+
+  it('the notebooks ConfigMap holds every notebook of apps/notebooks, unchanged', async () => {
+    const data = configMap((await renderProfile('default')).manifests, 'dp-jupyter-notebooks');
+    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks'), (n) => n.endsWith('.ipynb')).filter(
+      (p) => !relative(join(ROOT, 'apps', 'notebooks'), p).includes('/'),
+    );
+    expect(notebooks.length).toBeGreaterThan(0);
+    for (const path of notebooks) {
+      const name = relative(join(ROOT, 'apps', 'notebooks'), path);
+      expect(data[name]).toBe(readFileSync(path, 'utf8'));
+    }
+  });
+
+  it('the DAGs ConfigMap holds every DAG file of apps/airflow-dags, unchanged, and mounts each at its path', async () => {
+    const { manifests } = await renderProfile('default');
+    const data = configMap(manifests, 'dp-airflow-dags');
+    const { files } = sourcesOf('airflow/files/dags');
+    for (const [path, { source }] of Object.entries(files))
+      expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, source), 'utf8'));
+    const scheduler = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-dag-processor')!;
+    const volumes = (scheduler.spec as { template: { spec: { volumes: { name: string; configMap?: { items?: { key: string; path: string }[] } }[] } } })
+      .template.spec.volumes;
+    const items = volumes.find((v) => v.name === 'dags')!.configMap!.items ?? [];
+    expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
+  });
+
+  it('the PostgreSQL init Job applies the roles and the migrations of packages/db', async () => {
+    const data = configMap((await renderProfile('default')).manifests, 'dp-postgresql-init-sql');
+    for (const role of ['datapark_owner', 'ingest', 'spark_etl', 'airflow', 'analyst', 'generator'])
+      expect(data['roles.sql']).toContain(`ALTER ROLE "${role}" WITH LOGIN`);
+    expect(data['roles.sql']).not.toMatch(/PASSWORD '[^']/);
+    for (const migration of ['0001-schemas', '0002-tables', '0003-grants'])
+      expect(data['migrations.sql']).toContain(`INSERT INTO public.kysely_migration (name, "timestamp") VALUES ('${migration}'`);
+  });
+});

@@ -1,0 +1,66 @@
+import { renderProfile } from './fixtures/render.js';
+import type { Manifest } from './fixtures/render.js';
+
+function workload(manifests: readonly Manifest[], kind: string, name: string): Manifest {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`${kind}/${name} was not rendered`);
+  return found;
+}
+
+const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
+
+describe('value profiles', () => {
+  it('default: three Kafka nodes, two Spark workers, every Airflow component, Jupyter', async () => {
+    const { manifests } = await renderProfile('default');
+    expect(replicas(workload(manifests, 'StatefulSet', 'dp-kafka'))).toBe(3);
+    expect(replicas(workload(manifests, 'Deployment', 'dp-spark-worker'))).toBe(2);
+    for (const c of ['api-server', 'scheduler', 'dag-processor', 'triggerer'])
+      expect(replicas(workload(manifests, 'Deployment', `dp-airflow-${c}`))).toBe(1);
+    expect(replicas(workload(manifests, 'Deployment', 'dp-airflow-worker'))).toBe(2);
+    workload(manifests, 'StatefulSet', 'dp-airflow-redis');
+    workload(manifests, 'Deployment', 'dp-jupyter');
+    workload(manifests, 'Deployment', 'dp-spark-history');
+    expect(manifests.some((m) => m.kind === 'Ingress')).toBe(false);
+  });
+
+  it('minimal: Airflow, Jupyter and the history server turned off leave nothing of theirs', async () => {
+    const { manifests } = await renderProfile('minimal');
+    const components = new Set(manifests.map((m) => m.metadata.labels?.['app.kubernetes.io/name']));
+    expect(components).not.toContain('airflow');
+    expect(components).not.toContain('jupyter');
+    expect(manifests.some((m) => m.metadata.name === 'dp-spark-history')).toBe(false);
+    expect(replicas(workload(manifests, 'Deployment', 'dp-spark-worker'))).toBe(1);
+  });
+
+  it('ha: more replicas, Ingress with basic auth and TLS on every UI, init Jobs without hooks', async () => {
+    const { manifests } = await renderProfile('ha');
+    expect(replicas(workload(manifests, 'StatefulSet', 'dp-kafka'))).toBe(5);
+    expect(replicas(workload(manifests, 'Deployment', 'dp-airflow-scheduler'))).toBe(2);
+    const ingresses = manifests.filter((m) => m.kind === 'Ingress');
+    expect(ingresses.map((m) => m.metadata.name).sort()).toEqual([
+      'dp-airflow-api-server',
+      'dp-jupyter',
+      'dp-spark-history',
+      'dp-spark-master',
+    ]);
+    for (const ingress of ingresses) {
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-type']).toBe('basic');
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-secret']).toBe('dp-ingress-basic-auth');
+      expect((ingress.spec as { tls: unknown[] }).tls).toHaveLength(1);
+    }
+    const auth = workload(manifests, 'Secret', 'dp-ingress-basic-auth');
+    expect(Buffer.from(auth.data!.auth!, 'base64').toString()).toMatch(/^datapark:\$2[aby]\$/);
+    for (const job of manifests.filter((m) => m.kind === 'Job'))
+      expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+  });
+
+  it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {
+    const { manifests } = await renderProfile('default');
+    const weight = (name: string) => Number(workload(manifests, 'Job', name).metadata.annotations?.['helm.sh/hook-weight']);
+    expect(workload(manifests, 'Job', 'dp-postgresql-init').metadata.annotations?.['helm.sh/hook']).toBe(
+      'post-install,post-upgrade',
+    );
+    expect(weight('dp-postgresql-init')).toBeLessThan(weight('dp-airflow-migrations'));
+    expect(weight('dp-kafka-topics')).toBeGreaterThanOrEqual(weight('dp-postgresql-init'));
+  });
+});

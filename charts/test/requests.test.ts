@@ -1,0 +1,50 @@
+import { podsOf } from './fixtures/pods.js';
+import { renderProfile } from './fixtures/render.js';
+
+/** CPU in millicores from a Kubernetes quantity. */
+function millicores(q: string | number): number {
+  const s = String(q);
+  return s.endsWith('m') ? Number(s.slice(0, -1)) : Number(s) * 1000;
+}
+
+/** Memory in MiB from a Kubernetes quantity. */
+function mebibytes(q: string | number): number {
+  const s = String(q);
+  const units: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
+  const unit = s.slice(-2);
+  return unit in units ? Number(s.slice(0, -2)) * units[unit]! : Number(s) / (1024 * 1024);
+}
+
+/** What the long-running pods of a profile request, replicas included (init Jobs and init containers run before, and briefly). */
+async function totals(profile: 'default' | 'minimal' | 'ha') {
+  const { manifests } = await renderProfile(profile);
+  let cpu = 0;
+  let memory = 0;
+  for (const m of manifests) {
+    if (m.kind !== 'Deployment' && m.kind !== 'StatefulSet') continue;
+    const replicas = (m.spec as { replicas?: number }).replicas ?? 1;
+    for (const pod of podsOf([m]))
+      for (const c of pod.spec.containers) {
+        cpu += replicas * millicores(c.resources!.requests!.cpu!);
+        memory += replicas * mebibytes(c.resources!.requests!.memory!);
+      }
+  }
+  return { cpu, memory };
+}
+
+describe('resource requests', () => {
+  it('the default profile fits a laptop cluster: 3.35 CPUs and 10.6 GiB requested (the README says so)', async () => {
+    const { cpu, memory } = await totals('default');
+    // The README's numbers; change both together.
+    expect({ cpu, memory }).toEqual({ cpu: 3350, memory: 10816 });
+    expect(cpu).toBeLessThanOrEqual(4000);
+    expect(memory).toBeLessThanOrEqual(12 * 1024);
+  });
+
+  it('the minimal profile needs less than half of the default', async () => {
+    const minimal = await totals('minimal');
+    const standard = await totals('default');
+    expect(minimal.cpu).toBeLessThan(standard.cpu / 2);
+    expect(minimal.memory).toBeLessThan(standard.memory / 2);
+  });
+});
