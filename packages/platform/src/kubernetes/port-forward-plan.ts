@@ -43,7 +43,7 @@ export const FORWARD_RULES: readonly ForwardRule[] = Object.freeze([
   {
     endpoint: 'spark.masterUrl',
     components: ['spark-master'],
-    ports: ['cluster', 'spark', 7077],
+    ports: ['rpc', 'cluster', 'spark', 7077],
     localPort: 17077,
   },
   {
@@ -91,6 +91,7 @@ const KAFKA_PORTS: readonly (string | number)[] = [
   'local',
   'external',
   'port-forward',
+  'broker',
   'client',
   'kafka',
   9092,

@@ -42,6 +42,11 @@ describe('KubernetesPlatform.install against the fake API server', () => {
       true,
     );
     expect(cluster.api.objects('jobs.batch', 'datapark')).toEqual([]);
+    // The fake served everything helm asked for: only lookups of absent objects were refused.
+    const refused = cluster.api.requests.filter(
+      (r) => r.status >= 400 && !(r.status === 404 && ['GET', 'DELETE'].includes(r.method)),
+    );
+    expect(refused).toEqual([]);
 
     // Readiness: each component was reported not ready first, then ready.
     const pg = reporter.lines.filter((l) => l.includes('postgresql:'));
