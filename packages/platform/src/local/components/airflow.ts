@@ -75,7 +75,8 @@ function loadSecrets(file: string): AirflowSecrets {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AirflowSecrets;
   const secrets: AirflowSecrets = {
     fernetKey: fernetKey(),
-    jwtSecret: generateSecret(),
+    // 64 bytes: the api-server signs with HS512, which wants a key at least that long.
+    jwtSecret: randomBytes(64).toString('base64url'),
     apiSecretKey: generateSecret(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -89,7 +90,7 @@ function loadSecrets(file: string): AirflowSecrets {
  */
 export function airflowConnections(
   config: DataparkConfig,
-  paths: { sparkJobs: string },
+  paths: { sparkJobs: string; stateDir: string },
 ): Record<string, string> {
   const postgres = (role: 'airflow' | 'spark_etl') => ({
     conn_type: 'postgres',
@@ -112,6 +113,9 @@ export function airflowConnections(
         master_url: config.spark.masterUrl,
         ...(config.spark.connectorJars ? { connector_jars: config.spark.connectorJars } : {}),
         jobs_dir: paths.sparkJobs,
+        // Jobs read Kafka from the endpoints file; the streaming job checkpoints here.
+        state_dir: paths.stateDir,
+        checkpoint_dir: join(paths.stateDir, 'spark', 'checkpoints'),
       },
     }),
     AIRFLOW_CONN_DATAPARK_KAFKA: JSON.stringify({
@@ -188,7 +192,7 @@ export function airflowEnvironment(
     SCARF_ANALYTICS: 'false',
     DO_NOT_TRACK: 'true',
     PYTHONUNBUFFERED: '1',
-    ...airflowConnections(config, p),
+    ...airflowConnections(config, { sparkJobs: p.sparkJobs, stateDir: ctx.stateDir }),
   };
 }
 

@@ -1,0 +1,255 @@
+"""datapark_batch_etl: source -> Spark batch job -> processed -> quality checks -> etl.job_runs.
+
+One run computes one day (UTC): the day before the run for scheduled runs, the logical date's
+day for a manual run, or `date` from the run's conf (`{"date": "2026-11-01"}`). Every step is
+idempotent for that day: the Spark job deletes the day's rows and writes them again, and a
+rerun of the same DAG run updates its own etl.job_runs row. Nothing for the day in `source`
+skips the Spark job and records an empty, successful run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
+from airflow.providers.postgres.hooks.postgres import PostgresHook
+from airflow.sdk import BaseHook, CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from datapark_dags.spark_rest import FAILED_STATES, SparkRest
+
+DAG_ID = "datapark_batch_etl"
+POSTGRES = "datapark_postgres"
+SPARK_ETL = "datapark_spark_etl"
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Rendered in the check operators' templated fields; target_day validated the value's form.
+DAY_SQL = "DATE '{{ ti.xcom_pull(task_ids='target_day') }}'"
+DATED_TABLES = {
+    "processed.fact_orders": "order_date",
+    "processed.fact_order_items": "order_date",
+    "processed.daily_sales": "sales_date",
+    "processed.product_performance": "sales_date",
+}
+SOURCE_DAY = "(o.placed_at AT TIME ZONE 'UTC')::date = %(day)s::date"
+
+
+def _jobs_dir(spark: SparkRest) -> Path:
+    # The connection says where the jobs are; a checkout without it has them next door.
+    if spark.jobs_dir:
+        return Path(spark.jobs_dir)
+    return Path(__file__).resolve().parents[2] / "spark-jobs" / "jobs"
+
+
+@dag(
+    dag_id=DAG_ID,
+    description="source -> Spark daily batch -> processed -> quality checks, recorded in etl.job_runs",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    # Early: a manual run for an old day gets no tasks when its logical date is before start_date.
+    start_date=pendulum.datetime(2000, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=2,
+    dagrun_timeout=timedelta(hours=1),
+    tags=["datapark", "batch", "spark", "quality"],
+    params={
+        "date": Param(
+            None,
+            type=["null", "string"],
+            description="the day to compute (YYYY-MM-DD); default: the run's day",
+        )
+    },
+    default_args={
+        "owner": "datapark",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=20),
+        "execution_timeout": timedelta(minutes=10),
+    },
+    doc_md=__doc__,
+)
+def datapark_batch_etl():
+    @task
+    def target_day(**context) -> str:
+        """The day this run computes, YYYY-MM-DD (see the DAG's doc)."""
+        requested = context["params"].get("date")
+        run = context["dag_run"]
+        if requested:
+            day = str(requested)
+        elif run.run_type == "scheduled" and context.get("data_interval_start"):
+            day = context["data_interval_start"].in_timezone("UTC").date().isoformat()
+        else:
+            when = run.logical_date or run.run_after
+            day = pendulum.instance(when).in_timezone("UTC").date().isoformat()
+        if not DATE.match(day):
+            raise AirflowFailException(f"date = {day!r} is not a day: use YYYY-MM-DD, e.g. 2026-11-01")
+        return day
+
+    @task
+    def start_run(day: str, **context) -> int:
+        """Records the run in etl.job_runs as running (the same row again when a task is retried)."""
+        run_id = context["dag_run"].run_id
+        hook = PostgresHook(postgres_conn_id=POSTGRES)
+        existing = hook.get_first(
+            "SELECT run_id FROM etl.job_runs WHERE job_name = %s AND details->>'airflow_run_id' = %s",
+            parameters=(DAG_ID, run_id),
+        )
+        if existing:
+            hook.run(
+                "UPDATE etl.job_runs SET status = 'running', logical_date = %s, finished_at = NULL "
+                "WHERE run_id = %s",
+                parameters=(day, existing[0]),
+            )
+            return int(existing[0])
+        # run() commits (get_first would roll the INSERT back).
+        row = hook.run(
+            "INSERT INTO etl.job_runs (job_name, logical_date, status, triggered_by, details) "
+            "VALUES (%s, %s, 'running', 'airflow', %s::jsonb) RETURNING run_id",
+            parameters=(DAG_ID, day, json.dumps({"airflow_run_id": run_id})),
+            handler=lambda cursor: cursor.fetchone(),
+        )
+        return int(row[0])
+
+    @task
+    def extract_source(day: str) -> dict:
+        """Counts the day's orders and lines in `source`; nothing there skips the Spark job."""
+        hook = PostgresHook(postgres_conn_id=POSTGRES)
+        orders, items = hook.get_first(
+            f"SELECT count(DISTINCT o.order_id), count(i.order_id) FROM source.orders o "
+            f"LEFT JOIN source.order_items i USING (order_id) WHERE {SOURCE_DAY}",
+            parameters={"day": day},
+        )
+        if orders == 0:
+            raise AirflowSkipException(f"no orders placed on {day} in source: nothing to compute")
+        return {"orders": int(orders), "order_items": int(items)}
+
+    @task(retries=1)
+    def submit_spark_job(day: str, _source: dict) -> str:
+        """Submits apps/spark-jobs/jobs/daily_batch.py for the day through the Spark REST server."""
+        spark = SparkRest.from_connection()
+        etl = BaseHook.get_connection(SPARK_ETL)
+        env = {
+            # The job finds PostgreSQL as @datapark/config does; these beat the endpoints file.
+            "DATAPARK_POSTGRES_HOST": str(etl.host),
+            "DATAPARK_POSTGRES_PORT": str(etl.port),
+            "DATAPARK_POSTGRES_DATABASE": str(etl.schema),
+            "DATAPARK_POSTGRES_SPARK_ETL_PASSWORD": str(etl.password),
+        }
+        if spark.state_dir:
+            env["DATAPARK_STATE_DIR"] = spark.state_dir
+        request = spark.python_request(
+            file=str(_jobs_dir(spark) / "daily_batch.py"),
+            name=f"airflow-daily-batch-{day}",
+            args=["--date", day],
+            env=env,
+        )
+        return spark.create(request)
+
+    @task.sensor(poke_interval=5, timeout=1800, mode="poke", retries=0)
+    def wait_for_spark_job(submission_id: str) -> PokeReturnValue:
+        """Polls /v1/submissions/status until the driver ends; a failed driver fails the task."""
+        state = SparkRest.from_connection().driver_state(submission_id)
+        if state in FAILED_STATES:
+            raise AirflowFailException(
+                f"Spark driver {submission_id} ended {state}: its log is in the Spark worker's "
+                "work dir (.datapark/spark/worker-*/) and the history server"
+            )
+        return PokeReturnValue(is_done=state == "FINISHED", xcom_value=state)
+
+    check_facts = SQLColumnCheckOperator(
+        task_id="check_fact_orders_columns",
+        conn_id=POSTGRES,
+        table="processed.fact_orders",
+        partition_clause=f"order_date = {DAY_SQL}",
+        column_mapping={
+            "order_id": {"null_check": {"equal_to": 0}, "unique_check": {"equal_to": 0}},
+            "customer_id": {"null_check": {"equal_to": 0}},
+            "total_amount": {"min": {"geq_to": 0}},
+            "item_count": {"min": {"geq_to": 0}},
+        },
+    )
+    reconcile = SQLTableCheckOperator(
+        task_id="reconcile_fact_orders_with_source",
+        conn_id=POSTGRES,
+        # The day's facts next to the day's count in source, so one check compares them.
+        table=(
+            "(SELECT f.*, (SELECT count(*) FROM source.orders s "
+            f"WHERE (s.placed_at AT TIME ZONE 'UTC')::date = {DAY_SQL}) AS source_orders "
+            f"FROM processed.fact_orders f WHERE f.order_date = {DAY_SQL}) AS day_orders"
+        ),
+        checks={
+            "every_source_order_is_a_fact": {"check_statement": "COUNT(*) = MAX(source_orders)"},
+            "items_per_order_positive": {"check_statement": "MIN(item_count) >= 0"},
+        },
+    )
+    check_sales = SQLTableCheckOperator(
+        task_id="check_daily_sales",
+        conn_id=POSTGRES,
+        table="processed.daily_sales",
+        partition_clause=f"sales_date = {DAY_SQL}",
+        checks={
+            "one_row_for_the_day": {"check_statement": "COUNT(*) = 1"},
+            "revenue_not_negative": {"check_statement": "revenue >= 0"},
+            "counts_consistent": {
+                "check_statement": "items_sold >= 0 AND distinct_customers <= orders_count",
+            },
+        },
+    )
+    check_products = SQLColumnCheckOperator(
+        task_id="check_product_performance_columns",
+        conn_id=POSTGRES,
+        table="processed.product_performance",
+        partition_clause=f"sales_date = {DAY_SQL}",
+        column_mapping={
+            "product_id": {"null_check": {"equal_to": 0}, "unique_check": {"equal_to": 0}},
+            "revenue": {"min": {"geq_to": 0}},
+        },
+        accept_none=True,
+    )
+
+    @task(trigger_rule="none_failed")
+    def finish_run(run_row: int, day: str, **context) -> int:
+        """Marks the run successful with the rows it wrote for the day."""
+        hook = PostgresHook(postgres_conn_id=POSTGRES)
+        counts = {
+            table: int(hook.get_first(f"SELECT count(*) FROM {table} WHERE {column} = %s::date", (day,))[0])
+            for table, column in DATED_TABLES.items()
+        }
+        details = {
+            "airflow_run_id": context["dag_run"].run_id,
+            # None when extract_source skipped an empty day.
+            "source": context["ti"].xcom_pull(task_ids="extract_source"),
+            "rows": counts,
+            "spark_submission_id": context["ti"].xcom_pull(task_ids="submit_spark_job"),
+        }
+        hook.run(
+            "UPDATE etl.job_runs SET status = 'success', finished_at = now(), rows_written = %s, "
+            "details = %s::jsonb WHERE run_id = %s",
+            parameters=(sum(counts.values()), json.dumps(details), run_row),
+        )
+        return sum(counts.values())
+
+    @task(trigger_rule="one_failed", retries=3)
+    def record_failure(run_row: int, **context) -> None:
+        """Marks the run failed as soon as any step failed (the DAG run fails too)."""
+        PostgresHook(postgres_conn_id=POSTGRES).run(
+            "UPDATE etl.job_runs SET status = 'failed', finished_at = now(), "
+            "details = details || %s::jsonb WHERE run_id = %s",
+            parameters=(json.dumps({"failed_in_airflow_run": context["dag_run"].run_id}), run_row),
+        )
+
+    day = target_day()
+    run_row = start_run(day)
+    source = extract_source(day)
+    run_row >> source
+    submission = submit_spark_job(day, source)
+    done = wait_for_spark_job(submission)
+    checks = [check_facts, reconcile, check_sales, check_products]
+    done >> checks
+    finished = finish_run(run_row, day)
+    checks >> finished
+    failed = record_failure(run_row)
+    [source, submission, done, *checks] >> failed
+
+
+datapark_batch_etl()

@@ -1,0 +1,95 @@
+"""Shared by the DAG tests: an isolated AIRFLOW_HOME for parsing, and the real platform's endpoints."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+DAGS = ROOT / "apps" / "airflow-dags" / "dags"
+
+# Parsing DAGs imports airflow, which reads AIRFLOW_HOME at import: point it at a throw-away
+# directory first, so a test never writes ~/airflow nor touches the platform's metadata.
+_home = tempfile.mkdtemp(prefix="airflow-dags-tests-")
+atexit.register(shutil.rmtree, _home, ignore_errors=True)
+os.environ["AIRFLOW_HOME"] = _home
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_home}/airflow.db"
+# The dag-processor puts the DAG bundle's folder on sys.path (for datapark_dags); so do we.
+sys.path.insert(0, str(DAGS))
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("DATAPARK_STATE_DIR", ROOT / ".datapark"))
+
+
+@pytest.fixture(scope="session")
+def endpoints() -> dict:
+    """The endpoints file the platform wrote at `up` (credentials included)."""
+    path = Path(os.environ.get("DATAPARK_ENDPOINTS_FILE", state_dir() / "endpoints.json"))
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: start the platform first (npx nx run platform:up)")
+    return json.loads(path.read_text())
+
+
+ROLE_USERS = {"owner": "datapark_owner", "admin": "datapark_admin"}
+
+
+@pytest.fixture(scope="session")
+def connect(endpoints):
+    """connect(role) -> a psycopg2 connection to the datapark database as that role (autocommit)."""
+    import psycopg2
+
+    opened = []
+
+    def _connect(role: str):
+        pg = endpoints["postgres"]
+        conn = psycopg2.connect(
+            host=pg.get("host", "127.0.0.1"),
+            port=pg.get("port", 15432),
+            dbname=pg.get("database", "datapark"),
+            user=ROLE_USERS.get(role, role),
+            password=pg["roles"][role]["password"],
+        )
+        conn.autocommit = True
+        opened.append(conn)
+        return conn
+
+    yield _connect
+    for conn in opened:
+        conn.close()
+
+
+class Airflow:
+    """The few calls of Airflow's REST API v2 the tests need, with a token from /auth/token."""
+
+    def __init__(self, url: str, username: str, password: str):
+        import requests
+
+        self.url = url.rstrip("/")
+        self.http = requests.Session()
+        token = self.http.post(
+            f"{self.url}/auth/token", json={"username": username, "password": password}, timeout=30
+        )
+        token.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+
+    def call(self, method: str, path: str, **kwargs):
+        response = self.http.request(method, f"{self.url}/api/v2{path}", timeout=60, **kwargs)
+        if not response.ok:
+            raise AssertionError(f"{method} {path}: HTTP {response.status_code} {response.text[:1000]}")
+        return response.json() if response.content else None
+
+
+@pytest.fixture(scope="session")
+def airflow(endpoints) -> Airflow:
+    af = endpoints["airflow"]
+    return Airflow(af.get("url", "http://127.0.0.1:18280"), af.get("username", "datapark"), af["password"])

@@ -1,0 +1,75 @@
+"""Every DAG in apps/airflow-dags/dags (ours and the client tests') imports cleanly and follows the rules.
+
+The rules, for anyone adding a DAG: no import errors, an `owner` other than Airflow's default,
+at least one tag, `retries` set in default_args (>= 1, except in a DAG tagged `test` that must
+fail on its first attempt), and no cycles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DAGS
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS))
+
+
+def test_every_dag_file_imports_without_errors(dagbag):
+    assert dagbag.import_errors == {}, "\n".join(f"{f}:\n{e}" for f, e in dagbag.import_errors.items())
+
+
+def test_the_platform_dags_are_there(dagbag):
+    assert {"datapark_batch_etl", "datapark_streaming_keeper"} <= set(dagbag.dag_ids)
+
+
+def test_every_dag_has_an_owner_tags_and_retries(dagbag):
+    problems = []
+    for dag_id, dag in dagbag.dags.items():
+        owners = {task.owner for task in dag.tasks}
+        if not owners or owners & {"airflow", "", None}:
+            problems.append(f"{dag_id}: set default_args owner (tasks have {sorted(map(str, owners))})")
+        if not dag.tags:
+            problems.append(f"{dag_id}: add tags")
+        if "retries" not in dag.default_args:
+            problems.append(f"{dag_id}: set default_args retries")
+        elif int(dag.default_args["retries"]) < 1 and "test" not in dag.tags:
+            problems.append(f"{dag_id}: set default_args retries >= 1 (only a `test` DAG may have 0)")
+    assert problems == []
+
+
+def test_no_dag_has_a_cycle(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        state: dict[str, str] = {}
+
+        def visit(task_id: str, path: tuple[str, ...], dag=dag, dag_id=dag_id, state=state) -> None:
+            if state.get(task_id) == "done":
+                return
+            assert task_id not in path, f"{dag_id}: cycle {' -> '.join((*path, task_id))}"
+            for downstream in dag.get_task(task_id).downstream_task_ids:
+                visit(downstream, (*path, task_id))
+            state[task_id] = "done"
+
+        for task_id in dag.task_ids:
+            visit(task_id, ())
+
+
+def test_the_batch_etl_runs_spark_then_checks_then_records(dagbag):
+    dag = dagbag.dags["datapark_batch_etl"]
+    order = ["target_day", "start_run", "extract_source", "submit_spark_job", "wait_for_spark_job"]
+    for upstream, downstream in zip(order, order[1:], strict=False):
+        assert downstream in dag.get_task(upstream).downstream_task_ids, f"{upstream} -> {downstream}"
+    checks = {
+        t.task_id
+        for t in dag.tasks
+        if type(t).__name__ in {"SQLColumnCheckOperator", "SQLTableCheckOperator"}
+    }
+    assert len(checks) >= 3
+    assert checks <= dag.get_task("wait_for_spark_job").downstream_task_ids
+    assert checks <= dag.get_task("finish_run").upstream_task_ids
+    assert dag.get_task("record_failure").trigger_rule == "one_failed"
+    assert all(dag.get_task(t).execution_timeout for t in dag.task_ids)
