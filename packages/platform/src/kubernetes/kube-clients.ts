@@ -98,7 +98,7 @@ export function apiError(error: unknown, what: string): Error {
         : 'check the cluster with `kubectl get --raw /readyz`',
     );
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describe(error);
   return new KubernetesApiError(
     `${what}: ${message}`,
     undefined,
@@ -109,4 +109,15 @@ export function apiError(error: unknown, what: string): Error {
 /** True when client-node failed with 404 Not Found. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
+}
+
+/** A readable message from whatever a client threw (ws rejects with an ErrorEvent, not an Error). */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object') {
+    const { message, type } = error as { message?: unknown; type?: unknown };
+    if (typeof message === 'string' && message) return message;
+    if (typeof type === 'string') return `${type} event`;
+  }
+  return String(error);
 }

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { PortForward, type V1Pod } from '@kubernetes/client-node';
 import { PortInUseError } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
-import { apiError, type KubeClients } from './kube-clients.js';
+import { describe, type KubeClients } from './kube-clients.js';
 import type { PortForwardEntry } from './port-forward-plan.js';
 
 /** Live forwards; `close()` stops listening and drops the connections. */
@@ -84,7 +84,8 @@ export async function startPortForwards(
           .catch((error: unknown) => {
             reporter.warn(
               entry.endpoint,
-              `forward of 127.0.0.1:${entry.localPort} failed: ${apiError(error, `${entry.service}`).message}`,
+              `forward of 127.0.0.1:${entry.localPort} to ${entry.pod ?? entry.service} failed: ${describe(error)} ` +
+                `(does \`kubectl -n ${entry.namespace} port-forward ${entry.pod ? `pod/${entry.pod}` : `svc/${entry.service}`} ${entry.localPort}:${entry.servicePort}\` work?)`,
             );
             socket.destroy();
           });

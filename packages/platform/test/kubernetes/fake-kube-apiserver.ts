@@ -492,6 +492,12 @@ export async function startFakeKubeApiServer(
           .map((o) => remove(r.type, o.metadata.namespace, o.metadata.name!));
         return json(200, { ...(list(r, new URLSearchParams()) as object), items: removed });
       }
+    } else if (['portforward', 'exec', 'attach'].includes(r.subresource ?? '')) {
+      throw new ApiError(
+        501,
+        'NotImplemented',
+        `the fake API server does not serve the ${r.type.name}/${r.subresource} stream upgrade`,
+      );
     } else if (r.subresource === 'log' && r.type.name === 'pods' && method === 'GET') {
       const pod = store.get(r.type, r.namespace, r.name);
       if (!pod) throw notFound(r.type, r.name);
