@@ -7,6 +7,14 @@ export type {
   UnitStatus,
 } from './local/component.js';
 export { defaultComponents } from './local/components/index.js';
+export {
+  airflowExecutor,
+  airflowHealth,
+  airflowPaths,
+  unhealthyParts,
+  type AirflowExecutor,
+  type AirflowHealth,
+} from './local/components/airflow.js';
 export { redisPing } from './local/components/redis.js';
 export { isAlive, runningPid, startDaemon, stopDaemon, type DaemonSpec } from './local/daemon.js';
 export { LocalPlatform, type LocalPlatformOptions } from './local/local-platform.js';

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { loadConfig } from '@datapark/config';
+import {
+  airflowExecutor,
+  airflowHealth,
+  airflowPaths,
+  defaultComponents,
+  LocalPlatform,
+  PlatformError,
+  silentReporter,
+  unhealthyParts,
+} from '@datapark/platform';
+
+const config = loadConfig();
+const UNITS = [
+  'airflow-api-server',
+  'airflow-scheduler',
+  'airflow-dag-processor',
+  'airflow-triggerer',
+  'airflow-worker',
+];
+const platform = () =>
+  new LocalPlatform({
+    components: defaultComponents().filter((c) =>
+      ['postgres', 'redis', 'spark', 'airflow'].includes(c.name),
+    ),
+    reporter: silentReporter,
+  });
+const paths = airflowPaths({
+  workspaceRoot: join(config.stateDir, '..'),
+  dir: join(config.stateDir, 'airflow'),
+  logDir: join(config.stateDir, 'logs'),
+});
+
+const token = (username: string, password: string) =>
+  fetch(new URL('/auth/token', config.airflow.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+
+describe('the shared Airflow of the local platform', () => {
+  it('runs api-server, scheduler, dag-processor, triggerer and a Celery worker as separate processes, all healthy', async () => {
+    const status = (await platform().status()).find((s) => s.component === 'airflow')!;
+    expect(status.state).toBe('running');
+    expect(status.units.map((u) => [u.name, u.state])).toEqual(UNITS.map((u) => [u, 'running']));
+    const pids = status.units.map((u) => u.pid!);
+    expect(new Set(pids).size).toBe(5);
+    // What each process runs (Airflow and Celery rename their processes, so match loosely).
+    const expected = [/api.server/, /scheduler/, /dag.processor/, /triggerer/, /celery.*worker/];
+    for (const [i, pid] of pids.entries()) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      expect(cmdline).toMatch(expected[i]!);
+    }
+    const health = await airflowHealth(config.airflow.url);
+    expect(unhealthyParts(health)).toEqual([]);
+    expect(Object.keys(health)).toEqual(
+      expect.arrayContaining(['metadatabase', 'scheduler', 'triggerer', 'dag_processor']),
+    );
+  });
+
+  it('has a Celery worker that answers a ping through Redis', async () => {
+    // The worker's own settings (broker URL with the Redis password) from the 0600 env file.
+    const result = await execa(
+      'sh',
+      [
+        '-c',
+        `set -a; . '${paths.envFile}'; set +a; exec '${join(paths.airflow, '..', 'celery')}' --app airflow.providers.celery.executors.celery_executor.app inspect ping --timeout 20`,
+      ],
+      { reject: false, all: true, timeout: 180_000 },
+    );
+    expect(result.all).toMatch(/datapark@\S+: OK/);
+    expect(result.all).toMatch(/pong/);
+  }, 200_000);
+
+  it('gives a token for the generated password, 401 for a wrong one and for admin:admin', async () => {
+    expect(config.airflow.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const good = await token(config.airflow.username, config.airflow.password!);
+    expect(good.status).toBe(201);
+    const { access_token } = (await good.json()) as { access_token: string };
+    const dags = await fetch(new URL('/api/v2/dags?limit=1', config.airflow.url), {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(dags.status).toBe(200);
+    expect((await token(config.airflow.username, `${config.airflow.password}x`)).status).toBe(401);
+    expect((await token('admin', 'admin')).status).toBe(401);
+    const anonymous = await fetch(new URL('/api/v2/dags?limit=1', config.airflow.url));
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('up leaves the running processes alone', async () => {
+    const before = (await platform().status()).find((s) => s.component === 'airflow')!;
+    await platform().up({ only: ['airflow'] });
+    const after = (await platform().status()).find((s) => s.component === 'airflow')!;
+    expect(after.units.map((u) => u.pid)).toEqual(before.units.map((u) => u.pid));
+    expect(after.state).toBe('running');
+  }, 300_000);
+
+  it('names the variable and the choices for an unknown executor', () => {
+    expect(airflowExecutor({})).toBe('celery');
+    expect(airflowExecutor({ DATAPARK_AIRFLOW_EXECUTOR: 'Local' })).toBe('local');
+    expect(() => airflowExecutor({ DATAPARK_AIRFLOW_EXECUTOR: 'kubernetes' })).toThrow(
+      PlatformError,
+    );
+    expect(() => airflowExecutor({ DATAPARK_AIRFLOW_EXECUTOR: 'kubernetes' })).toThrow(
+      /DATAPARK_AIRFLOW_EXECUTOR = "kubernetes".*\n.*Fix: set DATAPARK_AIRFLOW_EXECUTOR to celery/,
+    );
+  });
+});
