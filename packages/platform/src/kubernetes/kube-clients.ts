@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import {
   ApiException,
   AppsV1Api,
@@ -23,7 +26,22 @@ export interface KubeClients {
   readonly contextNamespace?: string;
 }
 
+/** Where client-go and client-node look when no kubeconfig is given. */
+function defaultKubeconfigExists(): boolean {
+  const fromEnv = process.env['KUBECONFIG'];
+  if (fromEnv) return fromEnv.split(delimiter).some((f) => f && existsSync(f));
+  return existsSync(join(homedir(), '.kube', 'config')) || !!process.env['KUBERNETES_SERVICE_HOST'];
+}
+
 export function connect(target: KubeTarget = {}): KubeClients {
+  if (!target.kubeconfig && !defaultKubeconfigExists()) {
+    // client-node would otherwise fall back to http://localhost:8080 and fail obscurely.
+    throw new KubernetesApiError(
+      `no kubeconfig: ${process.env['KUBECONFIG'] ? `KUBECONFIG=${process.env['KUBECONFIG']} names no file` : '~/.kube/config does not exist and KUBECONFIG is not set'}`,
+      undefined,
+      'create or select a cluster (e.g. `kind create cluster`, `minikube start`), or pass --kubeconfig',
+    );
+  }
   const config = new KubeConfig();
   try {
     if (target.kubeconfig) config.loadFromFile(target.kubeconfig);
