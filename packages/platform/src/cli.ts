@@ -25,7 +25,12 @@ program
   .command('up')
   .description('start the platform (or --only some components and what they need); idempotent')
   .option('--only <components>', 'comma-separated components, e.g. postgres,redis', list)
-  .action(async (options: { only?: string[] }) => {
+  .option(
+    '--airflow-executor <executor>',
+    'celery (default: api-server, scheduler, dag-processor, triggerer, Celery worker) or local (no worker); same as DATAPARK_AIRFLOW_EXECUTOR',
+  )
+  .action(async (options: { only?: string[]; airflowExecutor?: string }) => {
+    if (options.airflowExecutor) process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
     const p = platform();
     const started = Date.now();
     await p.up({ only: options.only ?? [] });

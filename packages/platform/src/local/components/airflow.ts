@@ -62,6 +62,8 @@ export function airflowPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir'
     pids: join(ctx.dir, 'pids'),
     /** The alembic revision last migrated to, so a warm `up` skips `airflow db migrate`. */
     migratedStamp: join(ctx.dir, 'migrated-revision'),
+    /** The executor the running processes were started with. */
+    executorStamp: join(ctx.dir, 'executor'),
     taskLogs: join(ctx.logDir, 'airflow'),
   };
 }
@@ -406,7 +408,25 @@ export function airflowComponent(): LocalComponent {
       ctx.publish({
         airflow: { url: ctx.config.airflow.url, username: ctx.config.airflow.username },
       });
+      const executor = airflowExecutor();
+      const running = UNITS.filter((u) => runningPid(pidFile(ctx, u.unit)));
+      const p = paths(ctx);
+      // Without a stamp (a platform from before it), a running worker means Celery.
+      const runningWith = existsSync(p.executorStamp)
+        ? readFileSync(p.executorStamp, 'utf8').trim()
+        : running.some((u) => u.celeryOnly)
+          ? 'celery'
+          : executor;
+      if (running.length > 0 && runningWith !== executor) {
+        // The scheduler's executor is fixed at its start: half a switch would leave tasks queued.
+        throw new PlatformError(
+          `Airflow is running with the ${runningWith} executor, not ${executor}`,
+          NAME,
+          'stop it first (node packages/platform/dist/cli.js stop airflow), then run up again',
+        );
+      }
       const env = prepare(ctx);
+      writeFileSync(p.executorStamp, `${executor}\n`);
       const units = activeUnits();
       const api = new URL(ctx.config.airflow.url);
       if (!runningPid(pidFile(ctx, 'airflow-api-server'))) {
