@@ -98,6 +98,19 @@ describe('the shared Airflow of the local platform', () => {
     expect(after.state).toBe('running');
   }, 300_000);
 
+  it('refuses to switch to the local executor while the Celery one runs', async () => {
+    process.env['DATAPARK_AIRFLOW_EXECUTOR'] = 'local';
+    try {
+      await expect(platform().up({ only: ['airflow'] })).rejects.toThrow(
+        /running with the celery executor, not local\n.*Fix: stop it first/,
+      );
+    } finally {
+      delete process.env['DATAPARK_AIRFLOW_EXECUTOR'];
+    }
+    const status = (await platform().status()).find((s) => s.component === 'airflow')!;
+    expect(status.units.map((u) => u.state)).toEqual(UNITS.map(() => 'running'));
+  }, 300_000);
+
   it('names the variable and the choices for an unknown executor', () => {
     expect(airflowExecutor({})).toBe('celery');
     expect(airflowExecutor({ DATAPARK_AIRFLOW_EXECUTOR: 'Local' })).toBe('local');

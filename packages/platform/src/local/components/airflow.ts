@@ -510,5 +510,28 @@ export function airflowComponent(): LocalComponent {
     logFiles(ctx) {
       return UNITS.map((u) => logFile(ctx, u.unit));
     },
+
+    /**
+     * Drops the metadata database: its connections and variables are encrypted with the Fernet
+     * key that `down --purge` deletes with this directory. The next `up` creates it again.
+     */
+    async purge(ctx) {
+      let client: pg.Client;
+      try {
+        client = new pg.Client({
+          connectionString: postgresUrl(ctx.config, 'admin', 'postgres'),
+          connectionTimeoutMillis: 3000,
+        });
+        await client.connect();
+      } catch {
+        return; // PostgreSQL is down or was never set up: a full purge deletes its data anyway.
+      }
+      try {
+        const db = client.escapeIdentifier(ctx.config.postgres.airflowDatabase);
+        await client.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
   };
 }
