@@ -42,6 +42,16 @@ describe('KubernetesPlatform.install against the fake API server', () => {
       true,
     );
     expect(cluster.api.objects('jobs.batch', 'datapark')).toEqual([]);
+    // helm waited for the hook through a watch-list (client-go >= 1.35's default), which ended
+    // when the controller marked the Job complete.
+    expect(
+      cluster.api.requests.some(
+        (r) =>
+          r.path.endsWith('/jobs') &&
+          r.query.includes('watch=true') &&
+          r.query.includes('sendInitialEvents=true'),
+      ),
+    ).toBe(true);
     // The fake served everything helm asked for: only lookups of absent objects were refused.
     const refused = cluster.api.requests.filter(
       (r) => r.status >= 400 && !(r.status === 404 && ['GET', 'DELETE'].includes(r.method)),
