@@ -68,7 +68,7 @@ describe('realtime pacing', () => {
   it('applies a rate change from then on, without a burst to make up for the old rate', async () => {
     const run = new GeneratorRun(
       new ShopSimulation(parseSimulationConfig({ seed: 'rate' })),
-      [new CountOnlySink(100)],
+      [new CountOnlySink()],
       {
         mode: 'realtime',
         eventsPerSecond: 50,

@@ -33,6 +33,9 @@ export abstract class BatchingSink implements EventSink {
 
   protected constructor(private readonly batching: BatchingOptions) {}
 
+  /** Lanes named after topics (one lane per topic) are counted a batch at a time. */
+  protected readonly lanesAreTopics: boolean = false;
+
   /** The lane of an event: events of one lane are sent in the order written. */
   protected abstract laneOf(event: GeneratedEvent): string;
   /** Delivers one batch; resolves once it is durable. */
@@ -83,6 +86,10 @@ export abstract class BatchingSink implements EventSink {
     await this.disconnect();
   }
 
+  private acknowledge(topic: TopicName, n: number): void {
+    this.ackedByTopic.set(topic, (this.ackedByTopic.get(topic) ?? 0) + n);
+  }
+
   private dispatch(lane: string): void {
     const events = this.buffers.get(lane);
     if (events === undefined || events.length === 0) return;
@@ -94,8 +101,8 @@ export abstract class BatchingSink implements EventSink {
       .then(() => this.sendBatch(lane, events))
       .then(
         () => {
-          for (const { topic } of events)
-            this.ackedByTopic.set(topic, (this.ackedByTopic.get(topic) ?? 0) + 1);
+          if (this.lanesAreTopics) this.acknowledge(lane as TopicName, events.length);
+          else for (const { topic } of events) this.acknowledge(topic, 1);
         },
         (error: unknown) => {
           this.failedCount += events.length;

@@ -1,20 +1,28 @@
+import type { TopicName } from '@datapark/events';
 import type { GeneratedEvent } from '../shop-simulation.js';
-import { BatchingSink } from './batching-sink.js';
+import type { EventSink } from './event-sink.js';
 
-/** Counts events and sends them nowhere: what the simulation alone costs (`--sink none`). */
-export class CountOnlySink extends BatchingSink {
+/**
+ * Counts events and sends them nowhere: what the simulation alone costs (`--sink none`). It
+ * keeps no event, so none lives long enough to burden the garbage collector.
+ */
+export class CountOnlySink implements EventSink {
   readonly name = 'none' as const;
   readonly connected = true;
+  readonly failed = 0;
+  readonly lastError = undefined;
+  private readonly counts = new Map<TopicName, number>();
 
-  constructor(batchSize: number) {
-    super({ batchSize, lingerMs: 0, maxPending: Number.POSITIVE_INFINITY });
+  get acknowledged(): ReadonlyMap<TopicName, number> {
+    return this.counts;
   }
 
-  protected laneOf(): string {
-    return 'all';
+  write({ topic }: GeneratedEvent): undefined {
+    this.counts.set(topic, (this.counts.get(topic) ?? 0) + 1);
+    return undefined;
   }
 
-  protected async sendBatch(_lane: string, _events: readonly GeneratedEvent[]): Promise<void> {}
+  async flush(): Promise<void> {}
 
-  protected async disconnect(): Promise<void> {}
+  async close(): Promise<void> {}
 }

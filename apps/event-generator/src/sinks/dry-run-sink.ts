@@ -9,6 +9,7 @@ export class DryRunSink extends BatchingSink {
   readonly name = 'dry-run' as const;
   readonly connected = true;
   private readonly out: Writable;
+  private broken: Error | undefined;
 
   constructor(
     private readonly path: string | undefined,
@@ -16,6 +17,8 @@ export class DryRunSink extends BatchingSink {
   ) {
     super(options);
     this.out = path ? createWriteStream(path) : process.stdout;
+    // A closed pipe (`| head`) or a full disk fails the batches instead of crashing the process.
+    this.out.on('error', (error) => (this.broken ??= error));
   }
 
   protected laneOf(): string {
@@ -23,6 +26,7 @@ export class DryRunSink extends BatchingSink {
   }
 
   protected sendBatch(_lane: string, events: readonly GeneratedEvent[]): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
     let chunk = '';
     for (const event of events) chunk += JSON.stringify(event) + '\n';
     return new Promise((resolve, reject) =>

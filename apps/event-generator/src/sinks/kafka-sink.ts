@@ -15,6 +15,7 @@ export interface KafkaSinkOptions extends BatchingOptions {
  */
 export class KafkaSink extends BatchingSink {
   readonly name = 'kafka' as const;
+  protected override readonly lanesAreTopics = true;
   private open = true;
 
   private constructor(

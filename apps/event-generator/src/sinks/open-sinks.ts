@@ -27,7 +27,7 @@ export async function openSinks(
   try {
     for (const name of config.sinks) {
       if (name === 'dry-run') sinks.push(new DryRunSink(config.out, batching));
-      else if (name === 'none') sinks.push(new CountOnlySink(config.batchSize));
+      else if (name === 'none') sinks.push(new CountOnlySink());
       else if (name === 'kafka')
         sinks.push(
           await KafkaSink.connect(platform(), { ...batching, compression: config.compression }),
