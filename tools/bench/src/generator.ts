@@ -1,0 +1,253 @@
+// bench:generator — the event generator (apps/event-generator), run as its CLI, three ways:
+//  1. generation alone (`--sink none`, backfill) pinned to one core: events/s (target ≥ 300k/s);
+//  2. end to end into the 3-node cluster at acks=all, idempotent, no compression, against
+//     Kafka's ProducerPerformance sending the same records (the generator's own events, so the
+//     same sizes) from the same jars in the same run (target ≥ 0.6x);
+//  3. resident memory while serving realtime at 10k events/s into Kafka: RSS at the start and
+//     the end (`--duration <s>`, default 60).
+// The generator is spawned rather than imported: tools depend on SDKs only, and this measures
+// the deployable as it runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@datapark/config';
+import { printReport } from './report.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    'e2e-events': { type: 'string', default: '200000' },
+    'generation-events': { type: 'string', default: '2000000' },
+  },
+});
+const MEMORY_SECONDS = Number(flags.duration);
+const E2E_EVENTS = Number(flags['e2e-events']);
+const GENERATION_EVENTS = Number(flags['generation-events']);
+const MEMORY_RATE = 10_000;
+const TOPIC = 'clickstream';
+
+const config = loadConfig();
+const root = new URL('../../..', import.meta.url).pathname;
+const cli = join(root, 'apps', 'event-generator', 'dist', 'cli.js');
+
+interface Totals {
+  generated: Record<string, number>;
+  acknowledged: Record<string, Record<string, number>>;
+  failed: Record<string, number>;
+  seconds: number;
+}
+
+/** Runs the generator's CLI to the end and returns its printed totals. */
+function generate(args: string[], pinToOneCore = false): Totals {
+  const command = pinToOneCore ? 'taskset' : process.execPath;
+  const argv = pinToOneCore ? ['-c', '0', process.execPath, cli, ...args] : [cli, ...args];
+  const result = spawnSync(command, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('totals '));
+  if (result.status !== 0 || !line)
+    throw new Error(
+      `event-generator ${args.join(' ')} failed (${result.status}):\n${result.stderr}`,
+    );
+  return JSON.parse(line.slice('totals '.length)) as Totals;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function producerPerformance(payloadFile: string, records: number): { rate: number; line: string } {
+  const result = spawnSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${join(root, '.tools', 'jars', 'kafka')}/*`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      TOPIC,
+      '--num-records',
+      String(records),
+      '--payload-file',
+      payloadFile,
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${config.kafka.bootstrapServers.join(',')}`,
+      'acks=all',
+      'enable.idempotence=true',
+      'compression.type=none',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`ProducerPerformance failed:\n${result.stderr}`);
+  const line =
+    result.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('records sent'))
+      .at(-1) ?? '';
+  const match = /records sent, ([\d.]+) records\/sec/.exec(line);
+  if (!match) throw new Error(`could not read ProducerPerformance's summary:\n${result.stdout}`);
+  return { rate: Number(match[1]), line };
+}
+
+/** Serves realtime into Kafka and samples the process's RSS from its /metrics every 5 s. */
+async function memoryRun(): Promise<{
+  samples: { second: number; rssMiB: number; generated: number }[];
+  totals: Totals;
+}> {
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      '--sink',
+      'kafka',
+      '--rate',
+      String(MEMORY_RATE),
+      '--duration',
+      String(MEMORY_SECONDS),
+      '--http-port',
+      '0',
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  let url: string | undefined;
+  for (let i = 0; i < 300 && !url; i++) {
+    url = /control API on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+    if (!url) await sleep(100);
+  }
+  if (!url) throw new Error(`the generator did not start:\n${stderr}`);
+  const started = performance.now();
+  const samples: { second: number; rssMiB: number; generated: number }[] = [];
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) {
+    try {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1]);
+      const generated = [...metrics.matchAll(/^generator_events_generated_total\{[^}]*\} (\d+)/gm)]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+      samples.push({
+        second: Math.round((performance.now() - started) / 1000),
+        rssMiB: rss / 1024 / 1024,
+        generated,
+      });
+    } catch {
+      // The API closes as the run ends.
+    }
+    await Promise.race([sleep(5_000), exited]);
+  }
+  if ((await exited) !== 0) throw new Error(`the realtime run failed:\n${stderr}`);
+  const line = stderr.split('\n').find((l) => l.startsWith('totals '));
+  return { samples, totals: JSON.parse(line!.slice('totals '.length)) as Totals };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-generator-'));
+try {
+  process.stderr.write(
+    `bench:generator: generation alone, ${GENERATION_EVENTS} events on one core\n`,
+  );
+  const alone = generate(
+    [
+      '--mode',
+      'backfill',
+      '--days',
+      '3650',
+      '--events',
+      String(GENERATION_EVENTS),
+      '--sink',
+      'none',
+      '--batch-size',
+      '5000',
+    ],
+    true,
+  );
+  const aloneRate = sum(alone.generated) / alone.seconds;
+  process.stderr.write(`  ${Math.round(aloneRate)} events/s\n`);
+
+  // The reference sends the generator's own events: the same records, so the same sizes.
+  const sample = join(dir, 'sample.jsonl');
+  generate([
+    '--mode',
+    'backfill',
+    '--days',
+    '30',
+    '--events',
+    '20000',
+    '--sink',
+    'dry-run',
+    '--out',
+    sample,
+  ]);
+  const records = readFileSync(sample, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.stringify((JSON.parse(l) as { event: unknown }).event));
+  const meanBytes = records.reduce((n, r) => n + Buffer.byteLength(r), 0) / records.length;
+  const payloadFile = join(dir, 'payloads.txt');
+  writeFileSync(payloadFile, records.join('\n') + '\n');
+
+  process.stderr.write(
+    `  end to end: ${E2E_EVENTS} events (mean ${meanBytes.toFixed(0)} B) at acks=all, no compression\n`,
+  );
+  const reference = producerPerformance(payloadFile, E2E_EVENTS);
+  process.stderr.write(`  ProducerPerformance: ${reference.line}\n`);
+  const e2e = generate([
+    '--mode',
+    'backfill',
+    '--days',
+    '365',
+    '--events',
+    String(E2E_EVENTS),
+    '--sink',
+    'kafka',
+    '--compression',
+    'none',
+    '--batch-size',
+    '2000',
+  ]);
+  const e2eRate = sum(e2e.acknowledged['kafka']!) / e2e.seconds;
+  process.stderr.write(`  event-generator → Kafka: ${Math.round(e2eRate)} events/s acknowledged\n`);
+  if (sum(e2e.acknowledged['kafka']!) !== sum(e2e.generated))
+    throw new Error(`the end-to-end run lost events: ${JSON.stringify(e2e)}`);
+
+  process.stderr.write(
+    `  memory: realtime at ${MEMORY_RATE}/s into Kafka for ${MEMORY_SECONDS} s\n`,
+  );
+  const memory = await memoryRun();
+  const first = memory.samples[0]!;
+  const last = memory.samples.at(-1)!;
+  const reached = sum(memory.totals.acknowledged['kafka']!) / memory.totals.seconds;
+  for (const s of memory.samples)
+    process.stderr.write(
+      `    t=${String(s.second).padStart(4)} s  RSS ${s.rssMiB.toFixed(0)} MiB  ${s.generated} events\n`,
+    );
+
+  printReport(
+    { bench: 'generator', ours: e2eRate, reference: reference.rate, unit: 'records/s' },
+    [
+      [
+        'generation alone',
+        `${Math.round(aloneRate)} events/s on one core (taskset -c 0; target ≥ 300000)`,
+      ],
+      [
+        'records',
+        `the generator's events, mean ${meanBytes.toFixed(0)} B; acks=all, idempotent, no compression`,
+      ],
+      ['ours', `event-generator --sink kafka, backfill of ${E2E_EVENTS} events into 4 topics`],
+      ['reference', `ProducerPerformance (Java client, defaults) to ${TOPIC}, same records`],
+      [
+        'memory',
+        `realtime at ${MEMORY_RATE}/s for ${MEMORY_SECONDS} s: RSS ${first.rssMiB.toFixed(0)} MiB at ${first.second} s → ` +
+          `${last.rssMiB.toFixed(0)} MiB at ${last.second} s; reached ${Math.round(reached)}/s acknowledged`,
+      ],
+    ],
+    0.6,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
