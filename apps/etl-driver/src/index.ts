@@ -59,3 +59,8 @@ export {
   type StreamState,
   type StreamStatus,
 } from './stream/streaming-job.js';
+export {
+  BATCH_DAG_ID,
+  runBatchViaAirflow,
+  type AirflowBatchOptions,
+} from './batch/batch-run-airflow.js';

@@ -171,7 +171,7 @@ describe('datapark-etl batch run --direct and quality check', () => {
     });
     // Progress and the final state are shown.
     expect(result.stderr).toMatch(/RUNNING/);
-    expect(result.stderr).toMatch(new RegExp(`batch daily_batch ${DAY}: FINISHED`));
+    expect(result.stderr).toMatch(new RegExp(`batch ${DAY}: FINISHED`));
     const run = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
       runId: string;
       rowsWritten: number;

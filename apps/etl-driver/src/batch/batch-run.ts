@@ -39,7 +39,11 @@ export interface BatchRunOptions {
 export interface BatchRunResult {
   readonly runId: string;
   readonly status: 'success' | 'failed';
+  /** The Spark driver (direct runs). */
   readonly submissionId?: string;
+  /** The Airflow DAG run (runs through Airflow). */
+  readonly dagRunId?: string;
+  /** FINISHED/FAILED/KILLED/ERROR for Spark; success/failed for an Airflow DAG run. */
   readonly finalState: string;
   readonly elapsedMs: number;
   /** Rows in the date's processed facts and aggregates after the run. */

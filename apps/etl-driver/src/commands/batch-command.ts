@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@datapark/config';
+import { runBatchViaAirflow } from '../batch/batch-run-airflow.js';
+import type { BatchRunResult } from '../batch/batch-run.js';
 import { runBatchDirect } from '../batch/batch-run.js';
 import { requireComponents } from '../platform/require-components.js';
 import { parseLogicalDate } from '../runs/job-runs.js';
@@ -9,7 +11,9 @@ export function batchCommands(program: Command): void {
   const batch = program.command('batch').description('the daily batch: source → processed');
   batch
     .command('run')
-    .description('compute one day: submit apps/spark-jobs/jobs/daily_batch.py and wait')
+    .description(
+      'compute one day: trigger the Airflow DAG datapark_batch_etl and wait (--direct: submit apps/spark-jobs/jobs/daily_batch.py to Spark)',
+    )
     .requiredOption('--date <YYYY-MM-DD>', 'the day to (re)compute', (v) => parseLogicalDate(v))
     .option('--direct', 'submit to Spark through its REST server, without Airflow')
     .option(
@@ -26,28 +30,41 @@ export function batchCommands(program: Command): void {
         timeout: string;
         json?: boolean;
       }) => {
-        if (!options.direct)
-          throw new Error(
-            'batch run goes through Airflow once @datapark/airflow-client lands; for now pass --direct (Spark REST, no Airflow)',
-          );
         const config = loadConfig();
-        await requireComponents(config, ['postgres', 'spark']);
-        const result = await runBatchDirect({
-          config,
-          date: options.date,
-          ...(options.jobFile ? { jobFile: options.jobFile } : {}),
-          timeoutMs: Number(options.timeout) * 60_000,
-          onProgress: stderrLine,
-        });
+        const timeoutMs = Number(options.timeout) * 60_000;
+        let result: BatchRunResult;
+        if (options.direct) {
+          await requireComponents(config, ['postgres', 'spark']);
+          result = await runBatchDirect({
+            config,
+            date: options.date,
+            ...(options.jobFile ? { jobFile: options.jobFile } : {}),
+            timeoutMs,
+            onProgress: stderrLine,
+          });
+        } else {
+          if (options.jobFile)
+            throw new Error('--job-file goes with --direct (the DAG names its own job)');
+          await requireComponents(config, ['postgres', 'airflow']);
+          result = await runBatchViaAirflow({
+            config,
+            date: options.date,
+            timeoutMs,
+            onProgress: stderrLine,
+          });
+        }
         const seconds = (result.elapsedMs / 1000).toFixed(1);
         if (result.status === 'success') {
           stderrLine(
-            `batch daily_batch ${options.date}: ${result.finalState} in ${seconds} s, ` +
-              `${result.rowsWritten} rows in the day's facts and aggregates (etl.job_runs run ${result.runId})`,
+            `batch ${options.date}: ${result.finalState} in ${seconds} s` +
+              (result.rowsWritten !== undefined
+                ? `, ${result.rowsWritten} rows in the day's facts and aggregates`
+                : '') +
+              ` (etl.job_runs run ${result.runId})`,
           );
         } else {
           stderrLine(
-            `batch daily_batch ${options.date}: ${result.finalState} after ${seconds} s (etl.job_runs run ${result.runId})`,
+            `batch ${options.date}: ${result.finalState} after ${seconds} s (etl.job_runs run ${result.runId})`,
           );
         }
         if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
