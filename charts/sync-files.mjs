@@ -21,6 +21,8 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
 } from 'kysely';
+import * as config from '@datapark/config';
+import * as db from '@datapark/db';
 
 const root = join(import.meta.dirname, '..');
 const subcharts = join(import.meta.dirname, 'datapark', 'charts');
@@ -156,8 +158,6 @@ function rolesScript({ roleUsers, componentRoles, database, airflowDatabase }) {
 }
 
 async function syncSql() {
-  const db = await import('@datapark/db');
-  const config = await import('@datapark/config');
   const defaults = config.CONFIG_KEYS;
   const files = {
     'roles.sql': rolesScript({

@@ -1,0 +1,119 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { execa } from 'execa';
+import { platformConfig } from './fixtures/platform.js';
+import { ROOT, renderProfile } from './fixtures/render.js';
+
+// The chart's Kafka scripts, run for real: the topics Job's script against the local platform's
+// three-node Kafka (through Kafka's own tools from the same 4.3.1 jars the image carries), and a
+// node's start script up to the point where it hands over to Kafka.
+const config = platformConfig();
+const JARS = join(ROOT, '.tools', 'jars', 'kafka');
+const bootstrap = config.kafka.bootstrapServers.join(',');
+
+async function kafkaConfigMaps() {
+  const { manifests } = await renderProfile('default');
+  const data = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
+  return { topics: data('dp-kafka-topics'), node: data('dp-kafka') };
+}
+
+/** A bin/ folder standing in for /opt/kafka/bin: the same tool classes, from Maven's jars. */
+function kafkaBin(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const tool = (name: string, main: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\nexec java -Xmx256m -cp "${JARS}/*" ${main} "$@"\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  tool('kafka-topics.sh', 'org.apache.kafka.tools.TopicCommand');
+  tool('kafka-configs.sh', 'kafka.admin.ConfigCommand');
+  return bin;
+}
+
+describe('the Kafka topics Job script, against the real Kafka cluster', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'datapark-charts-kafka-'));
+  const bin = kafkaBin(dir);
+  const topic = `charts-test-${randomUUID().slice(0, 8)}`;
+  const dlq = `${topic}.dlq`;
+
+  async function runTopicsScript(topicsTxt: string): Promise<string> {
+    const { topics } = await kafkaConfigMaps();
+    writeFileSync(join(dir, 'topics.txt'), topicsTxt);
+    const script = topics['topics.sh']!
+      .replace('kafka=/opt/kafka/bin', `kafka=${bin}`)
+      .replace(/^bootstrap=.*$/m, `bootstrap="${bootstrap}"`)
+      .replace('/opt/datapark/topics.txt', join(dir, 'topics.txt'));
+    expect(script).toContain(`kafka=${bin}`);
+    const result = await execa('sh', ['-c', script], { reject: false, all: true });
+    if (result.exitCode !== 0)
+      throw new Error(`topics.sh failed (is Kafka up? node packages/platform/dist/cli.js up --only kafka):\n${result.all}`);
+    return result.all;
+  }
+
+  async function describe(name: string) {
+    const out = await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--describe', '--topic', name]);
+    const summary = out.stdout.split('\n').find((l) => l.startsWith(`Topic: ${name}\t`))!;
+    return {
+      partitions: Number(/PartitionCount: (\d+)/.exec(summary)![1]),
+      replication: Number(/ReplicationFactor: (\d+)/.exec(summary)![1]),
+      configs: /Configs: (.*)$/.exec(summary)![1]!,
+    };
+  }
+
+  afterAll(async () => {
+    await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--delete', '--topic', `${topic}.*`], { reject: false });
+  });
+
+  it('creates missing topics with the partitions, replication and configs of its list', async () => {
+    const out = await runTopicsScript(
+      `${topic} 2 3 cleanup.policy=delete,min.insync.replicas=2,retention.ms=3600000\n${dlq} 1 3 retention.ms=7200000\n`,
+    );
+    expect(out).toContain(`topic ${topic}: creating (2 partitions, replication 3)`);
+    expect(await describe(topic)).toEqual({
+      partitions: 2,
+      replication: 3,
+      configs: expect.stringMatching(/(?=.*min\.insync\.replicas=2)(?=.*retention\.ms=3600000)/),
+    });
+    expect((await describe(dlq)).partitions).toBe(1);
+  });
+
+  it('on a second run raises partitions and updates configs, and creates nothing twice', async () => {
+    const out = await runTopicsScript(
+      `${topic} 3 3 cleanup.policy=delete,min.insync.replicas=2,retention.ms=1800000\n${dlq} 1 3 retention.ms=7200000\n`,
+    );
+    expect(out).toContain(`topic ${topic}: 2 partitions, raising to 3`);
+    expect(out).not.toContain('creating');
+    const described = await describe(topic);
+    expect(described.partitions).toBe(3);
+    expect(described.configs).toContain('retention.ms=1800000');
+  });
+});
+
+describe('a Kafka node\'s start script', () => {
+  it('writes node i\'s server.properties: its id, the quorum, and the port-forward listener at base + i', async () => {
+    const { node } = await kafkaConfigMaps();
+    const dir = mkdtempSync(join(tmpdir(), 'datapark-charts-node-'));
+    // Stop where the script hands over to Kafka: the rest is Kafka's own tools.
+    const script = node['start.sh']!.replaceAll('/tmp/server.properties', join(dir, 'server.properties')).replace(
+      /^\/opt\/kafka\/bin\/kafka-storage\.sh[\s\S]*$/m,
+      'exit 0\n',
+    );
+    await execa('sh', ['-c', script], { env: { HOSTNAME: 'dp-kafka-2', KAFKA_CLUSTER_ID: 'x' } });
+    const properties = Object.fromEntries(
+      readFileSync(join(dir, 'server.properties'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(properties['node.id']).toBe('2');
+    expect(properties['process.roles']).toBe('broker,controller');
+    expect(properties['advertised.listeners']).toBe(
+      'PLAINTEXT://dp-kafka-2.dp-kafka-headless.datapark.svc.cluster.local:9092,LOCAL://127.0.0.1:19094',
+    );
+    expect(properties['controller.quorum.voters']!.split(',')).toHaveLength(3);
+    expect(properties['min.insync.replicas']).toBe('2');
+  });
+});
