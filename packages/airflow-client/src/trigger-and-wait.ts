@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiError } from './core/errors.js';
-import { ConnectionError, InternalServerError, RateLimitError } from './core/errors.js';
+import {
+  ConnectionError,
+  InternalServerError,
+  RateLimitError,
+  RequestAbortedError,
+} from './core/errors.js';
 import { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
 import { failedTaskLogs } from './failed-task-logs.js';
 import type { DagRuns } from './resources/dag-runs.js';
@@ -109,7 +114,16 @@ export async function triggerAndWait(
     }
     if (TERMINAL_DAG_RUN_STATES.has(dagRun.state)) break;
     if (elapsed() > timeoutMs) throw new DagRunTimeoutError(dagRun, timeoutMs);
-    await sleep(pollMs, undefined, call);
+    await sleep(pollMs, undefined, call).catch((error: unknown) => {
+      // Aborted between polls: the same error as an abort during a request.
+      throw new RequestAbortedError(
+        {
+          method: 'GET',
+          url: `${resources.dagRuns.baseUrl}/api/v2/dags/${dagId}/dagRuns/${dagRun.dag_run_id}`,
+        },
+        { cause: error },
+      );
+    });
   }
 
   if (dagRun.state === 'success') return { dagRun, taskInstances, elapsedMs: elapsed() };

@@ -1,4 +1,8 @@
-import { DagRunFailedError } from '@datapark/airflow-client';
+import {
+  DagRunFailedError,
+  DagRunTimeoutError,
+  RequestAbortedError,
+} from '@datapark/airflow-client';
 import type { WaitProgress } from '@datapark/airflow-client';
 import { airflow, parsedDag } from './fixtures.js';
 
@@ -64,4 +68,41 @@ describe('triggerAndWait', () => {
     );
     expect(ok.state).toBe('success');
   }, 300_000);
+});
+
+describe('waiting, bounded', () => {
+  it('gives up after timeoutMs with DagRunTimeoutError while the run goes on in Airflow', async () => {
+    const error = (await airflow
+      .triggerAndWait('client_test_ok', {
+        conf: { sleep_seconds: 60 },
+        pollMs: 500,
+        timeoutMs: 2000,
+      })
+      .catch((e: unknown) => e)) as DagRunTimeoutError;
+    expect(error).toBeInstanceOf(DagRunTimeoutError);
+    expect(['queued', 'running']).toContain(error.dagRun.state);
+    // Still there, and ours to end: mark it failed rather than wait a minute.
+    const ended = await airflow.dagRuns.update('client_test_ok', error.dagRun.dag_run_id, {
+      state: 'failed',
+    });
+    expect(ended.state).toBe('failed');
+  }, 60_000);
+
+  it('stops at once on its AbortSignal with RequestAbortedError', async () => {
+    const controller = new AbortController();
+    let runId = '';
+    const wait = airflow.triggerAndWait('client_test_ok', {
+      conf: { sleep_seconds: 60 },
+      pollMs: 500,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.kind === 'triggered') {
+          runId = p.dagRun.dag_run_id;
+          setTimeout(() => controller.abort(), 1000);
+        }
+      },
+    });
+    await expect(wait).rejects.toBeInstanceOf(RequestAbortedError);
+    await airflow.dagRuns.update('client_test_ok', runId, { state: 'failed' });
+  }, 60_000);
 });

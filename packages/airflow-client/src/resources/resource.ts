@@ -5,6 +5,11 @@ import { DEFAULT_PAGE_SIZE, PagePromise } from '../core/pagination.js';
 export abstract class Resource {
   constructor(protected readonly http: HttpClient) {}
 
+  /** The api-server this resource talks to. */
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
   /**
    * A paginated GET: `itemsKey` names the array in Airflow's collection response
    * (`dag_runs`, `variables`, …); `total_entries` tells when to stop.
