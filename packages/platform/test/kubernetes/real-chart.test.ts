@@ -66,6 +66,18 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
       url: 'http://127.0.0.1:18888',
       token: secret('dp-jupyter', 'token'),
     });
+    expect(config.airflow.username).toBe(secret('dp-airflow', 'admin-username'));
+    // Each broker is forwarded to its LOCAL listener, which advertises the forwarded address.
+    expect(result.plan.warnings).toEqual([]);
+    expect(
+      result.plan.entries
+        .filter((e) => e.endpoint === 'kafka')
+        .map((e) => [e.pod, e.servicePort, e.localPort]),
+    ).toEqual([
+      ['dp-kafka-0', 'local', 19092],
+      ['dp-kafka-1', 'local', 19093],
+      ['dp-kafka-2', 'local', 19094],
+    ]);
     expect(config.kafka.bootstrapServers).toEqual([
       '127.0.0.1:19092',
       '127.0.0.1:19093',
