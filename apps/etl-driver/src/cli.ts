@@ -14,6 +14,12 @@ process.on('warning', (warning) => {
     process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
+// `datapark-etl report | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('datapark-etl')
   .description(
     'The Data Park ETL driver: ingest Kafka into raw, run the batch and streaming Spark jobs, check data quality, report',

@@ -25,21 +25,33 @@ afterAll(async () => {
   await Promise.all([ingestDb.end(), analyst.end()]);
 });
 
-/** `datapark stop|start postgres` on the platform this test runs against. */
-function platform(command: 'stop' | 'start'): void {
+/** `datapark <args>` on the platform this test runs against. */
+function platform(...args: string[]): string {
   const result = spawnSync(
     process.execPath,
-    ['--no-warnings', join(ROOT, 'packages', 'platform', 'dist', 'cli.js'), command, 'postgres'],
+    ['--no-warnings', join(ROOT, 'packages', 'platform', 'dist', 'cli.js'), ...args],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (result.status !== 0)
-    throw new Error(`datapark ${command} postgres failed: ${result.stderr}${result.stdout}`);
+    throw new Error(`datapark ${args.join(' ')} failed: ${result.stderr}${result.stdout}`);
+  return result.stdout;
+}
+
+/** Components `datapark status` shows running (top-level rows: `airflow  running  …`). */
+function runningComponents(): string[] {
+  return platform('status')
+    .split('\n')
+    .slice(1)
+    .map((line) => /^(\S+)\s+running\b/.exec(line)?.[1])
+    .filter((c): c is string => c !== undefined);
 }
 
 const TOPIC: TopicName = 'order-events';
 
 describe('datapark-etl ingest while PostgreSQL restarts', () => {
   it('waits the outage out with backoff, then lands everything exactly once', async () => {
+    const runningBefore = runningComponents();
+    expect(runningBefore).toContain('postgres');
     const group = await freshGroup('test-ingest-pg-restart', [TOPIC]);
     const start = await storedOffsets(ingestDb, group);
     const before = validEvents(TOPIC, 10_000);
@@ -63,7 +75,7 @@ describe('datapark-etl ingest while PostgreSQL restarts', () => {
       await waitFor('the first committed batches', async () =>
         (await groupProgress(ingestDb, group, start)) > 200 ? true : undefined,
       );
-      platform('stop');
+      platform('stop', 'postgres');
       try {
         // Records arriving while PostgreSQL is down: ingest must try, fail, and keep trying.
         during = validEvents(TOPIC, 2_000);
@@ -74,7 +86,10 @@ describe('datapark-etl ingest while PostgreSQL restarts', () => {
           60_000,
         );
       } finally {
-        platform('start');
+        platform('start', 'postgres');
+        // Others that keep state in PostgreSQL (Airflow) may have given up while it was down:
+        // `up` is idempotent, so it restarts only what is no longer running.
+        platform('up', '--only', runningBefore.join(','));
       }
       const ids = [...before, ...during].map((e) => e.event_id);
       await waitFor(
