@@ -466,7 +466,8 @@ export function airflowComponent(): LocalComponent {
     },
 
     async stop(ctx) {
-      for (const spec of [...UNITS].reverse()) await stopDaemon(pidFile(ctx, spec.unit), 30_000);
+      // Together: each shuts down on its own (the worker lets running tasks finish first).
+      await Promise.all(UNITS.map((spec) => stopDaemon(pidFile(ctx, spec.unit), 30_000)));
     },
 
     async startUnit(ctx, unit) {
