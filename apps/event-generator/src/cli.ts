@@ -114,6 +114,10 @@ function printTotals(totals: RunTotals, log: (line: string) => void): void {
           .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
           .join('  '),
     );
+  if (totals.shortfall > 0)
+    log(
+      `! the sinks could not keep up: the schedule fell ${totals.shortfall} events behind the target and moved on`,
+    );
   for (const sink of sinks)
     if (totals.failed[sink]! > 0)
       log(`✗ ${sink}: ${totals.failed[sink]} events failed (see the errors above)`);

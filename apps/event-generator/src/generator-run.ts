@@ -11,6 +11,8 @@ export interface RunTotals {
   readonly generated: Readonly<Record<TopicName, number>>;
   readonly acknowledged: Readonly<Record<string, Readonly<Record<TopicName, number>>>>;
   readonly failed: Readonly<Record<string, number>>;
+  /** Realtime: events the schedule gave up on because the sinks could not keep up. */
+  readonly shortfall: number;
   readonly seconds: number;
 }
 
@@ -227,6 +229,7 @@ export class GeneratorRun {
         this.sinks.map((s) => [s.name, { ...zeroCounts(), ...Object.fromEntries(s.acknowledged) }]),
       ),
       failed: Object.fromEntries(this.sinks.map((s) => [s.name, s.failed])),
+      shortfall: this.shortfall,
       seconds: this.runningSeconds(performance.now()),
     };
   }

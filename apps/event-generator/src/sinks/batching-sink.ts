@@ -17,13 +17,17 @@ export interface BatchingOptions {
 /**
  * The buffering, ordering and counting every sink shares. Events are grouped into lanes (a
  * Kafka topic, or one lane for PostgreSQL, whose tables depend on each other); each lane sends
- * one batch at a time, in order, while the next one fills, and lanes run concurrently.
+ * one batch at a time, in order, and lanes run concurrently. While a lane's batch is in flight
+ * the next one fills, and goes as soon as the first is acknowledged, however full (up to four
+ * batches' worth): batches grow with the round trip, as the Java producer's do, so a slow
+ * acknowledgement costs latency rather than throughput.
  */
 export abstract class BatchingSink implements EventSink {
   abstract readonly name: SinkName;
   abstract readonly connected: boolean;
   private readonly buffers = new Map<string, GeneratedEvent[]>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<string>();
   private readonly ackedByTopic = new Map<TopicName, number>();
   private waiters: (() => void)[] = [];
   private pending = 0;
@@ -64,19 +68,28 @@ export abstract class BatchingSink implements EventSink {
     }
     buffer.push(event);
     this.pending++;
+    if (this.inFlight.has(lane)) return this.backpressure();
     if (buffer.length >= this.batching.batchSize) this.dispatch(lane);
     else if (this.lingerTimer === undefined && this.batching.lingerMs > 0)
       this.lingerTimer = setTimeout(() => {
         this.lingerTimer = undefined;
-        for (const l of this.buffers.keys()) this.dispatch(l);
+        for (const l of this.buffers.keys()) if (!this.inFlight.has(l)) this.dispatch(l);
       }, this.batching.lingerMs);
+    return this.backpressure();
+  }
+
+  private backpressure(): Promise<void> | undefined {
     if (this.pending < this.batching.maxPending) return undefined;
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   async flush(): Promise<void> {
-    for (const lane of this.buffers.keys()) this.dispatch(lane);
-    await Promise.all(this.chains.values());
+    // A lane in flight sends what it buffered when acknowledged: wait until all are empty.
+    for (;;) {
+      for (const lane of this.buffers.keys()) if (!this.inFlight.has(lane)) this.dispatch(lane);
+      if (this.inFlight.size === 0) return;
+      await Promise.all(this.chains.values());
+    }
   }
 
   async close(): Promise<void> {
@@ -91,9 +104,12 @@ export abstract class BatchingSink implements EventSink {
   }
 
   private dispatch(lane: string): void {
-    const events = this.buffers.get(lane);
-    if (events === undefined || events.length === 0) return;
-    this.buffers.set(lane, []);
+    const buffer = this.buffers.get(lane);
+    if (buffer === undefined || buffer.length === 0) return;
+    const max = this.batching.batchSize * 4;
+    const events = buffer.length <= max ? buffer : buffer.splice(0, max);
+    if (events === buffer) this.buffers.set(lane, []);
+    this.inFlight.add(lane);
     const previous = this.chains.get(lane) ?? Promise.resolve();
     // Each link catches its own failure, so a lane's chain never rejects and later batches
     // still go out; the failure is counted and reported instead.
@@ -112,6 +128,9 @@ export abstract class BatchingSink implements EventSink {
         },
       )
       .finally(() => {
+        this.inFlight.delete(lane);
+        // What filled meanwhile has waited a round trip already: send it now.
+        this.dispatch(lane);
         this.pending -= events.length;
         if (this.pending < this.batching.maxPending && this.waiters.length > 0) {
           const waiters = this.waiters;
