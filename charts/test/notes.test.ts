@@ -1,0 +1,51 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHART, helm, parseManifests } from './fixtures/render.js';
+
+// `helm template` does not render NOTES.txt and `helm install --dry-run` needs a cluster, so
+// the notes are rendered through `tpl` in a copy of the chart, with the same values and helpers.
+async function renderNotes(...set: string[]): Promise<string> {
+  const copy = join(mkdtempSync(join(tmpdir(), 'datapark-charts-notes-')), 'datapark');
+  cpSync(CHART, copy, { recursive: true, dereference: true });
+  cpSync(join(CHART, 'templates', 'NOTES.txt'), join(copy, 'notes.txt'));
+  writeFileSync(
+    join(copy, 'templates', 'zz-notes.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n',
+  );
+  const result = await helm(['template', 'dp', copy, '--namespace', 'datapark', '--show-only', 'templates/zz-notes.yaml', ...set.flatMap((s) => ['--set', s])]);
+  if (result.exitCode !== 0) throw new Error(result.stderr);
+  return parseManifests(result.stdout)[0]!.data!.notes!;
+}
+
+describe('NOTES.txt', () => {
+  it('tells how to reach every UI through port-forward and where each credential is', async () => {
+    const notes = await renderNotes();
+    for (const line of [
+      'svc/dp-spark-master 18080:8080',
+      'svc/dp-spark-history 18180:18080',
+      'svc/dp-airflow-api-server 18280:8080',
+      'svc/dp-jupyter 18888:8888',
+      "get secret dp-postgresql -o jsonpath='{.data.analyst-password}'",
+      "get secret dp-airflow -o jsonpath='{.data.admin-password}'",
+      "get secret dp-jupyter -o jsonpath='{.data.token}'",
+    ])
+      expect(notes).toContain(line);
+    expect(notes).not.toContain('Ingress');
+  });
+
+  it('names the Ingress hosts and the basic-auth secret when the Ingress is on', async () => {
+    const notes = await renderNotes('global.ingress.enabled=true', 'global.ingress.domain=park.test');
+    expect(notes).toContain('http://airflow.park.test/');
+    expect(notes).toContain('http://jupyter.park.test/');
+    expect(notes).toContain('http://spark.park.test/');
+    expect(notes).toContain("get secret dp-ingress-basic-auth -o jsonpath='{.data.password}'");
+    expect(notes).not.toContain('port-forward svc');
+  });
+
+  it('leaves out what is turned off', async () => {
+    const notes = await renderNotes('airflow.enabled=false', 'jupyter.enabled=false');
+    expect(notes).not.toMatch(/dp-airflow|dp-jupyter|Airflow {2}|Jupyter {2}/);
+    expect(notes).toContain('dp-spark-master');
+  });
+});
