@@ -81,6 +81,11 @@ export async function startPortForwards(
               socket,
             ),
           )
+          .then((ws) => {
+            // The pod side closing (or the API server dropping the stream) ends the local
+            // connection too, as `kubectl port-forward` does.
+            if (typeof ws !== 'function') ws.on('close', () => socket.end());
+          })
           .catch((error: unknown) => {
             reporter.warn(
               entry.endpoint,

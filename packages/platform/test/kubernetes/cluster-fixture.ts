@@ -3,8 +3,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesPlatformOptions, ProgressReporter } from '@datapark/platform';
 import { findHelm, KubernetesPlatform } from '@datapark/platform';
-import type { FakeControllerOptions } from './fake-api/controller.js';
-import { startFakeKubeApiServer, type FakeKubeApiServer } from './fake-kube-apiserver.js';
+import {
+  startFakeKubeApiServer,
+  type FakeKubeApiServer,
+  type FakeKubeApiServerOptions,
+} from './fake-kube-apiserver.js';
 
 /** The small chart in the shape of charts/datapark that these tests install. */
 export const FIXTURE_CHART = join(import.meta.dirname, 'fixtures', 'chart');
@@ -48,7 +51,9 @@ export interface FakeCluster {
  * A fake API server with its kubeconfig, a scratch directory for helm's caches and an endpoints
  * file of its own (never the shared .datapark/endpoints.json).
  */
-export async function startFakeCluster(options: FakeControllerOptions = {}): Promise<FakeCluster> {
+export async function startFakeCluster(
+  options: FakeKubeApiServerOptions = {},
+): Promise<FakeCluster> {
   const api = await startFakeKubeApiServer(options);
   const dir = mkdtempSync(join(tmpdir(), 'datapark-k8s-'));
   const kubeconfig = api.writeKubeconfig(join(dir, 'kubeconfig'));

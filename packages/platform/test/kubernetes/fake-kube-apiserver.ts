@@ -12,14 +12,15 @@
  * `sendInitialEvents` watch-list that client-go ≥ 1.35 uses), garbage collection through
  * ownerReferences, pod logs, and a small controller (fake-api/controller.ts) that plays the
  * kubelet and the workload controllers. Not served: OpenAPI v2, server-side apply, JSON patch,
- * authentication, admission,
- * the port-forward/exec/attach upgrades. OpenAPI v3 is served only as far as client-go needs to
+ * authentication, admission, exec/attach. pods/portforward is served over WebSocket
+ * (fake-api/port-forward-stream.ts) to wherever the test maps the pod's port. OpenAPI v3 is served only as far as client-go needs to
  * learn that the server does field validation (see openApiV3); the schemas themselves are not,
  * and `fieldValidation=Strict` is accepted without checking fields.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { FakeController, type FakeControllerOptions } from './fake-api/controller.js';
 import {
@@ -30,6 +31,7 @@ import {
   type WatchEvent,
 } from './fake-api/object-store.js';
 import { mergePatch, strategicMergePatch, type Json } from './fake-api/patch.js';
+import { servePortForward } from './fake-api/port-forward-stream.js';
 import { decodeProtobuf, PROTOBUF_CONTENT_TYPE } from './fake-api/protobuf.js';
 import { fieldOf, matches, parseSelector, SelectorParseError } from './fake-api/selectors.js';
 
@@ -143,13 +145,25 @@ interface Route {
  * const kubeconfig = api.writeKubeconfig(join(tmp, 'kubeconfig'));
  * ```
  */
+export interface FakeKubeApiServerOptions extends FakeControllerOptions {
+  /**
+   * Where a pod's port really is, for pods/portforward: the tests point it at a local TCP
+   * server standing in for the container. Undefined: nothing listens (the upgrade is refused).
+   */
+  readonly portForwardTarget?: (
+    pod: KubeObject,
+    port: number,
+  ) => { host: string; port: number } | undefined;
+}
+
 export async function startFakeKubeApiServer(
-  options: FakeControllerOptions = {},
+  options: FakeKubeApiServerOptions = {},
 ): Promise<FakeKubeApiServer> {
   const { documents, types } = readDiscovery();
   const store = new ObjectStore();
   const requests: RecordedRequest[] = [];
   const watches = new Set<ServerResponse>();
+  const upgraded = new Set<Duplex>();
   const typeOf = (resource: string): ResourceType => {
     const [name, group = ''] = resource.split(/\.(.*)/s);
     const found = types.find((t) => t.name === name && (group === '' || t.group === group));
@@ -493,11 +507,8 @@ export async function startFakeKubeApiServer(
         return json(200, { ...(list(r, new URLSearchParams()) as object), items: removed });
       }
     } else if (['portforward', 'exec', 'attach'].includes(r.subresource ?? '')) {
-      throw new ApiError(
-        501,
-        'NotImplemented',
-        `the fake API server does not serve the ${r.type.name}/${r.subresource} stream upgrade`,
-      );
+      // Only reached without an Upgrade header (upgrades go to the 'upgrade' handler).
+      throw new ApiError(400, 'BadRequest', 'Upgrade request required');
     } else if (r.subresource === 'log' && r.type.name === 'pods' && method === 'GET') {
       const pod = store.get(r.type, r.namespace, r.name);
       if (!pod) throw notFound(r.type, r.name);
@@ -552,6 +563,28 @@ export async function startFakeKubeApiServer(
       record(apiError.code);
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const r = route(url.pathname);
+    const pod =
+      r?.subresource === 'portforward' && r.name
+        ? store.get(r.type, r.namespace, r.name)
+        : undefined;
+    const port = Number(url.searchParams.get('ports'));
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search,
+      status: pod ? 101 : 404,
+    });
+    if (!pod || !port) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    servePortForward(req, socket, port, options.portForwardTarget?.(pod, port));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   controller.start();
@@ -588,6 +621,7 @@ export async function startFakeKubeApiServer(
     async close() {
       controller.stop();
       for (const res of watches) res.end();
+      for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

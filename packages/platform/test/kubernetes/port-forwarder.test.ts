@@ -6,6 +6,7 @@ import {
   type PortForwardEntry,
 } from '@datapark/platform';
 import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
+import type { KubeObject } from './fake-kube-apiserver.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,9 +29,6 @@ function connectionClosed(port: number): Promise<void> {
   });
 }
 
-// The live forward goes through the API server's pods/portforward WebSocket, which the fake
-// API server does not serve: these tests cover the local side (listening, ports taken, a
-// forward that cannot be opened), not bytes reaching a pod.
 describe('port-forwarder, local side', () => {
   let cluster: FakeCluster;
 
@@ -76,7 +74,7 @@ describe('port-forwarder, local side', () => {
       }
       expect(reporter.lines.at(-1)).toMatch(
         new RegExp(
-          `^warn postgres: forward of 127\\.0\\.0\\.1:${port} to dp-postgresql failed: Unexpected server response: 501`,
+          `^warn postgres: forward of 127\\.0\\.0\\.1:${port} to dp-postgresql failed: Unexpected server response: 400`,
         ),
       );
     } finally {
@@ -103,3 +101,94 @@ describe('port-forwarder, local side', () => {
     }
   });
 });
+
+// The whole path a learner's connection takes: 127.0.0.1:<local port> → client-node's
+// PortForward → the API server's pods/portforward WebSocket (v4.channel.k8s.io) → the pod's
+// port, which the fake API server connects to a local "container": an upper-casing echo server.
+describe('port-forwarder, live', () => {
+  let cluster: FakeCluster;
+  let container: ReturnType<typeof createServer>;
+  const reached: string[] = [];
+
+  beforeEach(async () => {
+    container = createServer((socket) => {
+      socket.on('data', (data) => {
+        if (data.toString() === 'bye') socket.end();
+        else socket.write(data.toString().toUpperCase());
+      });
+    });
+    await new Promise<void>((resolve) => container.listen(0, '127.0.0.1', resolve));
+    const containerPort = (container.address() as { port: number }).port;
+    reached.length = 0;
+    cluster = await startFakeCluster({
+      readyAfterMs: 100,
+      portForwardTarget: (pod: KubeObject, port: number) => {
+        reached.push(`${pod.metadata.name}:${port}`);
+        return { host: '127.0.0.1', port: containerPort };
+      },
+    });
+  });
+  afterEach(async () => {
+    await cluster.close();
+    await new Promise<void>((resolve) => container.close(() => resolve()));
+  });
+
+  it('carries bytes both ways to the planned pod and port, and closes when the pod side does', async () => {
+    const platform = cluster.platform({ reporter: recordingReporter(), portForward: 'always' });
+    const { plan } = await platform.install();
+    // The planned local ports (15432…) may be the local platform's: same plan, free ports.
+    const entries = await Promise.all(
+      plan.entries.map(async (e) => ({ ...e, localPort: await freePort() })),
+    );
+    const running = await startPortForwards(
+      connect({ kubeconfig: cluster.kubeconfig }),
+      entries,
+      recordingReporter(),
+    );
+    try {
+      const postgres = entries.find((e) => e.endpoint === 'postgres')!;
+      const rest = entries.find((e) => e.endpoint === 'spark.restUrl')!;
+      expect(await exchange(postgres.localPort, ['hello', 'psql'])).toBe('HELLOPSQL');
+      expect(await exchange(rest.localPort, ['submit'])).toBe('SUBMIT');
+      // Named target ports were resolved through the pod's container ports.
+      expect(reached).toEqual([
+        'dp-postgresql-0:5432',
+        expect.stringMatching(/^dp-spark-master-[a-z0-9]+-[a-z0-9]+:6066$/),
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+/**
+ * Sends each message and waits for its echo, then "bye", on which the container closes; resolves
+ * with everything received once the forward has closed the local connection too.
+ */
+async function exchange(port: number, messages: readonly string[]): Promise<string> {
+  const socket = new Socket();
+  let received = '';
+  socket.on('data', (data: Buffer) => (received += data.toString()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(port, '127.0.0.1', resolve);
+  });
+  for (const message of messages) {
+    const expected = received.length + message.length;
+    const echoed = new Promise<void>((resolve) => {
+      const onData = () => {
+        if (received.length >= expected) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+    });
+    socket.write(message);
+    await echoed;
+  }
+  socket.write('bye');
+  await closed;
+  return received;
+}
