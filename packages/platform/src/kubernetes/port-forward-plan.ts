@@ -96,6 +96,7 @@ const KAFKA_PORTS: readonly (string | number)[] = [
   'kafka',
   9092,
 ];
+const KAFKA_CLUSTER_PORTS: readonly (string | number)[] = ['broker', 'client', 'kafka', 9092];
 
 /** One local port forwarded to a port of a pod (chosen through a Service, or a Kafka broker). */
 export interface PortForwardEntry {
@@ -104,7 +105,10 @@ export interface PortForwardEntry {
   readonly service: string;
   /** The Service port (or, for a broker, the container port) as named or numbered there. */
   readonly servicePort: string | number;
-  /** The port's number on the Service (on the pod, for a broker): for in-cluster addresses. */
+  /**
+   * The port's number on the Service, for in-cluster addresses (for a broker: its in-cluster
+   * listener, which may differ from the one forwarded).
+   */
   readonly portNumber: number;
   /** The container port the forward reaches: a number, or a name to look up in the pod. */
   readonly targetPort: string | number;
@@ -171,11 +175,17 @@ export function planPortForwards(
     .sort((a, b) => a.ordinal - b.ordinal);
   for (const { pod, ordinal } of brokers) {
     const ports = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
-    const port = KAFKA_PORTS.map((wanted) =>
-      ports.find((p) =>
-        typeof wanted === 'number' ? p.containerPort === wanted : p.name === wanted,
-      ),
-    ).find((p) => p !== undefined);
+    const firstOf = (names: readonly (string | number)[]) =>
+      names
+        .map((wanted) =>
+          ports.find((p) =>
+            typeof wanted === 'number' ? p.containerPort === wanted : p.name === wanted,
+          ),
+        )
+        .find((p) => p !== undefined);
+    const port = firstOf(KAFKA_PORTS);
+    // Pods in the cluster use the listener that advertises in-cluster names.
+    const clusterPort = firstOf(KAFKA_CLUSTER_PORTS) ?? port;
     if (!port) {
       warnings.push(`Kafka broker ${pod.metadata?.name} has no client port to forward`);
       continue;
@@ -191,7 +201,7 @@ export function planPortForwards(
       namespace,
       service: pod.spec?.subdomain ?? pod.metadata?.name ?? '',
       servicePort: port.name ?? port.containerPort,
-      portNumber: port.containerPort,
+      portNumber: clusterPort?.containerPort ?? port.containerPort,
       targetPort: port.containerPort,
       pod: pod.metadata!.name!,
       localPort: KAFKA_FIRST_LOCAL_PORT + ordinal,

@@ -116,6 +116,21 @@ describe('port-forward plan', () => {
     }
   });
 
+  it('gives pods in the cluster the in-cluster Kafka listener, not the port-forward one', () => {
+    const plan = planPortForwards(
+      services,
+      [broker(0, ['broker', 'controller', 'local'])],
+      'datapark',
+    );
+    expect(plan.entries.find((e) => e.endpoint === 'kafka')).toMatchObject({
+      targetPort: 9094,
+      portNumber: 9092,
+    });
+    expect(inClusterEndpoints(plan)).toMatchObject({
+      kafka: { bootstrapServers: ['dp-kafka-0.dp-kafka-headless.datapark.svc:9092'] },
+    });
+  });
+
   it('uses in-cluster DNS names for a cluster elsewhere', () => {
     const plan = planPortForwards(services, [broker(0, ['client'])], 'datapark');
     expect(inClusterEndpoints(plan)).toMatchObject({
