@@ -14,7 +14,9 @@ from airflow.sdk import dag, get_current_context, task
     start_date=datetime(2026, 1, 1),
     catchup=False,
     tags=["datapark", "test"],
-    default_args={"owner": "datapark", "retries": 1, "retry_delay": timedelta(seconds=5)},
+    # A task needs the api-server's execution API to start, heartbeat and finish; generous
+    # retries let a run outlive the api-server restart that the client's test puts it through.
+    default_args={"owner": "datapark", "retries": 5, "retry_delay": timedelta(seconds=15)},
     params={"sleep_seconds": 0},
     doc_md=__doc__,
 )

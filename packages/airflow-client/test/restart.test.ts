@@ -30,12 +30,17 @@ describe('an api-server restart while triggerAndWait waits', () => {
     let restart: Promise<void> | undefined;
     const done = await airflow.triggerAndWait('client_test_ok', {
       // Long enough that the run is still going when the api-server is back.
-      conf: { sleep_seconds: 20 },
+      conf: { sleep_seconds: 30 },
       pollMs: 1000,
       timeoutMs: 300_000,
       onProgress: (p) => {
         progress.push(p);
-        if (p.kind === 'triggered') {
+        // Restart once the last task sleeps: its retries (5, 15 s apart) outlast the outage, which
+        // is 40-70 s here (stopping, then starting the api-server on two busy cores).
+        const lingering =
+          p.kind === 'progress' &&
+          p.taskInstances.some((t) => t.task_id === 'linger' && t.state === 'running');
+        if (lingering && !restart) {
           restart = (async () => {
             await datapark('stop', 'airflow-api-server');
             await sleep(2000);
@@ -44,12 +49,13 @@ describe('an api-server restart while triggerAndWait waits', () => {
         }
       },
     });
+    expect(restart).toBeDefined();
     await restart;
 
     expect(done.dagRun.state).toBe('success');
     const unreachable = progress.filter((p) => p.kind === 'unreachable');
     expect(unreachable.length).toBeGreaterThan(0);
-    expect(unreachable.every((p) => p.error instanceof ConnectionError)).toBe(true);
+    expect(unreachable.some((p) => p.error instanceof ConnectionError)).toBe(true);
     // It went on polling after the outage: the last report is the finished run.
     const last = progress.at(-1);
     expect(last?.kind === 'progress' && last.dagRun.state).toBe('success');
