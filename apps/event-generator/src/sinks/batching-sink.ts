@@ -18,9 +18,9 @@ export interface BatchingOptions {
  * The buffering, ordering and counting every sink shares. Events are grouped into lanes (a
  * Kafka topic, or one lane for PostgreSQL, whose tables depend on each other); each lane sends
  * one batch at a time, in order, and lanes run concurrently. While a lane's batch is in flight
- * the next one fills, and goes as soon as the first is acknowledged, however full (up to four
- * batches' worth): batches grow with the round trip, as the Java producer's do, so a slow
- * acknowledgement costs latency rather than throughput.
+ * the next one fills, and goes as soon as the first is acknowledged, full or not (the round trip
+ * was its linger). Batches stay at most `batchSize`: EventProducer's cost per event grows with
+ * the batch beyond a few thousand.
  */
 export abstract class BatchingSink implements EventSink {
   abstract readonly name: SinkName;
@@ -106,7 +106,7 @@ export abstract class BatchingSink implements EventSink {
   private dispatch(lane: string): void {
     const buffer = this.buffers.get(lane);
     if (buffer === undefined || buffer.length === 0) return;
-    const max = this.batching.batchSize * 4;
+    const max = this.batching.batchSize;
     const events = buffer.length <= max ? buffer : buffer.splice(0, max);
     if (events === buffer) this.buffers.set(lane, []);
     this.inFlight.add(lane);
