@@ -96,6 +96,60 @@ export async function describeUnreadyPods(
   }
 }
 
+/** Waiting reasons that mean a pod needs attention rather than time. */
+const PROBLEM_REASONS = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
+
+/** A pod of the release in a state that will not fix itself soon. */
+export interface PodProblem {
+  readonly pod: string;
+  readonly component: string;
+  /** `CrashLoopBackOff`, `ImagePullBackOff`, `Unschedulable`… */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * The release's pods that are stuck: a container waiting for a reason in PROBLEM_REASONS, or a
+ * pod the scheduler cannot place (no node with the resources, an unbound volume claim).
+ */
+export async function podProblems(
+  clients: KubeClients,
+  namespace: string,
+  release: string,
+): Promise<PodProblem[]> {
+  const pods = await clients.core.listNamespacedPod({
+    namespace,
+    labelSelector: releaseSelector(release),
+  });
+  return pods.items.flatMap((pod) => {
+    const base = { pod: pod.metadata?.name ?? '', component: componentOf(pod.metadata) };
+    const unschedulable = pod.status?.conditions?.find(
+      (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+    );
+    const waiting = (pod.status?.containerStatuses ?? [])
+      .map((c) => ({ container: c.name, waiting: c.state?.waiting }))
+      .filter((c) => PROBLEM_REASONS.has(c.waiting?.reason ?? ''));
+    return [
+      ...(unschedulable
+        ? [{ ...base, reason: 'Unschedulable', message: unschedulable.message ?? '' }]
+        : []),
+      ...waiting.map((c) => ({
+        ...base,
+        reason: c.waiting!.reason!,
+        message: `container ${c.container}${c.waiting!.message ? `: ${c.waiting!.message}` : ''}`,
+      })),
+    ];
+  });
+}
+
 /** The unready pods as an indented report, for an error message or a terminal. */
 export function formatUnreadyPods(pods: readonly UnreadyPod[]): string {
   return pods

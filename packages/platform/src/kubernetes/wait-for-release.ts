@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgressReporter } from '../progress.js';
 import { ReleaseNotReadyError } from './errors.js';
 import type { KubeClients } from './kube-clients.js';
-import { describeUnreadyPods, formatUnreadyPods } from './pod-diagnostics.js';
+import { describeUnreadyPods, formatUnreadyPods, podProblems } from './pod-diagnostics.js';
 import { byComponent, releaseWorkloads, type ComponentReadiness } from './release-workloads.js';
 
 export interface WaitForReleaseOptions {
@@ -11,13 +11,16 @@ export interface WaitForReleaseOptions {
   readonly timeoutMs: number;
   readonly reporter: ProgressReporter;
   readonly intervalMs?: number;
+  /** How often stuck pods (crash loops, image pulls, unschedulable) are looked for; 2 s. */
+  readonly problemIntervalMs?: number;
   /** How many log lines of each unready pod the timeout error shows; default 10. */
   readonly logLines?: number;
 }
 
 /**
  * Waits until every Deployment, StatefulSet and Job of the release is ready, reporting each
- * component as its ready count changes and a summary every 5 s. On timeout, throws a
+ * component as its ready count changes, stuck pods as soon as they are seen, and a summary
+ * every 5 s. On timeout, throws a
  * ReleaseNotReadyError that lists the pods that are not ready with their events and last log
  * lines.
  */
@@ -29,6 +32,8 @@ export async function waitForRelease(
   const started = Date.now();
   const seen = new Map<string, string>();
   let lastSummary = started;
+  let lastProblemCheck = started;
+  const reported = new Set<string>();
   for (;;) {
     const components = byComponent(await releaseWorkloads(clients, namespace, release));
     for (const c of components) {
@@ -52,6 +57,17 @@ export async function waitForRelease(
         `see \`kubectl -n ${namespace} describe pod <pod>\` and \`kubectl -n ${namespace} logs <pod>\`; ` +
           'a slow cluster (pulling images) may need a longer --timeout',
       );
+    }
+    if (now - lastProblemCheck >= (options.problemIntervalMs ?? 2000)) {
+      // Said as soon as it is seen, not only at the timeout: a crash loop or a missing image
+      // needs the user, not more waiting.
+      lastProblemCheck = now;
+      for (const p of await podProblems(clients, namespace, release).catch(() => [])) {
+        const key = `${p.pod}|${p.reason}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        reporter.warn(p.component, `pod ${p.pod}: ${p.reason} (${p.message})`);
+      }
     }
     if (now - lastSummary >= 5000) {
       reporter.waiting(

@@ -126,10 +126,11 @@ describe('KubernetesPlatform.install against the fake API server', () => {
       readyAfterMs: 100,
       neverReady: (w) => w.metadata.name === 'dp-spark-master',
     });
-    const platform = cluster.platform({ reporter: recordingReporter() });
+    const reporter = recordingReporter();
+    const platform = cluster.platform({ reporter });
 
     const error = await platform
-      .install({ helmArgs: HELM_ARGS, timeoutMs: 4000 })
+      .install({ helmArgs: HELM_ARGS, timeoutMs: 6000 })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ReleaseNotReadyError);
@@ -146,6 +147,10 @@ describe('KubernetesPlatform.install against the fake API server', () => {
     ).toBe(true);
     expect(pod!.logTail.at(-1)).toMatch(/FATAL: password authentication failed/);
     expect(notReady.message).toContain(pod!.name);
+    // The crash loop was reported while waiting, not only at the timeout.
+    expect(reporter.lines).toContain(
+      `warn spark-master: pod ${pod!.name}: CrashLoopBackOff (container master: back-off 1m20s restarting failed container=master pod=${pod!.name})`,
+    );
     expect(notReady.message).toContain('Warning Unhealthy: Readiness probe failed');
   });
 });
