@@ -98,7 +98,8 @@ function printTotals(totals: RunTotals, log: (line: string) => void): void {
   const sinks = Object.keys(totals.acknowledged);
   const generated = Object.values(totals.generated).reduce((a, b) => a + b, 0);
   log(
-    `✓ ${generated} events in ${totals.seconds.toFixed(1)} s (${Math.round(generated / Math.max(totals.seconds, 1e-9))}/s)`,
+    `✓ ${generated} events in ${totals.seconds.toFixed(1)} s (${Math.round(generated / Math.max(totals.seconds, 1e-9))}/s; ` +
+      `${totals.cpuSeconds.toFixed(1)} s of CPU, ${Math.round(generated / Math.max(totals.cpuSeconds, 1e-9))} per CPU second)`,
   );
   const header = ['topic', 'generated', ...sinks.map((s) => `${s} acked`)];
   const rows = TOPIC_NAMES.map((t) => [

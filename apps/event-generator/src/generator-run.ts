@@ -14,6 +14,11 @@ export interface RunTotals {
   /** Realtime: events the schedule gave up on because the sinks could not keep up. */
   readonly shortfall: number;
   readonly seconds: number;
+  /**
+   * CPU time of the whole process (user + system, all threads) while it ran: on a shared
+   * machine, events per CPU second say what one core does, whatever the neighbours take.
+   */
+  readonly cpuSeconds: number;
 }
 
 /** A snapshot for `GET /status`, the progress line and the metrics. */
@@ -109,6 +114,8 @@ export class GeneratorRun {
   private latest: string | null = null;
   private runningMs = 0;
   private runningSince: number | null = null;
+  private cpuAtStart: NodeJS.CpuUsage | undefined;
+  private cpuUsed: NodeJS.CpuUsage | undefined;
   private readonly samples: { at: number; count: number }[] = [];
   private sampler: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
@@ -131,6 +138,7 @@ export class GeneratorRun {
     if (this.stateValue !== 'idle') throw new Error('a GeneratorRun runs once');
     this.stateValue = 'running';
     this.runningSince = performance.now();
+    this.cpuAtStart = process.cpuUsage();
     this.sampler = setInterval(() => this.sample(), 1_000);
     this.sampler.unref();
     this.sample();
@@ -142,6 +150,7 @@ export class GeneratorRun {
       this.pauseClock();
       clearInterval(this.sampler);
       await Promise.all(this.sinks.map((s) => s.flush()));
+      this.cpuUsed = process.cpuUsage(this.cpuAtStart);
       this.stateValue = 'finished';
     }
     return this.totals();
@@ -231,6 +240,11 @@ export class GeneratorRun {
       failed: Object.fromEntries(this.sinks.map((s) => [s.name, s.failed])),
       shortfall: this.shortfall,
       seconds: this.runningSeconds(performance.now()),
+      cpuSeconds: (() => {
+        const used =
+          this.cpuUsed ?? (this.cpuAtStart ? process.cpuUsage(this.cpuAtStart) : undefined);
+        return used ? (used.user + used.system) / 1e6 : 0;
+      })(),
     };
   }
 

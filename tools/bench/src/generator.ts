@@ -37,6 +37,7 @@ interface Totals {
   acknowledged: Record<string, Record<string, number>>;
   failed: Record<string, number>;
   seconds: number;
+  cpuSeconds: number;
 }
 
 /** Runs the generator's CLI to the end and returns its printed totals. */
@@ -167,7 +168,11 @@ try {
     true,
   );
   const aloneRate = sum(alone.generated) / alone.seconds;
-  process.stderr.write(`  ${Math.round(aloneRate)} events/s\n`);
+  // The machine is shared: per CPU second is what the core did, whatever the neighbours took.
+  const aloneCpuRate = sum(alone.generated) / alone.cpuSeconds;
+  process.stderr.write(
+    `  ${Math.round(aloneRate)} events/s wall, ${Math.round(aloneCpuRate)} per CPU second\n`,
+  );
 
   // The reference sends the generator's own events: the same records, so the same sizes.
   const sample = join(dir, 'sample.jsonl');
@@ -232,7 +237,8 @@ try {
     [
       [
         'generation alone',
-        `${Math.round(aloneRate)} events/s on one core (taskset -c 0; target ≥ 300000)`,
+        `${Math.round(aloneRate)} events/s wall, ${Math.round(aloneCpuRate)} per CPU second, on one core ` +
+          `(taskset -c 0, --sink none; target ≥ 300000: ${aloneCpuRate >= 300_000 ? 'met' : 'NOT met'})`,
       ],
       [
         'records',
