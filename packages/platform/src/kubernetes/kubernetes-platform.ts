@@ -144,14 +144,24 @@ export class KubernetesPlatform {
       'helm',
       `upgrade --install ${this.release} ${this.chart} (namespace ${this.namespace}, helm ${helm.version.raw})`,
     );
-    await helm.upgradeInstall({
-      release: this.release,
-      chart: this.chart,
-      namespace: this.namespace,
-      ...(options.valuesFiles ? { valuesFiles: options.valuesFiles } : {}),
-      ...(options.set ? { set: options.set } : {}),
-      extraArgs: ['--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...(options.helmArgs ?? [])],
-    });
+    // helm prints nothing while it applies and waits for the chart's hooks (minutes on a cold
+    // cluster): say it is still at it.
+    const ticker = setInterval(
+      () => this.reporter.waiting('helm', 'upgrade --install and its hooks', Date.now() - started),
+      5000,
+    );
+    try {
+      await helm.upgradeInstall({
+        release: this.release,
+        chart: this.chart,
+        namespace: this.namespace,
+        ...(options.valuesFiles ? { valuesFiles: options.valuesFiles } : {}),
+        ...(options.set ? { set: options.set } : {}),
+        extraArgs: ['--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...(options.helmArgs ?? [])],
+      });
+    } finally {
+      clearInterval(ticker);
+    }
     this.reporter.done('helm', `release ${this.release} applied`, Date.now() - started);
     const components = await waitForRelease(
       {
@@ -197,7 +207,6 @@ export class KubernetesPlatform {
       const plan = planPortForwards(services.items, pods.items, namespace);
       const addresses = this.viaPortForward ? endpointsFromPlan(plan) : inClusterEndpoints(plan);
       const endpoints: EndpointsDocument = {
-        ...addresses,
         ...mergeSections(addresses, credentialsFromSecrets(secrets.items)),
         kubernetes: {
           context: this.clients.config.getCurrentContext(),
