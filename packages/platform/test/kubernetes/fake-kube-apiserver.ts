@@ -44,6 +44,11 @@ interface ApiResourceList {
   resources: { name: string; kind: string; namespaced: boolean }[];
 }
 
+/**
+ * The discovery documents, transcribed from the Kubernetes API reference v1.34 (sources in
+ * fixtures/discovery/README.md), and the resource types they declare: the fake serves exactly
+ * those.
+ */
 function readDiscovery(): { documents: Map<string, unknown>; types: ResourceType[] } {
   const documents = new Map<string, unknown>();
   const types: ResourceType[] = [];
