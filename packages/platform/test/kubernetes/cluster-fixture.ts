@@ -92,9 +92,3 @@ export async function startFakeCluster(
     },
   };
 }
-
-/**
- * Extra helm flags for the tests: none. helm runs exactly as against a real cluster (OpenAPI
- * validation included: the fake server tells client-go it validates fields server-side).
- */
-export const HELM_ARGS: readonly string[] = [];

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@datapark/config';
 import { ReleaseNotReadyError } from '@datapark/platform';
-import {
-  HELM_ARGS,
-  recordingReporter,
-  startFakeCluster,
-  type FakeCluster,
-} from './cluster-fixture.js';
+import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
 
+// helm runs exactly as against a real cluster, with no test-only flags (OpenAPI validation
+// included: the fake server tells client-go it validates fields server-side).
 describe('KubernetesPlatform.install against the fake API server', () => {
   let cluster: FakeCluster;
 
@@ -20,7 +17,7 @@ describe('KubernetesPlatform.install against the fake API server', () => {
     const reporter = recordingReporter();
     const platform = cluster.platform({ reporter, portForward: 'always' });
 
-    const result = await platform.install({ helmArgs: HELM_ARGS, set: ['postgresql.replicas=2'] });
+    const result = await platform.install({ set: ['postgresql.replicas=2'] });
 
     // helm created the chart's objects, with the release's labels, in the release's namespace.
     const sts = cluster.api.objects('statefulsets.apps', 'datapark');
@@ -93,11 +90,11 @@ describe('KubernetesPlatform.install against the fake API server', () => {
   it('a second install upgrades the release and keeps the generated passwords', async () => {
     cluster = await startFakeCluster({ readyAfterMs: 200 });
     const platform = cluster.platform({ reporter: recordingReporter(), portForward: 'always' });
-    await platform.install({ helmArgs: HELM_ARGS });
+    await platform.install();
     const before = loadConfig({ endpointsFile: cluster.endpointsFile, env: {} }).postgres.roles
       .owner.password;
 
-    await platform.install({ helmArgs: HELM_ARGS, set: ['spark.masterReplicas=2'] });
+    await platform.install({ set: ['spark.masterReplicas=2'] });
 
     const deployment = cluster.api.objects('deployments.apps', 'datapark')[0]!;
     expect((deployment['spec'] as { replicas: number }).replicas).toBe(2);
@@ -129,9 +126,7 @@ describe('KubernetesPlatform.install against the fake API server', () => {
     const reporter = recordingReporter();
     const platform = cluster.platform({ reporter });
 
-    const error = await platform
-      .install({ helmArgs: HELM_ARGS, timeoutMs: 6000 })
-      .catch((e: unknown) => e);
+    const error = await platform.install({ timeoutMs: 6000 }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ReleaseNotReadyError);
     const notReady = error as ReleaseNotReadyError;
