@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -69,21 +70,41 @@ def connect(endpoints):
 
 
 class Airflow:
-    """The few calls of Airflow's REST API v2 the tests need, with a token from /auth/token."""
+    """The few calls of Airflow's REST API v2 the tests need, with a token from /auth/token.
+
+    A refused connection is retried for up to two minutes: other tests restart the api-server
+    (`datapark stop airflow-api-server`), and a client should ride that out as ours does.
+    """
+
+    RETRY_FOR_S = 120
 
     def __init__(self, url: str, username: str, password: str):
         import requests
 
         self.url = url.rstrip("/")
         self.http = requests.Session()
-        token = self.http.post(
-            f"{self.url}/auth/token", json={"username": username, "password": password}, timeout=30
+        token = self._send(
+            "POST", f"{self.url}/auth/token", json={"username": username, "password": password}
         )
         token.raise_for_status()
         self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
 
+    def _send(self, method: str, url: str, **kwargs):
+        import requests
+
+        deadline = time.monotonic() + self.RETRY_FOR_S
+        while True:
+            try:
+                response = self.http.request(method, url, timeout=60, **kwargs)
+                if response.status_code not in {502, 503} or time.monotonic() > deadline:
+                    return response
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(2)
+
     def call(self, method: str, path: str, **kwargs):
-        response = self.http.request(method, f"{self.url}/api/v2{path}", timeout=60, **kwargs)
+        response = self._send(method, f"{self.url}/api/v2{path}", **kwargs)
         if not response.ok:
             raise AssertionError(f"{method} {path}: HTTP {response.status_code} {response.text[:1000]}")
         return response.json() if response.content else None

@@ -32,7 +32,7 @@ def kill(spark_rest: str, submission_id: str) -> None:
 
 
 def submission(airflow) -> str | None:
-    response = airflow.http.get(f"{airflow.url}/api/v2/variables/{VARIABLE}", timeout=30)
+    response = airflow._send("GET", f"{airflow.url}/api/v2/variables/{VARIABLE}")
     return response.json()["value"] if response.status_code == 200 else None
 
 
