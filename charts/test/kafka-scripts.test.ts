@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
       .replace(/^bootstrap=.*$/m, `bootstrap="${bootstrap}"`)
       .replace('/opt/datapark/topics.txt', join(dir, 'topics.txt'));
     expect(script).toContain(`kafka=${bin}`);
-    const result = await execa('sh', ['-c', script], { reject: false, all: true });
+    const result = await execa('sh', ['-c', script], { reject: false, all: true, timeout: 100_000 });
     if (result.exitCode !== 0)
       throw new Error(`topics.sh failed (is Kafka up? node packages/platform/dist/cli.js up --only kafka):\n${result.all}`);
     return result.all;
@@ -62,6 +62,19 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
       configs: /Configs: (.*)$/.exec(summary)![1]!,
     };
   }
+
+  beforeAll(async () => {
+    // The script waits for the brokers without end (as a Job should): check them once here, so
+    // a missing jar or a stopped Kafka fails fast and says which.
+    if (!existsSync(JARS)) throw new Error(`${JARS} is missing: bash tools/ci/maven.sh`);
+    const probe = await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--list'], {
+      reject: false,
+      all: true,
+      timeout: 60_000,
+    });
+    if (probe.exitCode !== 0)
+      throw new Error(`Kafka at ${bootstrap} does not answer (node packages/platform/dist/cli.js up --only kafka):\n${probe.all}`);
+  });
 
   afterAll(async () => {
     await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--delete', '--topic', `${topic}.*`], { reject: false });
