@@ -13,8 +13,15 @@ describe('KubernetesPlatform.install against the fake API server', () => {
   });
 
   it('applies the chart with helm, waits for every component and writes the endpoints file', async () => {
-    cluster = await startFakeCluster({ readyAfterMs: 1500 });
+    // Workloads are held unready until the backend has reported PostgreSQL at 0/2.
+    let hold = true;
+    cluster = await startFakeCluster({ readyAfterMs: 0, holdReady: () => hold });
     const reporter = recordingReporter();
+    const step = reporter.step;
+    reporter.step = (component, message) => {
+      step(component, message);
+      if (component === 'postgresql' && message === '0/2 ready') hold = false;
+    };
     const platform = cluster.platform({ reporter, portForward: 'always' });
 
     const result = await platform.install({ set: ['postgresql.replicas=2'] });

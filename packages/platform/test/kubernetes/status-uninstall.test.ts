@@ -20,7 +20,7 @@ describe('KubernetesPlatform status and uninstall against the fake API server', 
     });
 
     await platform
-      .install({ set: ['postgresql.replicas=3'], timeoutMs: 1500 })
+      .install({ set: ['postgresql.replicas=3'], timeoutMs: 4000 })
       .catch(() => undefined);
 
     const status = await platform.status();

@@ -8,6 +8,11 @@ export interface FakeControllerOptions {
   readonly jobsSucceedAfterMs?: number;
   /** Workloads whose pods never become ready (crash-looping), for the timeout tests. */
   readonly neverReady?: (workload: KubeObject) => boolean;
+  /**
+   * While this returns true, Deployments and StatefulSets stay unready (Jobs are not held), so a
+   * test can let them become ready after it has seen them unready, whatever the machine's speed.
+   */
+  readonly holdReady?: () => boolean;
 }
 
 type Spec = Record<string, unknown>;
@@ -34,6 +39,7 @@ export class FakeController {
   private readonly readyAfterMs: number;
   private readonly jobsSucceedAfterMs: number;
   private readonly neverReady: (workload: KubeObject) => boolean;
+  private readonly holdReady: () => boolean;
 
   constructor(
     private readonly store: ObjectStore,
@@ -43,6 +49,7 @@ export class FakeController {
     this.readyAfterMs = options.readyAfterMs ?? 300;
     this.jobsSucceedAfterMs = options.jobsSucceedAfterMs ?? 100;
     this.neverReady = options.neverReady ?? (() => false);
+    this.holdReady = options.holdReady ?? (() => false);
   }
 
   start(): void {
@@ -87,6 +94,7 @@ export class FakeController {
     const uid = workload.metadata.uid!;
     if (!this.firstSeen.has(uid)) this.firstSeen.set(uid, Date.now());
     if (this.neverReady(workload)) return false;
+    if (workload.kind !== 'Job' && this.holdReady()) return false;
     const after = workload.kind === 'Job' ? this.jobsSucceedAfterMs : this.readyAfterMs;
     return Date.now() - this.firstSeen.get(uid)! >= after;
   }
