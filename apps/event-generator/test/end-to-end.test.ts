@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { TOPIC_NAMES } from '@datapark/events';
 import type { RunTotals } from '../src/index.js';
 import { parseGeneratorConfig, startGenerator } from '../src/index.js';
-import { endOffsets, expectedRows, platform, readBack, sourceRows } from './fixtures.js';
+import {
+  endOffsets,
+  expectedRows,
+  platform,
+  readBack,
+  removeSourceRows,
+  sourceRows,
+} from './fixtures.js';
 
 // One run, two sinks: what Kafka holds, what a consumer reads back and what `source` holds must
 // tell the same story.
@@ -31,6 +38,10 @@ describe('kafka and postgres sinks together, end to end on the real platform', (
   beforeAll(async () => {
     from = await endOffsets();
     totals = await (await startGenerator(config, { platform })).done;
+  }, 300_000);
+
+  afterAll(async () => {
+    await removeSourceRows(await readBack(from, producer));
   }, 300_000);
 
   it('acknowledges every generated event in both sinks, per topic', () => {

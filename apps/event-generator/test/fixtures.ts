@@ -116,3 +116,25 @@ export function expectedRows(events: Map<TopicName, AnyEvent[]>) {
   }
   return { customers, products, orders, items };
 }
+
+/** Deletes the `source` rows these events created (tests leave the shared database as found). */
+export async function removeSourceRows(events: Map<TopicName, AnyEvent[]>): Promise<void> {
+  const ids = (topic: TopicName, key: string) => [
+    ...new Set((events.get(topic) ?? []).map((e) => (e.payload as Record<string, string>)[key]!)),
+  ];
+  const db = createDb(platform, 'generator', { max: 1 });
+  try {
+    const orders = ids('order-events', 'order_id');
+    const customers = ids('customer-events', 'customer_id');
+    const products = ids('product-events', 'product_id');
+    // Lines go with their orders (ON DELETE CASCADE); then what they referenced.
+    if (orders.length)
+      await db.deleteFrom('source.orders').where('order_id', 'in', orders).execute();
+    if (customers.length)
+      await db.deleteFrom('source.customers').where('customer_id', 'in', customers).execute();
+    if (products.length)
+      await db.deleteFrom('source.products').where('product_id', 'in', products).execute();
+  } finally {
+    await db.destroy();
+  }
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPIC_NAMES } from '@datapark/events';
 import type { RunStatus, RunTotals } from '../src/index.js';
-import { endOffsets, readBack, sourceRows } from './fixtures.js';
+import { endOffsets, readBack, removeSourceRows, sourceRows } from './fixtures.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const cli = join(root, 'apps/event-generator/dist/cli.js');
@@ -73,6 +73,10 @@ describe('SIGTERM while serving into Kafka and PostgreSQL', () => {
       .get('order-events')!
       .filter((e) => e.event_type === 'order_placed').length;
     expect(orders).toBeGreaterThan(0);
-    expect((await sourceRows(events)).orders).toHaveLength(orders);
+    try {
+      expect((await sourceRows(events)).orders).toHaveLength(orders);
+    } finally {
+      await removeSourceRows(events);
+    }
   }, 300_000);
 });
