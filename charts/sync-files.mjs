@@ -6,6 +6,9 @@
 //   kafka/files/topics.json    every topic (and its dead-letter topic) of the events catalog
 //   airflow/files/dags/        apps/airflow-dags/**/*.py
 //   jupyter/files/notebooks/   apps/notebooks/*.ipynb
+//   spark/files/jobs/          apps/spark-jobs/{jobs,src}/**/*.py and the events catalog they read,
+//                              at their repository paths (the jobs find src/ and the catalog
+//                              relative to themselves)
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and names this script) and the tests compare against the
@@ -213,6 +216,18 @@ function syncTree(sourceDir, accept, target) {
   writeFolder(target, files, sources);
 }
 
+/** Copies files keeping their paths relative to the repository root. */
+function syncRepoPaths(paths, target) {
+  const files = {};
+  const sources = {};
+  for (const path of paths) {
+    const rel = relative(root, path);
+    files[rel] = readFileSync(path, 'utf8');
+    sources[rel] = rel;
+  }
+  writeFolder(target, files, sources);
+}
+
 await syncSql();
 syncTopics();
 // Only the DAG folder's Python files: tests and packaging stay out of the scheduler's path.
@@ -222,3 +237,11 @@ syncTree(
   join(subcharts, 'airflow', 'files', 'dags'),
 );
 syncTree('apps/notebooks', (name) => name.endsWith('.ipynb'), join(subcharts, 'jupyter', 'files', 'notebooks'));
+syncRepoPaths(
+  [
+    ...listFiles(join(root, 'apps/spark-jobs/jobs'), (name) => name.endsWith('.py')),
+    ...listFiles(join(root, 'apps/spark-jobs/src'), (name) => name.endsWith('.py')),
+    join(root, 'packages/events/json-schema/catalog.json'),
+  ],
+  join(subcharts, 'spark', 'files', 'jobs'),
+);

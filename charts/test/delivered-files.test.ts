@@ -33,7 +33,7 @@ const configMap = (manifests: readonly Manifest[], name: string) => {
 };
 
 describe('files delivered into the pods', () => {
-  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks'])(
+  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks', 'spark/files/jobs'])(
     '%s: every copy is the current content of its source',
     (folder) => {
       const { files } = sourcesOf(folder);
@@ -65,6 +65,28 @@ describe('files delivered into the pods', () => {
       .template.spec.volumes;
     const items = volumes.find((v) => v.name === 'dags')!.configMap!.items ?? [];
     expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
+  });
+
+  it('the Spark workers hold every job of apps/spark-jobs at its repository path, where the DAGs submit it', async () => {
+    const { manifests } = await renderProfile('default');
+    const data = configMap(manifests, 'dp-spark-jobs');
+    const sources = [
+      ...listFiles(join(ROOT, 'apps', 'spark-jobs', 'jobs'), (n) => n.endsWith('.py')),
+      ...listFiles(join(ROOT, 'apps', 'spark-jobs', 'src'), (n) => n.endsWith('.py')),
+      join(ROOT, 'packages', 'events', 'json-schema', 'catalog.json'),
+    ].map((p) => relative(ROOT, p));
+    expect(sources).toContain('apps/spark-jobs/jobs/daily_batch.py');
+    for (const path of sources) expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, path), 'utf8'));
+    const worker = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-spark-worker')!;
+    const spec = (worker.spec as { template: { spec: { volumes: { name: string; configMap?: { items?: { path: string }[] } }[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] } } }).template.spec;
+    expect(spec.containers[0]!.volumeMounts).toContainEqual(expect.objectContaining({ name: 'jobs', mountPath: '/opt/datapark' }));
+    expect(spec.volumes.find((v) => v.name === 'jobs')!.configMap!.items!.map((i) => i.path).sort()).toEqual([...sources].sort());
+    // Airflow's Spark connection names that directory (the DAGs build file paths from it).
+    const scheduler = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-worker')!;
+    const env = (scheduler.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
+    const rest = JSON.parse(env.find((e) => e.name === 'AIRFLOW_CONN_DATAPARK_SPARK_REST')!.value!) as { extra: { jobs_dir: string } };
+    expect(rest.extra.jobs_dir).toBe('/opt/datapark/apps/spark-jobs/jobs');
+    expect(env.map((e) => e.name)).toContain('AIRFLOW_CONN_DATAPARK_SPARK_ETL');
   });
 
   it('the PostgreSQL init Job applies the roles and the migrations of packages/db', async () => {

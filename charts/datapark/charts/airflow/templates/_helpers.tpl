@@ -41,6 +41,11 @@ DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform).
     secretKeyRef:
       name: {{ include "datapark.airflow.v1.postgresSecret" . }}
       key: airflow-password
+- name: SPARK_ETL_DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "datapark.airflow.v1.postgresSecret" . }}
+      key: spark_etl-password
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -103,8 +108,10 @@ DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform).
   value: "8794"
 - name: AIRFLOW_CONN_DATAPARK_POSTGRES
   value: {{ printf "{\"conn_type\": \"postgres\", \"host\": %q, \"port\": %d, \"schema\": %q, \"login\": \"airflow\", \"password\": \"$(AIRFLOW_DB_PASSWORD)\"}" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) .Values.postgresql.dataparkDatabase | quote }}
+- name: AIRFLOW_CONN_DATAPARK_SPARK_ETL
+  value: {{ printf "{\"conn_type\": \"postgres\", \"host\": %q, \"port\": %d, \"schema\": %q, \"login\": \"spark_etl\", \"password\": \"$(SPARK_ETL_DB_PASSWORD)\"}" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) .Values.postgresql.dataparkDatabase | quote }}
 - name: AIRFLOW_CONN_DATAPARK_SPARK_REST
-  value: {{ printf "{\"conn_type\": \"http\", \"host\": \"%s-master\", \"port\": 6066, \"schema\": \"http\", \"extra\": {\"master_url\": \"spark://%s-master:7077\"}}" $spark $spark | quote }}
+  value: {{ printf "{\"conn_type\": \"http\", \"host\": \"%s-master\", \"port\": 6066, \"schema\": \"http\", \"extra\": {\"master_url\": \"spark://%s-master:7077\", \"jobs_dir\": %q}}" $spark $spark .Values.spark.jobsDir | quote }}
 - name: AIRFLOW_CONN_DATAPARK_KAFKA
   value: {{ printf "{\"conn_type\": \"kafka\", \"extra\": {\"bootstrap.servers\": \"%s:9092\", \"group.id\": \"airflow\"}}" (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "kafka")) | quote }}
 {{- with .Values.extraPipPackages }}

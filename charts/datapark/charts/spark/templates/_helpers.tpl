@@ -21,6 +21,24 @@ emptyDirs where Spark writes (the root filesystem is read-only). */}}
 - name: events
   mountPath: /opt/spark/events
 {{- end }}
+{{- if .Values.jobs.enabled }}
+- name: jobs
+  mountPath: /opt/datapark
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* The files of files/jobs/ (apps/spark-jobs and the events catalog) as {configmap key:
+repository path}; "/" cannot be in a key, "__" stands for it. */}}
+{{- define "datapark.spark.v1.jobFiles" -}}
+{{- $files := dict -}}
+{{- range $path, $_ := .Files.Glob "files/jobs/**" -}}
+{{- $rel := trimPrefix "files/jobs/" $path -}}
+{{- if ne $rel "SOURCES.json" -}}
+{{- $_ := set $files (replace "/" "__" $rel) $rel -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $files -}}
 {{- end -}}
 
 {{- define "datapark.spark.v1.volumes" -}}
@@ -33,6 +51,19 @@ emptyDirs where Spark writes (the root filesystem is read-only). */}}
   emptyDir: {}
 - name: work
   emptyDir: {}
+{{- if .Values.jobs.enabled }}
+- name: jobs
+  configMap:
+    name: {{ include "datapark.common.v1.componentName" (dict "context" . "component" "jobs") }}
+    {{- $files := include "datapark.spark.v1.jobFiles" . | fromJson }}
+    {{- if $files }}
+    items:
+      {{- range $key, $path := $files }}
+      - key: {{ $key }}
+        path: {{ $path }}
+      {{- end }}
+    {{- end }}
+{{- end }}
 {{- if .Values.eventLog.enabled }}
 - name: events
   persistentVolumeClaim:
@@ -49,6 +80,18 @@ emptyDirs where Spark writes (the root filesystem is read-only). */}}
 {{- $problems := list -}}
 {{- if lt (int .Values.worker.replicas) 1 -}}
 {{- $problems = append $problems "spark.worker.replicas: at least 1 (the REST server runs drivers on workers)" -}}
+{{- end -}}
+{{- if .Values.jobs.enabled -}}
+{{- if not (.Files.Get "files/jobs/SOURCES.json") -}}
+{{- $problems = append $problems "spark: files/jobs/ is missing (the PySpark jobs of apps/spark-jobs). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- $size := 0 -}}
+{{- range $path, $content := .Files.Glob "files/jobs/**" -}}
+{{- $size = add $size (len $content) -}}
+{{- end -}}
+{{- if gt $size 900000 -}}
+{{- $problems = append $problems (printf "spark: the job files are %d bytes, over what one ConfigMap holds (1 MiB); bake them into an image instead" $size) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.historyServer.enabled (not .Values.eventLog.enabled) -}}
 {{- $problems = append $problems "spark.historyServer.enabled: needs spark.eventLog.enabled (the history server reads the event logs)" -}}
