@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPIC_NAMES } from '@datapark/events';
 import type { RunTotals } from '../src/index.js';
-import { parseGeneratorConfig, startGenerator } from '../src/index.js';
+import { ORDER_TRANSITIONS, parseGeneratorConfig, startGenerator } from '../src/index.js';
 import {
   endOffsets,
   expectedRows,
@@ -56,6 +56,23 @@ describe('kafka and postgres sinks together, end to end on the real platform', (
     const events = await readBack(from, producer);
     for (const topic of TOPIC_NAMES)
       expect([topic, events.get(topic)!.length]).toEqual([topic, totals.generated[topic]]);
+
+    // Per key, Kafka holds the events in the order they happened (the sink's lanes split keys,
+    // never a key): each order's events read back follow its lifecycle.
+    const statusOf = new Map<string, string>();
+    for (const e of events.get('order-events')!) {
+      const id = (e.payload as { order_id: string }).order_id;
+      const next = e.event_type.replace('order_', '') as keyof typeof ORDER_TRANSITIONS;
+      const current = statusOf.get(id) as keyof typeof ORDER_TRANSITIONS | undefined;
+      if (current === undefined) expect([id, next]).toEqual([id, 'placed']);
+      else
+        expect([id, current, ORDER_TRANSITIONS[current]]).toEqual([
+          id,
+          current,
+          expect.arrayContaining([next]),
+        ]);
+      statusOf.set(id, next);
+    }
 
     const count = (topic: 'customer-events' | 'order-events', type: string) =>
       events.get(topic)!.filter((e) => e.event_type === type).length;

@@ -37,8 +37,13 @@ export abstract class BatchingSink implements EventSink {
 
   protected constructor(private readonly batching: BatchingOptions) {}
 
-  /** Lanes named after topics (one lane per topic) are counted a batch at a time. */
-  protected readonly lanesAreTopics: boolean = false;
+  /**
+   * The topic every event of a lane belongs to, when lanes never mix topics: such a batch is
+   * counted at once instead of event by event.
+   */
+  protected topicOfLane(_lane: string): TopicName | undefined {
+    return undefined;
+  }
 
   /** The lane of an event: events of one lane are sent in the order written. */
   protected abstract laneOf(event: GeneratedEvent): string;
@@ -80,6 +85,11 @@ export abstract class BatchingSink implements EventSink {
 
   private backpressure(): Promise<void> | undefined {
     if (this.pending < this.batching.maxPending) return undefined;
+    // Full: partial batches of idle lanes go now, so there is always an acknowledgement to
+    // wait for (otherwise quiet lanes holding part of the budget could stall the writer).
+    for (const [lane, buffer] of this.buffers)
+      if (buffer.length > 0 && !this.inFlight.has(lane)) this.dispatch(lane);
+    if (this.inFlight.size === 0) return undefined;
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
@@ -117,8 +127,9 @@ export abstract class BatchingSink implements EventSink {
       .then(() => this.sendBatch(lane, events))
       .then(
         () => {
-          if (this.lanesAreTopics) this.acknowledge(lane as TopicName, events.length);
-          else for (const { topic } of events) this.acknowledge(topic, 1);
+          const topic = this.topicOfLane(lane);
+          if (topic) this.acknowledge(topic, events.length);
+          else for (const e of events) this.acknowledge(e.topic, 1);
         },
         (error: unknown) => {
           this.failedCount += events.length;

@@ -1,5 +1,6 @@
 import type { DataparkConfig } from '@datapark/config';
 import type { TopicName } from '@datapark/events';
+import { keyOf, TOPIC_NAMES } from '@datapark/events';
 import { connectionFromConfig, EventProducer } from '@datapark/kafka';
 import type { GeneratedEvent } from '../shop-simulation.js';
 import type { BatchingOptions } from './batching-sink.js';
@@ -7,22 +8,34 @@ import { BatchingSink } from './batching-sink.js';
 
 export interface KafkaSinkOptions extends BatchingOptions {
   readonly compression: 'gzip' | 'none';
+  /** Concurrent lanes per topic, each a fixed share of the keys (default 4). */
+  readonly lanesPerTopic?: number;
 }
 
 /**
- * The typed, idempotent producer of @datapark/kafka (acks=all), one batch in flight per topic:
- * a key's events stay in order, and the four topics are sent concurrently.
+ * The typed, idempotent producer of @datapark/kafka (acks=all). Each topic's keys are split into
+ * a few lanes by a hash of the key; a lane has one batch in flight, so a key's events stay in
+ * order, while the lanes keep every broker busy: kafkajs serialises an idempotent producer's
+ * requests per broker (one at a time, a lock held for the round trip), so with one batch per
+ * topic the brokers idled while the next batch was validated and encoded.
  */
 export class KafkaSink extends BatchingSink {
   readonly name = 'kafka' as const;
-  protected override readonly lanesAreTopics = true;
   private open = true;
+  private readonly lanes: number;
+  private readonly laneNames = new Map<TopicName, string[]>();
 
   private constructor(
     private readonly producer: EventProducer,
     options: KafkaSinkOptions,
   ) {
     super(options);
+    this.lanes = Math.max(1, options.lanesPerTopic ?? 4);
+    for (const topic of TOPIC_NAMES)
+      this.laneNames.set(
+        topic,
+        Array.from({ length: this.lanes }, (_, i) => `${topic}#${i}`),
+      );
   }
 
   /** Connects the producer; fails fast (with the platform hint) when Kafka is not there. */
@@ -37,13 +50,19 @@ export class KafkaSink extends BatchingSink {
     return this.open;
   }
 
-  protected laneOf(event: GeneratedEvent): string {
-    return event.topic;
+  protected laneOf({ topic, event }: GeneratedEvent): string {
+    // Keys are UUIDs: their last hex digit is as random as any hash of them.
+    const key = keyOf(topic, event as never);
+    return this.laneNames.get(topic)![parseInt(key[key.length - 1]!, 16) % this.lanes]!;
+  }
+
+  protected override topicOfLane(lane: string): TopicName {
+    return lane.slice(0, lane.indexOf('#')) as TopicName;
   }
 
   protected async sendBatch(lane: string, events: readonly GeneratedEvent[]): Promise<void> {
     await this.producer.send(
-      lane as TopicName,
+      this.topicOfLane(lane),
       events.map((e) => e.event),
     );
   }
