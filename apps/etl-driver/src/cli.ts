@@ -32,7 +32,11 @@ streamCommands(program);
 qualityCommands(program);
 reportCommand(program);
 
-program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`✗ ${(error as Error).message}\n`);
-  process.exitCode = 1;
-});
+// Exit explicitly: a kafkajs or pg handle left open must not keep a finished command alive.
+program.parseAsync().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    process.stderr.write(`✗ ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -44,12 +44,22 @@ export interface RunningCli {
   stderr(): string;
 }
 
+const children = new Set<ChildProcess>();
+
+/** SIGKILLs every CLI process a test started and left running (a failed assertion skips its stop). */
+export function killLeftovers(): void {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
   const child = spawn(process.execPath, ['--no-warnings', CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -201,12 +211,15 @@ export async function waitFor<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 120_000,
   intervalMs = 100,
+  /** What to show when it times out, e.g. the stderr of the processes involved. */
+  context?: () => string,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out waiting for ${what}${context ? `:\n${context()}` : ''}`);
     await sleep(intervalMs);
   }
 }

@@ -14,12 +14,14 @@ import {
   storedOffsets,
   validEvents,
   waitFor,
+  killLeftovers,
 } from './fixtures.js';
 
 const ingestDb = pool('ingest');
 const analyst = pool('analyst');
 
 afterAll(async () => {
+  killLeftovers();
   await closeProducer();
   await forgetGroups();
   await Promise.all([ingestDb.end(), analyst.end()]);

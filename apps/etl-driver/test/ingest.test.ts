@@ -12,6 +12,7 @@ import {
   deadLetters,
   endOffsets,
   freshGroup,
+  killLeftovers,
   landedCounts,
   pool,
   produce,
@@ -26,6 +27,7 @@ const ingestDb = pool('ingest');
 const analyst = pool('analyst');
 
 afterAll(async () => {
+  killLeftovers();
   await closeProducer();
   await forgetGroups();
   await Promise.all([ingestDb.end(), analyst.end()]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { config, pool, runCli } from './fixtures.js';
+import { config, killLeftovers, pool, runCli } from './fixtures.js';
 
 const analyst = pool('analyst');
 // A state directory of its own (the endpoints stay the platform's): the test's state file and
@@ -14,6 +14,7 @@ const env = {
 };
 
 afterAll(async () => {
+  killLeftovers();
   await runCli(['stream', 'stop'], env);
   await analyst.end();
   rmSync(stateDir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
-import { runCli } from './fixtures.js';
+import { killLeftovers, runCli } from './fixtures.js';
 
 // Port 1 on the loopback: nothing listens there, so every connection is refused at once.
 const CLOSED = '127.0.0.1:1';
+
+afterAll(() => killLeftovers());
 
 describe('datapark-etl when a component is not running', () => {
   it.each([

@@ -351,11 +351,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     clearTimeout(progressTimer);
     options.signal?.removeEventListener('abort', onAbort);
     stopping = true;
-    // disconnect() waits for the batch in flight: it commits or rolls back whole.
-    await consumer?.disconnect().catch(() => undefined);
-    await dlq?.disconnect().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-    await pool.end().catch(() => undefined);
+    // disconnect() waits for the batch in flight: it commits or rolls back whole. kafkajs can
+    // hang in disconnect when it comes mid-rebalance (tulios/kafkajs#1639); nothing depends on
+    // it finishing, since the offsets live in PostgreSQL, so it gets a bounded wait.
+    await settleWithin(
+      consumer?.disconnect(),
+      30_000,
+      'the Kafka consumer to leave its group',
+      log,
+    );
+    await settleWithin(dlq?.disconnect(), 5_000, 'the DLQ producer to disconnect', log);
+    await settleWithin(admin.disconnect(), 5_000, 'the Kafka admin client to disconnect', log);
+    await settleWithin(pool.end(), 5_000, 'the PostgreSQL pool to close', log);
   }
   if (fatal) throw fatal;
   const seconds =
@@ -379,4 +386,30 @@ class StoppedError extends Error {}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Waits for `promise` at most `ms`; says so and moves on when it takes longer. Never throws. */
+async function settleWithin(
+  promise: Promise<unknown> | undefined,
+  ms: number,
+  what: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const outcome = await Promise.race([
+    promise.then(
+      () => 'done',
+      () => 'done',
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout')
+    log(
+      `gave up waiting ${ms / 1000} s for ${what}; nothing is lost (the offsets are in PostgreSQL)`,
+    );
 }
