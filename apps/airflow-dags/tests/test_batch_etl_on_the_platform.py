@@ -7,12 +7,17 @@ seeded. A second run of the same DAG run (cleared) must leave the same rows: ide
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import subprocess
 import time
 import uuid
 from datetime import UTC, datetime
 
 import pytest
+
+from conftest import ROOT
 
 DAG_ID = "datapark_batch_etl"
 RUN_TIMEOUT_S = 900
@@ -114,6 +119,14 @@ def wait_for(airflow, run_id: str) -> str:
     )
 
 
+def datapark(*args: str) -> None:
+    """The platform CLI as a learner runs it (Node 22+: npm's node when run through npm/nx)."""
+    node = os.environ.get("npm_node_execpath") or shutil.which("node") or "node"
+    cli = ROOT / "packages" / "platform" / "dist" / "cli.js"
+    done = subprocess.run([node, str(cli), *args], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, f"datapark {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+
+
 def task_states(airflow, run_id: str) -> dict[str, str | None]:
     tis = airflow.call("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
     return {ti["task_id"]: ti["state"] for ti in tis}
@@ -159,13 +172,24 @@ def test_a_run_computes_its_day_checks_it_and_records_it_and_a_rerun_changes_not
     assert (status, rows_written, source_orders) == ("success", 10, "3")
     assert submission and submission.startswith("driver-")
 
-    # The same DAG run again (every task cleared): the same rows, the same job_runs row.
+    # The same DAG run again (every task cleared): the same rows, the same job_runs row. While
+    # the sensor waits for Spark, the api-server (and with it the execution API the task
+    # reports to) restarts: the task rides it out instead of failing or being retried.
     airflow.call(
         "POST",
         f"/dags/{DAG_ID}/clearTaskInstances",
         json={"dag_run_id": run_id, "dry_run": False, "only_failed": False, "reset_dag_runs": True},
     )
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while task_states(airflow, run_id).get("wait_for_spark_job") != "running":
+        assert time.monotonic() < deadline, task_states(airflow, run_id)
+        time.sleep(1)
+    datapark("stop", "airflow-api-server")
+    datapark("start", "airflow-api-server")
     assert wait_for(airflow, run_id) == "success", task_states(airflow, run_id)
+    tries = airflow.call("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    retried = {ti["task_id"]: ti["try_number"] for ti in tries if ti["try_number"] > 2}
+    assert retried == {}, "tasks retried in the rerun (try 1 was the first run, 2 the rerun)"
     again_sales, again_facts, again_runs = processed()
     assert (again_sales, again_facts) == (sales, facts)
     assert len(again_runs) == 1 and again_runs[0][:3] == ("success", 10, "3")

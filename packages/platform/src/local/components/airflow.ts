@@ -189,6 +189,11 @@ export function airflowEnvironment(
     AIRFLOW__CELERY__RESULT_BACKEND: `db+${sqlAlchemyUrl(config).replace('+psycopg2', '')}`,
     AIRFLOW__CELERY__WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
     AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL: '10',
+    // A running task talks to the execution API on the api-server: ride out a restart of it
+    // (40-70 s here) instead of failing after the default ~15 s (retries 1+2+4+...+64 s wait,
+    // 24 missed heartbeats of 5 s).
+    AIRFLOW__WORKERS__EXECUTION_API_RETRIES: '8',
+    AIRFLOW__WORKERS__MAX_FAILED_HEARTBEATS: '24',
     AIRFLOW__TRIGGERER__CAPACITY: '100',
     // No telemetry or update checks from a learner's laptop.
     SCARF_ANALYTICS: 'false',
