@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '@datapark/config';
 import {
   DEFAULT_HTTP_PORT,
   GeneratorConfigError,
   parseGeneratorConfig,
   resolveGeneratorConfig,
+  startGenerator,
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'generator-config-'));
@@ -107,5 +109,22 @@ describe('generator configuration', () => {
     expect(
       problems(() => resolveGeneratorConfig({ config: file('list.json', '[1]') }, {})),
     ).toEqual(['(root): not a JSON object: expected a JSON object']);
+  });
+});
+
+describe('a sink that cannot open', () => {
+  it('fails at start naming the sink, where it looked and the fix, and leaves nothing open', async () => {
+    const platform = loadConfig();
+    const unreachable = { ...platform, postgres: { ...platform.postgres, port: 1 } };
+    await expect(
+      startGenerator(
+        parseGeneratorConfig({ sinks: ['dry-run', 'postgres'], out: join(dir, 'x') }),
+        {
+          platform: unreachable,
+        },
+      ),
+    ).rejects.toThrow(
+      /PostgreSQL sink: cannot reach source\.customers as role generator at 127\.0\.0\.1:1 .*npx nx run platform:up --only postgres/,
+    );
   });
 });

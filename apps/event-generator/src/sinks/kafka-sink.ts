@@ -40,9 +40,18 @@ export class KafkaSink extends BatchingSink {
 
   /** Connects the producer; fails fast (with the platform hint) when Kafka is not there. */
   static async connect(config: DataparkConfig, options: KafkaSinkOptions): Promise<KafkaSink> {
-    const producer = await EventProducer.connect(connectionFromConfig(config, 'event-generator'), {
-      compression: options.compression,
-    });
+    let producer: EventProducer;
+    try {
+      producer = await EventProducer.connect(connectionFromConfig(config, 'event-generator'), {
+        compression: options.compression,
+      });
+    } catch (error) {
+      throw new Error(
+        `Kafka sink: cannot connect to ${config.kafka.bootstrapServers.join(',')} ` +
+          `(${(error as Error).message}). Is the platform up (npx nx run platform:up --only kafka)?`,
+        { cause: error },
+      );
+    }
     return new KafkaSink(producer, options);
   }
 
