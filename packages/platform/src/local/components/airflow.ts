@@ -266,7 +266,14 @@ export function airflowComponent(): LocalComponent {
   const paths = airflowPaths;
   const pidFile = (ctx: ComponentContext, unit: string) => join(paths(ctx).pids, `${unit}.pid`);
   const logFile = (ctx: ComponentContext, unit: string) => join(ctx.logDir, `${unit}.log`);
-  const activeUnits = () => UNITS.filter((u) => !u.celeryOnly || airflowExecutor() === 'celery');
+  const activeUnits = (executor: AirflowExecutor) =>
+    UNITS.filter((u) => !u.celeryOnly || executor === 'celery');
+  /** The executor Airflow was last started with (status must not depend on the caller's env). */
+  const startedExecutor = (ctx: ComponentContext): AirflowExecutor => {
+    const stamp = paths(ctx).executorStamp;
+    if (!existsSync(stamp)) return airflowExecutor();
+    return readFileSync(stamp, 'utf8').trim() === 'local' ? 'local' : 'celery';
+  };
 
   /**
    * Writes the settings, the passwords file and the CLI wrapper; returns the environment.
@@ -432,7 +439,7 @@ export function airflowComponent(): LocalComponent {
       }
       const env = prepare(ctx);
       writeFileSync(p.executorStamp, `${executor}\n`);
-      const units = activeUnits();
+      const units = activeUnits(executor);
       const api = new URL(ctx.config.airflow.url);
       if (!runningPid(pidFile(ctx, 'airflow-api-server'))) {
         await assertPortFree(NAME, api.hostname, Number(api.port), 'DATAPARK_AIRFLOW_URL');
@@ -491,7 +498,7 @@ export function airflowComponent(): LocalComponent {
     },
 
     async status(ctx): Promise<ComponentStatus> {
-      const units = activeUnits();
+      const units = activeUnits(startedExecutor(ctx));
       const states: UnitStatus[] = units.map((u) => {
         const pid = runningPid(pidFile(ctx, u.unit));
         return { name: u.unit, state: pid ? 'running' : 'stopped', ...(pid ? { pid } : {}) };
