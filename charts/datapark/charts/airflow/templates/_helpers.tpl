@@ -104,7 +104,7 @@ DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform).
   value: "True"
 - name: AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT
   value: "8793"
-- name: AIRFLOW__LOGGING__TRIGGERER_LOG_SERVER_PORT
+- name: AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT
   value: "8794"
 - name: AIRFLOW_CONN_DATAPARK_POSTGRES
   value: {{ printf "{\"conn_type\": \"postgres\", \"host\": %q, \"port\": %d, \"schema\": %q, \"login\": \"airflow\", \"password\": \"$(AIRFLOW_DB_PASSWORD)\"}" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) .Values.postgresql.dataparkDatabase | quote }}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { podsOf } from './fixtures/pods.js';
+import { ROOT, renderProfile } from './fixtures/render.js';
+
+// Airflow ignores an AIRFLOW__SECTION__KEY it does not know, silently: a typo would leave a
+// default in place. The venv's apache-airflow is the image's version (3.3.2), so its own
+// configuration description says which options exist.
+const PYTHON = join(ROOT, '.venv', 'bin', 'python');
+const CHECK = `
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from airflow.configuration import conf
+described = conf.configuration_description
+unknown = []
+for name in json.load(sys.stdin):
+    _, section, key = name.split("__", 2)
+    if key.lower() not in described.get(section.lower(), {}).get("options", {}):
+        unknown.append(name)
+print(json.dumps(unknown))
+`;
+
+describe('the Airflow configuration the chart sets', () => {
+  it('uses only options that Airflow 3.3.2 knows (a misspelt one would be ignored)', async () => {
+    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: bash tools/ci/python.sh`);
+    const { manifests } = await renderProfile('default');
+    const names = new Set<string>();
+    for (const pod of podsOf(manifests).filter((p) => p.labels['app.kubernetes.io/name'] === 'airflow'))
+      for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])])
+        for (const e of c.env ?? []) if (e.name.startsWith('AIRFLOW__')) names.add(e.name);
+    expect(names.size).toBeGreaterThan(20);
+    // A misspelling of a real option rides along: the check must catch it (one Python start).
+    const canary = 'AIRFLOW__LOGGING__TRIGGERER_LOG_SERVER_PORT';
+    const result = await execa(PYTHON, ['-c', CHECK], { input: JSON.stringify([...names, canary]), reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(result.all);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual([canary]);
+  });
+});
