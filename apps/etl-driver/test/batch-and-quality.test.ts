@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { config, runCli } from './fixtures.js';
+import { config, killLeftovers, runCli } from './fixtures.js';
 import { createPool } from '@datapark/db';
 
 // UTC sessions, so `::date` means the UTC day the batch job computes.
@@ -88,6 +88,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  killLeftovers();
   const ids = [...ORDERS.map((o) => o.id), NEXT_DAY_ORDER];
   for (const [table, column] of [
     ['processed.fact_order_items', 'order_date'],
@@ -162,7 +163,7 @@ async function processed() {
   return { orders: orders.rows, sales: sales.rows[0], perProduct: perProduct.rows };
 }
 
-describe('datapark-etl batch run --direct and quality check', () => {
+describe('datapark-etl batch run (direct and through Airflow) and quality check', () => {
   it('computes the day on Spark equal to an independent SQL computation over source, and records the run', async () => {
     const result = await runCli(['batch', 'run', '--direct', '--date', DAY, '--json']);
     expect({ code: result.code, stderr: result.code ? result.stderr : '' }).toEqual({
@@ -251,4 +252,39 @@ describe('datapark-etl batch run --direct and quality check', () => {
       },
     ]);
   }, 120_000);
+
+  it('runs the same day through the Airflow DAG: the rerun replaces the bad row, records the run, and the checks pass again', async () => {
+    const result = await runCli(['batch', 'run', '--date', DAY, '--json']);
+    expect({ code: result.code, stderr: result.code ? result.stderr : '' }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    // Each task's progress, then the final state.
+    expect(result.stderr).toMatch(/triggered manual__/);
+    expect(result.stderr).toMatch(/submit_spark_job: success/);
+    expect(result.stderr).toMatch(new RegExp(`batch ${DAY}: success in`));
+    const run = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      runId: string;
+      dagRunId: string;
+    };
+    const recorded = await analyst.query(
+      `SELECT job_name, logical_date::text, status, details->>'airflow_run_id' AS dag_run
+         FROM etl.job_runs WHERE run_id = $1`,
+      [run.runId],
+    );
+    expect(recorded.rows).toEqual([
+      {
+        job_name: 'datapark_batch_etl',
+        logical_date: DAY,
+        status: 'success',
+        dag_run: run.dagRunId,
+      },
+    ]);
+    expect(await processed()).toEqual(await expectedFromSource());
+    const checked = await runCli(['quality', 'check', '--date', DAY]);
+    expect({ code: checked.code, out: checked.stderr }).toEqual({
+      code: 0,
+      out: expect.stringMatching(/15\/15 checks passed/),
+    });
+  }, 600_000);
 });
