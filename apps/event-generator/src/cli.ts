@@ -34,7 +34,7 @@ const program = new Command('event-generator')
   .option('--seed <seed>', 'same seed and config, same events')
   .option('--http', `serve the control API and /metrics on 127.0.0.1 (port ${DEFAULT_HTTP_PORT})`)
   .option('--http-port <port>', 'control API port (implies --http; env DATAPARK_GENERATOR_PORT)')
-  .option('--batch-size <n>', 'events per batch a sink sends or commits (default 500)')
+  .option('--batch-size <n>', 'events per batch a sink sends or commits (default 2000)')
   .addOption(
     new Option('--compression <type>', 'Kafka compression (default gzip)').choices([
       'gzip',

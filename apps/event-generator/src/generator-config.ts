@@ -43,7 +43,7 @@ export const GeneratorConfig = z
     http: z.boolean().default(false),
     httpPort: z.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
     /** Events per batch a sink sends or commits at once. */
-    batchSize: z.number().int().min(1).max(100_000).default(500),
+    batchSize: z.number().int().min(1).max(100_000).default(2_000),
     /** A partial batch waits at most this long before it is sent (realtime latency). */
     lingerMs: z.number().int().min(0).max(60_000).default(100),
     /** Kafka record compression (gzip: about a third of the bytes, for CPU). */

@@ -176,12 +176,6 @@ export class GeneratorRun {
     this.wake?.();
   }
 
-  /** The reached rate restarts its window when the pace changes. */
-  private restartRateWindow(): void {
-    this.samples.length = 0;
-    this.sample();
-  }
-
   /** Realtime: a new target rate, applied from now on (no burst to make up for the old one). */
   setRate(eventsPerSecond: number): void {
     if (!(eventsPerSecond > 0) || !Number.isFinite(eventsPerSecond))
@@ -345,6 +339,12 @@ export class GeneratorRun {
 
   private runningSeconds(now: number): number {
     return (this.runningMs + (this.runningSince === null ? 0 : now - this.runningSince)) / 1000;
+  }
+
+  /** The reached rate restarts its window when the pace changes. */
+  private restartRateWindow(): void {
+    this.samples.length = 0;
+    this.sample();
   }
 
   private sample(): void {

@@ -18,7 +18,8 @@ import { printReport } from './report.js';
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '60' },
-    'e2e-events': { type: 'string', default: '200000' },
+    'e2e-events': { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '2' },
     'generation-events': { type: 'string', default: '2000000' },
   },
 });
@@ -26,6 +27,7 @@ const MEMORY_SECONDS = Number(flags.duration);
 const E2E_EVENTS = Number(flags['e2e-events']);
 const GENERATION_EVENTS = Number(flags['generation-events']);
 const MEMORY_RATE = 10_000;
+const ROUNDS = Number(flags.rounds);
 const TOPIC = 'clickstream';
 
 const config = loadConfig();
@@ -207,26 +209,38 @@ try {
   process.stderr.write(
     `  end to end: ${E2E_EVENTS} events (mean ${meanBytes.toFixed(0)} B) at acks=all, no compression\n`,
   );
-  const reference = producerPerformance(payloadFile, E2E_EVENTS);
-  process.stderr.write(`  ProducerPerformance: ${reference.line}\n`);
-  const e2e = generate([
-    '--mode',
-    'backfill',
-    '--days',
-    '365',
-    '--events',
-    String(E2E_EVENTS),
-    '--sink',
-    'kafka',
-    '--compression',
-    'none',
-    '--batch-size',
-    '2000',
-  ]);
-  const e2eRate = sum(e2e.acknowledged['kafka']!) / e2e.seconds;
-  process.stderr.write(`  event-generator → Kafka: ${Math.round(e2eRate)} events/s acknowledged\n`);
-  if (sum(e2e.acknowledged['kafka']!) !== sum(e2e.generated))
-    throw new Error(`the end-to-end run lost events: ${JSON.stringify(e2e)}`);
+  // The machine is shared and its load swings: alternate the two, ROUNDS times each, and keep
+  // each one's best run.
+  const reference = { rate: 0, line: '' };
+  let e2eRate = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const ref = producerPerformance(payloadFile, E2E_EVENTS);
+    process.stderr.write(`  round ${round} ProducerPerformance: ${ref.line}\n`);
+    if (ref.rate > reference.rate) Object.assign(reference, ref);
+    const e2e = generate([
+      '--mode',
+      'backfill',
+      '--days',
+      '365',
+      '--events',
+      String(E2E_EVENTS),
+      '--sink',
+      'kafka',
+      '--compression',
+      'none',
+      '--batch-size',
+      '2000',
+      '--seed',
+      `bench-${round}`,
+    ]);
+    if (sum(e2e.acknowledged['kafka']!) !== sum(e2e.generated))
+      throw new Error(`the end-to-end run lost events: ${JSON.stringify(e2e)}`);
+    const rate = sum(e2e.acknowledged['kafka']!) / e2e.seconds;
+    process.stderr.write(
+      `  round ${round} event-generator → Kafka: ${Math.round(rate)} events/s acknowledged\n`,
+    );
+    e2eRate = Math.max(e2eRate, rate);
+  }
 
   process.stderr.write(
     `  memory: realtime at ${MEMORY_RATE}/s into Kafka for ${MEMORY_SECONDS} s\n`,
@@ -252,8 +266,14 @@ try {
         'records',
         `the generator's events, mean ${meanBytes.toFixed(0)} B; acks=all, idempotent, no compression`,
       ],
-      ['ours', `event-generator --sink kafka, backfill of ${E2E_EVENTS} events into 4 topics`],
-      ['reference', `ProducerPerformance (Java client, defaults) to ${TOPIC}, same records`],
+      [
+        'ours',
+        `event-generator --sink kafka, backfill of ${E2E_EVENTS} events into 4 topics, best of ${ROUNDS}`,
+      ],
+      [
+        'reference',
+        `ProducerPerformance (Java client, defaults) to ${TOPIC}, same records, best of ${ROUNDS}`,
+      ],
       [
         'memory',
         `realtime at ${MEMORY_RATE}/s for ${MEMORY_SECONDS} s: RSS ${first.rssMiB.toFixed(0)} MiB at ${first.second} s → ` +
