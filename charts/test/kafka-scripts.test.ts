@@ -106,21 +106,46 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
 });
 
 describe('a Kafka node\'s start script', () => {
-  it('writes node i\'s server.properties: its id, the quorum, and the port-forward listener at base + i', async () => {
-    const { node } = await kafkaConfigMaps();
+  // Runs the script as node 2 would, with Kafka's own StorageTool (same 4.3.1 jars) formatting
+  // the log directory: Kafka parses the whole server.properties and the chart's cluster id.
+  async function startNode(edit: (script: string) => string = (s) => s) {
+    const { manifests } = await renderProfile('default');
+    const data = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
+    const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'dp-kafka')!;
+    const clusterId = Buffer.from(secret.data!['cluster-id']!, 'base64').toString();
     const dir = mkdtempSync(join(tmpdir(), 'datapark-charts-node-'));
-    // Stop where the script hands over to Kafka: the rest is Kafka's own tools.
-    const script = node['start.sh']!.replaceAll('/tmp/server.properties', join(dir, 'server.properties')).replace(
-      /^\/opt\/kafka\/bin\/kafka-storage\.sh[\s\S]*$/m,
-      'exit 0\n',
+    const bin = kafkaBin(dir);
+    writeFileSync(join(bin, 'kafka-storage.sh'), `#!/bin/sh\nexec java -Xmx256m -cp "${JARS}/*" kafka.tools.StorageTool "$@"\n`);
+    chmodSync(join(bin, 'kafka-storage.sh'), 0o755);
+    const script = edit(
+      data('dp-kafka')['start.sh']!
+        .replaceAll('/tmp/server.properties', join(dir, 'server.properties'))
+        .replace('log.dirs=/var/lib/kafka/data/logs', `log.dirs=${join(dir, 'logs')}`)
+        .replace('/opt/kafka/bin/kafka-storage.sh', join(bin, 'kafka-storage.sh'))
+        // Stop where the script hands over to the broker.
+        .replace(/^exec \/opt\/kafka\/bin\/kafka-server-start\.sh.*$/m, 'exit 0'),
     );
-    await execa('sh', ['-c', script], { env: { HOSTNAME: 'dp-kafka-2', KAFKA_CLUSTER_ID: 'x' } });
-    const properties = Object.fromEntries(
-      readFileSync(join(dir, 'server.properties'), 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    );
+    const result = await execa('sh', ['-c', script], {
+      env: { HOSTNAME: 'dp-kafka-2', KAFKA_CLUSTER_ID: clusterId },
+      reject: false,
+      all: true,
+      timeout: 60_000,
+    });
+    const read = (file: string) =>
+      Object.fromEntries(
+        readFileSync(join(dir, file), 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('=') && !l.startsWith('#'))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+    return { result, clusterId, read };
+  }
+
+  it('writes node i\'s server.properties (id, quorum, port-forward listener at base + i) and Kafka formats with it', async () => {
+    const { result, clusterId, read } = await startNode();
+    expect(result.all).toContain('Formatting metadata directory');
+    expect(result.exitCode).toBe(0);
+    const properties = read('server.properties');
     expect(properties['node.id']).toBe('2');
     expect(properties['process.roles']).toBe('broker,controller');
     expect(properties['advertised.listeners']).toBe(
@@ -128,5 +153,13 @@ describe('a Kafka node\'s start script', () => {
     );
     expect(properties['controller.quorum.voters']!.split(',')).toHaveLength(3);
     expect(properties['min.insync.replicas']).toBe('2');
+    // The chart's generated cluster id is one Kafka accepts, and the volume now carries it.
+    expect(read(join('logs', 'meta.properties'))).toMatchObject({ 'node.id': '2', 'cluster.id': clusterId });
+  });
+
+  it('is refused by Kafka when a listener is advertised that is not listened on (so the pass above means something)', async () => {
+    const { result } = await startNode((s) => s.replace('LOCAL://127.0.0.1:', 'BOGUS://127.0.0.1:'));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.all).toContain('No security protocol defined for listener BOGUS');
   });
 });
