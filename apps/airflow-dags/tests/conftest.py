@@ -72,7 +72,7 @@ def connect(endpoints):
 class Airflow:
     """The few calls of Airflow's REST API v2 the tests need, with a token from /auth/token.
 
-    A refused connection is retried for up to two minutes: other tests restart the api-server
+    A refused or timed-out request is retried for up to two minutes: other tests restart the api-server
     (`datapark stop airflow-api-server`), and a client should ride that out as ours does.
     """
 
@@ -96,9 +96,9 @@ class Airflow:
         while True:
             try:
                 response = self.http.request(method, url, timeout=60, **kwargs)
-                if response.status_code not in {502, 503} or time.monotonic() > deadline:
+                if response.status_code not in {502, 503, 504} or time.monotonic() > deadline:
                     return response
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     raise
             time.sleep(2)

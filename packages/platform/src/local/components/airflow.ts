@@ -73,12 +73,24 @@ function fernetKey(): string {
   return randomBytes(32).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-function loadSecrets(file: string): AirflowSecrets {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AirflowSecrets;
+/** 64 random bytes: the api-server signs tokens with HS512, which wants a key that long. */
+const jwtSecret = () => randomBytes(64).toString('base64url');
+
+/**
+ * The shared secrets, generated on first use. A JWT secret from before it was 64 bytes is
+ * replaced when `rotate` says no process runs (they must all share one).
+ */
+function loadSecrets(file: string, rotate: boolean): AirflowSecrets {
+  if (existsSync(file)) {
+    const secrets = JSON.parse(readFileSync(file, 'utf8')) as AirflowSecrets;
+    if (!rotate || Buffer.from(secrets.jwtSecret, 'base64url').length >= 64) return secrets;
+    const rotated = { ...secrets, jwtSecret: jwtSecret() };
+    writeFileSync(file, JSON.stringify(rotated, null, 2) + '\n', { mode: 0o600 });
+    return rotated;
+  }
   const secrets: AirflowSecrets = {
     fernetKey: fernetKey(),
-    // 64 bytes: the api-server signs with HS512, which wants a key at least that long.
-    jwtSecret: randomBytes(64).toString('base64url'),
+    jwtSecret: jwtSecret(),
     apiSecretKey: generateSecret(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -279,7 +291,7 @@ export function airflowComponent(): LocalComponent {
    * Writes the settings, the passwords file and the CLI wrapper; returns the environment.
    * Rewritten at every start so they follow @datapark/config.
    */
-  const prepare = (ctx: ComponentContext): Record<string, string> => {
+  const prepare = (ctx: ComponentContext, nothingRuns = false): Record<string, string> => {
     const p = paths(ctx);
     mkdirSync(p.pids, { recursive: true });
     mkdirSync(join(ctx.dir, 'bin'), { recursive: true });
@@ -287,7 +299,7 @@ export function airflowComponent(): LocalComponent {
     // A fresh clone has the folder once the DAGs land; Airflow must not fail before.
     mkdirSync(p.dags, { recursive: true });
     chmodSync(ctx.dir, 0o700);
-    const env = airflowEnvironment(ctx, airflowExecutor(), loadSecrets(p.secrets));
+    const env = airflowEnvironment(ctx, airflowExecutor(), loadSecrets(p.secrets, nothingRuns));
     const password = ctx.config.airflow.password;
     if (!password) throw new PlatformError('no Airflow password was generated', NAME, 'run up');
     // The simple auth manager reads this file (and would invent admin's password without it).
@@ -437,7 +449,7 @@ export function airflowComponent(): LocalComponent {
           'stop it first (node packages/platform/dist/cli.js stop airflow), then run up again',
         );
       }
-      const env = prepare(ctx);
+      const env = prepare(ctx, running.length === 0);
       writeFileSync(p.executorStamp, `${executor}\n`);
       const units = activeUnits(executor);
       const api = new URL(ctx.config.airflow.url);
