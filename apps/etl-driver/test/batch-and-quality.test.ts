@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { config, killLeftovers, runCli } from './fixtures.js';
+import { config, killLeftovers, runCli, waitFor } from './fixtures.js';
 import { createPool } from '@datapark/db';
+import { SparkRestClient } from '@datapark/spark-client';
 
 // UTC sessions, so `::date` means the UTC day the batch job computes.
 const utc = (role: 'generator' | 'analyst' | 'owner' | 'spark_etl') => {
@@ -114,6 +115,24 @@ afterAll(async () => {
   await Promise.all([generator.end(), analyst.end(), owner.end(), sparkEtl.end()]);
 });
 
+const spark = SparkRestClient.fromConfig(config);
+
+/**
+ * The daily batch replaces the dimensions whole (truncate, then insert): while any daily batch
+ * runs, the dimensions are briefly incomplete. Quality checks of the star schema wait for quiet.
+ */
+async function noDailyBatchRunning(): Promise<void> {
+  await waitFor(
+    'other daily batch runs to finish',
+    async () =>
+      (await spark.masterJson()).activeapps.some((app) => app.name.startsWith('daily-batch-'))
+        ? undefined
+        : true,
+    600_000,
+    2000,
+  );
+}
+
 /** The day's facts and aggregates, computed here straight from `source`. */
 async function expectedFromSource() {
   const orders = await analyst.query(
@@ -204,6 +223,7 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
     expect(run.rowsWritten).toBe(5 + 8 + 1 + 3);
 
     // Everything the checks look at for this day holds.
+    await noDailyBatchRunning();
     const checked = await runCli(['quality', 'check', '--date', DAY]);
     expect({ code: checked.code, out: checked.stderr }).toEqual({
       code: 0,
@@ -218,6 +238,7 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
        VALUES ($1, $2, $3::date, 'paid', 1, -5.00, $4)`,
       [bad, customers[0], DAY, at(12)],
     );
+    await noDailyBatchRunning();
     const result = await runCli(['quality', 'check', '--date', DAY, '--json']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
@@ -281,6 +302,7 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
       },
     ]);
     expect(await processed()).toEqual(await expectedFromSource());
+    await noDailyBatchRunning();
     const checked = await runCli(['quality', 'check', '--date', DAY]);
     expect({ code: checked.code, out: checked.stderr }).toEqual({
       code: 0,

@@ -136,10 +136,11 @@ let producer: EventProducer | undefined;
 export async function produce<T extends TopicName>(
   topic: T,
   events: readonly EventOf<T>[],
+  perSend = 5000,
 ): Promise<void> {
   producer ??= await EventProducer.connect(connection, { compression: 'gzip' });
-  for (let i = 0; i < events.length; i += 5000)
-    await producer.send(topic, events.slice(i, i + 5000));
+  for (let i = 0; i < events.length; i += perSend)
+    await producer.send(topic, events.slice(i, i + perSend));
 }
 
 /**

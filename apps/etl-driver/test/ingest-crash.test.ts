@@ -85,47 +85,66 @@ describe('datapark-etl ingest, stopped mid-stream or rebalanced', () => {
   it('shares a group between two processes through rebalances (one joins, one leaves) and lands everything once', async () => {
     const group = await freshGroup('test-ingest-rebalance', TOPICS);
     const start = await storedOffsets(ingestDb, group);
-    const ids = new Map<TopicName, string[]>();
-    for (const topic of TOPICS) {
-      const events = validEvents(topic, PER_TOPIC);
-      await produce(topic, events);
-      ids.set(
-        topic,
-        events.map((e) => e.event_id),
-      );
-    }
+    const ids = new Map<TopicName, string[]>(TOPICS.map((t) => [t, []]));
+    const producePhase = async () => {
+      for (const topic of TOPICS) {
+        const events = validEvents(topic, PER_TOPIC / 2);
+        // Small sends make small record batches, so each transaction is small too.
+        await produce(topic, events, 500);
+        ids.get(topic)!.push(...events.map((e) => e.event_id));
+      }
+    };
     const args = ['ingest', '--group', group, '--topics', TOPICS.join(','), ...SLOW];
 
+    await producePhase();
     const first = startCli(args);
     await waitFor('the first process to land batches', async () =>
       (await groupProgress(ingestDb, group, start)) > 500 ? true : undefined,
     );
-    // A second member joins: the group rebalances and the partitions are split.
-    const second = startCli([...args, '--until-caught-up']);
+    // A second member joins: the group rebalances and the partitions are split between them.
+    const second = startCli(args);
+    const outputs = () =>
+      `--- first ---\n${first.stderr().slice(-3000)}\n--- second ---\n${second.stderr().slice(-3000)}`;
     await waitFor(
-      'the second process to get partitions',
-      async () => (/joined group .*\[\d/.test(second.stderr()) ? true : undefined),
+      'both members to hold partitions after the rebalance',
+      async () =>
+        /joined group .*\[\d/.test(second.stderr()) &&
+        (first.stderr().match(/joined group/g)?.length ?? 0) >= 2
+          ? true
+          : undefined,
       120_000,
       100,
-      () => second.stderr(),
+      outputs,
     );
-    // The first member was rebalanced too: it joined again with part of the partitions.
+    // More records while both consume; the first leaves mid-stream and the second takes over.
+    await producePhase();
+    const beforeLeave = await groupProgress(ingestDb, group, start);
     await waitFor(
-      'the first process to rejoin after the rebalance',
-      async () => ((first.stderr().match(/joined group/g)?.length ?? 0) >= 2 ? true : undefined),
+      'both members to land the new records',
+      async () =>
+        (await groupProgress(ingestDb, group, start)) > beforeLeave + 500 ? true : undefined,
       120_000,
       100,
-      () => first.stderr(),
+      outputs,
     );
-    expect(await groupProgress(ingestDb, group, start)).toBeLessThan(PER_TOPIC * TOPICS.length);
-    // The first leaves mid-stream: its partitions move to the second, which finishes them.
     first.child.kill('SIGTERM');
     expect((await first.done).code).toBe(0);
-    const finished = await second.done;
-    expect({ code: finished.code, stderr: finished.code ? finished.stderr : '' }).toEqual({
-      code: 0,
-      stderr: '',
-    });
+    const all = TOPICS.flatMap((t) => ids.get(t)!.map((id) => [t, id] as const));
+    await waitFor(
+      'the second member to land everything',
+      async () => {
+        for (const topic of TOPICS)
+          if ((await landedCounts(analyst, topic, ids.get(topic)!)).size < ids.get(topic)!.length)
+            return undefined;
+        return true;
+      },
+      180_000,
+      500,
+      outputs,
+    );
+    second.child.kill('SIGINT');
+    expect((await second.done).code).toBe(0);
+    expect(all).toHaveLength(PER_TOPIC * TOPICS.length);
     for (const topic of TOPICS) {
       const landed = await landedCounts(analyst, topic, ids.get(topic)!);
       expect(landed.size).toBe(PER_TOPIC);
