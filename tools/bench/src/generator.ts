@@ -213,10 +213,14 @@ try {
   // each one's best run.
   const reference = { rate: 0, line: '' };
   let e2eRate = 0;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5_000));
   for (let round = 1; round <= ROUNDS; round++) {
+    // A few seconds between runs: the brokers finish replicating the last run's records first.
+    await settle();
     const ref = producerPerformance(payloadFile, E2E_EVENTS);
     process.stderr.write(`  round ${round} ProducerPerformance: ${ref.line}\n`);
     if (ref.rate > reference.rate) Object.assign(reference, ref);
+    await settle();
     const e2e = generate([
       '--mode',
       'backfill',
