@@ -92,6 +92,25 @@ describe('datapark-etl ingest', () => {
       for (const [partition, end] of ends)
         expect(stored.get(`${topic}:${partition}`)! >= BigInt(end)).toBe(true);
 
+    // The report sees the group, its lag against the end offsets, and the dead letters.
+    const report = await runCli(['report', '--json']);
+    expect(report.code).toBe(0);
+    const parsed = JSON.parse(report.stdout) as {
+      topics: { topic: string; deadLetters: number; produced: number }[];
+      tables: { table: string; rows: number }[];
+      ingestLag: { group: string; topic: string; lag: number }[];
+    };
+    for (const topic of topics) {
+      const t = parsed.topics.find((x) => x.topic === topic)!;
+      expect(t.deadLetters).toBeGreaterThanOrEqual(2);
+      expect(t.produced).toBeGreaterThanOrEqual(VALID_PER_TOPIC + 2);
+      const lag = parsed.ingestLag.find((g) => g.group === group && g.topic === topic);
+      expect(lag?.lag).toBeGreaterThanOrEqual(0);
+    }
+    expect(parsed.tables.find((t) => t.table === 'raw.order_events')!.rows).toBeGreaterThanOrEqual(
+      VALID_PER_TOPIC,
+    );
+
     // Running again resumes from the stored offsets: what it landed is not landed again.
     const again = summaryOf(
       await runCli(['ingest', '--group', group, '--until-caught-up', '--json']),
