@@ -75,6 +75,37 @@ describe('the shared Airflow of the local platform', () => {
     expect(result.all).toMatch(/pong/);
   }, 200_000);
 
+  it('resolves the connections the DAGs use from @datapark/config, as Airflow itself reads them', async () => {
+    const result = await execa(paths.cli, ['connections', 'get', 'datapark_kafka', '-o', 'json'], {
+      reject: false,
+      all: true,
+      timeout: 180_000,
+    });
+    expect(result.exitCode).toBe(0);
+    const [kafka] = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as {
+      extra_dejson: Record<string, unknown>;
+    }[];
+    expect(kafka!.extra_dejson['bootstrap.servers']).toBe(config.kafka.bootstrapServers.join(','));
+    const postgres = await execa(
+      paths.cli,
+      ['connections', 'get', 'datapark_postgres', '-o', 'json'],
+      {
+        reject: false,
+        timeout: 180_000,
+      },
+    );
+    const [pgConn] = JSON.parse(postgres.stdout.slice(postgres.stdout.indexOf('['))) as {
+      login: string;
+      port: number | string;
+      schema: string;
+    }[];
+    expect([pgConn!.login, Number(pgConn!.port), pgConn!.schema]).toEqual([
+      'airflow',
+      config.postgres.port,
+      config.postgres.database,
+    ]);
+  }, 400_000);
+
   it('gives a token for the generated password, 401 for a wrong one and for admin:admin', async () => {
     expect(config.airflow.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const good = await token(config.airflow.username, config.airflow.password!);

@@ -134,7 +134,11 @@ export function airflowConnections(
     }),
     AIRFLOW_CONN_DATAPARK_KAFKA: JSON.stringify({
       conn_type: 'kafka',
-      extra: { 'bootstrap.servers': config.kafka.bootstrapServers, 'group.id': 'airflow' },
+      // librdkafka's form: one comma-separated string.
+      extra: {
+        'bootstrap.servers': config.kafka.bootstrapServers.join(','),
+        'group.id': 'airflow',
+      },
     }),
   };
 }
