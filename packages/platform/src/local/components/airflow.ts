@@ -204,7 +204,6 @@ export function airflowEnvironment(
     AIRFLOW__CELERY__BROKER_URL: redis,
     AIRFLOW__CELERY__RESULT_BACKEND: `db+${sqlAlchemyUrl(config).replace('+psycopg2', '')}`,
     AIRFLOW__CELERY__WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-    AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL: '10',
     // A running task talks to the execution API on the api-server: ride out a restart of it
     // (40-70 s here) instead of failing after the default ~15 s (retries 1+2+4+...+64 s wait,
     // 24 missed heartbeats of 5 s).
