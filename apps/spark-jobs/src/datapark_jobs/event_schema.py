@@ -33,13 +33,23 @@ def _struct(properties: dict) -> T.StructType:
     return T.StructType([T.StructField(name, _spark_type(p), True) for name, p in properties.items()])
 
 
-def topic_schema(topic: str, catalog: Path = CATALOG) -> T.StructType:
-    """One struct for every event type of the topic: the envelope, and a payload holding the
-    union of the payload fields of all its event types (absent ones are null)."""
+def _topic_spec(topic: str, catalog: Path) -> dict:
     doc = json.loads(catalog.read_text())
     spec = next((t for t in doc["topics"] if t["name"] == topic), None)
     if spec is None:
         raise KeyError(f"topic {topic} is not in {catalog}")
+    return spec
+
+
+def topic_key(topic: str, catalog: Path = CATALOG) -> str:
+    """The payload field the topic is keyed (and partitioned) by, e.g. `session_id`."""
+    return _topic_spec(topic, catalog)["key"]
+
+
+def topic_schema(topic: str, catalog: Path = CATALOG) -> T.StructType:
+    """One struct for every event type of the topic: the envelope, and a payload holding the
+    union of the payload fields of all its event types (absent ones are null)."""
+    spec = _topic_spec(topic, catalog)
     envelope: dict[str, dict] = {}
     payload: dict[str, dict] = {}
     for event in spec["schema"]["oneOf"]:

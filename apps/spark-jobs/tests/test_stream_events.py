@@ -1,0 +1,42 @@
+"""The streaming job keeps only records it can use; anything else would stop its queries."""
+
+import json
+
+from datapark_jobs.event_schema import topic_key
+from datapark_jobs.stream_events import parse_events
+
+SESSION = "5b0e6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11"
+
+
+def click(**overrides):
+    event = {
+        "event_id": "4d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11",
+        "event_type": "page_view",
+        "schema_version": 1,
+        "occurred_at": "2026-11-01T10:00:00.000Z",
+        "producer": "test",
+        "payload": {"session_id": SESSION, "page": "/"},
+    }
+    event.update(overrides)
+    return json.dumps(event)
+
+
+def test_the_key_of_each_topic_comes_from_the_catalog():
+    assert topic_key("clickstream") == "session_id"
+    assert topic_key("order-events") == "order_id"
+
+
+def test_drops_records_that_are_not_usable_events_and_keeps_the_good_ones(spark):
+    values = [
+        click(),
+        "not json at all {",
+        json.dumps({"event_type": "page_view"}),  # JSON, but no id, time or session
+        click(payload={"page": "/"}),  # no session_id: a NULL key downstream
+        click(occurred_at="yesterday"),  # no parseable time
+        click(event_type=None),
+        "null",
+    ]
+    frame = spark.createDataFrame([(v,) for v in values], "value string")
+    rows = parse_events(frame, "clickstream").collect()
+    assert [(r.event_type, r.payload.session_id) for r in rows] == [("page_view", SESSION)]
+    assert rows[0].ts is not None
