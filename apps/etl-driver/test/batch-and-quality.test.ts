@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { config, killLeftovers, runCli, waitFor } from './fixtures.js';
 import { createPool } from '@datapark/db';
 import { SparkRestClient } from '@datapark/spark-client';
+import { QUALITY_CHECKS } from '../src/quality/check-definitions.js';
 
 // UTC sessions, so `::date` means the UTC day the batch job computes.
 const utc = (role: 'generator' | 'analyst' | 'owner' | 'spark_etl') => {
@@ -118,6 +119,16 @@ afterAll(async () => {
 const spark = SparkRestClient.fromConfig(config);
 
 /**
+ * Every check about DAY. `raw_ingest_recent` asks whether ingest landed anything in the last
+ * 24 hours, whatever the day: on a fresh platform no ingest has run when this file does, so its
+ * warning would depend on the order of the test files.
+ */
+const DAY_CHECKS = QUALITY_CHECKS.map((c) => c.name).filter((n) => n !== 'raw_ingest_recent');
+const checkDay = (...extra: string[]) =>
+  runCli(['quality', 'check', '--date', DAY, '--only', DAY_CHECKS.join(','), ...extra]);
+const ALL_PASSED = new RegExp(`${DAY_CHECKS.length}/${DAY_CHECKS.length} checks passed`);
+
+/**
  * The daily batch replaces the dimensions whole (truncate, then insert): while any daily batch
  * runs, the dimensions are briefly incomplete. Quality checks of the star schema wait for quiet.
  */
@@ -224,10 +235,10 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
 
     // Everything the checks look at for this day holds.
     await noDailyBatchRunning();
-    const checked = await runCli(['quality', 'check', '--date', DAY]);
+    const checked = await checkDay();
     expect({ code: checked.code, out: checked.stderr }).toEqual({
       code: 0,
-      out: expect.stringMatching(/15\/15 checks passed/),
+      out: expect.stringMatching(ALL_PASSED),
     });
   }, 600_000);
 
@@ -239,7 +250,7 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
       [bad, customers[0], DAY, at(12)],
     );
     await noDailyBatchRunning();
-    const result = await runCli(['quality', 'check', '--date', DAY, '--json']);
+    const result = await checkDay('--json');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       '✗ fact_orders_values_in_range (range) on processed.fact_orders: 1 failing row, e.g. {',
@@ -303,10 +314,10 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
     ]);
     expect(await processed()).toEqual(await expectedFromSource());
     await noDailyBatchRunning();
-    const checked = await runCli(['quality', 'check', '--date', DAY]);
+    const checked = await checkDay();
     expect({ code: checked.code, out: checked.stderr }).toEqual({
       code: 0,
-      out: expect.stringMatching(/15\/15 checks passed/),
+      out: expect.stringMatching(ALL_PASSED),
     });
   }, 600_000);
 });
