@@ -12,6 +12,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
+
+// Node 20 fails deep inside execa/kysely with a TypeError; say what to do instead.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  process.stderr.write(
+    `✗ Node ${process.versions.node} is too old: Data Park needs Node 22 or newer (24 LTS).\n` +
+      '  Fix: `. tools/ci/node.sh` installs Node 24 from the npm registry and puts it first on PATH.\n',
+  );
+  process.exit(1);
+}
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const cli = join(root, 'packages', 'platform', 'dist', 'cli.js');
 const etl = join(root, 'apps', 'etl-driver', 'dist', 'cli.js');
@@ -76,15 +85,34 @@ async function sourceOrders() {
 const before = await sourceOrders();
 if (before === 0) {
   step(`backfill ${days} days of the simulated shop into Kafka and PostgreSQL`);
-  node(generator, ['--mode', 'backfill', '--days', String(days), '--sink', 'kafka,postgres', '--seed', '42']);
+  node(generator, [
+    '--mode',
+    'backfill',
+    '--days',
+    String(days),
+    '--sink',
+    'kafka,postgres',
+    '--seed',
+    '42',
+  ]);
 } else {
-  step(`backfill: skipped, source already holds ${before} orders (a second backfill would replay the same seed)`);
+  step(
+    `backfill: skipped, source already holds ${before} orders (a second backfill would replay the same seed)`,
+  );
 }
 
 step(`${realtimeSeconds} s of real-time events at 200 events/s`);
 node(generator, [
-  '--mode', 'realtime', '--rate', '200', '--duration', String(realtimeSeconds),
-  '--sink', 'kafka,postgres', '--seed', String(Date.now()),
+  '--mode',
+  'realtime',
+  '--rate',
+  '200',
+  '--duration',
+  String(realtimeSeconds),
+  '--sink',
+  'kafka,postgres',
+  '--seed',
+  String(Date.now()),
 ]);
 
 step('ingest Kafka into raw (exactly once: offsets stored with the rows)');
@@ -111,12 +139,18 @@ node(etl, ['report']);
 
 const endpoints = JSON.parse(readFileSync(config.endpointsFile, 'utf8'));
 const lines = [
-  ['Airflow', `${endpoints.airflow?.url ?? config.airflow.url}  (user and password: airflow.* in the endpoints file)`],
+  [
+    'Airflow',
+    `${endpoints.airflow?.url ?? config.airflow.url}  (user and password: airflow.* in the endpoints file)`,
+  ],
   ['Jupyter', `${endpoints.jupyter.url}/lab  (token: jupyter.token in the endpoints file)`],
   ['Spark master UI', endpoints.spark.uiUrl],
   ['Spark history server', endpoints.spark.historyUrl],
   ['Kafka brokers', endpoints.kafka.bootstrapServers.join(', ')],
-  ['PostgreSQL', `${endpoints.postgres.host}:${endpoints.postgres.port}, database datapark (role passwords in the endpoints file)`],
+  [
+    'PostgreSQL',
+    `${endpoints.postgres.host}:${endpoints.postgres.port}, database datapark (role passwords in the endpoints file)`,
+  ],
   ['Endpoints file', config.endpointsFile],
 ];
 process.stdout.write(
