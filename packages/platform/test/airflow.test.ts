@@ -41,6 +41,22 @@ const token = (username: string, password: string) =>
     body: JSON.stringify({ username, password }),
   });
 
+/**
+ * The JSON array `airflow … -o json` prints. On a first run Airflow also writes log and warning
+ * lines to stdout, some of which start with `[` too: take the last line that parses.
+ */
+function cliJson(stdout: string): unknown {
+  for (const line of stdout.split('\n').reverse()) {
+    if (!line.trim().startsWith('[')) continue;
+    try {
+      return JSON.parse(line);
+    } catch {
+      // a log line, not the answer
+    }
+  }
+  throw new Error(`no JSON array in the airflow CLI's output:\n${stdout}`);
+}
+
 describe('the shared Airflow of the local platform', () => {
   it('runs api-server, scheduler, dag-processor, triggerer and a Celery worker as separate processes, all healthy', async () => {
     const status = (await platform().status()).find((s) => s.component === 'airflow')!;
@@ -82,7 +98,7 @@ describe('the shared Airflow of the local platform', () => {
       timeout: 180_000,
     });
     expect(result.exitCode).toBe(0);
-    const [kafka] = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as {
+    const [kafka] = cliJson(result.stdout) as {
       extra_dejson: Record<string, unknown>;
     }[];
     expect(kafka!.extra_dejson['bootstrap.servers']).toBe(config.kafka.bootstrapServers.join(','));
@@ -94,7 +110,7 @@ describe('the shared Airflow of the local platform', () => {
         timeout: 180_000,
       },
     );
-    const [pgConn] = JSON.parse(postgres.stdout.slice(postgres.stdout.indexOf('['))) as {
+    const [pgConn] = cliJson(postgres.stdout) as {
       login: string;
       port: number | string;
       schema: string;
