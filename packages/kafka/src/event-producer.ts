@@ -95,10 +95,9 @@ export class EventProducer {
     const partitionMetadata = await this.partitionMetadata(topic);
     for (const message of messages) {
       const partition = this.partitioner({ topic, partitionMetadata, message });
-      byPartition.set(partition, [
-        ...(byPartition.get(partition) ?? []),
-        { ...message, partition },
-      ]);
+      const list = byPartition.get(partition);
+      if (list) list.push({ ...message, partition });
+      else byPartition.set(partition, [{ ...message, partition }]);
     }
     const results = await Promise.all(
       [...byPartition.values()].map((partitionMessages) =>
