@@ -42,8 +42,17 @@ const token = (username: string, password: string) =>
   });
 
 /**
- * The JSON array `airflow … -o json` prints. On a first run Airflow also writes log and warning
- * lines to stdout, some of which start with `[` too: take the last line that parses.
+ * nx runs tests with FORCE_COLOR set, and Airflow's CLI (rich) then colours its JSON with ANSI
+ * codes (`[{\x1b[94m"id"…`), which no JSON parser reads: the CLI runs without it here.
+ */
+function uncolouredEnv(): { env: NodeJS.ProcessEnv; extendEnv: false } {
+  const { FORCE_COLOR: _forced, ...env } = process.env;
+  return { env: { ...env, NO_COLOR: '1' }, extendEnv: false };
+}
+
+/**
+ * The JSON array `airflow … -o json` prints: the last line that parses (log lines a first run
+ * may print start with `[` too).
  */
 function cliJson(stdout: string): unknown {
   for (const line of stdout.split('\n').reverse()) {
@@ -96,6 +105,7 @@ describe('the shared Airflow of the local platform', () => {
       reject: false,
       all: true,
       timeout: 180_000,
+      ...uncolouredEnv(),
     });
     expect(result.exitCode).toBe(0);
     const [kafka] = cliJson(result.stdout) as {
@@ -108,6 +118,7 @@ describe('the shared Airflow of the local platform', () => {
       {
         reject: false,
         timeout: 180_000,
+        ...uncolouredEnv(),
       },
     );
     const [pgConn] = cliJson(postgres.stdout) as {
