@@ -1,6 +1,5 @@
 // bench:copy-loader — the COPY loader of @datapark/db against `psql \copy` of the same rows into
 // the same table, in the same run. Target: ours ≥ 0.8x psql.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@datapark/config';
 import type { CopyRow } from '@datapark/db';
 import { copyRows, createPool, encodeCopyLine } from '@datapark/db';
+import { psqlAsOwner } from './psql.js';
 import { printReport, timed } from './report.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 200_000);
@@ -46,29 +46,9 @@ async function clear(topic: string): Promise<void> {
 }
 
 async function reference(file: string, columns: string[]): Promise<number> {
-  const { host, port, database } = config.postgres;
-  return timed(async () => {
-    const result = spawnSync(
-      'psql',
-      [
-        '-h',
-        host,
-        '-p',
-        String(port),
-        '-U',
-        owner.user,
-        '-d',
-        database,
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-q',
-        '-c',
-        `\\copy raw.order_events (${columns.join(', ')}) FROM '${file}'`,
-      ],
-      { env: { ...process.env, PGPASSWORD: owner.password }, encoding: 'utf8' },
-    );
-    if (result.status !== 0) throw new Error(`psql \\copy failed: ${result.stderr}`);
-  });
+  return timed(async () =>
+    psqlAsOwner(config, `\\copy raw.order_events (${columns.join(', ')}) FROM '${file}'`),
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-copy-'));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@datapark/config';
+import { runProducerPerformance } from './producer-performance.js';
 import { printReport } from './report.js';
 
 const { values: flags } = parseArgs({
@@ -65,39 +66,13 @@ function generate(args: string[], pinToOneCore = false): Totals {
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 function producerPerformance(payloadFile: string, records: number): { rate: number; line: string } {
-  const result = spawnSync(
-    'java',
-    [
-      '-Xmx512m',
-      '-cp',
-      `${join(root, '.tools', 'jars', 'kafka')}/*`,
-      'org.apache.kafka.tools.ProducerPerformance',
-      '--topic',
-      TOPIC,
-      '--num-records',
-      String(records),
-      '--payload-file',
-      payloadFile,
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${config.kafka.bootstrapServers.join(',')}`,
-      'acks=all',
-      'enable.idempotence=true',
-      'compression.type=none',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`ProducerPerformance failed:\n${result.stderr}`);
-  const line =
-    result.stdout
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('records sent'))
-      .at(-1) ?? '';
-  const match = /records sent, ([\d.]+) records\/sec/.exec(line);
-  if (!match) throw new Error(`could not read ProducerPerformance's summary:\n${result.stdout}`);
-  return { rate: Number(match[1]), line };
+  const { recordsPerSec, line } = runProducerPerformance({
+    topic: TOPIC,
+    records,
+    payloadFile,
+    bootstrapServers: config.kafka.bootstrapServers,
+  });
+  return { rate: recordsPerSec, line };
 }
 
 /** Serves realtime into Kafka and samples the process's RSS from its /metrics every 5 s. */

@@ -3,7 +3,7 @@
 // run (target: ours ≥ 0.8x); then generator → raw latency p50/p99 at a paced 5k events/s.
 // The ETL driver is an app, so it runs as its CLI, as a user runs it (and tools import only SDKs).
 import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { createPool } from '@datapark/db';
 import type { EventOf } from '@datapark/events';
 import { sampleEvents } from '@datapark/events';
 import { connectionFromConfig, EventProducer, topicEndOffsets } from '@datapark/kafka';
+import { psqlAsOwner } from './psql.js';
 import { printReport, timed } from './report.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
@@ -60,29 +61,7 @@ async function etlOutput(args: string[]): Promise<string> {
   return out;
 }
 
-function psql(command: string): void {
-  const { host, port, database } = config.postgres;
-  const result = spawnSync(
-    'psql',
-    [
-      '-h',
-      host,
-      '-p',
-      String(port),
-      '-U',
-      owner.user,
-      '-d',
-      database,
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-q',
-      '-c',
-      command,
-    ],
-    { env: { ...process.env, PGPASSWORD: owner.password }, encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
-}
+const psql = (command: string) => psqlAsOwner(config, command);
 
 function orders(n: number, producer: string, occurredAt?: string): EventOf<'order-events'>[] {
   return Array.from({ length: n }, () => {

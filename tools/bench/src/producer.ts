@@ -1,7 +1,6 @@
 // bench:producer — EventProducer (@datapark/kafka, kafkajs) against Kafka's own
 // org.apache.kafka.tools.ProducerPerformance from the same jars, on the same 3-node cluster,
 // same topic, same 1 KiB records, acks=all, idempotent, no compression. Target: ≥ 0.6x.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { loadConfig } from '@datapark/config';
 import type { EventOf } from '@datapark/events';
 import { sampleEvents } from '@datapark/events';
 import { connectionFromConfig, EventProducer } from '@datapark/kafka';
+import { runProducerPerformance } from './producer-performance.js';
 import { printReport, timed } from './report.js';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
@@ -18,7 +18,6 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
 const TOPIC = 'clickstream';
 
 const config = loadConfig();
-const root = new URL('../../..', import.meta.url).pathname;
 
 /** A valid clickstream event padded to exactly RECORD_BYTES of JSON. */
 function oneKibEvent(): EventOf<'clickstream'> {
@@ -54,45 +53,14 @@ async function ours(): Promise<number> {
   }
 }
 
-function reference(
-  payloadFile: string,
-  extraProps: string[] = [],
-): { recordsPerSec: number; line: string } {
-  const result = spawnSync(
-    'java',
-    [
-      '-Xmx512m',
-      '-cp',
-      `${join(root, '.tools', 'jars', 'kafka')}/*`,
-      'org.apache.kafka.tools.ProducerPerformance',
-      '--topic',
-      TOPIC,
-      '--num-records',
-      String(RECORDS),
-      '--payload-file',
-      payloadFile,
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${config.kafka.bootstrapServers.join(',')}`,
-      'acks=all',
-      'enable.idempotence=true',
-      'compression.type=none',
-      ...extraProps,
-    ],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`ProducerPerformance failed:\n${result.stderr}`);
-  // "100000 records sent, 41288.2 records/sec (40.32 MB/sec), …"
-  const line =
-    result.stdout
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('records sent'))
-      .at(-1) ?? '';
-  const match = /records sent, ([\d.]+) records\/sec/.exec(line);
-  if (!match) throw new Error(`could not read ProducerPerformance's summary:\n${result.stdout}`);
-  return { recordsPerSec: Number(match[1]), line };
+function reference(payloadFile: string, extraProps: string[] = []) {
+  return runProducerPerformance({
+    topic: TOPIC,
+    records: RECORDS,
+    payloadFile,
+    bootstrapServers: config.kafka.bootstrapServers,
+    extraProps,
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-producer-'));
