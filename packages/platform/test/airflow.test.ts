@@ -51,8 +51,8 @@ function uncolouredEnv(): { env: NodeJS.ProcessEnv; extendEnv: false } {
 }
 
 /**
- * The JSON array `airflow … -o json` prints: the last line that parses (log lines a first run
- * may print start with `[` too).
+ * The JSON array `airflow … -o json` prints, as the last line of stdout that parses: the array
+ * is one line, and any line Airflow logs to stdout beside it is passed over.
  */
 function cliJson(stdout: string): unknown {
   for (const line of stdout.split('\n').reverse()) {
