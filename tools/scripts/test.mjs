@@ -48,13 +48,25 @@ const status = run('lint, typecheck, test', nx, [
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** Each failure's name and the start of its message, printed last so a log's tail shows them. */
+const failures = [];
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
+  const project = file.replace(/(-pytest)?\.(json|xml)$/, '');
   if (file.endsWith('.json')) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
+    for (const suite of report.testResults ?? []) {
+      const bad = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
+      for (const a of bad) failures.push({ name: `${project}: ${a.fullName}`, message: a.failureMessages.join('\n') });
+      // A suite that failed to run at all (a syntax error, a hook that threw) has no failed test.
+      if (suite.status === 'failed' && bad.length === 0) {
+        failed += 1;
+        failures.push({ name: `${project}: ${suite.name.replace(root, '')}`, message: suite.message ?? '' });
+      }
+    }
   } else if (file.endsWith('.xml')) {
     for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
       const attr = (name) => Number(m[0].match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
@@ -63,12 +75,44 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
       skipped += attr('skipped');
       passed += attr('tests') - bad - attr('skipped');
     }
+    for (const m of text.matchAll(/<testcase\b([^>]*)>\s*<(failure|error)\b([^>]*)>([\s\S]*?)<\/\2>/g)) {
+      const attr = (from, name) => xmlText(from.match(new RegExp(`\\b${name}="([^"]*)"`))?.[1] ?? '');
+      failures.push({
+        name: `${project}: ${attr(m[1], 'classname')}::${attr(m[1], 'name')}`,
+        message: `${attr(m[3], 'message')}\n${xmlText(m[4])}`,
+      });
+    }
   }
+}
+
+function xmlText(text) {
+  return text
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#10;/g, '\n')
+    .replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** The first lines of a failure message without colour codes or blank lines: enough to act on. */
+function digest(message, lines = 12) {
+  const kept = message
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
+  // A line repeated many times (a progress line in captured output) says nothing new.
+  const unique = kept.filter((line, i) => i === 0 || line !== kept[i - 1]);
+  const head = unique.slice(0, lines).map((line) => `    ${line.slice(0, 240)}`);
+  if (unique.length > lines) head.push(`    … ${unique.length - lines} more lines above in the log`);
+  return head.join('\n');
 }
 
 if (process.env.CI) run('local platform down', process.execPath, ['packages/platform/dist/cli.js', 'down']);
 else process.stderr.write('\nThe local platform is still running (faster next run): `npx nx run platform:down` stops it.\n');
 
+if (failures.length > 0) {
+  process.stderr.write(`\n━━ failed tests (${failures.length}); each one's full output is above\n`);
+  for (const f of failures.slice(0, 8)) process.stderr.write(`✗ ${f.name}\n${digest(f.message)}\n`);
+  if (failures.length > 8) process.stderr.write(`… and ${failures.length - 8} more\n`);
+}
 const noTests = passed + failed === 0;
 if (noTests) process.stderr.write('No test ran: that is a failure.\n');
 if (skipped > 0) process.stderr.write(`${skipped} tests were skipped: a skipped test hides a failure.\n`);

@@ -116,19 +116,23 @@ describe('datapark-etl ingest, stopped mid-stream or rebalanced', () => {
       100,
       outputs,
     );
-    // More records while both consume; the first leaves mid-stream and the second takes over.
-    await producePhase();
-    const beforeLeave = await groupProgress(ingestDb, group, start);
+    // More records while both consume; the first leaves while they still arrive and the second
+    // takes over. The mark is taken before producing: both members land records as fast as they
+    // arrive, so progress measured after producing could already be final and never grow again.
+    const beforeSecondPhase = await groupProgress(ingestDb, group, start);
+    const secondPhase = producePhase();
+    secondPhase.catch(() => undefined); // awaited below; this only keeps an early failure handled
     await waitFor(
-      'both members to land the new records',
+      'both members to land new records',
       async () =>
-        (await groupProgress(ingestDb, group, start)) > beforeLeave + 500 ? true : undefined,
+        (await groupProgress(ingestDb, group, start)) > beforeSecondPhase + 500 ? true : undefined,
       120_000,
       100,
       outputs,
     );
     first.child.kill('SIGTERM');
     expect((await first.done).code).toBe(0);
+    await secondPhase;
     const all = TOPICS.flatMap((t) => ids.get(t)!.map((id) => [t, id] as const));
     await waitFor(
       'the second member to land everything',
