@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: from `npm ci` to a working pipeline a learner can watch. Builds, starts the
-// whole local platform, backfills two days of a simulated shop into Kafka and PostgreSQL, adds a
-// minute of real-time events, ingests Kafka into `raw` exactly once, runs the batch DAG in
+// `npm run demo`: from `npm ci` to a working pipeline a learner can watch. Installs what is
+// missing (Debian packages, the Python venv, JVM jars), builds, starts the whole local platform,
+// backfills two days of a simulated shop into Kafka and PostgreSQL, adds a minute of real-time
+// events, ingests Kafka into `raw` exactly once, runs the batch DAG in
 // Airflow for each backfilled day, starts the streaming job, runs the quality checks and prints
 // a report and where to look next. Running it again is safe: the backfill is done once (its
 // seed is fixed, so a rerun would only replay it), ingest resumes from its stored offsets, the
@@ -59,6 +60,11 @@ if (argv.includes('--down')) {
 
 const days = Number(flag('--days', '2'));
 const realtimeSeconds = Number(flag('--realtime-seconds', '60'));
+
+// The same idempotent install scripts CI runs: each returns at once when its part is present.
+step('install what is missing (Debian packages, the Python venv, JVM jars from Maven Central)');
+for (const script of ['apt.sh', 'python.sh', 'maven.sh'])
+  run('bash', [join(root, 'tools', 'ci', script)]);
 
 step('build');
 run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static']);

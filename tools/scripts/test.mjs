@@ -24,24 +24,40 @@ function run(title, command, args) {
   process.stderr.write(`\n━━ ${title}\n`);
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
-  process.stderr.write(`━━ ${title}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
+  process.stderr.write(
+    `━━ ${title}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`,
+  );
   return result.status ?? 1;
 }
 
 const nx = join(root, 'node_modules', '.bin', 'nx');
-if (run('build', nx, ['run-many', '-t', 'build', '--outputStyle=stream', ...nxArgs]) !== 0) process.exit(1);
+if (run('build', nx, ['run-many', '-t', 'build', '--outputStyle=stream', ...nxArgs]) !== 0)
+  process.exit(1);
 
 // The platform is started once here and shared by every test file of every project.
-const only = process.env.DATAPARK_TEST_COMPONENTS ? ['--only', process.env.DATAPARK_TEST_COMPONENTS] : [];
-if (run('local platform up', process.execPath, ['packages/platform/dist/cli.js', 'up', ...only]) !== 0) {
-  process.stderr.write('The local platform did not start: see the error above and `node packages/platform/dist/cli.js logs`.\n');
+const only = process.env.DATAPARK_TEST_COMPONENTS
+  ? ['--only', process.env.DATAPARK_TEST_COMPONENTS]
+  : [];
+if (
+  run('local platform up', process.execPath, ['packages/platform/dist/cli.js', 'up', ...only]) !== 0
+) {
+  process.stderr.write(
+    'The local platform did not start: see the error above and `node packages/platform/dist/cli.js logs`.\n',
+  );
   process.exit(1);
 }
 
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const status = run('lint, typecheck, test', nx, [
-  'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=1', '--outputStyle=stream', ...nxArgs,
+  'run-many',
+  '-t',
+  'lint',
+  'typecheck',
+  'test',
+  '--parallel=1',
+  '--outputStyle=stream',
+  ...nxArgs,
 ]);
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
@@ -60,11 +76,15 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
     skipped += report.numPendingTests + report.numTodoTests;
     for (const suite of report.testResults ?? []) {
       const bad = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
-      for (const a of bad) failures.push({ name: `${project}: ${a.fullName}`, message: a.failureMessages.join('\n') });
+      for (const a of bad)
+        failures.push({ name: `${project}: ${a.fullName}`, message: a.failureMessages.join('\n') });
       // A suite that failed to run at all (a syntax error, a hook that threw) has no failed test.
       if (suite.status === 'failed' && bad.length === 0) {
         failed += 1;
-        failures.push({ name: `${project}: ${suite.name.replace(root, '')}`, message: suite.message ?? '' });
+        failures.push({
+          name: `${project}: ${suite.name.replace(root, '')}`,
+          message: suite.message ?? '',
+        });
       }
     }
   } else if (file.endsWith('.xml')) {
@@ -75,8 +95,11 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
       skipped += attr('skipped');
       passed += attr('tests') - bad - attr('skipped');
     }
-    for (const m of text.matchAll(/<testcase\b([^>]*)>\s*<(failure|error)\b([^>]*)>([\s\S]*?)<\/\2>/g)) {
-      const attr = (from, name) => xmlText(from.match(new RegExp(`\\b${name}="([^"]*)"`))?.[1] ?? '');
+    for (const m of text.matchAll(
+      /<testcase\b([^>]*)>\s*<(failure|error)\b([^>]*)>([\s\S]*?)<\/\2>/g,
+    )) {
+      const attr = (from, name) =>
+        xmlText(from.match(new RegExp(`\\b${name}="([^"]*)"`))?.[1] ?? '');
       failures.push({
         name: `${project}: ${attr(m[1], 'classname')}::${attr(m[1], 'name')}`,
         message: `${attr(m[3], 'message')}\n${xmlText(m[4])}`,
@@ -87,8 +110,12 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
 
 function xmlText(text) {
   return text
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#10;/g, '\n')
-    .replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#10;/g, '\n')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** The first lines of a failure message without colour codes or blank lines: enough to act on. */
@@ -101,12 +128,17 @@ function digest(message, lines = 12) {
   // A line repeated many times (a progress line in captured output) says nothing new.
   const unique = kept.filter((line, i) => i === 0 || line !== kept[i - 1]);
   const head = unique.slice(0, lines).map((line) => `    ${line.slice(0, 240)}`);
-  if (unique.length > lines) head.push(`    … ${unique.length - lines} more lines above in the log`);
+  if (unique.length > lines)
+    head.push(`    … ${unique.length - lines} more lines above in the log`);
   return head.join('\n');
 }
 
-if (process.env.CI) run('local platform down', process.execPath, ['packages/platform/dist/cli.js', 'down']);
-else process.stderr.write('\nThe local platform is still running (faster next run): `npx nx run platform:down` stops it.\n');
+if (process.env.CI)
+  run('local platform down', process.execPath, ['packages/platform/dist/cli.js', 'down']);
+else
+  process.stderr.write(
+    '\nThe local platform is still running (faster next run): `npx nx run platform:down` stops it.\n',
+  );
 
 if (failures.length > 0) {
   process.stderr.write(`\n━━ failed tests (${failures.length}); each one's full output is above\n`);
@@ -115,6 +147,9 @@ if (failures.length > 0) {
 }
 const noTests = passed + failed === 0;
 if (noTests) process.stderr.write('No test ran: that is a failure.\n');
-if (skipped > 0) process.stderr.write(`${skipped} tests were skipped: a skipped test hides a failure.\n`);
-process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+if (skipped > 0)
+  process.stderr.write(`${skipped} tests were skipped: a skipped test hides a failure.\n`);
+process.stdout.write(
+  `\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+);
 process.exit(status !== 0 || failed > 0 || noTests || skipped > 0 ? 1 : 0);

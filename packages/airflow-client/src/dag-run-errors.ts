@@ -32,10 +32,19 @@ export class DagRunTimeoutError extends AirflowClientError {
   constructor(
     readonly dagRun: DagRun,
     readonly timeoutMs: number,
+    /**
+     * The parts of Airflow its health endpoint called unhealthy when the wait ended, e.g.
+     * `scheduler (last heartbeat 2026-11-25T11:49:17Z)`: a run stays queued while the
+     * scheduler is down. Empty when all were healthy or health could not be read.
+     */
+    readonly unhealthy: readonly string[] = [],
   ) {
     super(
       `DAG run ${dagRun.dag_id}/${dagRun.dag_run_id} still ${dagRun.state} after ${Math.round(timeoutMs / 1000)} s; ` +
-        'it keeps running in Airflow (raise timeoutMs, or watch it in the UI)',
+        'it keeps running in Airflow (raise timeoutMs, or watch it in the UI)' +
+        (unhealthy.length
+          ? `. Airflow reports unhealthy: ${unhealthy.join(', ')}; a run waits for its scheduler, so start it (npx nx run platform:up, or check the scheduler's log)`
+          : ''),
     );
   }
 }

@@ -27,6 +27,7 @@ export {
 } from './core/retry.js';
 export { jwtExpiry } from './core/token-source.js';
 export { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
+export { unhealthyParts } from './health.js';
 export type { FailedTaskLog } from './failed-task-logs.js';
 export type { components, operations, paths } from './generated/airflow-api.js';
 export type { Connections } from './resources/connections.js';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiError } from './core/errors.js';
+import type { RequestOptions } from './core/http-client.js';
 import {
   ConnectionError,
   InternalServerError,
@@ -8,9 +9,11 @@ import {
 } from './core/errors.js';
 import { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
 import { failedTaskLogs } from './failed-task-logs.js';
+import { unhealthyParts } from './health.js';
 import type { DagRuns } from './resources/dag-runs.js';
 import type { Dags } from './resources/dags.js';
 import type { Logs } from './resources/logs.js';
+import type { Monitor } from './resources/monitor.js';
 import type { TaskInstances } from './resources/task-instances.js';
 import type { DagRun, TaskInstance } from './types.js';
 import { TERMINAL_DAG_RUN_STATES } from './types.js';
@@ -61,6 +64,7 @@ type Resources = {
   readonly dagRuns: DagRuns;
   readonly taskInstances: TaskInstances;
   readonly logs: Logs;
+  readonly monitor: Monitor;
 };
 
 /**
@@ -113,7 +117,8 @@ export async function triggerAndWait(
       options.onProgress?.({ kind: 'unreachable', error, elapsedMs: elapsed() });
     }
     if (TERMINAL_DAG_RUN_STATES.has(dagRun.state)) break;
-    if (elapsed() > timeoutMs) throw new DagRunTimeoutError(dagRun, timeoutMs);
+    if (elapsed() > timeoutMs)
+      throw new DagRunTimeoutError(dagRun, timeoutMs, await unhealthyNow(resources, call));
     await sleep(pollMs, undefined, call).catch((error: unknown) => {
       // Aborted between polls: the same error as an abort during a request.
       throw new RequestAbortedError(
@@ -129,6 +134,15 @@ export async function triggerAndWait(
   if (dagRun.state === 'success') return { dagRun, taskInstances, elapsedMs: elapsed() };
   const logs = await failedTaskLogs(resources, dagId, dagRun.dag_run_id, call).catch(() => []);
   throw new DagRunFailedError(dagRun, logs);
+}
+
+/** What Airflow's health endpoint calls unhealthy; [] when it cannot be read. */
+async function unhealthyNow(resources: Resources, call: RequestOptions): Promise<string[]> {
+  try {
+    return unhealthyParts(await resources.monitor.health(call));
+  } catch {
+    return [];
+  }
 }
 
 function isTransient(error: unknown): error is ApiError {

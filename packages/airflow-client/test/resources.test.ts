@@ -3,7 +3,9 @@ import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
+  unhealthyParts,
 } from '@datapark/airflow-client';
+import type { HealthInfo } from '@datapark/airflow-client';
 import { airflow, config, runPrefix } from './fixtures.js';
 
 describe('authentication', () => {
@@ -22,6 +24,27 @@ describe('authentication', () => {
     const health = await airflow.monitor.health();
     expect(health.metadatabase.status).toBe('healthy');
     expect(health.scheduler.status).toBe('healthy');
+    expect(unhealthyParts(health)).toEqual([]);
+  });
+
+  it('names the unhealthy parts of a health document with their last heartbeat', () => {
+    // As Airflow 3.3 answered here while its scheduler was dead after a PostgreSQL restart.
+    const recorded = {
+      metadatabase: { status: 'healthy' },
+      scheduler: {
+        status: 'unhealthy',
+        latest_scheduler_heartbeat: '2026-11-25T11:49:17.287099+00:00',
+      },
+      triggerer: {
+        status: 'healthy',
+        latest_triggerer_heartbeat: '2026-11-25T11:51:38.639888+00:00',
+      },
+      dag_processor: { status: null, latest_dag_processor_heartbeat: null },
+    } as HealthInfo;
+    expect(unhealthyParts(recorded)).toEqual([
+      'scheduler (last heartbeat 2026-11-25T11:49:17.287099+00:00)',
+      'dag_processor',
+    ]);
   });
 });
 

@@ -169,6 +169,34 @@ describe('the shared Airflow of the local platform', () => {
     expect(status.units.map((u) => u.state)).toEqual(UNITS.map(() => 'running'));
   }, 300_000);
 
+  it('is healthy again by itself after PostgreSQL restarts: its daemons that exit are restarted', async () => {
+    // Airflow's scheduler exits when its metadata database refuses connections; without a
+    // supervisor it stayed dead and every DAG run after a PostgreSQL restart stayed queued.
+    await platform().stop('postgres');
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // long enough for them to notice
+    await platform().start('postgres');
+    const back = Date.now();
+    let last: unknown;
+    for (const started = Date.now(); Date.now() - started < 240_000;) {
+      try {
+        const health = (await airflowHealth(config.airflow.url)) as Record<
+          string,
+          { status: string | null; latest_scheduler_heartbeat?: string | null } | undefined
+        >;
+        last = health;
+        const beat = Date.parse(health['scheduler']?.latest_scheduler_heartbeat ?? '');
+        // A heartbeat well after PostgreSQL came back: the scheduler lives, not a stale report.
+        if (unhealthyParts(health).length === 0 && beat > back + 15_000) break;
+      } catch (error) {
+        last = error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    expect({ healthy: unhealthyParts(last as never), last }).toMatchObject({ healthy: [] });
+    const status = (await platform().status()).find((s) => s.component === 'airflow')!;
+    expect(status.units.map((u) => u.state)).toEqual(UNITS.map(() => 'running'));
+  }, 300_000);
+
   it('names the variable and the choices for an unknown executor', () => {
     expect(airflowExecutor({})).toBe('celery');
     expect(airflowExecutor({ DATAPARK_AIRFLOW_EXECUTOR: 'Local' })).toBe('local');

@@ -8,7 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface DaemonSpec {
@@ -19,7 +19,38 @@ export interface DaemonSpec {
   readonly logFile: string;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * `on-failure`: a supervisor restarts the process whenever it exits non-zero, with backoff
+   * (1 s doubling to 30 s, back to 1 s after a minute of running), as Kubernetes restarts a
+   * crashed container. For processes that exit by design when a dependency goes away (Airflow's
+   * scheduler exits when its metadata database does). A stop signal is never restarted.
+   */
+  readonly restart?: 'on-failure';
 }
+
+/**
+ * The supervisor `restart: 'on-failure'` runs: bash, already a prerequisite, costs a few MB where
+ * a Node supervisor would cost forty. The process runs in the foreground (a background job of a
+ * non-interactive shell would ignore SIGINT) and in the supervisor's process group, so
+ * {@link stopDaemon}'s signal reaches both: the process exits, then the trap ends the loop.
+ */
+const SUPERVISOR = String.raw`# Data Park: restarts a daemon that exits non-zero (written by @datapark/platform)
+name=$1; shift
+trap 'exit 143' TERM INT
+delay=1
+restarts=0
+while :; do
+  started=$SECONDS
+  "$@"
+  code=$?
+  [ "$code" -eq 0 ] && exit 0
+  [ $((SECONDS - started)) -ge 60 ] && delay=1
+  restarts=$((restarts + 1))
+  echo "[datapark] $name exited with code $code after $((SECONDS - started)) s; restart $restarts in $delay s" >&2
+  sleep "$delay"
+  delay=$((delay * 2 > 30 ? 30 : delay * 2))
+done
+`;
 
 /** True when a process with this pid exists (and is not a zombie we could reap). */
 export function isAlive(pid: number): boolean {
@@ -45,6 +76,17 @@ export function runningPid(pidFile: string): number | undefined {
 }
 
 /**
+ * Writes the supervisor beside the pid files, so `ps` shows `bash …/datapark-supervise.sh
+ * airflow-scheduler …` rather than the whole script.
+ */
+function supervisorScript(dir: string): string {
+  const file = join(dir, 'datapark-supervise.sh');
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== SUPERVISOR)
+    writeFileSync(file, SUPERVISOR);
+  return file;
+}
+
+/**
  * Starts a long-running process detached from this one, in its own process group, so it
  * outlives the CLI; records its pid. Output goes to the log file.
  */
@@ -53,13 +95,25 @@ export function startDaemon(spec: DaemonSpec): number {
   mkdirSync(dirname(spec.pidFile), { recursive: true });
   const log = openSync(spec.logFile, 'a');
   try {
-    const child = spawn(spec.command, [...spec.args], {
+    const [command, args] =
+      spec.restart === 'on-failure'
+        ? [
+            'bash',
+            [
+              supervisorScript(dirname(spec.pidFile)),
+              basename(spec.pidFile, '.pid'),
+              spec.command,
+              ...spec.args,
+            ],
+          ]
+        : [spec.command, [...spec.args]];
+    const child = spawn(command, args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       detached: true,
       stdio: ['ignore', log, log],
     });
-    if (child.pid === undefined) throw new Error(`could not start ${spec.command}`);
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
     child.unref();
     writeFileSync(spec.pidFile, `${child.pid}\n`);
     return child.pid;

@@ -395,6 +395,9 @@ export function airflowComponent(): LocalComponent {
       logFile: logFile(ctx, spec.unit),
       cwd: ctx.dir,
       env: processEnv(env),
+      // Airflow's daemons exit when the metadata database goes away (a PostgreSQL restart);
+      // the supervisor brings them back, as Kubernetes would restart their pods.
+      restart: 'on-failure',
     });
     return true;
   };
