@@ -170,6 +170,23 @@ export async function closeProducer(): Promise<void> {
   producer = undefined;
 }
 
+/**
+ * The `ingest` and `analyst` pools of an ingest test file, with its clean-up registered: after
+ * the file, CLIs still running are killed, the producer closed, the file's consumer groups
+ * forgotten and the pools closed.
+ */
+export function ingestTestFile(): { ingestDb: pg.Pool; analyst: pg.Pool } {
+  const ingestDb = pool('ingest');
+  const analyst = pool('analyst');
+  afterAll(async () => {
+    killLeftovers();
+    await closeProducer();
+    await forgetGroups();
+    await Promise.all([ingestDb.end(), analyst.end()]);
+  });
+  return { ingestDb, analyst };
+}
+
 /** How many times each event id landed in the topic's raw table. */
 export async function landedCounts(
   db: pg.Pool,

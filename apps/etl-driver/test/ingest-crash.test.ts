@@ -1,29 +1,18 @@
 import type { TopicName } from '@datapark/events';
 import {
-  closeProducer,
-  forgetGroups,
   freshGroup,
   groupProgress,
+  ingestTestFile,
   landedCounts,
-  pool,
   produce,
   runCli,
   startCli,
   storedOffsets,
   validEvents,
   waitFor,
-  killLeftovers,
 } from './fixtures.js';
 
-const ingestDb = pool('ingest');
-const analyst = pool('analyst');
-
-afterAll(async () => {
-  killLeftovers();
-  await closeProducer();
-  await forgetGroups();
-  await Promise.all([ingestDb.end(), analyst.end()]);
-});
+const { ingestDb, analyst } = ingestTestFile();
 
 const TOPICS: TopicName[] = ['order-events', 'clickstream'];
 const PER_TOPIC = 15_000;

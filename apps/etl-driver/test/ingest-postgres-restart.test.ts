@@ -2,30 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TopicName } from '@datapark/events';
 import {
-  closeProducer,
-  forgetGroups,
   freshGroup,
   groupProgress,
+  ingestTestFile,
   landedCounts,
-  pool,
   produce,
   ROOT,
   startCli,
   storedOffsets,
   validEvents,
   waitFor,
-  killLeftovers,
 } from './fixtures.js';
 
-const ingestDb = pool('ingest');
-const analyst = pool('analyst');
-
-afterAll(async () => {
-  killLeftovers();
-  await closeProducer();
-  await forgetGroups();
-  await Promise.all([ingestDb.end(), analyst.end()]);
-});
+const { ingestDb, analyst } = ingestTestFile();
 
 /** `datapark <args>` on the platform this test runs against. */
 function platform(...args: string[]): string {

@@ -6,15 +6,12 @@ import { fetchWatermarks, resetOffsets } from '../src/index.js';
 import { createKafka } from '@datapark/kafka';
 import type { CliResult } from './fixtures.js';
 import {
-  closeProducer,
-  forgetGroups,
   connection,
   deadLetters,
   endOffsets,
   freshGroup,
-  killLeftovers,
+  ingestTestFile,
   landedCounts,
-  pool,
   produce,
   producePoison,
   runCli,
@@ -23,15 +20,7 @@ import {
   validEvents,
 } from './fixtures.js';
 
-const ingestDb = pool('ingest');
-const analyst = pool('analyst');
-
-afterAll(async () => {
-  killLeftovers();
-  await closeProducer();
-  await forgetGroups();
-  await Promise.all([ingestDb.end(), analyst.end()]);
-});
+const { ingestDb, analyst } = ingestTestFile();
 
 const VALID_PER_TOPIC = 40;
 
