@@ -50,9 +50,9 @@ def _jobs_dir(spark: SparkRest) -> Path:
     # Early: a manual run for an old day gets no tasks when its logical date is before start_date.
     start_date=pendulum.datetime(2000, 1, 1, tz="UTC"),
     catchup=False,
-    # One at a time: the Spark job rebuilds the dimensions whole (truncate, insert), so two days
-    # computed at once collide on their keys. Unpausing also schedules the latest interval, which
-    # would otherwise run beside a manual run (seen in `npm run demo`).
+    # One at a time: two would only queue behind each other, since the Spark job holds an advisory
+    # lock while it writes, and each would hold cluster cores meanwhile. Unpausing also schedules
+    # the latest interval, which would otherwise run beside a manual run (seen in `npm run demo`).
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=1),
     tags=["datapark", "batch", "spark", "quality"],

@@ -3,7 +3,9 @@
     spark-submit jobs/daily_batch.py --date 2026-11-01
 
 Idempotent for a date: the date's fact and aggregate rows are deleted and written again; the
-dimensions are replaced whole (they are snapshots of `source`).
+dimensions are replaced whole (they are snapshots of `source`). Two runs at once (an Airflow run
+beside `datapark-etl batch run --direct`, or two days) write one after the other: the write
+phase holds a PostgreSQL advisory lock, so their truncates and inserts never interleave.
 """
 
 from __future__ import annotations
@@ -61,29 +63,38 @@ def main() -> None:
         "processed.product_performance": t.product_performance(facts, fact_items, day),
     }
 
-    # Dimensions: replaced whole, keeping the tables (and their grants) in place.
-    for table, frame in {
-        "processed.dim_customers": t.dim_customers(customers),
-        "processed.dim_products": t.dim_products(products),
-    }.items():
-        frame.write.format("jdbc").options(dbtable=table, truncate="true", **jdbc).mode("overwrite").save()
-
-    # Dated tables: delete the day, then append it. Run through the JDBC driver the cluster
-    # already has on its classpath (no Python database driver needed).
+    # Statements run through the JDBC driver the cluster already has on its classpath (no Python
+    # database driver needed). This connection holds the write lock: a session-level advisory
+    # lock, released when the job unlocks or its driver dies and the connection closes.
     jvm = spark.sparkContext._jvm
     connection = jvm.java.sql.DriverManager.getConnection(pg.jdbc_url, pg.user, pg.password)
+
+    def execute(sql: str, *params: str) -> None:
+        statement = connection.prepareStatement(sql)
+        for i, value in enumerate(params, start=1):
+            statement.setString(i, value)
+        statement.execute()
+        statement.close()
+
+    written = {}
     try:
+        execute("SELECT pg_advisory_lock(hashtext('datapark.daily_batch'))")
+        # Dimensions: replaced whole, keeping the tables (and their grants) in place.
+        for table, frame in {
+            "processed.dim_customers": t.dim_customers(customers),
+            "processed.dim_products": t.dim_products(products),
+        }.items():
+            replace = frame.write.format("jdbc").options(dbtable=table, truncate="true", **jdbc)
+            replace.mode("overwrite").save()
+        # Dated tables: delete the day, then append it.
         for table, column in DATED_TABLES.items():
-            statement = connection.prepareStatement(f"DELETE FROM {table} WHERE {column} = ?::date")
-            statement.setString(1, day)
-            statement.executeUpdate()
-            statement.close()
+            execute(f"DELETE FROM {table} WHERE {column} = ?::date", day)
+        for table, frame in outputs.items():
+            frame.write.format("jdbc").options(dbtable=table, **jdbc).mode("append").save()
+            written[table] = frame.count()
+        execute("SELECT pg_advisory_unlock(hashtext('datapark.daily_batch'))")
     finally:
         connection.close()
-    written = {}
-    for table, frame in outputs.items():
-        frame.write.format("jdbc").options(dbtable=table, **jdbc).mode("append").save()
-        written[table] = frame.count()
     print(f"daily_batch {day}: " + ", ".join(f"{k}={v}" for k, v in written.items()))
     spark.stop()
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '@datapark/config';
-import { createDb } from '@datapark/db';
+import { createDb, createPool } from '@datapark/db';
 import { SparkRestClient } from '@datapark/spark-client';
 
 const config = loadConfig();
@@ -10,6 +10,8 @@ const spark = SparkRestClient.fromConfig(config);
 const generator = createDb(config, 'generator', { max: 2 });
 const owner = createDb(config, 'owner', { max: 2 });
 const analyst = createDb(config, 'analyst', { max: 2 });
+// A plain connection of its own, to hold the batch write lock (advisory locks are per session).
+const pool = createPool(config, 'owner', { max: 1 });
 const JOB = join(import.meta.dirname, '..', 'jobs', 'daily_batch.py');
 
 // A day of its own, far in the past, so reruns and other tests never share its rows.
@@ -119,7 +121,7 @@ afterAll(async () => {
       owner,
     );
   }
-  await Promise.all([generator.destroy(), owner.destroy(), analyst.destroy()]);
+  await Promise.all([generator.destroy(), owner.destroy(), analyst.destroy(), pool.end()]);
 });
 
 async function runBatch(): Promise<void> {
@@ -222,5 +224,51 @@ describe('the daily batch job on the real cluster', () => {
         .where('sales_date', '=', DAY)
         .execute(),
     ).toHaveLength(1);
+  }, 600_000);
+
+  it('writes only while it holds the batch write lock: a second batch waits for the first', async () => {
+    // This test holds the lock a running batch would hold; the job must wait for it, then write.
+    const holder = await pool.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext('datapark.daily_batch'))");
+      await sql`DELETE FROM processed.daily_sales WHERE sales_date = ${DAY}::date`.execute(owner);
+      const submissionId = await spark.create(
+        spark.pythonRequest({
+          file: JOB,
+          name: `daily-batch-lock-test-${DAY}`,
+          args: ['--date', DAY],
+          env: { DATAPARK_STATE_DIR: config.stateDir },
+        }),
+      );
+      // The job's connection shows up in pg_locks as waiting for the advisory lock.
+      const started = Date.now();
+      for (;;) {
+        const { rows } = await holder.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if (rows[0]!.n > 0) break;
+        const { driverState } = await spark.status(submissionId);
+        if (!['SUBMITTED', 'RUNNING'].includes(driverState) || Date.now() - started > 300_000)
+          throw new Error(`the job never waited for the lock (driver ${driverState})`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const whileLocked = await analyst
+        .selectFrom('processed.daily_sales')
+        .selectAll()
+        .where('sales_date', '=', DAY)
+        .execute();
+      expect(whileLocked).toHaveLength(0);
+      expect((await spark.status(submissionId)).driverState).toBe('RUNNING');
+      await holder.query("SELECT pg_advisory_unlock(hashtext('datapark.daily_batch'))");
+      await spark.waitFor(submissionId, { timeoutMs: 300_000 });
+    } finally {
+      holder.release();
+    }
+    const after = await analyst
+      .selectFrom('processed.daily_sales')
+      .select('orders_count')
+      .where('sales_date', '=', DAY)
+      .execute();
+    expect(after).toEqual([{ orders_count: 2 }]);
   }, 600_000);
 });
