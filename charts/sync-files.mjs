@@ -6,6 +6,11 @@
 //   kafka/files/topics.json    every topic (and its dead-letter topic) of the events catalog
 //   airflow/files/dags/        apps/airflow-dags/**/*.py
 //   jupyter/files/notebooks/   apps/notebooks/*.ipynb
+//   jupyter/files/sdk/         what the TypeScript kernel's init container npm-installs: `npm pack`
+//                              of the workspace packages the TypeScript notebooks import (and of
+//                              the workspace packages those depend on), and a package.json naming
+//                              them, the pinned `deno` and the npm packages the notebooks import
+//                              directly (versions from package-lock.json)
 //   spark/files/jobs/          apps/spark-jobs/{jobs,src}/**/*.py and the events catalog they read,
 //                              at their repository paths (the jobs find src/ and the catalog
 //                              relative to themselves)
@@ -13,9 +18,21 @@
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and names this script) and the tests compare against the
 // sources. The copies are generated, not committed: `npx nx run charts:sync-files`.
-// Needs packages/db and packages/config built (the nx target depends on db:build).
+// Needs the packages built (the nx target depends on their build targets).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import {
   DummyDriver,
@@ -228,6 +245,117 @@ function syncRepoPaths(paths, target) {
   writeFolder(target, files, sources);
 }
 
+/** The npm package a bare specifier names ('kysely/migration' → kysely), or null (node:, relative). */
+function packageOf(specifier) {
+  if (/^(\.|\/|node:|npm:|jsr:|https?:)/.test(specifier) || builtinModules.includes(specifier.split('/')[0])) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The packages `code` (JavaScript or TypeScript) imports or requires. */
+function importedPackages(code) {
+  const found = new Set();
+  const pattern = /(?:\bfrom\s+|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
+  for (const [, specifier] of code.matchAll(pattern)) {
+    const name = packageOf(specifier);
+    if (name) found.add(name);
+  }
+  return found;
+}
+
+/** The version package-lock.json installs of an npm package (what the workspace runs with). */
+function lockedVersion(lock, name, why) {
+  const version = lock.packages[`node_modules/${name}`]?.version;
+  if (!version) throw new Error(`sync-files: ${name} (${why}) is not in package-lock.json's node_modules`);
+  return version;
+}
+
+// The TypeScript kernel's packages. Deno resolves the notebooks' bare imports from node_modules,
+// so the init container npm-installs the SDKs (packed here: they are not on the registry) with
+// their npm dependencies, and whatever npm package a notebook imports itself.
+function syncSdk() {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const workspace = new Map(
+    readdirSync(join(root, 'packages'))
+      .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+      .map((dir) => {
+        const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+        return [pkg.name, { dir: join(root, 'packages', dir), pkg }];
+      }),
+  );
+  const notebooks = listFiles(join(root, 'apps', 'notebooks'), (name) => name.endsWith('.ipynb')).filter(
+    (path) => dirname(path) === join(root, 'apps', 'notebooks'),
+  );
+  // @datapark/db too, which no sample imports: its Kysely Database types are the warehouse's
+  // contract, for the learner's own notebooks.
+  const wanted = new Set(['@datapark/db']);
+  const external = new Map([['deno', lockedVersion(lock, 'deno', 'the TypeScript kernel')]]);
+  for (const path of notebooks) {
+    const notebook = JSON.parse(readFileSync(path, 'utf8'));
+    if (notebook.metadata?.kernelspec?.name !== 'datapark-typescript') continue;
+    const code = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join('')).join('\n');
+    for (const name of importedPackages(code)) {
+      if (workspace.has(name)) wanted.add(name);
+      else if (name.startsWith('@datapark/')) throw new Error(`sync-files: ${relative(root, path)} imports ${name}, which is no package of packages/`);
+      else external.set(name, lockedVersion(lock, name, `imported by ${relative(root, path)}`));
+    }
+  }
+  // The workspace packages those depend on, and npm packages their code imports without
+  // declaring them (it resolves in the workspace's hoisted node_modules; the pinned copy here
+  // makes it resolve in the pod too).
+  for (const name of wanted) {
+    const { dir, pkg } = workspace.get(name);
+    const declared = { ...pkg.dependencies, ...pkg.peerDependencies };
+    for (const dep of Object.keys(declared)) if (workspace.has(dep)) wanted.add(dep);
+    if (!existsSync(join(dir, 'dist'))) throw new Error(`sync-files: ${relative(root, dir)}/dist is missing: build ${name} first (npx nx run-many -t build)`);
+    const code = listFiles(join(dir, 'dist'), (file) => /\.(c|m)?js$/.test(file)).map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const dep of importedPackages(code)) {
+      if (dep === name || dep in declared) continue;
+      if (workspace.has(dep)) throw new Error(`sync-files: ${name} imports ${dep} without declaring it in its package.json`);
+      if (!external.has(dep)) external.set(dep, lockedVersion(lock, dep, `imported by ${name}`));
+      console.log(`sync-files: ${name} imports ${dep} without declaring it: the kernel's package.json pins ${dep}@${external.get(dep)}`);
+    }
+  }
+  const files = {};
+  const sources = {};
+  const dependencies = {};
+  const packDir = mkdtempSync(join(tmpdir(), 'datapark-sdk-pack-'));
+  try {
+    for (const name of [...wanted].sort()) {
+      const { dir } = workspace.get(name);
+      const [packed] = JSON.parse(
+        execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
+      // Flat (ConfigMap keys hold no "/"); the init container copies them into sdk/.
+      files[packed.filename] = readFileSync(join(packDir, packed.filename));
+      sources[packed.filename] = relative(root, dir);
+      dependencies[name] = `file:sdk/${packed.filename}`;
+    }
+  } finally {
+    rmSync(packDir, { recursive: true, force: true });
+  }
+  for (const [name, version] of [...external].sort()) dependencies[name] = version;
+  files['package.json'] =
+    JSON.stringify(
+      {
+        name: 'datapark-notebooks-kernel',
+        private: true,
+        description:
+          'What the TypeScript notebooks import, for Deno to resolve from node_modules. Generated by charts/sync-files.mjs; installed by the jupyter chart\'s init container.',
+        type: 'module',
+        dependencies,
+      },
+      null,
+      2,
+    ) + '\n';
+  sources['package.json'] = 'package-lock.json';
+  writeFolder(join(subcharts, 'jupyter', 'files', 'sdk'), files, sources);
+}
+
 await syncSql();
 syncTopics();
 // Only the DAG folder's Python files: tests and packaging stay out of the scheduler's path.
@@ -237,6 +365,7 @@ syncTree(
   join(subcharts, 'airflow', 'files', 'dags'),
 );
 syncTree('apps/notebooks', (name) => name.endsWith('.ipynb'), join(subcharts, 'jupyter', 'files', 'notebooks'));
+syncSdk();
 syncRepoPaths(
   [
     ...listFiles(join(root, 'apps/spark-jobs/jobs'), (name) => name.endsWith('.py')),

@@ -10,10 +10,39 @@
 {{- if gt $size 900000 -}}
 {{- $problems = append $problems (printf "jupyter: the notebooks are %d bytes, over what one ConfigMap holds (1 MiB); clear their outputs" $size) -}}
 {{- end -}}
+{{- if .Values.typescriptKernel.enabled -}}
+{{- if not (.Files.Get "files/sdk/SOURCES.json") -}}
+{{- $problems = append $problems "jupyter: files/sdk/ is missing (npm pack of the SDKs the TypeScript notebooks import). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- $kernelSize := len (.Files.Get "files/kernels/install-kernels.sh") -}}
+{{- range $path, $content := .Files.Glob "files/sdk/{package.json,*.tgz}" -}}
+{{- $kernelSize = add $kernelSize (len ($content | toString | b64enc)) -}}
+{{- end -}}
+{{- if gt $kernelSize 900000 -}}
+{{- $problems = append $problems (printf "jupyter: the kernel set-up ConfigMap (script, package.json, SDK tarballs base64) is %d bytes, over what one ConfigMap holds (1 MiB)" $kernelSize) -}}
+{{- end -}}
+{{- $registry := urlParse .Values.typescriptKernel.registry -}}
+{{- if or (not (has $registry.scheme (list "http" "https"))) (not $registry.host) -}}
+{{- $problems = append $problems (printf "jupyter.typescriptKernel.registry: %q is no http(s) URL of an npm registry" .Values.typescriptKernel.registry) -}}
+{{- end -}}
+{{- end -}}
 {{- if eq (int .Values.spark.driverPort) (int .Values.spark.blockManagerPort) -}}
 {{- $problems = append $problems "jupyter.spark.blockManagerPort: must differ from jupyter.spark.driverPort" -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The TCP port of typescriptKernel.registry: the URL's own, else 443 (https) or 80 (http).
+*/}}
+{{- define "datapark.jupyter.v1.registryPort" -}}
+{{- $url := urlParse .Values.typescriptKernel.registry -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}
+{{- last $hostPort | int -}}
+{{- else -}}
+{{- ternary 443 80 (eq $url.scheme "https") -}}
 {{- end -}}
 {{- end -}}
