@@ -8,7 +8,7 @@ interface Sources {
   files: Record<string, { source: string; sha256: string }>;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 function sourcesOf(folder: string): Sources {
   const file = join(CHART, 'charts', folder, 'SOURCES.json');
@@ -33,12 +33,12 @@ const configMap = (manifests: readonly Manifest[], name: string) => {
 };
 
 describe('files delivered into the pods', () => {
-  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks', 'spark/files/jobs'])(
+  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks', 'jupyter/files/sdk', 'spark/files/jobs'])(
     '%s: every copy is the current content of its source',
     (folder) => {
       const { files } = sourcesOf(folder);
       for (const [path, { sha256: hash }] of Object.entries(files))
-        expect({ path, hash: sha256(readFileSync(join(CHART, 'charts', folder, path), 'utf8')) }).toEqual({ path, hash });
+        expect({ path, hash: sha256(readFileSync(join(CHART, 'charts', folder, path))) }).toEqual({ path, hash });
     },
   );
 

@@ -90,6 +90,19 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
     }
   });
 
+  it('lets only Jupyter out of the cluster: to the npm registry\'s port, for its TypeScript kernel\'s init container', () => {
+    type EgressSpec = PolicySpec & { egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[] };
+    const outside = pods.flatMap((pod) =>
+      policies
+        .map((p) => p.spec as unknown as EgressSpec)
+        .filter((spec) => spec.policyTypes.includes('Egress') && selects(spec.podSelector, pod.labels))
+        .flatMap((spec) => spec.egress ?? [])
+        .filter((rule) => rule.to?.some((peer) => peer.ipBlock))
+        .flatMap((rule) => (rule.ports ?? []).map((p) => `${id(pod)} -> ${rule.to!.map((peer) => peer.ipBlock?.cidr).join(',')}:${p.port}`)),
+    );
+    expect([...new Set(outside)]).toEqual(['jupyter/jupyter -> 0.0.0.0/0:443']);
+  });
+
   it('lets the ingress controller reach exactly the UIs when the Ingress is on', async () => {
     const { manifests } = await renderProfile('ha');
     const haPolicies = manifests.filter((m) => m.kind === 'NetworkPolicy');
