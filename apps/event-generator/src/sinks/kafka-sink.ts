@@ -13,11 +13,13 @@ export interface KafkaSinkOptions extends BatchingOptions {
 }
 
 /**
- * The typed, idempotent producer of @datapark/kafka (acks=all). Each topic's keys are split into
+ * The typed, idempotent producers of @datapark/kafka (acks=all). Each topic's keys are split into
  * a few lanes by a hash of the key; a lane has one batch in flight, so a key's events stay in
- * order, while the lanes keep every broker busy: kafkajs serialises an idempotent producer's
- * requests per broker (one at a time, a lock held for the round trip), so with one batch per
- * topic the brokers idled while the next batch was validated and encoded.
+ * order. Lane `i` of every topic sends through producer `i`: kafkajs lets an idempotent
+ * producer have one request in flight per broker (a lock held for the whole round trip), so one
+ * producer left the brokers idle between its requests, while Kafka's Java client pipelines
+ * five. Several producers, each with its own producer id and sequence numbers, pipeline safely:
+ * a key always goes through the same one, so its order and deduplication hold.
  */
 export class KafkaSink extends BatchingSink {
   readonly name = 'kafka' as const;
@@ -26,11 +28,11 @@ export class KafkaSink extends BatchingSink {
   private readonly laneNames = new Map<TopicName, string[]>();
 
   private constructor(
-    private readonly producer: EventProducer,
+    private readonly producers: readonly EventProducer[],
     options: KafkaSinkOptions,
   ) {
     super(options);
-    this.lanes = Math.max(1, options.lanesPerTopic ?? 4);
+    this.lanes = producers.length;
     for (const topic of TOPIC_NAMES)
       this.laneNames.set(
         topic,
@@ -38,21 +40,28 @@ export class KafkaSink extends BatchingSink {
       );
   }
 
-  /** Connects the producer; fails fast (with the platform hint) when Kafka is not there. */
+  /** Connects the producers; fails fast (with the platform hint) when Kafka is not there. */
   static async connect(config: DataparkConfig, options: KafkaSinkOptions): Promise<KafkaSink> {
-    let producer: EventProducer;
-    try {
-      producer = await EventProducer.connect(connectionFromConfig(config, 'event-generator'), {
-        compression: options.compression,
-      });
-    } catch (error) {
+    const lanes = Math.max(1, options.lanesPerTopic ?? 4);
+    const attempts = await Promise.allSettled(
+      Array.from({ length: lanes }, (_, i) =>
+        EventProducer.connect(connectionFromConfig(config, `event-generator-${i}`), {
+          compression: options.compression,
+        }),
+      ),
+    );
+    const connected = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    const failure = attempts.find((a) => a.status === 'rejected');
+    if (failure) {
+      await Promise.allSettled(connected.map((p) => p.disconnect()));
+      const error: unknown = failure.reason;
       throw new Error(
         `Kafka sink: cannot connect to ${config.kafka.bootstrapServers.join(',')} ` +
           `(${(error as Error).message}). Is the platform up (npx nx run platform:up --only kafka)?`,
         { cause: error },
       );
     }
-    return new KafkaSink(producer, options);
+    return new KafkaSink(connected, options);
   }
 
   get connected(): boolean {
@@ -70,7 +79,8 @@ export class KafkaSink extends BatchingSink {
   }
 
   protected async sendBatch(lane: string, events: readonly GeneratedEvent[]): Promise<void> {
-    await this.producer.send(
+    const producer = this.producers[Number(lane.slice(lane.indexOf('#') + 1))]!;
+    await producer.send(
       this.topicOfLane(lane),
       events.map((e) => e.event),
     );
@@ -78,6 +88,6 @@ export class KafkaSink extends BatchingSink {
 
   protected async disconnect(): Promise<void> {
     this.open = false;
-    await this.producer.disconnect();
+    await Promise.all(this.producers.map((p) => p.disconnect()));
   }
 }
