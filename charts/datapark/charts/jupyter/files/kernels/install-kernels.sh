@@ -85,10 +85,17 @@ install_typescript() {
   cp "$sdk"/*.tgz "$target/sdk/"
   cd "$target"
   started=$(date +%s)
+  # Fails in seconds, with npm's own message, when the registry is unreachable (a
+  # NetworkPolicy, a proxy, DNS), instead of after npm install's retries.
+  npm ping --fetch-retries=1 --fetch-timeout=30000 ||
+    fail "typescript: the npm registry does not answer (is it reachable from the pod? see typescriptKernel.registry and registryPeers)"
+  log "npm install: deno, the SDKs and their dependencies (about 50 MB from the registry)"
   # --ignore-scripts: nothing from the registry runs here; deno's postinstall only links the
-  # binary of its platform package, which is found below instead.
+  # binary of its platform package, which is found below instead. --loglevel=http: every
+  # request in the init container's log. Two retries, not five: a registry that stops
+  # answering midway fails the container in a few minutes, and Kubernetes restarts it.
   npm install --ignore-scripts --omit=dev --no-audit --no-fund --no-update-notifier \
-    --loglevel=warn --fetch-retries=5 ||
+    --loglevel=http --fetch-retries=2 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=10000 ||
     fail "typescript: npm install failed (is the registry reachable from the pod? see typescriptKernel.registry)"
   log "npm install: $(($(date +%s) - started)) s"
 
