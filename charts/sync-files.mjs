@@ -300,9 +300,8 @@ function syncSdk() {
       else external.set(name, lockedVersion(lock, name, `imported by ${relative(root, path)}`));
     }
   }
-  // The workspace packages those depend on, and npm packages their code imports without
-  // declaring them (it resolves in the workspace's hoisted node_modules; the pinned copy here
-  // makes it resolve in the pod too).
+  // The workspace packages those depend on. A package whose code imports an npm package it does
+  // not declare works in the workspace (hoisted node_modules) but not in the pod: refused here.
   for (const name of wanted) {
     const { dir, pkg } = workspace.get(name);
     const declared = { ...pkg.dependencies, ...pkg.peerDependencies };
@@ -311,9 +310,7 @@ function syncSdk() {
     const code = listFiles(join(dir, 'dist'), (file) => /\.(c|m)?js$/.test(file)).map((file) => readFileSync(file, 'utf8')).join('\n');
     for (const dep of importedPackages(code)) {
       if (dep === name || dep in declared) continue;
-      if (workspace.has(dep)) throw new Error(`sync-files: ${name} imports ${dep} without declaring it in its package.json`);
-      if (!external.has(dep)) external.set(dep, lockedVersion(lock, dep, `imported by ${name}`));
-      console.log(`sync-files: ${name} imports ${dep} without declaring it: the kernel's package.json pins ${dep}@${external.get(dep)}`);
+      throw new Error(`sync-files: ${name} imports ${dep} without declaring it in its package.json (add it to "dependencies")`);
     }
   }
   const files = {};
