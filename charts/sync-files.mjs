@@ -60,7 +60,10 @@ function writeFolder(dir, files, sources) {
     writeFileSync(join(dir, path), content);
   }
   const manifest = Object.fromEntries(
-    Object.entries(files).map(([path, content]) => [path, { source: sources[path], sha256: sha256(content) }]),
+    Object.entries(files).map(([path, content]) => [
+      path,
+      { source: sources[path], sha256: sha256(content) },
+    ]),
   );
   writeFileSync(
     join(dir, 'SOURCES.json'),
@@ -95,7 +98,9 @@ async function migrationSql(migrations) {
       },
       log: (event) => {
         if (event.query.parameters.length > 0)
-          throw new Error(`migration ${name}: "${event.query.sql}" has bound parameters; inline them for the chart's SQL`);
+          throw new Error(
+            `migration ${name}: "${event.query.sql}" has bound parameters; inline them for the chart's SQL`,
+          );
         statements.push(event.query.sql);
       },
     });
@@ -247,7 +252,11 @@ function syncRepoPaths(paths, target) {
 
 /** The npm package a bare specifier names ('kysely/migration' → kysely), or null (node:, relative). */
 function packageOf(specifier) {
-  if (/^(\.|\/|node:|npm:|jsr:|https?:)/.test(specifier) || builtinModules.includes(specifier.split('/')[0])) return null;
+  if (
+    /^(\.|\/|node:|npm:|jsr:|https?:)/.test(specifier) ||
+    builtinModules.includes(specifier.split('/')[0])
+  )
+    return null;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
@@ -266,7 +275,8 @@ function importedPackages(code) {
 /** The version package-lock.json installs of an npm package (what the workspace runs with). */
 function lockedVersion(lock, name, why) {
   const version = lock.packages[`node_modules/${name}`]?.version;
-  if (!version) throw new Error(`sync-files: ${name} (${why}) is not in package-lock.json's node_modules`);
+  if (!version)
+    throw new Error(`sync-files: ${name} (${why}) is not in package-lock.json's node_modules`);
   return version;
 }
 
@@ -283,9 +293,9 @@ function syncSdk() {
         return [pkg.name, { dir: join(root, 'packages', dir), pkg }];
       }),
   );
-  const notebooks = listFiles(join(root, 'apps', 'notebooks'), (name) => name.endsWith('.ipynb')).filter(
-    (path) => dirname(path) === join(root, 'apps', 'notebooks'),
-  );
+  const notebooks = listFiles(join(root, 'apps', 'notebooks'), (name) =>
+    name.endsWith('.ipynb'),
+  ).filter((path) => dirname(path) === join(root, 'apps', 'notebooks'));
   // @datapark/db too, which no sample imports: its Kysely Database types are the warehouse's
   // contract, for the learner's own notebooks.
   const wanted = new Set(['@datapark/db']);
@@ -293,10 +303,16 @@ function syncSdk() {
   for (const path of notebooks) {
     const notebook = JSON.parse(readFileSync(path, 'utf8'));
     if (notebook.metadata?.kernelspec?.name !== 'datapark-typescript') continue;
-    const code = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join('')).join('\n');
+    const code = notebook.cells
+      .filter((c) => c.cell_type === 'code')
+      .map((c) => [c.source].flat().join(''))
+      .join('\n');
     for (const name of importedPackages(code)) {
       if (workspace.has(name)) wanted.add(name);
-      else if (name.startsWith('@datapark/')) throw new Error(`sync-files: ${relative(root, path)} imports ${name}, which is no package of packages/`);
+      else if (name.startsWith('@datapark/'))
+        throw new Error(
+          `sync-files: ${relative(root, path)} imports ${name}, which is no package of packages/`,
+        );
       else external.set(name, lockedVersion(lock, name, `imported by ${relative(root, path)}`));
     }
   }
@@ -306,11 +322,18 @@ function syncSdk() {
     const { dir, pkg } = workspace.get(name);
     const declared = { ...pkg.dependencies, ...pkg.peerDependencies };
     for (const dep of Object.keys(declared)) if (workspace.has(dep)) wanted.add(dep);
-    if (!existsSync(join(dir, 'dist'))) throw new Error(`sync-files: ${relative(root, dir)}/dist is missing: build ${name} first (npx nx run-many -t build)`);
-    const code = listFiles(join(dir, 'dist'), (file) => /\.(c|m)?js$/.test(file)).map((file) => readFileSync(file, 'utf8')).join('\n');
+    if (!existsSync(join(dir, 'dist')))
+      throw new Error(
+        `sync-files: ${relative(root, dir)}/dist is missing: build ${name} first (npx nx run-many -t build)`,
+      );
+    const code = listFiles(join(dir, 'dist'), (file) => /\.(c|m)?js$/.test(file))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     for (const dep of importedPackages(code)) {
       if (dep === name || dep in declared) continue;
-      throw new Error(`sync-files: ${name} imports ${dep} without declaring it in its package.json (add it to "dependencies")`);
+      throw new Error(
+        `sync-files: ${name} imports ${dep} without declaring it in its package.json (add it to "dependencies")`,
+      );
     }
   }
   const files = {};
@@ -342,7 +365,7 @@ function syncSdk() {
         name: 'datapark-notebooks-kernel',
         private: true,
         description:
-          'What the TypeScript notebooks import, for Deno to resolve from node_modules. Generated by charts/sync-files.mjs; installed by the jupyter chart\'s init container.',
+          "What the TypeScript notebooks import, for Deno to resolve from node_modules. Generated by charts/sync-files.mjs; installed by the jupyter chart's init container.",
         type: 'module',
         dependencies,
       },
@@ -361,7 +384,11 @@ syncTree(
   (name) => name.endsWith('.py') && !name.startsWith('test_') && name !== 'conftest.py',
   join(subcharts, 'airflow', 'files', 'dags'),
 );
-syncTree('apps/notebooks', (name) => name.endsWith('.ipynb'), join(subcharts, 'jupyter', 'files', 'notebooks'));
+syncTree(
+  'apps/notebooks',
+  (name) => name.endsWith('.ipynb'),
+  join(subcharts, 'jupyter', 'files', 'notebooks'),
+);
 syncSdk();
 syncRepoPaths(
   [

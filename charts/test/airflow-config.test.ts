@@ -26,13 +26,19 @@ describe('the Airflow configuration the chart sets', () => {
     if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: bash tools/ci/python.sh`);
     const { manifests } = await renderProfile('default');
     const names = new Set<string>();
-    for (const pod of podsOf(manifests).filter((p) => p.labels['app.kubernetes.io/name'] === 'airflow'))
+    for (const pod of podsOf(manifests).filter(
+      (p) => p.labels['app.kubernetes.io/name'] === 'airflow',
+    ))
       for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])])
         for (const e of c.env ?? []) if (e.name.startsWith('AIRFLOW__')) names.add(e.name);
     expect(names.size).toBeGreaterThan(20);
     // A misspelling of a real option rides along: the check must catch it (one Python start).
     const canary = 'AIRFLOW__LOGGING__TRIGGERER_LOG_SERVER_PORT';
-    const result = await execa(PYTHON, ['-c', CHECK], { input: JSON.stringify([...names, canary]), reject: false, all: true });
+    const result = await execa(PYTHON, ['-c', CHECK], {
+      input: JSON.stringify([...names, canary]),
+      reject: false,
+      all: true,
+    });
     if (result.exitCode !== 0) throw new Error(result.all);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual([canary]);
   });

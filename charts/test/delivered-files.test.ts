@@ -33,20 +33,27 @@ const configMap = (manifests: readonly Manifest[], name: string) => {
 };
 
 describe('files delivered into the pods', () => {
-  it.each(['postgresql/files/sql', 'kafka/files/topics', 'airflow/files/dags', 'jupyter/files/notebooks', 'jupyter/files/sdk', 'spark/files/jobs'])(
-    '%s: every copy is the current content of its source',
-    (folder) => {
-      const { files } = sourcesOf(folder);
-      for (const [path, { sha256: hash }] of Object.entries(files))
-        expect({ path, hash: sha256(readFileSync(join(CHART, 'charts', folder, path))) }).toEqual({ path, hash });
-    },
-  );
+  it.each([
+    'postgresql/files/sql',
+    'kafka/files/topics',
+    'airflow/files/dags',
+    'jupyter/files/notebooks',
+    'jupyter/files/sdk',
+    'spark/files/jobs',
+  ])('%s: every copy is the current content of its source', (folder) => {
+    const { files } = sourcesOf(folder);
+    for (const [path, { sha256: hash }] of Object.entries(files))
+      expect({ path, hash: sha256(readFileSync(join(CHART, 'charts', folder, path))) }).toEqual({
+        path,
+        hash,
+      });
+  });
 
   it('the notebooks ConfigMap holds every notebook of apps/notebooks, unchanged', async () => {
     const data = configMap((await renderProfile('default')).manifests, 'dp-jupyter-notebooks');
-    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks'), (n) => n.endsWith('.ipynb')).filter(
-      (p) => !relative(join(ROOT, 'apps', 'notebooks'), p).includes('/'),
-    );
+    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks'), (n) =>
+      n.endsWith('.ipynb'),
+    ).filter((p) => !relative(join(ROOT, 'apps', 'notebooks'), p).includes('/'));
     expect(notebooks.length).toBeGreaterThan(0);
     for (const path of notebooks) {
       const name = relative(join(ROOT, 'apps', 'notebooks'), path);
@@ -60,9 +67,18 @@ describe('files delivered into the pods', () => {
     const { files } = sourcesOf('airflow/files/dags');
     for (const [path, { source }] of Object.entries(files))
       expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, source), 'utf8'));
-    const scheduler = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-dag-processor')!;
-    const volumes = (scheduler.spec as { template: { spec: { volumes: { name: string; configMap?: { items?: { key: string; path: string }[] } }[] } } })
-      .template.spec.volumes;
+    const scheduler = manifests.find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-dag-processor',
+    )!;
+    const volumes = (
+      scheduler.spec as {
+        template: {
+          spec: {
+            volumes: { name: string; configMap?: { items?: { key: string; path: string }[] } }[];
+          };
+        };
+      }
+    ).template.spec.volumes;
     const items = volumes.find((v) => v.name === 'dags')!.configMap!.items ?? [];
     expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
   });
@@ -76,15 +92,42 @@ describe('files delivered into the pods', () => {
       join(ROOT, 'packages', 'events', 'json-schema', 'catalog.json'),
     ].map((p) => relative(ROOT, p));
     expect(sources).toContain('apps/spark-jobs/jobs/daily_batch.py');
-    for (const path of sources) expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, path), 'utf8'));
-    const worker = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-spark-worker')!;
-    const spec = (worker.spec as { template: { spec: { volumes: { name: string; configMap?: { items?: { path: string }[] } }[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] } } }).template.spec;
-    expect(spec.containers[0]!.volumeMounts).toContainEqual(expect.objectContaining({ name: 'jobs', mountPath: '/opt/datapark' }));
-    expect(spec.volumes.find((v) => v.name === 'jobs')!.configMap!.items!.map((i) => i.path).sort()).toEqual([...sources].sort());
+    for (const path of sources)
+      expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, path), 'utf8'));
+    const worker = manifests.find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === 'dp-spark-worker',
+    )!;
+    const spec = (
+      worker.spec as {
+        template: {
+          spec: {
+            volumes: { name: string; configMap?: { items?: { path: string }[] } }[];
+            containers: { volumeMounts: { name: string; mountPath: string }[] }[];
+          };
+        };
+      }
+    ).template.spec;
+    expect(spec.containers[0]!.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'jobs', mountPath: '/opt/datapark' }),
+    );
+    expect(
+      spec.volumes
+        .find((v) => v.name === 'jobs')!
+        .configMap!.items!.map((i) => i.path)
+        .sort(),
+    ).toEqual([...sources].sort());
     // Airflow's Spark connection names that directory (the DAGs build file paths from it).
-    const scheduler = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-worker')!;
-    const env = (scheduler.spec as { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }).template.spec.containers[0]!.env;
-    const rest = JSON.parse(env.find((e) => e.name === 'AIRFLOW_CONN_DATAPARK_SPARK_REST')!.value!) as { extra: { jobs_dir: string } };
+    const scheduler = manifests.find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === 'dp-airflow-worker',
+    )!;
+    const env = (
+      scheduler.spec as {
+        template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+      }
+    ).template.spec.containers[0]!.env;
+    const rest = JSON.parse(
+      env.find((e) => e.name === 'AIRFLOW_CONN_DATAPARK_SPARK_REST')!.value!,
+    ) as { extra: { jobs_dir: string } };
     expect(rest.extra.jobs_dir).toBe('/opt/datapark/apps/spark-jobs/jobs');
     expect(env.map((e) => e.name)).toContain('AIRFLOW_CONN_DATAPARK_SPARK_ETL');
   });
@@ -95,6 +138,8 @@ describe('files delivered into the pods', () => {
       expect(data['roles.sql']).toContain(`ALTER ROLE "${role}" WITH LOGIN`);
     expect(data['roles.sql']).not.toMatch(/PASSWORD '[^']/);
     for (const migration of ['0001-schemas', '0002-tables', '0003-grants'])
-      expect(data['migrations.sql']).toContain(`INSERT INTO public.kysely_migration (name, "timestamp") VALUES ('${migration}'`);
+      expect(data['migrations.sql']).toContain(
+        `INSERT INTO public.kysely_migration (name, "timestamp") VALUES ('${migration}'`,
+      );
   });
 });

@@ -6,7 +6,12 @@ describe('without helm', () => {
   it('the chart targets fail with the command that installs it, instead of skipping', async () => {
     const result = await execa('bash', [join(ROOT, 'charts', 'helm.sh'), 'version'], {
       reject: false,
-      env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', GOPATH: '/nonexistent', DATAPARK_HELM: '' },
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: '/nonexistent',
+        GOPATH: '/nonexistent',
+        DATAPARK_HELM: '',
+      },
       extendEnv: false,
     });
     expect(result.exitCode).toBe(127);

@@ -16,7 +16,8 @@ const bootstrap = config.kafka.bootstrapServers.join(',');
 
 async function kafkaConfigMaps() {
   const { manifests } = await renderProfile('default');
-  const data = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
+  const data = (name: string) =>
+    manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
   return { topics: data('dp-kafka-topics'), node: data('dp-kafka') };
 }
 
@@ -42,19 +43,30 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
   async function runTopicsScript(topicsTxt: string): Promise<string> {
     const { topics } = await kafkaConfigMaps();
     writeFileSync(join(dir, 'topics.txt'), topicsTxt);
-    const script = topics['topics.sh']!
-      .replace('kafka=/opt/kafka/bin', `kafka=${bin}`)
+    const script = topics['topics.sh']!.replace('kafka=/opt/kafka/bin', `kafka=${bin}`)
       .replace(/^bootstrap=.*$/m, `bootstrap="${bootstrap}"`)
       .replace('/opt/datapark/topics.txt', join(dir, 'topics.txt'));
     expect(script).toContain(`kafka=${bin}`);
-    const result = await execa('sh', ['-c', script], { reject: false, all: true, timeout: 100_000 });
+    const result = await execa('sh', ['-c', script], {
+      reject: false,
+      all: true,
+      timeout: 100_000,
+    });
     if (result.exitCode !== 0)
-      throw new Error(`topics.sh failed (is Kafka up? node packages/platform/dist/cli.js up --only kafka):\n${result.all}`);
+      throw new Error(
+        `topics.sh failed (is Kafka up? node packages/platform/dist/cli.js up --only kafka):\n${result.all}`,
+      );
     return result.all;
   }
 
   async function describe(name: string) {
-    const out = await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--describe', '--topic', name]);
+    const out = await execa(join(bin, 'kafka-topics.sh'), [
+      '--bootstrap-server',
+      bootstrap,
+      '--describe',
+      '--topic',
+      name,
+    ]);
     const summary = out.stdout.split('\n').find((l) => l.startsWith(`Topic: ${name}\t`))!;
     return {
       partitions: Number(/PartitionCount: (\d+)/.exec(summary)![1]),
@@ -67,17 +79,27 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
     // The script waits for the brokers without end (as a Job should): check them once here, so
     // a missing jar or a stopped Kafka fails fast and says which.
     if (!existsSync(JARS)) throw new Error(`${JARS} is missing: bash tools/ci/maven.sh`);
-    const probe = await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--list'], {
-      reject: false,
-      all: true,
-      timeout: 60_000,
-    });
+    const probe = await execa(
+      join(bin, 'kafka-topics.sh'),
+      ['--bootstrap-server', bootstrap, '--list'],
+      {
+        reject: false,
+        all: true,
+        timeout: 60_000,
+      },
+    );
     if (probe.exitCode !== 0)
-      throw new Error(`Kafka at ${bootstrap} does not answer (node packages/platform/dist/cli.js up --only kafka):\n${probe.all}`);
+      throw new Error(
+        `Kafka at ${bootstrap} does not answer (node packages/platform/dist/cli.js up --only kafka):\n${probe.all}`,
+      );
   });
 
   afterAll(async () => {
-    await execa(join(bin, 'kafka-topics.sh'), ['--bootstrap-server', bootstrap, '--delete', '--topic', `${topic}.*`], { reject: false });
+    await execa(
+      join(bin, 'kafka-topics.sh'),
+      ['--bootstrap-server', bootstrap, '--delete', '--topic', `${topic}.*`],
+      { reject: false },
+    );
   });
 
   it('creates missing topics with the partitions, replication and configs of its list', async () => {
@@ -105,21 +127,25 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
   });
 });
 
-describe('a Kafka node\'s start script', () => {
+describe("a Kafka node's start script", () => {
   // Runs the script as node 2 would, with Kafka's own StorageTool (same 4.3.1 jars) formatting
   // the log directory: Kafka parses the whole server.properties and the chart's cluster id.
   async function startNode(edit: (script: string) => string = (s) => s) {
     const { manifests } = await renderProfile('default');
-    const data = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
+    const data = (name: string) =>
+      manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
     const secret = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'dp-kafka')!;
     const clusterId = Buffer.from(secret.data!['cluster-id']!, 'base64').toString();
     const dir = mkdtempSync(join(tmpdir(), 'datapark-charts-node-'));
     const bin = kafkaBin(dir);
-    writeFileSync(join(bin, 'kafka-storage.sh'), `#!/bin/sh\nexec java -Xmx256m -cp "${JARS}/*" kafka.tools.StorageTool "$@"\n`);
+    writeFileSync(
+      join(bin, 'kafka-storage.sh'),
+      `#!/bin/sh\nexec java -Xmx256m -cp "${JARS}/*" kafka.tools.StorageTool "$@"\n`,
+    );
     chmodSync(join(bin, 'kafka-storage.sh'), 0o755);
     const script = edit(
-      data('dp-kafka')['start.sh']!
-        .replaceAll('/tmp/server.properties', join(dir, 'server.properties'))
+      data('dp-kafka')
+        ['start.sh']!.replaceAll('/tmp/server.properties', join(dir, 'server.properties'))
         .replace('log.dirs=/var/lib/kafka/data/logs', `log.dirs=${join(dir, 'logs')}`)
         .replace('/opt/kafka/bin/kafka-storage.sh', join(bin, 'kafka-storage.sh'))
         // Stop where the script hands over to the broker.
@@ -141,7 +167,7 @@ describe('a Kafka node\'s start script', () => {
     return { result, clusterId, read };
   }
 
-  it('writes node i\'s server.properties (id, quorum, port-forward listener at base + i) and Kafka formats with it', async () => {
+  it("writes node i's server.properties (id, quorum, port-forward listener at base + i) and Kafka formats with it", async () => {
     const { result, clusterId, read } = await startNode();
     expect(result.all).toContain('Formatting metadata directory');
     expect(result.exitCode).toBe(0);
@@ -154,11 +180,16 @@ describe('a Kafka node\'s start script', () => {
     expect(properties['controller.quorum.voters']!.split(',')).toHaveLength(3);
     expect(properties['min.insync.replicas']).toBe('2');
     // The chart's generated cluster id is one Kafka accepts, and the volume now carries it.
-    expect(read(join('logs', 'meta.properties'))).toMatchObject({ 'node.id': '2', 'cluster.id': clusterId });
+    expect(read(join('logs', 'meta.properties'))).toMatchObject({
+      'node.id': '2',
+      'cluster.id': clusterId,
+    });
   });
 
   it('is refused by Kafka when a listener is advertised that is not listened on (so the pass above means something)', async () => {
-    const { result } = await startNode((s) => s.replace('LOCAL://127.0.0.1:', 'BOGUS://127.0.0.1:'));
+    const { result } = await startNode((s) =>
+      s.replace('LOCAL://127.0.0.1:', 'BOGUS://127.0.0.1:'),
+    );
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toContain('No security protocol defined for listener BOGUS');
   });

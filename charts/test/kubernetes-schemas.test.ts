@@ -12,7 +12,15 @@ describe.each(PROFILES)('the %s profile', (profile) => {
   it('renders objects of the expected kinds', async () => {
     const { manifests } = await renderProfile(profile);
     const kinds = new Set(manifests.map((m) => m.kind));
-    for (const kind of ['StatefulSet', 'Deployment', 'Service', 'Secret', 'ConfigMap', 'NetworkPolicy', 'Job'])
+    for (const kind of [
+      'StatefulSet',
+      'Deployment',
+      'Service',
+      'Secret',
+      'ConfigMap',
+      'NetworkPolicy',
+      'Job',
+    ])
       expect(kinds).toContain(kind);
     const names = manifests.map((m) => `${m.kind}/${m.metadata.name}`);
     expect(new Set(names).size).toBe(names.length);
@@ -24,9 +32,18 @@ describe.each(PROFILES)('the %s profile', (profile) => {
 describe.each(KUBERNETES_VERSIONS)('Kubernetes %s', (version) => {
   it('accepts every object of every profile (strict schemas, offline)', async () => {
     if (!existsSync(VALIDATE))
-      throw new Error(`${VALIDATE} is missing: bash tools/ci/python.sh installs kubernetes-validate`);
-    const files = await Promise.all(PROFILES.map(async (profile) => tempFile(`${profile}.yaml`, (await renderProfile(profile)).text)));
-    const result = await execa(VALIDATE, ['--strict', '--quiet', '-k', version, ...files], { reject: false, all: true });
+      throw new Error(
+        `${VALIDATE} is missing: bash tools/ci/python.sh installs kubernetes-validate`,
+      );
+    const files = await Promise.all(
+      PROFILES.map(async (profile) =>
+        tempFile(`${profile}.yaml`, (await renderProfile(profile)).text),
+      ),
+    );
+    const result = await execa(VALIDATE, ['--strict', '--quiet', '-k', version, ...files], {
+      reject: false,
+      all: true,
+    });
     expect(result.all).toBe('');
     expect(result.exitCode).toBe(0);
   });
@@ -34,11 +51,18 @@ describe.each(KUBERNETES_VERSIONS)('Kubernetes %s', (version) => {
 
 describe('kubernetes-validate', () => {
   it('rejects an object that breaks the schema (so a pass above means something)', async () => {
-    const file = tempFile('bad.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: abc\n');
-    const result = await execa(VALIDATE, ['--strict', '--quiet', '-k', KUBERNETES_VERSIONS[0]!, file], {
-      reject: false,
-      all: true,
-    });
+    const file = tempFile(
+      'bad.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: abc\n',
+    );
+    const result = await execa(
+      VALIDATE,
+      ['--strict', '--quiet', '-k', KUBERNETES_VERSIONS[0]!, file],
+      {
+        reject: false,
+        all: true,
+      },
+    );
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toMatch(/spec\.ports\.0\.port/);
   });

@@ -13,7 +13,16 @@ async function renderNotes(...set: string[]): Promise<string> {
     join(copy, 'templates', 'zz-notes.yaml'),
     'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: {{ tpl (.Files.Get "notes.txt") . | toJson }}\n',
   );
-  const result = await helm(['template', 'dp', copy, '--namespace', 'datapark', '--show-only', 'templates/zz-notes.yaml', ...set.flatMap((s) => ['--set', s])]);
+  const result = await helm([
+    'template',
+    'dp',
+    copy,
+    '--namespace',
+    'datapark',
+    '--show-only',
+    'templates/zz-notes.yaml',
+    ...set.flatMap((s) => ['--set', s]),
+  ]);
   if (result.exitCode !== 0) throw new Error(result.stderr);
   return parseManifests(result.stdout)[0]!.data!.notes!;
 }
@@ -35,7 +44,10 @@ describe('NOTES.txt', () => {
   });
 
   it('names the Ingress hosts and the basic-auth secret when the Ingress is on', async () => {
-    const notes = await renderNotes('global.ingress.enabled=true', 'global.ingress.domain=park.test');
+    const notes = await renderNotes(
+      'global.ingress.enabled=true',
+      'global.ingress.domain=park.test',
+    );
     expect(notes).toContain('http://airflow.park.test/');
     expect(notes).toContain('http://jupyter.park.test/');
     expect(notes).toContain('http://spark.park.test/');

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { podsOf, selects } from './fixtures/pods.js';
 import type { Container, Pod } from './fixtures/pods.js';
-import { CHART, PROFILES, helm, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
+import {
+  CHART,
+  PROFILES,
+  helm,
+  parseManifests,
+  renderProfile,
+  renderYaml,
+} from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
 const containersOf = (pod: Pod): { container: Container; init: boolean }[] => [
@@ -12,7 +19,16 @@ const containersOf = (pod: Pod): { container: Container; init: boolean }[] => [
 ];
 
 // Pod Security "restricted" allows only these volume types.
-const RESTRICTED_VOLUMES = new Set(['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'csi', 'ephemeral']);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'secret',
+  'emptyDir',
+  'persistentVolumeClaim',
+  'projected',
+  'downwardAPI',
+  'csi',
+  'ephemeral',
+]);
 
 describe.each(PROFILES)('policies over the %s profile', (profile) => {
   let manifests: Manifest[] = [];
@@ -27,7 +43,10 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     const missing = pods.flatMap((pod) =>
       containersOf(pod)
         .filter(({ container: c }) =>
-          ['cpu', 'memory'].some((r) => c.resources?.requests?.[r] === undefined || c.resources?.limits?.[r] === undefined),
+          ['cpu', 'memory'].some(
+            (r) =>
+              c.resources?.requests?.[r] === undefined || c.resources?.limits?.[r] === undefined,
+          ),
         )
         .map(({ container }) => `${pod.owner}/${container.name}`),
     );
@@ -50,7 +69,8 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     for (const pod of pods) {
       const podSc = pod.spec.securityContext ?? {};
       if (podSc.runAsNonRoot !== true) problems.push(`${pod.owner}: runAsNonRoot`);
-      if (typeof podSc.runAsUser !== 'number' || podSc.runAsUser === 0) problems.push(`${pod.owner}: runAsUser`);
+      if (typeof podSc.runAsUser !== 'number' || podSc.runAsUser === 0)
+        problems.push(`${pod.owner}: runAsUser`);
       if ((podSc.seccompProfile as { type?: string } | undefined)?.type !== 'RuntimeDefault')
         problems.push(`${pod.owner}: seccompProfile`);
       const podKeys = pod.spec as unknown as Record<string, unknown>;
@@ -63,14 +83,18 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
       for (const { container } of containersOf(pod)) {
         const sc = container.securityContext ?? {};
         const where = `${pod.owner}/${container.name}`;
-        if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
+        if (sc.allowPrivilegeEscalation !== false)
+          problems.push(`${where}: allowPrivilegeEscalation`);
         if (sc.privileged) problems.push(`${where}: privileged`);
         if (sc.runAsUser === 0) problems.push(`${where}: runAsUser 0`);
         if (sc.runAsNonRoot === false) problems.push(`${where}: runAsNonRoot false`);
-        const drop = (sc.capabilities as { drop?: string[]; add?: string[] } | undefined)?.drop ?? [];
+        const drop =
+          (sc.capabilities as { drop?: string[]; add?: string[] } | undefined)?.drop ?? [];
         if (!drop.includes('ALL')) problems.push(`${where}: capabilities.drop ALL`);
-        if ((sc.capabilities as { add?: string[] } | undefined)?.add?.length) problems.push(`${where}: capabilities.add`);
-        if (typeof sc.readOnlyRootFilesystem !== 'boolean') problems.push(`${where}: readOnlyRootFilesystem unset`);
+        if ((sc.capabilities as { add?: string[] } | undefined)?.add?.length)
+          problems.push(`${where}: capabilities.add`);
+        if (typeof sc.readOnlyRootFilesystem !== 'boolean')
+          problems.push(`${where}: readOnlyRootFilesystem unset`);
       }
     }
     expect(problems).toEqual([]);
@@ -90,13 +114,20 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
     const defaultDeny = policies.find((p) => p.metadata.name === 'dp-default-deny');
     expect(defaultDeny).toBeDefined();
-    const denySpec = defaultDeny!.spec as { policyTypes: string[]; ingress?: unknown; egress?: unknown };
+    const denySpec = defaultDeny!.spec as {
+      policyTypes: string[];
+      ingress?: unknown;
+      egress?: unknown;
+    };
     expect(denySpec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(denySpec.ingress).toBeUndefined();
-    const own = policies.filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] !== 'network');
+    const own = policies.filter(
+      (p) => p.metadata.labels?.['app.kubernetes.io/component'] !== 'network',
+    );
     const unselected: string[] = [];
     for (const pod of pods) {
-      const by = (p: Manifest) => selects((p.spec as { podSelector: object }).podSelector, pod.labels);
+      const by = (p: Manifest) =>
+        selects((p.spec as { podSelector: object }).podSelector, pod.labels);
       if (!by(defaultDeny!)) unselected.push(`${pod.owner} (default deny)`);
       if (!own.some(by)) unselected.push(`${pod.owner} (own policy)`);
     }
@@ -107,7 +138,9 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
     const uncovered = pods
       .filter((pod) => pod.kind !== 'Job')
-      .filter((pod) => !pdbs.some((p) => selects((p.spec as { selector: object }).selector, pod.labels)))
+      .filter(
+        (pod) => !pdbs.some((p) => selects((p.spec as { selector: object }).selector, pod.labels)),
+      )
       .map((pod) => pod.owner);
     // The minimal profile turns Spark's PDBs off on purpose.
     if (profile === 'minimal') expect(uncovered.every((o) => o.includes('spark'))).toBe(true);
@@ -117,11 +150,18 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
   it('every object carries the common label set', () => {
     for (const m of manifests) {
       const labels = m.metadata.labels ?? {};
-      expect({ object: `${m.kind}/${m.metadata.name}`, partOf: labels['app.kubernetes.io/part-of'] }).toEqual({
+      expect({
+        object: `${m.kind}/${m.metadata.name}`,
+        partOf: labels['app.kubernetes.io/part-of'],
+      }).toEqual({
         object: `${m.kind}/${m.metadata.name}`,
         partOf: 'datapark',
       });
-      for (const key of ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'])
+      for (const key of [
+        'app.kubernetes.io/name',
+        'app.kubernetes.io/instance',
+        'app.kubernetes.io/component',
+      ])
         expect(labels[key]).toBeTruthy();
     }
   });
@@ -137,7 +177,12 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     const literal = pods.flatMap((pod) =>
       containersOf(pod).flatMap(({ container }) =>
         (container.env ?? [])
-          .filter((e) => /PASSWORD|TOKEN|SECRET|FERNET/.test(e.name) && !e.name.endsWith('_FILE') && e.value !== undefined)
+          .filter(
+            (e) =>
+              /PASSWORD|TOKEN|SECRET|FERNET/.test(e.name) &&
+              !e.name.endsWith('_FILE') &&
+              e.value !== undefined,
+          )
           .map((e) => `${pod.owner}/${container.name}: ${e.name}`),
       ),
     );
@@ -160,7 +205,12 @@ describe('chart sources', () => {
       if (node && typeof node === 'object')
         for (const [k, v] of Object.entries(node)) {
           const here = path ? `${path}.${k}` : k;
-          if (/password|passwd|token|secret|fernet|jwt|key$/i.test(k) && !/secretName$|existingSecret$/i.test(k) && typeof v === 'string' && v !== '')
+          if (
+            /password|passwd|token|secret|fernet|jwt|key$/i.test(k) &&
+            !/secretName$|existingSecret$/i.test(k) &&
+            typeof v === 'string' &&
+            v !== ''
+          )
             offending.push(`${file}: ${here}`);
           walk(file, v, here);
         }
@@ -183,10 +233,13 @@ describe('chart sources', () => {
 
   it('generates new credentials on every fresh render (nothing fixed in the chart)', async () => {
     const secret = (text: string) =>
-      parseManifests(text).find((m) => m.kind === 'Secret' && m.metadata.name === 'dp-postgresql')!.data!;
+      parseManifests(text).find((m) => m.kind === 'Secret' && m.metadata.name === 'dp-postgresql')!
+        .data!;
     const [a, b] = await Promise.all([renderYaml(), renderYaml()]);
     expect(secret(a)['admin-password']).not.toEqual(secret(b)['admin-password']);
-    expect(Buffer.from(secret(a)['analyst-password']!, 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(Buffer.from(secret(a)['analyst-password']!, 'base64').toString()).toMatch(
+      /^[A-Za-z0-9]{32}$/,
+    );
   });
 
   it('keeps every generated name within 63 characters and unique, for a long release name', async () => {

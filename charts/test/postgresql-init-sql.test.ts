@@ -10,7 +10,9 @@ const SCRATCH = 'datapark_charts_sql_test';
 
 async function initSql() {
   const { manifests } = await renderProfile('default');
-  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-postgresql-init-sql');
+  const configMap = manifests.find(
+    (m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-postgresql-init-sql',
+  );
   if (!configMap) throw new Error('the init SQL ConfigMap was not rendered');
   return configMap.data as { 'roles.sql': string; 'migrations.sql': string; 'init.sh': string };
 }
@@ -28,16 +30,25 @@ const SHAPE = `
    WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl') AND grantee <> 'datapark_owner'
   ORDER BY 1, 2, 3, 4`;
 
-describe('the PostgreSQL init Job\'s SQL, on the real PostgreSQL', () => {
+describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
   beforeAll(async () => {
-    await psql(config, 'admin', 'postgres', ['-c', `DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`]);
-    await psql(config, 'admin', 'postgres', ['-c', `CREATE DATABASE ${SCRATCH} OWNER datapark_owner`]);
+    await psql(config, 'admin', 'postgres', [
+      '-c',
+      `DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`,
+    ]);
+    await psql(config, 'admin', 'postgres', [
+      '-c',
+      `CREATE DATABASE ${SCRATCH} OWNER datapark_owner`,
+    ]);
   });
   afterAll(async () => {
-    await psql(config, 'admin', 'postgres', ['-c', `DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`]);
+    await psql(config, 'admin', 'postgres', [
+      '-c',
+      `DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`,
+    ]);
   });
 
-  it('migrations.sql builds the schema, constraints and grants that @datapark/db\'s migrations build', async () => {
+  it("migrations.sql builds the schema, constraints and grants that @datapark/db's migrations build", async () => {
     const file = tempFile('migrations.sql', (await initSql())['migrations.sql']);
     await psql(config, 'owner', SCRATCH, ['-f', file]);
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', SHAPE]);
@@ -49,33 +60,54 @@ describe('the PostgreSQL init Job\'s SQL, on the real PostgreSQL', () => {
   it('migrations.sql records each migration as Kysely does and applies nothing twice', async () => {
     const file = tempFile('migrations.sql', (await initSql())['migrations.sql']);
     const again = await execaPsqlEcho(file);
-    expect(again).toContain("migration 0001-schemas: already applied");
+    expect(again).toContain('migration 0001-schemas: already applied');
     expect(again).not.toContain('applying');
-    const names = await psql(config, 'admin', SCRATCH, ['-c', 'SELECT name FROM public.kysely_migration ORDER BY name']);
-    const kysely = await psql(config, 'admin', config.postgres.database, ['-c', 'SELECT name FROM public.kysely_migration ORDER BY name']);
+    const names = await psql(config, 'admin', SCRATCH, [
+      '-c',
+      'SELECT name FROM public.kysely_migration ORDER BY name',
+    ]);
+    const kysely = await psql(config, 'admin', config.postgres.database, [
+      '-c',
+      'SELECT name FROM public.kysely_migration ORDER BY name',
+    ]);
     expect(names).toEqual(kysely);
   });
 
-  it('roles.sql leaves the platform\'s roles as provisioning made them (idempotent, passwords from the environment)', async () => {
+  it("roles.sql leaves the platform's roles as provisioning made them (idempotent, passwords from the environment)", async () => {
     const env: Record<string, string> = {};
     for (const role of POSTGRES_ROLES.filter((r) => r !== 'admin')) {
       const password = config.postgres.roles[role].password;
-      if (!password) throw new Error(`the platform has no password for ${role}: run datapark up --only postgres`);
+      if (!password)
+        throw new Error(
+          `the platform has no password for ${role}: run datapark up --only postgres`,
+        );
       env[`PG_PASSWORD_${role.toUpperCase()}`] = password;
     }
     const file = tempFile('roles.sql', (await initSql())['roles.sql']);
     await psql(config, 'admin', 'postgres', ['-f', file], env);
     // Every role still logs in with the password the platform gave it.
     for (const role of ['analyst', 'ingest', 'airflow'] as const)
-      expect(await psql(config, role, role === 'airflow' ? config.postgres.airflowDatabase : config.postgres.database, ['-c', 'SELECT current_user'])).toBe(role);
+      expect(
+        await psql(
+          config,
+          role,
+          role === 'airflow' ? config.postgres.airflowDatabase : config.postgres.database,
+          ['-c', 'SELECT current_user'],
+        ),
+      ).toBe(role);
     // And PUBLIC still may not connect.
-    const acl = await psql(config, 'admin', 'postgres', ['-c', `SELECT datacl::text FROM pg_database WHERE datname = '${config.postgres.database}'`]);
+    const acl = await psql(config, 'admin', 'postgres', [
+      '-c',
+      `SELECT datacl::text FROM pg_database WHERE datname = '${config.postgres.database}'`,
+    ]);
     expect(acl).not.toMatch(/[{,]=/);
   });
 
   it('roles.sql refuses to run without the passwords (never sets an empty one)', async () => {
     const file = tempFile('roles.sql', (await initSql())['roles.sql']);
-    await expect(psql(config, 'admin', 'postgres', ['-f', file], {})).rejects.toThrow(/syntax error|pw_owner/);
+    await expect(psql(config, 'admin', 'postgres', ['-f', file], {})).rejects.toThrow(
+      /syntax error|pw_owner/,
+    );
   });
 
   async function execaPsqlEcho(file: string): Promise<string> {

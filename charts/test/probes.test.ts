@@ -30,13 +30,18 @@ describe('HTTP probes', () => {
       if (!base) continue;
       for (const container of pod.spec.containers)
         for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
-          const path = (container[kind] as { httpGet?: { path: string } } | undefined)?.httpGet?.path;
+          const path = (container[kind] as { httpGet?: { path: string } } | undefined)?.httpGet
+            ?.path;
           if (!path) continue;
           const url = new URL(path, base).toString();
-          const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch((e: Error) => e);
+          const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(
+            (e: Error) => e,
+          );
           checked.push(`${component} ${kind} ${path}`);
           if (response instanceof Error || response.status !== 200)
-            failed.push(`${component} ${kind} ${url}: ${response instanceof Error ? response.message : response.status}`);
+            failed.push(
+              `${component} ${kind} ${url}: ${response instanceof Error ? response.message : response.status}`,
+            );
         }
     }
     expect(failed).toEqual([]);

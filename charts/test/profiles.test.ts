@@ -45,7 +45,9 @@ describe('value profiles', () => {
     ]);
     for (const ingress of ingresses) {
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-type']).toBe('basic');
-      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-secret']).toBe('dp-ingress-basic-auth');
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-secret']).toBe(
+        'dp-ingress-basic-auth',
+      );
       expect((ingress.spec as { tls: unknown[] }).tls).toHaveLength(1);
     }
     const auth = workload(manifests, 'Secret', 'dp-ingress-basic-auth');
@@ -56,10 +58,11 @@ describe('value profiles', () => {
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {
     const { manifests } = await renderProfile('default');
-    const weight = (name: string) => Number(workload(manifests, 'Job', name).metadata.annotations?.['helm.sh/hook-weight']);
-    expect(workload(manifests, 'Job', 'dp-postgresql-init').metadata.annotations?.['helm.sh/hook']).toBe(
-      'post-install,post-upgrade',
-    );
+    const weight = (name: string) =>
+      Number(workload(manifests, 'Job', name).metadata.annotations?.['helm.sh/hook-weight']);
+    expect(
+      workload(manifests, 'Job', 'dp-postgresql-init').metadata.annotations?.['helm.sh/hook'],
+    ).toBe('post-install,post-upgrade');
     expect(weight('dp-postgresql-init')).toBeLessThan(weight('dp-airflow-migrations'));
     expect(weight('dp-kafka-topics')).toBeGreaterThanOrEqual(weight('dp-postgresql-init'));
   });

@@ -12,7 +12,12 @@ interface CatalogTopic {
 }
 interface Catalog {
   topics: CatalogTopic[];
-  all_topics: { name: string; partitions: number; replicationFactor: number; configs: Record<string, string> }[];
+  all_topics: {
+    name: string;
+    partitions: number;
+    replicationFactor: number;
+    configs: Record<string, string>;
+  }[];
 }
 
 const catalog = JSON.parse(
@@ -21,7 +26,9 @@ const catalog = JSON.parse(
 
 /** The topics Job's topics.txt, parsed: name, partitions, replication, configs. */
 function jobTopics(manifests: readonly Manifest[]) {
-  const configMap = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-kafka-topics');
+  const configMap = manifests.find(
+    (m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-kafka-topics',
+  );
   if (!configMap) throw new Error('the topics ConfigMap was not rendered');
   return configMap
     .data!['topics.txt']!.split('\n')
@@ -32,7 +39,12 @@ function jobTopics(manifests: readonly Manifest[]) {
         name: name!,
         partitions: Number(partitions),
         replicationFactor: Number(replication),
-        configs: Object.fromEntries(configs.split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])),
+        configs: Object.fromEntries(
+          configs
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=') as [string, string]),
+        ),
       };
     });
 }
@@ -61,20 +73,26 @@ describe('the Kafka topics Job', () => {
 
   it('runs after the brokers exist and talks to every broker', async () => {
     const { manifests } = await renderProfile('default');
-    const script = manifests.find((m) => m.metadata.name === 'dp-kafka-topics' && m.kind === 'ConfigMap')!.data!['topics.sh']!;
-    for (const i of [0, 1, 2]) expect(script).toContain(`dp-kafka-${i}.dp-kafka-headless.datapark.svc.cluster.local:9092`);
+    const script = manifests.find(
+      (m) => m.metadata.name === 'dp-kafka-topics' && m.kind === 'ConfigMap',
+    )!.data!['topics.sh']!;
+    for (const i of [0, 1, 2])
+      expect(script).toContain(`dp-kafka-${i}.dp-kafka-headless.datapark.svc.cluster.local:9092`);
     expect(script).toContain('--if-not-exists');
     expect(script).toContain('--add-config');
     const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'dp-kafka-topics')!;
     expect(job.metadata.annotations?.['helm.sh/hook']).toContain('post-install');
   });
 
-  it('keeps the brokers at the catalog\'s durability: min.insync.replicas 2 of 3 replicas', async () => {
+  it("keeps the brokers at the catalog's durability: min.insync.replicas 2 of 3 replicas", async () => {
     const { manifests } = await renderProfile('default');
-    const start = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-kafka')!.data!['start.sh']!;
+    const start = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-kafka')!
+      .data!['start.sh']!;
     expect(start).toContain('min.insync.replicas=2');
     expect(start).toContain('default.replication.factor=3');
     expect(start).toContain('process.roles=broker,controller');
-    expect(start).toMatch(/controller\.quorum\.voters=0@dp-kafka-0\.[^,]+:9093,1@dp-kafka-1\.[^,]+:9093,2@dp-kafka-2\.[^,]+:9093\n/);
+    expect(start).toMatch(
+      /controller\.quorum\.voters=0@dp-kafka-0\.[^,]+:9093,1@dp-kafka-1\.[^,]+:9093,2@dp-kafka-2\.[^,]+:9093\n/,
+    );
   });
 });

@@ -3,32 +3,55 @@ import { join } from 'node:path';
 import { CHART, SUBCHARTS, helm } from './fixtures/render.js';
 
 async function templateWith(...set: string[]) {
-  return helm(['template', 'dp', CHART, '--namespace', 'datapark', ...set.flatMap((s) => ['--set', s])]);
+  return helm([
+    'template',
+    'dp',
+    CHART,
+    '--namespace',
+    'datapark',
+    ...set.flatMap((s) => ['--set', s]),
+  ]);
 }
 
 describe('values.schema.json', () => {
-  it.each(['', ...SUBCHARTS.map((c) => `charts/${c}/`)])('exists for %s (umbrella when empty), closed to unknown keys', (dir) => {
-    const file = join(CHART, dir, 'values.schema.json');
-    expect(existsSync(file)).toBe(true);
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as { additionalProperties: boolean; properties: object };
-    expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties).length).toBeGreaterThan(3);
-  });
+  it.each(['', ...SUBCHARTS.map((c) => `charts/${c}/`)])(
+    'exists for %s (umbrella when empty), closed to unknown keys',
+    (dir) => {
+      const file = join(CHART, dir, 'values.schema.json');
+      expect(existsSync(file)).toBe(true);
+      const schema = JSON.parse(readFileSync(file, 'utf8')) as {
+        additionalProperties: boolean;
+        properties: object;
+      };
+      expect(schema.additionalProperties).toBe(false);
+      expect(Object.keys(schema.properties).length).toBeGreaterThan(3);
+    },
+  );
 
-  it.each(SUBCHARTS.map((c) => [c] as const))('describes every value of %s with a type and a description', (chart) => {
-    const schema = JSON.parse(readFileSync(join(CHART, 'charts', chart, 'values.schema.json'), 'utf8')) as Node;
-    type Node = { type?: string | string[]; oneOf?: unknown; description?: string; properties?: Record<string, Node> };
-    const undescribed: string[] = [];
-    const walk = (node: Node, path: string) => {
-      for (const [key, child] of Object.entries(node.properties ?? {})) {
-        const here = path ? `${path}.${key}` : key;
-        if (!child.description || (!child.type && !child.oneOf)) undescribed.push(here);
-        walk(child, here);
-      }
-    };
-    walk(schema, '');
-    expect(undescribed).toEqual([]);
-  });
+  it.each(SUBCHARTS.map((c) => [c] as const))(
+    'describes every value of %s with a type and a description',
+    (chart) => {
+      const schema = JSON.parse(
+        readFileSync(join(CHART, 'charts', chart, 'values.schema.json'), 'utf8'),
+      ) as Node;
+      type Node = {
+        type?: string | string[];
+        oneOf?: unknown;
+        description?: string;
+        properties?: Record<string, Node>;
+      };
+      const undescribed: string[] = [];
+      const walk = (node: Node, path: string) => {
+        for (const [key, child] of Object.entries(node.properties ?? {})) {
+          const here = path ? `${path}.${key}` : key;
+          if (!child.description || (!child.type && !child.oneOf)) undescribed.push(here);
+          walk(child, here);
+        }
+      };
+      walk(schema, '');
+      expect(undescribed).toEqual([]);
+    },
+  );
 
   it.each([
     ['kafka.replicas=three', 'kafka:', "at '/replicas': got string, want integer"],
@@ -60,8 +83,12 @@ describe('validateValues', () => {
     const result = await templateWith('kafka.replicas=2');
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('Invalid values:');
-    expect(result.stderr).toContain('kafka.replicas: 2 is even; the KRaft controller quorum needs an odd number');
-    expect(result.stderr).toContain('kafka.replicas: 2 nodes cannot hold these topics of the events catalog');
+    expect(result.stderr).toContain(
+      'kafka.replicas: 2 is even; the KRaft controller quorum needs an odd number',
+    );
+    expect(result.stderr).toContain(
+      'kafka.replicas: 2 nodes cannot hold these topics of the events catalog',
+    );
     expect(result.stderr).toContain('order-events (3)');
   });
 

@@ -33,6 +33,12 @@ function run(title, command, args) {
 const nx = join(root, 'node_modules', '.bin', 'nx');
 if (run('build', nx, ['run-many', '-t', 'build', '--outputStyle=stream', ...nxArgs]) !== 0)
   process.exit(1);
+// Formatting is checked once for the whole tree (what .prettierignore leaves), before the tests.
+const formatStatus = run(
+  'format check (prettier)',
+  join(root, 'node_modules', '.bin', 'prettier'),
+  ['--check', '--log-level=warn', '.'],
+);
 
 // The platform is started once here and shared by every test file of every project.
 const only = process.env.DATAPARK_TEST_COMPONENTS
@@ -152,4 +158,6 @@ if (skipped > 0)
 process.stdout.write(
   `\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
 );
-process.exit(status !== 0 || failed > 0 || noTests || skipped > 0 ? 1 : 0);
+if (formatStatus !== 0)
+  process.stderr.write('Formatting differs from prettier: `npm run format` fixes it.\n');
+process.exit(status !== 0 || formatStatus !== 0 || failed > 0 || noTests || skipped > 0 ? 1 : 0);
