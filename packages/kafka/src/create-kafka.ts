@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, KafkaConfig, logLevel as LogLevel } from 'kafkajs';
 import type { DataparkConfig } from '@datapark/config';
+import { kafkaLogCreator } from './kafka-log.js';
 
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
 const { Kafka, logLevel } = kafkajs;
@@ -22,6 +23,7 @@ export function createKafka(
     clientId: connection.clientId ?? 'datapark',
     brokers: [...connection.brokers],
     logLevel: connection.logLevel ?? logLevel.WARN,
+    logCreator: kafkaLogCreator(),
     // Safe to repeat (metadata, fetch, idempotent produce): back off from 300 ms, up to 8 tries.
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
     connectionTimeout: 5_000,

@@ -1,4 +1,5 @@
 export { connectionFromConfig, createKafka, type KafkaConnection } from './create-kafka.js';
+export { formatKafkaLog, kafkaLogCreator } from './kafka-log.js';
 export { sendToDeadLetters } from './dead-letters.js';
 export { decodeRecord, type DecodedRecord, type RecordPosition } from './decode-record.js';
 export { EventValidationError } from './errors.js';
