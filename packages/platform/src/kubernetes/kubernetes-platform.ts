@@ -256,7 +256,11 @@ export class KubernetesPlatform {
    * reinstall finds its data; `purge` deletes them too.
    */
   async uninstall(
-    options: { purge?: boolean } = {},
+    options: {
+      purge?: boolean;
+      /** How long a purge waits for the cluster to remove the deleted claims (default 60 s). */
+      purgeWaitMs?: number;
+    } = {},
   ): Promise<{ removed: boolean; keptClaims: string[] }> {
     const helm = await this.helm();
     this.reporter.step('helm', `uninstall ${this.release} (namespace ${this.namespace})`);
@@ -271,7 +275,15 @@ export class KubernetesPlatform {
           labelSelector,
         });
         await this.clients.core.deleteCollectionNamespacedSecret({ namespace, labelSelector });
-        this.reporter.done('kubernetes', `purged the volumes and secrets of ${this.release}`);
+        const terminating = await this.waitForClaimsGone(labelSelector, options.purgeWaitMs);
+        if (terminating.length > 0) {
+          this.reporter.warn(
+            'kubernetes',
+            `${terminating.length} volume claims are still terminating (${terminating.join('; ')}): a pod still mounts them, or the cluster's claim protection has not released them yet; \`kubectl get pvc -n ${namespace}\` shows them`,
+          );
+        } else {
+          this.reporter.done('kubernetes', `purged the volumes and secrets of ${this.release}`);
+        }
         return { removed, keptClaims: [] };
       }
       const claims = await this.clients.core.listNamespacedPersistentVolumeClaim({
@@ -288,6 +300,38 @@ export class KubernetesPlatform {
       return { removed, keptClaims: kept };
     } catch (error) {
       throw apiError(error, `cleaning up after release ${this.release}`);
+    }
+  }
+
+  /**
+   * Deleting a claim only marks it: the cluster removes it once its `kubernetes.io/pvc-protection`
+   * finalizer is released (no pod mounts it). Waits for that, and returns the claims still
+   * terminating at the deadline with their finalizers.
+   */
+  private async waitForClaimsGone(labelSelector: string, timeoutMs = 60_000): Promise<string[]> {
+    const started = Date.now();
+    let reported = started;
+    for (;;) {
+      const claims = await this.clients.core.listNamespacedPersistentVolumeClaim({
+        namespace: this.namespace,
+        labelSelector,
+      });
+      if (claims.items.length === 0) return [];
+      if (Date.now() - started >= timeoutMs) {
+        return claims.items.map(
+          (c) =>
+            `${c.metadata?.name} (finalizers: ${(c.metadata?.finalizers ?? []).join(', ') || 'none'})`,
+        );
+      }
+      if (Date.now() - reported >= 4000) {
+        reported = Date.now();
+        this.reporter.waiting(
+          'kubernetes',
+          `${claims.items.length} volume claims to be deleted`,
+          reported - started,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
