@@ -36,6 +36,59 @@ export function recordingReporter(): ProgressReporter & { readonly lines: string
   };
 }
 
+/** What the default profile of charts/datapark runs: `component ready/desired`, sorted. */
+export const DEFAULT_PROFILE_COMPONENTS = [
+  'airflow-api-server 1/1',
+  'airflow-dag-processor 1/1',
+  'airflow-redis 1/1',
+  'airflow-scheduler 1/1',
+  'airflow-triggerer 1/1',
+  'airflow-worker 2/2',
+  'jupyter 1/1',
+  'kafka-broker 3/3',
+  'postgresql 1/1',
+  'spark-history 1/1',
+  'spark-master 1/1',
+  'spark-worker 2/2',
+];
+
+/**
+ * helm's environment for a cluster of the tests: its caches and the kube discovery cache in
+ * subdirectories of `dir`, and the cluster's kubeconfig.
+ */
+export function helmEnv(dir: string, kubeconfig: string): NodeJS.ProcessEnv {
+  for (const sub of ['helm-cache', 'helm-config', 'helm-data', 'kube-cache']) {
+    mkdirSync(join(dir, sub), { recursive: true });
+  }
+  return {
+    ...process.env,
+    HELM_CACHE_HOME: join(dir, 'helm-cache'),
+    HELM_CONFIG_HOME: join(dir, 'helm-config'),
+    HELM_DATA_HOME: join(dir, 'helm-data'),
+    KUBECACHEDIR: join(dir, 'kube-cache'),
+    KUBECONFIG: kubeconfig,
+  };
+}
+
+/** A KubernetesPlatform on a test cluster: release `dp` in namespace `datapark`, the fixture chart. */
+export function platformOn(
+  kubeconfig: string,
+  env: NodeJS.ProcessEnv,
+  endpointsFile: string,
+): (overrides?: Partial<KubernetesPlatformOptions>) => KubernetesPlatform {
+  return (overrides = {}) =>
+    new KubernetesPlatform({
+      kubeconfig,
+      release: 'dp',
+      namespace: 'datapark',
+      chart: FIXTURE_CHART,
+      helmPath: realHelm(),
+      env,
+      endpointsFile,
+      ...overrides,
+    });
+}
+
 export interface FakeCluster {
   readonly api: FakeKubeApiServer;
   readonly dir: string;
@@ -57,17 +110,7 @@ export async function startFakeCluster(
   const api = await startFakeKubeApiServer(options);
   const dir = mkdtempSync(join(tmpdir(), 'datapark-k8s-'));
   const kubeconfig = api.writeKubeconfig(join(dir, 'kubeconfig'));
-  for (const sub of ['helm-cache', 'helm-config', 'helm-data', 'kube-cache']) {
-    mkdirSync(join(dir, sub));
-  }
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HELM_CACHE_HOME: join(dir, 'helm-cache'),
-    HELM_CONFIG_HOME: join(dir, 'helm-config'),
-    HELM_DATA_HOME: join(dir, 'helm-data'),
-    KUBECACHEDIR: join(dir, 'kube-cache'),
-    KUBECONFIG: kubeconfig,
-  };
+  const env = helmEnv(dir, kubeconfig);
   const endpointsFile = join(dir, 'endpoints.json');
   return {
     api,
@@ -75,17 +118,7 @@ export async function startFakeCluster(
     kubeconfig,
     endpointsFile,
     env,
-    platform: (overrides = {}) =>
-      new KubernetesPlatform({
-        kubeconfig,
-        release: 'dp',
-        namespace: 'datapark',
-        chart: FIXTURE_CHART,
-        helmPath: realHelm(),
-        env,
-        endpointsFile,
-        ...overrides,
-      }),
+    platform: platformOn(kubeconfig, env, endpointsFile),
     async close() {
       await api.close();
       rmSync(dir, { recursive: true, force: true });

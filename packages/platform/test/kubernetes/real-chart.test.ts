@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { loadConfig } from '@datapark/config';
-import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
+import {
+  DEFAULT_PROFILE_COMPONENTS,
+  recordingReporter,
+  startFakeCluster,
+  type FakeCluster,
+} from './cluster-fixture.js';
 
 /** The real umbrella chart (its generated files come from `nx run charts:sync-files`). */
 const CHART = join(import.meta.dirname, '..', '..', '..', '..', 'charts', 'datapark');
@@ -19,20 +24,9 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
 
     const result = await platform.install({ timeoutMs: 120_000 });
 
-    expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual([
-      'airflow-api-server 1/1',
-      'airflow-dag-processor 1/1',
-      'airflow-redis 1/1',
-      'airflow-scheduler 1/1',
-      'airflow-triggerer 1/1',
-      'airflow-worker 2/2',
-      'jupyter 1/1',
-      'kafka-broker 3/3',
-      'postgresql 1/1',
-      'spark-history 1/1',
-      'spark-master 1/1',
-      'spark-worker 2/2',
-    ]);
+    expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual(
+      DEFAULT_PROFILE_COMPONENTS,
+    );
     // Three post-install hooks (PostgreSQL init, Kafka topics, Airflow migrations) ran and were
     // deleted by helm once they succeeded.
     const hookPosts = cluster.api.requests.filter(

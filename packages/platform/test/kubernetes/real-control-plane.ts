@@ -10,13 +10,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubernetesPlatformOptions } from '@datapark/platform';
-import { KubernetesPlatform } from '@datapark/platform';
-import { FIXTURE_CHART, realHelm } from './cluster-fixture.js';
+import type { KubernetesPlatform, KubernetesPlatformOptions } from '@datapark/platform';
+import { freePort } from '../fixtures.js';
+import { helmEnv, platformOn } from './cluster-fixture.js';
 import { startStandInKubelet, type StandInKubelet } from './standin-kubelet.js';
 
 /** The version tools/ci/kube.sh builds (tools/kube/go.mod pins the same). */
@@ -38,17 +37,6 @@ export function kubeBinDir(): string {
     }
   }
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** GET over HTTPS without verifying the apiserver's self-signed certificate (loopback only). */
@@ -114,7 +102,7 @@ export interface RealCluster {
 export async function startRealCluster(): Promise<RealCluster> {
   const bin = kubeBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'datapark-kube-'));
-  for (const sub of ['etcd', 'certs', 'helm-cache', 'helm-config', 'helm-data', 'kube-cache']) {
+  for (const sub of ['etcd', 'certs']) {
     mkdirSync(join(dir, sub));
   }
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -222,14 +210,7 @@ export async function startRealCluster(): Promise<RealCluster> {
     );
     const kubelet = await startStandInKubelet(config);
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HELM_CACHE_HOME: join(dir, 'helm-cache'),
-      HELM_CONFIG_HOME: join(dir, 'helm-config'),
-      HELM_DATA_HOME: join(dir, 'helm-data'),
-      KUBECACHEDIR: join(dir, 'kube-cache'),
-      KUBECONFIG: kubeconfig,
-    };
+    const env = helmEnv(dir, kubeconfig);
     const endpointsFile = join(dir, 'endpoints.json');
     return {
       dir,
@@ -238,17 +219,7 @@ export async function startRealCluster(): Promise<RealCluster> {
       config,
       kubelet,
       env,
-      platform: (overrides = {}) =>
-        new KubernetesPlatform({
-          kubeconfig,
-          release: 'dp',
-          namespace: 'datapark',
-          chart: FIXTURE_CHART,
-          helmPath: realHelm(),
-          env,
-          endpointsFile,
-          ...overrides,
-        }),
+      platform: platformOn(kubeconfig, env, endpointsFile),
       log: (component) => tail(join(dir, `${component}.log`)),
       async close() {
         await kubelet.close();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { loadConfig } from '@datapark/config';
-import { recordingReporter } from './cluster-fixture.js';
+import { DEFAULT_PROFILE_COMPONENTS, recordingReporter } from './cluster-fixture.js';
 import { startRealCluster, type RealCluster } from './real-control-plane.js';
 
 /** The real umbrella chart (its generated files come from `nx run charts:sync-files`). */
@@ -69,20 +69,9 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
 
     const result = await platform.install({ timeoutMs: 420_000 }).catch(diagnose);
 
-    expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual([
-      'airflow-api-server 1/1',
-      'airflow-dag-processor 1/1',
-      'airflow-redis 1/1',
-      'airflow-scheduler 1/1',
-      'airflow-triggerer 1/1',
-      'airflow-worker 2/2',
-      'jupyter 1/1',
-      'kafka-broker 3/3',
-      'postgresql 1/1',
-      'spark-history 1/1',
-      'spark-master 1/1',
-      'spark-worker 2/2',
-    ]);
+    expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual(
+      DEFAULT_PROFILE_COMPONENTS,
+    );
     // Every pod was admitted under "restricted" and created by the real controllers.
     const pods = await core.listNamespacedPod({ namespace: 'datapark' });
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
