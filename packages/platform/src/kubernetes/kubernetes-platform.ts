@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { EndpointsDocument } from '@datapark/config';
 import { resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
@@ -331,7 +332,7 @@ export class KubernetesPlatform {
           reported - started,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   }
 

@@ -52,15 +52,24 @@ export const DEFAULT_PROFILE_COMPONENTS = [
   'spark-worker 2/2',
 ];
 
-/**
- * helm's environment for a cluster of the tests: its caches and the kube discovery cache in
- * subdirectories of `dir`, and the cluster's kubeconfig.
- */
-export function helmEnv(dir: string, kubeconfig: string): NodeJS.ProcessEnv {
+/** What every test cluster, fake or real, gives a test. */
+export interface TestCluster {
+  readonly dir: string;
+  readonly kubeconfig: string;
+  /** An endpoints file of its own (never the shared .datapark/endpoints.json). */
+  readonly endpointsFile: string;
+  /** helm's environment: its caches and the kube discovery cache under `dir`. */
+  readonly env: NodeJS.ProcessEnv;
+  /** A KubernetesPlatform on it: release `dp` in namespace `datapark`, the fixture chart. */
+  platform(options?: Partial<KubernetesPlatformOptions>): KubernetesPlatform;
+}
+
+/** The scratch directory's helm caches, endpoints file and platform for a cluster's kubeconfig. */
+export function testCluster(dir: string, kubeconfig: string): TestCluster {
   for (const sub of ['helm-cache', 'helm-config', 'helm-data', 'kube-cache']) {
     mkdirSync(join(dir, sub), { recursive: true });
   }
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     HELM_CACHE_HOME: join(dir, 'helm-cache'),
     HELM_CONFIG_HOME: join(dir, 'helm-config'),
@@ -68,35 +77,28 @@ export function helmEnv(dir: string, kubeconfig: string): NodeJS.ProcessEnv {
     KUBECACHEDIR: join(dir, 'kube-cache'),
     KUBECONFIG: kubeconfig,
   };
+  const endpointsFile = join(dir, 'endpoints.json');
+  return {
+    dir,
+    kubeconfig,
+    endpointsFile,
+    env,
+    platform: (overrides = {}) =>
+      new KubernetesPlatform({
+        kubeconfig,
+        release: 'dp',
+        namespace: 'datapark',
+        chart: FIXTURE_CHART,
+        helmPath: realHelm(),
+        env,
+        endpointsFile,
+        ...overrides,
+      }),
+  };
 }
 
-/** A KubernetesPlatform on a test cluster: release `dp` in namespace `datapark`, the fixture chart. */
-export function platformOn(
-  kubeconfig: string,
-  env: NodeJS.ProcessEnv,
-  endpointsFile: string,
-): (overrides?: Partial<KubernetesPlatformOptions>) => KubernetesPlatform {
-  return (overrides = {}) =>
-    new KubernetesPlatform({
-      kubeconfig,
-      release: 'dp',
-      namespace: 'datapark',
-      chart: FIXTURE_CHART,
-      helmPath: realHelm(),
-      env,
-      endpointsFile,
-      ...overrides,
-    });
-}
-
-export interface FakeCluster {
+export interface FakeCluster extends TestCluster {
   readonly api: FakeKubeApiServer;
-  readonly dir: string;
-  readonly kubeconfig: string;
-  readonly endpointsFile: string;
-  /** helm's environment: its caches and the kube discovery cache under `dir`. */
-  readonly env: NodeJS.ProcessEnv;
-  platform(options?: Partial<KubernetesPlatformOptions>): KubernetesPlatform;
   close(): Promise<void>;
 }
 
@@ -109,16 +111,9 @@ export async function startFakeCluster(
 ): Promise<FakeCluster> {
   const api = await startFakeKubeApiServer(options);
   const dir = mkdtempSync(join(tmpdir(), 'datapark-k8s-'));
-  const kubeconfig = api.writeKubeconfig(join(dir, 'kubeconfig'));
-  const env = helmEnv(dir, kubeconfig);
-  const endpointsFile = join(dir, 'endpoints.json');
   return {
+    ...testCluster(dir, api.writeKubeconfig(join(dir, 'kubeconfig'))),
     api,
-    dir,
-    kubeconfig,
-    endpointsFile,
-    env,
-    platform: platformOn(kubeconfig, env, endpointsFile),
     async close() {
       await api.close();
       rmSync(dir, { recursive: true, force: true });

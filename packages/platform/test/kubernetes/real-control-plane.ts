@@ -13,9 +13,8 @@ import { request } from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubernetesPlatform, KubernetesPlatformOptions } from '@datapark/platform';
 import { freePort } from '../fixtures.js';
-import { helmEnv, platformOn } from './cluster-fixture.js';
+import { testCluster, type TestCluster } from './cluster-fixture.js';
 import { startStandInKubelet, type StandInKubelet } from './standin-kubelet.js';
 
 /** The version tools/ci/kube.sh builds (tools/kube/go.mod pins the same). */
@@ -79,15 +78,9 @@ function tail(file: string, lines = 25): string {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '';
 }
 
-export interface RealCluster {
-  readonly dir: string;
-  readonly kubeconfig: string;
-  readonly endpointsFile: string;
+export interface RealCluster extends TestCluster {
   readonly config: KubeConfig;
   readonly kubelet: StandInKubelet;
-  /** helm's environment: its caches and the kube discovery cache under `dir`. */
-  readonly env: NodeJS.ProcessEnv;
-  platform(options?: Partial<KubernetesPlatformOptions>): KubernetesPlatform;
   /** The last lines of a component's log (`etcd`, `kube-apiserver`, `kube-controller-manager`). */
   log(component: string): string;
   close(): Promise<void>;
@@ -210,16 +203,10 @@ export async function startRealCluster(): Promise<RealCluster> {
     );
     const kubelet = await startStandInKubelet(config);
 
-    const env = helmEnv(dir, kubeconfig);
-    const endpointsFile = join(dir, 'endpoints.json');
     return {
-      dir,
-      kubeconfig,
-      endpointsFile,
+      ...testCluster(dir, kubeconfig),
       config,
       kubelet,
-      env,
-      platform: platformOn(kubeconfig, env, endpointsFile),
       log: (component) => tail(join(dir, `${component}.log`)),
       async close() {
         await kubelet.close();

@@ -84,9 +84,9 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
     }
     // The post-install hooks' Jobs completed (their pods succeeded) and helm deleted them.
     expect(
-      (
-        await cluster.config.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: 'datapark' })
-      ).items.some((e) => e.involvedObject.kind === 'Job' && e.reason === 'Completed'),
+      (await core.listNamespacedEvent({ namespace: 'datapark' })).items.some(
+        (e) => e.involvedObject.kind === 'Job' && e.reason === 'Completed',
+      ),
     ).toBe(true);
 
     const secretValue = (secrets: V1Secret[], name: string, key: string) =>

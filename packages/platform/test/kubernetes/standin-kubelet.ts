@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodStatus } from '@kubernetes/client-node';
 
 /**
@@ -10,8 +11,6 @@ import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodStatus } from '@kuber
  */
 export interface StandInKubelet {
   readonly nodeName: string;
-  /** Pods it has reported ready or succeeded, as `namespace/name`. */
-  readonly started: ReadonlySet<string>;
   /** The last API error of its loop, if any (conflicts are retried on the next pass). */
   readonly lastError: () => string | undefined;
   close(): Promise<void>;
@@ -48,7 +47,6 @@ export async function startStandInKubelet(
   };
   await core.replaceNodeStatus({ name: nodeName, body: node });
 
-  const started = new Set<string>();
   let lastError: string | undefined;
   let nextIp = 2;
   let closed = false;
@@ -115,7 +113,6 @@ export async function startStandInKubelet(
             namespace,
             body: { ...pod, status: statusFor(pod) },
           });
-          started.add(key);
         }
       } catch (error) {
         lastError = `${key}: ${(error as Error).message.split('\n')[0]}`;
@@ -128,13 +125,12 @@ export async function startStandInKubelet(
       await pass().catch((error: unknown) => {
         lastError = (error as Error).message.split('\n')[0];
       });
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await sleep(intervalMs);
     }
   })();
 
   return {
     nodeName,
-    started,
     lastError: () => lastError,
     async close() {
       closed = true;
