@@ -52,6 +52,8 @@ export interface RunStatus {
   } | null;
   /** occurred_at of the latest event. */
   readonly latestEventAt: string | null;
+  /** What the simulated shop holds in memory (each part bounded, see ShopSimulation.state). */
+  readonly shop: ReturnType<ShopSimulation['state']>;
   readonly runningSeconds: number;
 }
 
@@ -221,6 +223,7 @@ export class GeneratorRun {
           }
         : null,
       latestEventAt: this.latest,
+      shop: this.simulation.state(),
       runningSeconds: running,
     };
   }

@@ -4,7 +4,8 @@ import type { GeneratorRun } from './generator-run.js';
 /**
  * Prometheus metrics of a run, read from its status at scrape time (nothing is counted twice
  * on the hot path): per-topic events generated and acknowledged per sink, failures, the target
- * and reached rates, the lag behind the target, and the process's own metrics (RSS, heap, GC).
+ * and reached rates, the lag behind the target, what the shop holds in memory, and the process's
+ * own metrics (RSS, heap, GC).
  *
  * @example
  * ```ts
@@ -95,6 +96,19 @@ export function createMetrics(run: GeneratorRun): Registry {
     registers: [registry],
     collect() {
       this.set(run.status().state === 'paused' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'generator_shop_state',
+    help: 'What the simulated shop holds in memory: customers who still shop, products for sale, orders in flight, scheduled actions',
+    labelNames: ['part'],
+    registers: [registry],
+    collect() {
+      const shop = run.status().shop;
+      this.set({ part: 'active_customers' }, shop.activeCustomers);
+      this.set({ part: 'active_products' }, shop.activeProducts);
+      this.set({ part: 'orders_in_flight' }, shop.ordersInFlight);
+      this.set({ part: 'scheduled_actions' }, shop.scheduledActions);
     },
   });
   return registry;

@@ -28,9 +28,9 @@ interface Product {
 }
 interface Session {
   id: string;
-  customerId: string | null;
+  customer: Customer | null;
   converts: boolean;
-  cart: { productId: string; quantity: number }[];
+  cart: { product: Product; quantity: number }[];
 }
 type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 interface Order {
@@ -42,7 +42,7 @@ interface Order {
 
 type Action =
   | { kind: 'register' }
-  | { kind: 'update'; customerId: string }
+  | { kind: 'update'; customer: Customer }
   | { kind: 'delete_customer' }
   | { kind: 'session' }
   | {
@@ -54,7 +54,8 @@ type Action =
   | { kind: 'advance_order'; orderId: string; to: OrderStatus }
   | { kind: 'price_change' }
   | { kind: 'restock' }
-  | { kind: 'discontinue' };
+  | { kind: 'discontinue' }
+  | { kind: 'launch' };
 
 /** Order states and where each may go next: the lifecycle the simulation keeps to. */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -119,10 +120,12 @@ const money = (cents: number) => (cents / 100).toFixed(2);
 export class ShopSimulation {
   private readonly rng: SeededRandom;
   private readonly queue = new EventQueue<Action>();
-  private readonly customers = new Map<string, Customer>();
-  private readonly activeCustomers: string[] = [];
-  private readonly products = new Map<string, Product>();
-  private readonly activeProducts: string[] = [];
+  // The shop holds objects, not ids to look up: sessions, carts and scheduled updates keep what
+  // they name alive, and nothing else does, so a customer who stops shopping or a discontinued
+  // product no cart holds is garbage. Memory stays bounded however long the shop runs.
+  private readonly activeCustomers: Customer[] = [];
+  private readonly activeProducts: Product[] = [];
+  private productsCreated = 0;
   private readonly orders = new Map<string, Order>();
   private readonly startMs: number;
   private now = 0; // simulated seconds since start
@@ -136,7 +139,7 @@ export class ShopSimulation {
   constructor(private readonly config: SimulationConfig) {
     this.rng = new SeededRandom(config.seed);
     this.startMs = Date.parse(config.start);
-    for (let i = 0; i < config.products; i++) this.createProduct(i);
+    for (let i = 0; i < config.products; i++) this.createProduct();
     this.queue.push(0, { kind: 'register' });
     if (config.customerDeletionsPerHour > 0)
       this.queue.push(this.rng.exponential(HOUR / config.customerDeletionsPerHour), {
@@ -153,6 +156,29 @@ export class ShopSimulation {
       this.queue.push(this.rng.exponential((24 * HOUR) / config.discontinuedPerDay), {
         kind: 'discontinue',
       });
+    if (config.launchesPerDay > 0)
+      this.queue.push(this.rng.exponential((24 * HOUR) / config.launchesPerDay), {
+        kind: 'launch',
+      });
+  }
+
+  /**
+   * What the shop holds in memory: customers who still shop, products for sale, orders in
+   * flight, scheduled actions. Each is bounded (by maxActiveCustomers, the launch and
+   * discontinue rates, and the lifetimes of orders and sessions), not by how long it has run.
+   */
+  state(): {
+    activeCustomers: number;
+    activeProducts: number;
+    ordersInFlight: number;
+    scheduledActions: number;
+  } {
+    return {
+      activeCustomers: this.activeCustomers.length,
+      activeProducts: this.activeProducts.length,
+      ordersInFlight: this.orders.size,
+      scheduledActions: this.queue.size,
+    };
   }
 
   /** Simulated time of the latest event, in milliseconds since the epoch. */
@@ -231,7 +257,8 @@ export class ShopSimulation {
     this.queue.push(this.now + after, action);
   }
 
-  private createProduct(i: number): void {
+  private createProduct(): void {
+    const i = this.productsCreated++;
     const product: Product = {
       id: this.rng.uuid(),
       sku: '',
@@ -243,8 +270,7 @@ export class ShopSimulation {
     };
     // SKUs are unique in source.products across runs, so they come from the (seeded) id.
     product.sku = `SKU-${product.id.slice(0, 8)}${product.id.slice(9, 13)}`.toUpperCase();
-    this.products.set(product.id, product);
-    this.activeProducts.push(product.id);
+    this.activeProducts.push(product);
     const { id, sku, name, category, price, stock } = product;
     this.emit('product-events', 'product_created', {
       product_id: id,
@@ -261,7 +287,7 @@ export class ShopSimulation {
       case 'register':
         return this.register();
       case 'update':
-        return this.updateCustomer(action.customerId);
+        return this.updateCustomer(action.customer);
       case 'delete_customer':
         return this.deleteCustomer();
       case 'session':
@@ -278,6 +304,8 @@ export class ShopSimulation {
         return this.restock();
       case 'discontinue':
         return this.discontinue();
+      case 'launch':
+        return this.launch();
     }
   }
 
@@ -293,8 +321,7 @@ export class ShopSimulation {
       city,
       deleted: false,
     };
-    this.customers.set(id, customer);
-    this.activeCustomers.push(id);
+    this.activeCustomers.push(customer);
     const { email, first_name, last_name } = customer;
     this.emit('customer-events', 'customer_registered', {
       customer_id: id,
@@ -305,19 +332,32 @@ export class ShopSimulation {
       city,
     });
     if (this.rng.chance(0.2))
-      this.later(this.rng.exponential(2 * 24 * HOUR), { kind: 'update', customerId: id });
+      this.later(this.rng.exponential(2 * 24 * HOUR), { kind: 'update', customer });
     this.later(this.rng.exponential(HOUR / this.config.customersPerHour), { kind: 'register' });
+    // Past the cap, someone else stops shopping: no event (they are not deleted, their row
+    // stays), they are just never picked for a session again. The newcomer is not the one.
+    if (this.activeCustomers.length > this.config.maxActiveCustomers)
+      this.removeActiveCustomer(this.rng.int(0, this.activeCustomers.length - 2));
   }
 
-  private updateCustomer(customerId: string): void {
-    const customer = this.customers.get(customerId);
-    if (!customer || customer.deleted) return;
+  /** Takes a customer out of those who shop; a swap-remove keeps it O(1). */
+  private removeActiveCustomer(index: number): Customer {
+    const last = this.activeCustomers.pop()!;
+    if (index === this.activeCustomers.length) return last;
+    const customer = this.activeCustomers[index]!;
+    this.activeCustomers[index] = last;
+    return customer;
+  }
+
+  private updateCustomer(customer: Customer): void {
+    // A customer who stopped shopping may still move house; one who left may not.
+    if (customer.deleted) return;
     const [country, city] = this.rng.pick(PLACES);
     customer.country = country;
     customer.city = city;
     const { email, first_name, last_name } = customer;
     this.emit('customer-events', 'customer_updated', {
-      customer_id: customerId,
+      customer_id: customer.id,
       email,
       first_name,
       last_name,
@@ -331,16 +371,12 @@ export class ShopSimulation {
     this.later(this.rng.exponential(HOUR / this.config.customerDeletionsPerHour), {
       kind: 'delete_customer',
     });
-    // Keep a few customers so sessions have someone to be; a swap-remove keeps this O(1).
+    // Keep a few customers so sessions have someone to be.
     if (this.activeCustomers.length <= 10) return;
-    const index = this.rng.int(0, this.activeCustomers.length - 1);
-    const last = this.activeCustomers.pop()!;
-    const customerId = index < this.activeCustomers.length ? this.activeCustomers[index]! : last;
-    if (index < this.activeCustomers.length) this.activeCustomers[index] = last;
-    this.customers.get(customerId)!.deleted = true;
-    this.customers.delete(customerId);
+    const customer = this.removeActiveCustomer(this.rng.int(0, this.activeCustomers.length - 1));
+    customer.deleted = true;
     this.emit('customer-events', 'customer_deleted', {
-      customer_id: customerId,
+      customer_id: customer.id,
       reason: this.rng.pick(['requested', 'inactive', 'fraud'] as const),
     });
   }
@@ -349,10 +385,11 @@ export class ShopSimulation {
     this.later(this.rng.exponential(HOUR / this.config.sessionsPerHour), { kind: 'session' });
     const anonymous =
       this.activeCustomers.length === 0 || this.rng.chance(this.config.anonymousShare);
-    const customerId = anonymous ? null : this.rng.pick(this.activeCustomers);
+    const customer = anonymous ? null : this.rng.pick(this.activeCustomers);
+    const customerId = customer?.id ?? null;
     const session: Session = {
       id: this.rng.uuid(),
-      customerId,
+      customer,
       converts: !anonymous && this.rng.chance(this.config.conversionRate),
       cart: [],
     };
@@ -387,7 +424,7 @@ export class ShopSimulation {
   }
 
   private click(session: Session, step: Extract<Action, { kind: 'click' }>['step']): void {
-    const ids = { session_id: session.id, customer_id: session.customerId };
+    const ids = { session_id: session.id, customer_id: session.customer?.id ?? null };
     if (step === 'search') {
       this.emit('clickstream', 'search', {
         ...ids,
@@ -398,31 +435,28 @@ export class ShopSimulation {
       if (this.activeProducts.length === 0) return;
       this.emit('clickstream', 'product_view', {
         ...ids,
-        product_id: this.rng.pick(this.activeProducts),
+        product_id: this.rng.pick(this.activeProducts).id,
       });
     } else if (step === 'add_to_cart') {
       if (this.activeProducts.length === 0) return;
-      const productId = this.rng.pick(this.activeProducts);
+      const product = this.rng.pick(this.activeProducts);
       const quantity = this.rng.int(1, 3);
       // The same product again adds to its line: an order has one line per product, so the
       // stock check at checkout holds for the order as a whole.
-      const line = session.cart.find((l) => l.productId === productId);
+      const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
-      else session.cart.push({ productId, quantity });
-      this.emit('clickstream', 'add_to_cart', { ...ids, product_id: productId, quantity });
+      else session.cart.push({ product, quantity });
+      this.emit('clickstream', 'add_to_cart', { ...ids, product_id: product.id, quantity });
     } else if (step === 'remove_from_cart') {
       const line = session.cart.pop();
       if (line)
         this.emit('clickstream', 'remove_from_cart', {
           ...ids,
-          product_id: line.productId,
+          product_id: line.product.id,
           quantity: line.quantity,
         });
     } else if (session.cart.length > 0) {
-      const value = session.cart.reduce(
-        (sum, l) => sum + l.quantity * this.products.get(l.productId)!.price,
-        0,
-      );
+      const value = session.cart.reduce((sum, l) => sum + l.quantity * l.product.price, 0);
       const items = session.cart.reduce((sum, l) => sum + l.quantity, 0);
       this.emit('clickstream', 'checkout_started', {
         ...ids,
@@ -433,25 +467,20 @@ export class ShopSimulation {
   }
 
   private placeOrder(session: Session): void {
-    const customer = session.customerId ? this.customers.get(session.customerId) : undefined;
+    // A customer who stopped shopping since the visit began still completes it.
+    const customer = session.customer;
     if (!customer || customer.deleted) return;
     // Only what is still for sale and in stock, at today's price.
-    const lines = session.cart.filter((l) => {
-      const product = this.products.get(l.productId)!;
-      return product.active && product.stock >= l.quantity;
-    });
+    const lines = session.cart.filter((l) => l.product.active && l.product.stock >= l.quantity);
     if (lines.length === 0) return;
     const orderId = this.rng.uuid();
     const items = lines.map((l, i) => ({
       line_no: i + 1,
-      product_id: l.productId,
+      product_id: l.product.id,
       quantity: l.quantity,
-      unit_price: money(this.products.get(l.productId)!.price),
+      unit_price: money(l.product.price),
     }));
-    const total = lines.reduce(
-      (sum, l) => sum + l.quantity * this.products.get(l.productId)!.price,
-      0,
-    );
+    const total = lines.reduce((sum, l) => sum + l.quantity * l.product.price, 0);
     this.orders.set(orderId, { id: orderId, customerId: customer.id, status: 'placed', total });
     this.emit('order-events', 'order_placed', {
       order_id: orderId,
@@ -461,10 +490,9 @@ export class ShopSimulation {
       currency: 'EUR',
       session_id: session.id,
     });
-    for (const line of lines) {
-      const product = this.products.get(line.productId)!;
+    for (const { product, quantity } of lines) {
       const old = product.stock;
-      product.stock -= line.quantity;
+      product.stock -= quantity;
       this.emit('product-events', 'stock_changed', {
         product_id: product.id,
         old_stock: old,
@@ -543,7 +571,7 @@ export class ShopSimulation {
       kind: 'price_change',
     });
     if (this.activeProducts.length === 0) return;
-    const product = this.products.get(this.rng.pick(this.activeProducts))!;
+    const product = this.rng.pick(this.activeProducts);
     const old = product.price;
     product.price = Math.max(99, Math.round(old * (0.9 + this.rng.next() * 0.2)));
     if (product.price !== old)
@@ -557,7 +585,7 @@ export class ShopSimulation {
   private restock(): void {
     this.later(this.rng.exponential(HOUR / this.config.restocksPerHour), { kind: 'restock' });
     if (this.activeProducts.length === 0) return;
-    const product = this.products.get(this.rng.pick(this.activeProducts))!;
+    const product = this.rng.pick(this.activeProducts);
     const old = product.stock;
     product.stock += this.rng.int(50, 200);
     this.emit('product-events', 'stock_changed', {
@@ -574,8 +602,14 @@ export class ShopSimulation {
     });
     if (this.activeProducts.length <= 1) return;
     const index = this.rng.int(0, this.activeProducts.length - 1);
-    const [productId] = this.activeProducts.splice(index, 1);
-    this.products.get(productId!)!.active = false;
-    this.emit('product-events', 'product_discontinued', { product_id: productId! });
+    const [product] = this.activeProducts.splice(index, 1);
+    product!.active = false;
+    this.emit('product-events', 'product_discontinued', { product_id: product!.id });
+  }
+
+  /** A new product: with discontinuations at the same rate, the catalog keeps its size. */
+  private launch(): void {
+    this.later(this.rng.exponential((24 * HOUR) / this.config.launchesPerDay), { kind: 'launch' });
+    this.createProduct();
   }
 }

@@ -20,6 +20,14 @@ export const SimulationConfig = z
     priceChangesPerHour: z.number().min(0).default(10),
     restocksPerHour: z.number().min(0).default(10),
     discontinuedPerDay: z.number().min(0).default(1),
+    /** New products (product_created); as many as are discontinued keeps the catalog's size. */
+    launchesPerDay: z.number().min(0).default(1),
+    /**
+     * Customers who still shop. Past it, each registration retires a random one: no event, their
+     * row stays, they are just not picked for sessions again. It bounds the generator's memory:
+     * without it, every customer ever registered is kept (about 300 B each).
+     */
+    maxActiveCustomers: z.number().int().min(10).default(20_000),
     producer: z.string().min(1).default('event-generator/0.1.0'),
   })
   .strict();

@@ -111,5 +111,11 @@ describe('the control API', () => {
     expect(metrics).toMatch(/^generator_paused 1$/m);
     expect(metrics).toMatch(/^generator_lag_events \d+$/m);
     expect(metrics).toMatch(/^process_resident_memory_bytes \d+$/m);
+    // The shop's state, bounded however long it runs: the default catalog is 200 products.
+    const shop = (part: string) => metric('generator_shop_state', `part="${part}"`);
+    expect(shop('active_products')).toBeGreaterThan(150);
+    expect(shop('active_customers')).toBeGreaterThan(0);
+    expect(shop('scheduled_actions')).toBeGreaterThan(0);
+    expect(shop('orders_in_flight')).toBeGreaterThanOrEqual(0);
   });
 });

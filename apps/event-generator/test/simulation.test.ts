@@ -14,6 +14,53 @@ function json(seed: string | number, count: number): string {
     .join('\n');
 }
 
+/**
+ * Walks the events as a consumer would and checks every order_placed against what came before:
+ * a registered customer who has not left, active products at their price of the moment, stock
+ * never negative. Returns the number of orders.
+ */
+function expectConsistentOrders(events: readonly GeneratedEvent[]): number {
+  const customers = new Set<string>();
+  const deletedCustomers = new Set<string>();
+  const prices = new Map<string, string>();
+  const stock = new Map<string, number>();
+  const discontinued = new Set<string>();
+  let orders = 0;
+  for (const { topic, event } of events) {
+    if (topic === 'customer-events' && event.event_type === 'customer_registered')
+      customers.add(event.payload.customer_id);
+    if (topic === 'customer-events' && event.event_type === 'customer_deleted')
+      deletedCustomers.add(event.payload.customer_id);
+    if (topic === 'product-events') {
+      const e = event as EventOf<'product-events'>;
+      if (e.event_type === 'product_created') {
+        prices.set(e.payload.product_id, e.payload.price);
+        stock.set(e.payload.product_id, e.payload.stock);
+      } else if (e.event_type === 'price_changed') {
+        expect(e.payload.old_price).toBe(prices.get(e.payload.product_id));
+        prices.set(e.payload.product_id, e.payload.new_price);
+      } else if (e.event_type === 'stock_changed') {
+        expect(e.payload.old_stock).toBe(stock.get(e.payload.product_id));
+        expect(e.payload.new_stock).toBeGreaterThanOrEqual(0);
+        stock.set(e.payload.product_id, e.payload.new_stock);
+      } else discontinued.add(e.payload.product_id);
+    }
+    if (topic === 'order-events' && event.event_type === 'order_placed') {
+      orders++;
+      expect(customers.has(event.payload.customer_id)).toBe(true);
+      expect(deletedCustomers.has(event.payload.customer_id)).toBe(false);
+      let total = 0;
+      for (const item of event.payload.items) {
+        expect(discontinued.has(item.product_id)).toBe(false);
+        expect(item.unit_price).toBe(prices.get(item.product_id));
+        total += item.quantity * Math.round(Number(item.unit_price) * 100);
+      }
+      expect(event.payload.total_amount).toBe((total / 100).toFixed(2));
+    }
+  }
+  return orders;
+}
+
 describe('determinism', () => {
   it('gives the same events, byte for byte, for the same seed and config', () => {
     expect(json(7, 20_000)).toBe(json(7, 20_000));
@@ -53,45 +100,7 @@ describe(`invariants over ${N} generated events`, () => {
   });
 
   it('orders name registered, not deleted customers and active products at their price at that moment, with stock never negative', () => {
-    const customers = new Set<string>();
-    const deletedCustomers = new Set<string>();
-    const prices = new Map<string, string>();
-    const stock = new Map<string, number>();
-    const discontinued = new Set<string>();
-    let orders = 0;
-    for (const { topic, event } of events) {
-      if (topic === 'customer-events' && event.event_type === 'customer_registered')
-        customers.add(event.payload.customer_id);
-      if (topic === 'customer-events' && event.event_type === 'customer_deleted')
-        deletedCustomers.add(event.payload.customer_id);
-      if (topic === 'product-events') {
-        const e = event as EventOf<'product-events'>;
-        if (e.event_type === 'product_created') {
-          prices.set(e.payload.product_id, e.payload.price);
-          stock.set(e.payload.product_id, e.payload.stock);
-        } else if (e.event_type === 'price_changed') {
-          expect(e.payload.old_price).toBe(prices.get(e.payload.product_id));
-          prices.set(e.payload.product_id, e.payload.new_price);
-        } else if (e.event_type === 'stock_changed') {
-          expect(e.payload.old_stock).toBe(stock.get(e.payload.product_id));
-          expect(e.payload.new_stock).toBeGreaterThanOrEqual(0);
-          stock.set(e.payload.product_id, e.payload.new_stock);
-        } else discontinued.add(e.payload.product_id);
-      }
-      if (topic === 'order-events' && event.event_type === 'order_placed') {
-        orders++;
-        expect(customers.has(event.payload.customer_id)).toBe(true);
-        expect(deletedCustomers.has(event.payload.customer_id)).toBe(false);
-        let total = 0;
-        for (const item of event.payload.items) {
-          expect(discontinued.has(item.product_id)).toBe(false);
-          expect(item.unit_price).toBe(prices.get(item.product_id));
-          total += item.quantity * Math.round(Number(item.unit_price) * 100);
-        }
-        expect(event.payload.total_amount).toBe((total / 100).toFixed(2));
-      }
-    }
-    expect(orders).toBeGreaterThan(500);
+    expect(expectConsistentOrders(events)).toBeGreaterThan(500);
   });
 
   it('orders only move along the lifecycle: placed → paid → shipped → delivered, cancellations and refunds', () => {
@@ -136,6 +145,74 @@ describe(`invariants over ${N} generated events`, () => {
     const rate = [...converted].filter((s) => sessions.has(s)).length / sessions.size;
     expect(sessions.size).toBeGreaterThan(10_000);
     expect(Math.abs(rate - config.conversionRate)).toBeLessThan(0.02);
+  });
+});
+
+describe('bounded state on long runs', () => {
+  // A small cap and a busy shop: the cap is reached early, and most of the run is past it.
+  const bounded = parseSimulationConfig({
+    seed: 'bounded',
+    maxActiveCustomers: 50,
+    customersPerHour: 600,
+    products: 20,
+    discontinuedPerDay: 48,
+    launchesPerDay: 48,
+  });
+  const sim = new ShopSimulation(bounded);
+  const run: GeneratedEvent[] = [];
+  let mostActive = 0;
+  let mostProducts = 0;
+  for (const e of sim.events({ count: N })) {
+    run.push(e);
+    const state = sim.state();
+    mostActive = Math.max(mostActive, state.activeCustomers);
+    mostProducts = Math.max(mostProducts, state.activeProducts);
+  }
+  const of = (type: string) => run.filter((e) => e.event.event_type === type);
+
+  it('keeps at most maxActiveCustomers shopping; the rest stop visiting without an event', () => {
+    const registered = of('customer_registered').length;
+    expect(registered).toBeGreaterThan(20 * bounded.maxActiveCustomers);
+    expect(mostActive).toBe(bounded.maxActiveCustomers);
+    // Over the last quarter, sessions name only customers who still shop: at most the cap plus
+    // those who registered meanwhile (and the few retired in the middle of a visit).
+    const tail = run.slice((3 * N) / 4);
+    const shoppers = new Set<string>();
+    for (const { event } of tail)
+      if (event.event_type === 'page_view' && event.payload.customer_id)
+        shoppers.add(event.payload.customer_id);
+    const newcomers = tail.filter((e) => e.event.event_type === 'customer_registered').length;
+    expect(shoppers.size).toBeLessThanOrEqual(bounded.maxActiveCustomers + newcomers);
+    expect(shoppers.size).toBeGreaterThan(bounded.maxActiveCustomers / 2);
+    // Retiring is not leaving: only customer_deleted says someone left.
+    expect(of('customer_deleted').length).toBeLessThan(registered / 10);
+  });
+
+  it('launches products as it discontinues them, and sells the new ones', () => {
+    const created = of('product_created').map(
+      (e) => (e.event.payload as { product_id: string }).product_id,
+    );
+    const launched = new Set(created.slice(bounded.products));
+    expect(launched.size).toBeGreaterThan(20);
+    expect(of('product_discontinued').length).toBeGreaterThan(20);
+    expect(mostProducts).toBeLessThan(3 * bounded.products);
+    expect(sim.state().activeProducts).toBeGreaterThan(0);
+    const soldNew = of('order_placed').some((e) =>
+      (e.event.payload as { items: { product_id: string }[] }).items.some((i) =>
+        launched.has(i.product_id),
+      ),
+    );
+    expect(soldNew).toBe(true);
+  });
+
+  it('orders still name registered customers who have not left, at the catalog price', () => {
+    expect(expectConsistentOrders(run)).toBeGreaterThan(500);
+  });
+
+  it('keeps orders in flight and scheduled work to what the lifecycles need', () => {
+    const state = sim.state();
+    expect(state.ordersInFlight).toBeLessThan(of('order_placed').length);
+    expect(state.scheduledActions).toBeLessThan(N / 10);
   });
 });
 
