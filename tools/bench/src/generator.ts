@@ -3,8 +3,9 @@
 //  2. end to end into the 3-node cluster at acks=all, idempotent, no compression, against
 //     Kafka's ProducerPerformance sending the same records (the generator's own events, so the
 //     same sizes) from the same jars in the same run (target ≥ 0.6x);
-//  3. resident memory while serving realtime at 10k events/s into Kafka: RSS at the start and
-//     the end (`--duration <s>`, default 60).
+//  3. resident memory while serving realtime at 10k events/s into Kafka (`--duration <s>`,
+//     default 600): RSS at the start and the end, and whether it stays flat once warm: the
+//     highest RSS and the heap's low points (what survives a collection) early against late.
 // The generator is spawned rather than imported: tools depend on SDKs only, and this measures
 // the deployable as it runs.
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { printReport } from './report.js';
 
 const { values: flags } = parseArgs({
   options: {
-    duration: { type: 'string', default: '60' },
+    duration: { type: 'string', default: '600' },
     'e2e-events': { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '2' },
     'generation-events': { type: 'string', default: '2000000' },
@@ -75,11 +76,15 @@ function producerPerformance(payloadFile: string, records: number): { rate: numb
   return { rate: recordsPerSec, line };
 }
 
-/** Serves realtime into Kafka and samples the process's RSS from its /metrics every 5 s. */
-async function memoryRun(): Promise<{
-  samples: { second: number; rssMiB: number; generated: number }[];
-  totals: Totals;
-}> {
+interface MemorySample {
+  second: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  generated: number;
+}
+
+/** Serves realtime into Kafka and samples the process's RSS and heap from its /metrics every 5 s. */
+async function memoryRun(): Promise<{ samples: MemorySample[]; totals: Totals }> {
   const child = spawn(
     process.execPath,
     [
@@ -108,19 +113,21 @@ async function memoryRun(): Promise<{
   }
   if (!url) throw new Error(`the generator did not start:\n${stderr}`);
   const started = performance.now();
-  const samples: { second: number; rssMiB: number; generated: number }[] = [];
+  const samples: MemorySample[] = [];
   let done = false;
   void exited.then(() => (done = true));
   while (!done) {
     try {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1]);
+      const heapUsed = Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(metrics)?.[1]);
       const generated = [...metrics.matchAll(/^generator_events_generated_total\{[^}]*\} (\d+)/gm)]
         .map((m) => Number(m[1]))
         .reduce((a, b) => a + b, 0);
       samples.push({
         second: Math.round((performance.now() - started) / 1000),
         rssMiB: rss / 1024 / 1024,
+        heapUsedMiB: heapUsed / 1024 / 1024,
         generated,
       });
     } catch {
@@ -131,6 +138,33 @@ async function memoryRun(): Promise<{
   if ((await exited) !== 0) throw new Error(`the realtime run failed:\n${stderr}`);
   const line = stderr.split('\n').find((l) => l.startsWith('totals '));
   return { samples, totals: JSON.parse(line!.slice('totals '.length)) as Totals };
+}
+
+/**
+ * Flat or not, once warm: the first minute (connections, JIT, the shop filling up to its
+ * bounds) is left out; then the second and the last fifth of the run are compared. RSS by its
+ * high points (the heap's sawtooth moves it by tens of MiB between collections), the heap by its
+ * low points (what survives a collection: a leak shows there first).
+ */
+function memoryTrend(samples: MemorySample[]) {
+  const end = samples.at(-1)!.second;
+  const warm = Math.min(60, end / 5);
+  const span = (end - warm) / 5;
+  const early = samples.filter((s) => s.second >= warm && s.second < warm + span);
+  const late = samples.filter((s) => s.second >= end - span);
+  const max = (xs: number[]) => Math.max(...xs);
+  const min = (xs: number[]) => Math.min(...xs);
+  const rss = [max(early.map((s) => s.rssMiB)), max(late.map((s) => s.rssMiB))] as const;
+  const heap = [min(early.map((s) => s.heapUsedMiB)), min(late.map((s) => s.heapUsedMiB))] as const;
+  const window = (from: number, to: number) => `${Math.round(from)}–${Math.round(to)} s`;
+  return {
+    early: window(warm, warm + span),
+    late: window(end - span, end),
+    rss,
+    heap,
+    // A few MiB either way is the allocator, not the shop.
+    flat: rss[1] <= rss[0] * 1.1 && heap[1] <= heap[0] + 5,
+  };
 }
 
 try {
@@ -230,8 +264,10 @@ try {
   const reached = sum(memory.totals.acknowledged['kafka']!) / memory.totals.seconds;
   for (const s of memory.samples)
     process.stderr.write(
-      `    t=${String(s.second).padStart(4)} s  RSS ${s.rssMiB.toFixed(0)} MiB  ${s.generated} events\n`,
+      `    t=${String(s.second).padStart(4)} s  RSS ${s.rssMiB.toFixed(0)} MiB  heap ${s.heapUsedMiB.toFixed(0)} MiB  ${s.generated} events\n`,
     );
+  const trend = memoryTrend(memory.samples);
+  const mib = (n: number) => `${n.toFixed(0)} MiB`;
 
   printReport(
     { bench: 'generator', ours: e2eRate, reference: reference.rate, unit: 'records/s' },
@@ -257,6 +293,12 @@ try {
         'memory',
         `realtime at ${MEMORY_RATE}/s for ${MEMORY_SECONDS} s: RSS ${first.rssMiB.toFixed(0)} MiB at ${first.second} s → ` +
           `${last.rssMiB.toFixed(0)} MiB at ${last.second} s; reached ${Math.round(reached)}/s acknowledged`,
+      ],
+      [
+        'memory once warm',
+        `highest RSS ${mib(trend.rss[0])} (${trend.early}) → ${mib(trend.rss[1])} (${trend.late}); ` +
+          `heap after collections ${mib(trend.heap[0])} → ${mib(trend.heap[1])}: ` +
+          (trend.flat ? 'flat' : 'GROWING'),
       ],
     ],
     0.6,
