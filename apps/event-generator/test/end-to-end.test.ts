@@ -30,6 +30,10 @@ describe('kafka and postgres sinks together, end to end on the real platform', (
       conversionRate: 0.4,
       customerDeletionsPerHour: 20,
       priceChangesPerHour: 60,
+      // Products launched mid-run and a small customer base, so the rows of launched products
+      // and of customers who stopped shopping are checked too.
+      launchesPerDay: 96,
+      maxActiveCustomers: 100,
     },
   });
   let totals: RunTotals;
@@ -82,6 +86,10 @@ describe('kafka and postgres sinks together, end to end on the real platform', (
     expect(deleted).toBeGreaterThan(0);
     expect(rows.customers.filter((c) => c.deleted_at === null)).toHaveLength(registered - deleted);
     expect(rows.customers).toHaveLength(registered);
+    expect(registered).toBeGreaterThan(config.simulation.maxActiveCustomers);
+    const created = events.get('product-events')!.filter((e) => e.event_type === 'product_created');
+    expect(created.length).toBeGreaterThan(config.simulation.products);
+    expect(rows.products).toHaveLength(created.length);
     expect(rows.orders).toHaveLength(count('order-events', 'order_placed'));
 
     const expected = expectedRows(events);
