@@ -8,14 +8,8 @@ set -euo pipefail
 # platform's Kubernetes backend uses helm 3's flags (--atomic, --wait).
 HELM_VERSION=v3.22.0
 
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH=/usr/local/go/bin:$PATH
-  else
-    echo "go: no Go toolchain found (need go >= 1.24 on PATH or in /usr/local/go)" >&2
-    exit 1
-  fi
-fi
+. "$(dirname "$0")/go-toolchain.sh"
+require_go go 1.24
 gobin="$(go env GOPATH)/bin"
 
 if [ -x "$gobin/helm" ] && "$gobin/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then

@@ -5,19 +5,12 @@
 # report the pinned version. About 8 minutes on 2 cores the first time (Go's build cache in
 # ~/.cache/go-build makes a rebuild take seconds).
 set -euo pipefail
+. "$(dirname "$0")/go-toolchain.sh"
+require_go kube 1.25
 cd "$(dirname "$0")/../kube"
 
 KUBE_VERSION=v1.35.4 # keep in step with tools/kube/go.mod and the tests' KUBE_VERSION
 bin="${DATAPARK_KUBE_BIN:-$HOME/.cache/datapark/kube-$KUBE_VERSION/bin}"
-
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH=/usr/local/go/bin:$PATH
-  else
-    echo "kube: no Go toolchain found (need go >= 1.25 on PATH or in /usr/local/go)" >&2
-    exit 1
-  fi
-fi
 
 if [ -x "$bin/etcd" ] && [ -x "$bin/kube-controller-manager" ] &&
   "$bin/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"; then
