@@ -7,6 +7,16 @@ export const Money = z
 export const Id = z.uuid();
 
 /**
+ * Free text. It refuses U+0000 and unpaired surrogates at the edge: PostgreSQL, where every
+ * event lands, cannot store either in text or jsonb (SQLSTATE 22021, 22P05), and no UTF-8
+ * reader can decode a lone surrogate. A producer learns it from the field's name at send time
+ * rather than from the DLQ later; ingest still dead-letters such records from untyped producers.
+ */
+export const Text = z.string().refine((s) => !s.includes('\u0000') && s.isWellFormed(), {
+  message: 'must not contain U+0000 (NUL) or an unpaired surrogate: PostgreSQL cannot store them',
+});
+
+/**
  * The envelope every event shares. `payload` is refined per event type in the topic schemas.
  */
 export const EnvelopeFields = {
@@ -15,7 +25,7 @@ export const EnvelopeFields = {
   /** When it happened in the shop, ISO 8601 with offset. */
   occurred_at: z.iso.datetime({ offset: true }),
   /** Which program produced it, e.g. `event-generator/0.1.0`. */
-  producer: z.string().min(1),
+  producer: Text.min(1),
 } as const;
 
 /** Builds the schema of one event type: the envelope plus its literal type and payload. */

@@ -11,7 +11,7 @@ export {
   type TopicName,
   type TopicSpec,
 } from './catalog.js';
-export { EnvelopeFields, eventSchema, Id, Money, SCHEMA_VERSION } from './envelope.js';
+export { EnvelopeFields, eventSchema, Id, Money, SCHEMA_VERSION, Text } from './envelope.js';
 export { exportCatalog } from './json-schema.js';
 export * from './topics/clickstream.js';
 export * from './topics/customer-events.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildEvent,
+  ClickstreamEvent,
   desiredTopics,
   exportCatalog,
   keyOf,
@@ -69,6 +70,23 @@ describe('event schemas', () => {
     expect(issues(unknownType)[0]?.path).toEqual(['event_type']);
     expect(issues(extra)[0]?.code).toBe('unrecognized_keys');
     expect(issues(good)).toEqual([]);
+  });
+
+  it('refuse a NUL character or an unpaired surrogate in free text, naming the field (PostgreSQL cannot store either)', () => {
+    const click = sampleEvents.click();
+    const withPage = (page: string) => ({
+      ...click,
+      event_type: 'page_view',
+      payload: { session_id: click.payload.session_id, customer_id: null, page, referrer: null },
+    });
+    const issues = (value: unknown) => ClickstreamEvent.safeParse(value).error?.issues ?? [];
+    expect(issues(withPage('/shop'))).toEqual([]);
+    expect(issues(withPage('/\u0000x'))[0]?.path).toEqual(['payload', 'page']);
+    expect(issues(withPage('/\ud800x'))[0]?.message).toMatch(/unpaired surrogate/);
+    // A well-formed pair (an emoji), right-to-left marks and quotes are fine.
+    expect(issues(withPage('/\u{1F600}\u200F"\'\\;--'))).toEqual([]);
+    const nulProducer = { ...click, producer: 'gen\u0000' };
+    expect(issues(nulProducer)[0]?.path).toEqual(['producer']);
   });
 
   it('builds a valid event or throws the zod issues', () => {

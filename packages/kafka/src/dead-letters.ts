@@ -14,7 +14,7 @@ export async function sendToDeadLetters<T extends TopicName>(
   topic: T,
   failed: Extract<DecodedRecord<T>, { ok: false }>,
 ): Promise<void> {
-  const { message, position, reason } = failed;
+  const { message, position, reason, code } = failed;
   await producer.send({
     topic: TOPIC_CATALOG[topic].dlq,
     acks: -1,
@@ -25,6 +25,7 @@ export async function sendToDeadLetters<T extends TopicName>(
         headers: {
           ...message.headers,
           [HEADERS.dlqReason]: reason.slice(0, 4000),
+          ...(code === undefined ? {} : { [HEADERS.dlqErrorCode]: code }),
           [HEADERS.dlqSourceTopic]: position.topic,
           [HEADERS.dlqSourcePartition]: String(position.partition),
           [HEADERS.dlqSourceOffset]: position.offset,

@@ -18,6 +18,8 @@ export type DecodedRecord<T extends TopicName> =
   | {
       readonly ok: false;
       readonly reason: string;
+      /** A machine-readable cause where there is one: the SQLSTATE a database refused it with. */
+      readonly code?: string;
       readonly position: RecordPosition;
       readonly message: KafkaMessage;
     };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
@@ -10,13 +11,25 @@ import { decodeRecord } from './decode-record.js';
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
 const { Partitioners } = kafkajs;
 
+export interface HandlerRetryPolicy {
+  /** Tries after the first before the record is dead-lettered. Default 2. */
+  readonly retries?: number;
+  /** Wait before the first retry, doubling after each. Default 200 ms. */
+  readonly initialBackoffMs?: number;
+}
+
 export interface EventConsumerOptions<T extends TopicName> {
   readonly groupId: string;
   readonly topics: readonly T[];
   /** Where a new group starts: the oldest record (default) or only new ones. */
   readonly fromBeginning?: boolean;
-  /** Called for every valid event, in partition order; the offset is committed after it resolves. */
+  /**
+   * Called for every valid event, in partition order; the offset is committed after it resolves.
+   * When it throws, it is called again as {@link handlerRetry} says; when it still throws, the
+   * record goes to the DLQ with the error as the reason and consumption goes on.
+   */
   readonly eachEvent: (event: EventOf<T>, position: RecordPosition) => Promise<void>;
+  readonly handlerRetry?: HandlerRetryPolicy;
   /** Called after a record went to the DLQ. */
   readonly onDeadLetter?: (reason: string, position: RecordPosition) => void;
 }
@@ -28,7 +41,9 @@ export interface RunningConsumer {
 
 /**
  * Consumes catalog topics, validating every record: valid events go to `eachEvent`, invalid ones
- * (not JSON, wrong schema) to the topic's DLQ with the reason, and consumption goes on.
+ * (not JSON, wrong schema) to the topic's DLQ with the reason, and consumption goes on. A handler
+ * that keeps throwing is retried a bounded number of times, then its record is dead-lettered too:
+ * one bad event never stops the partition behind it.
  *
  * @example
  * ```ts
@@ -55,6 +70,8 @@ export async function runEventConsumer<T extends TopicName>(
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
+  const retries = options.handlerRetry?.retries ?? 2;
+  const initialBackoffMs = options.handlerRetry?.initialBackoffMs ?? 200;
   await Promise.all([consumer.connect(), dlq.connect()]);
   await consumer.subscribe({
     topics: [...options.topics],
@@ -63,12 +80,23 @@ export async function runEventConsumer<T extends TopicName>(
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
       const decoded = decodeRecord(topic as T, partition, message);
+      let failure: { reason: string } | undefined;
       if (decoded.ok) {
-        await options.eachEvent(decoded.event, decoded.position);
-      } else {
-        await sendToDeadLetters(dlq, topic as T, decoded);
-        options.onDeadLetter?.(decoded.reason, decoded.position);
-      }
+        const error = await handleWithRetries(
+          () => options.eachEvent(decoded.event, decoded.position),
+          retries,
+          initialBackoffMs,
+        );
+        if (error === undefined) return;
+        failure = { reason: `handler failed ${retries + 1} times: ${describe(error)}` };
+      } else failure = decoded;
+      await sendToDeadLetters(dlq, topic as T, {
+        ok: false,
+        reason: failure.reason,
+        position: decoded.position,
+        message,
+      });
+      options.onDeadLetter?.(failure.reason, decoded.position);
     },
   });
   return {
@@ -78,4 +106,25 @@ export async function runEventConsumer<T extends TopicName>(
       await dlq.disconnect();
     },
   };
+}
+
+/** Runs `handle` up to `retries + 1` times; returns the last error, or undefined on success. */
+async function handleWithRetries(
+  handle: () => Promise<void>,
+  retries: number,
+  initialBackoffMs: number,
+): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await handle();
+      return undefined;
+    } catch (error) {
+      if (attempt >= retries) return error ?? new Error('handler threw undefined');
+      await sleep(initialBackoffMs * 2 ** attempt);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

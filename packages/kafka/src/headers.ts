@@ -5,6 +5,8 @@ export const HEADERS = Object.freeze({
   schemaVersion: 'schema-version',
   contentType: 'content-type',
   dlqReason: 'dlq-reason',
+  /** Set when a database refused the record: the SQLSTATE, e.g. `22P05`. */
+  dlqErrorCode: 'dlq-error-code',
   dlqSourceTopic: 'dlq-source-topic',
   dlqSourcePartition: 'dlq-source-partition',
   dlqSourceOffset: 'dlq-source-offset',

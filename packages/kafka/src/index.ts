@@ -6,6 +6,7 @@ export { EventValidationError } from './errors.js';
 export {
   runEventConsumer,
   type EventConsumerOptions,
+  type HandlerRetryPolicy,
   type RunningConsumer,
 } from './event-consumer.js';
 export { EventProducer, type EventProducerOptions } from './event-producer.js';

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { eventSchema, Id, Money } from '../envelope.js';
+import { eventSchema, Id, Money, Text } from '../envelope.js';
 
 /** An anonymous visitor has no customer id until they log in or register. */
 const SessionRef = { session_id: Id, customer_id: Id.nullable() };
 
 export const PageView = eventSchema(
   'page_view',
-  z
-    .object({ ...SessionRef, page: z.string().startsWith('/'), referrer: z.string().nullable() })
-    .strict(),
+  z.object({ ...SessionRef, page: Text.startsWith('/'), referrer: Text.nullable() }).strict(),
 );
 export const ProductView = eventSchema(
   'product_view',
@@ -19,7 +17,7 @@ export const Search = eventSchema(
   z
     .object({
       ...SessionRef,
-      query: z.string().min(1),
+      query: Text.min(1),
       results_count: z.number().int().nonnegative(),
     })
     .strict(),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { eventSchema, Id } from '../envelope.js';
+import { eventSchema, Id, Text } from '../envelope.js';
 
 const CustomerDetails = {
   customer_id: Id,
   email: z.email(),
-  first_name: z.string().min(1),
-  last_name: z.string().min(1),
+  first_name: Text.min(1),
+  last_name: Text.min(1),
   country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code like "DE"'),
-  city: z.string().min(1),
+  city: Text.min(1),
 };
 
 export const CustomerRegistered = eventSchema(

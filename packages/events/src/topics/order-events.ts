@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSchema, Id, Money } from '../envelope.js';
+import { eventSchema, Id, Money, Text } from '../envelope.js';
 
 const OrderRef = { order_id: Id, customer_id: Id };
 
@@ -34,9 +34,7 @@ export const OrderPaid = eventSchema(
 );
 export const OrderShipped = eventSchema(
   'order_shipped',
-  z
-    .object({ ...OrderRef, carrier: z.string().min(1), tracking_number: z.string().min(1) })
-    .strict(),
+  z.object({ ...OrderRef, carrier: Text.min(1), tracking_number: Text.min(1) }).strict(),
 );
 export const OrderDelivered = eventSchema('order_delivered', z.object(OrderRef).strict());
 export const OrderCancelled = eventSchema(

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { eventSchema, Id, Money } from '../envelope.js';
+import { eventSchema, Id, Money, Text } from '../envelope.js';
 
 export const ProductCreated = eventSchema(
   'product_created',
   z
     .object({
       product_id: Id,
-      sku: z.string().min(1),
-      name: z.string().min(1),
-      category: z.string().min(1),
+      sku: Text.min(1),
+      name: Text.min(1),
+      category: Text.min(1),
       price: Money,
       stock: z.number().int().nonnegative(),
     })
