@@ -165,6 +165,23 @@ export async function producePoison(topic: TopicName, key: string): Promise<numb
   return 2;
 }
 
+/** Sends records as they are, bypassing validation, all under `key` (one partition, in order). */
+export async function produceUnchecked(
+  topic: TopicName,
+  key: string,
+  values: readonly string[],
+): Promise<void> {
+  const plain = createKafka(connection).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await plain.connect();
+  try {
+    await plain.send({ topic, acks: -1, messages: values.map((value) => ({ key, value })) });
+  } finally {
+    await plain.disconnect();
+  }
+}
+
 export async function closeProducer(): Promise<void> {
   await producer?.disconnect();
   producer = undefined;
@@ -206,16 +223,22 @@ export async function deadLetters(
   topic: TopicName,
   from: PartitionOffsets,
   key: string,
-): Promise<{ reason: string; sourceOffset: string }[]> {
+): Promise<{ reason: string; code?: string; sourceOffset: string; value?: string }[]> {
   const records = await readRange(connection, TOPIC_CATALOG[topic].dlq, from);
-  const byPosition = new Map<string, { reason: string; sourceOffset: string }>();
+  const byPosition = new Map<
+    string,
+    { reason: string; code?: string; sourceOffset: string; value?: string }
+  >();
   for (const { message } of records) {
     if (message.key?.toString() !== key) continue;
     const partition = headerText(message.headers?.[HEADERS.dlqSourcePartition]);
     const sourceOffset = headerText(message.headers?.[HEADERS.dlqSourceOffset]) ?? '';
+    const code = headerText(message.headers?.[HEADERS.dlqErrorCode]);
     byPosition.set(`${partition}:${sourceOffset}`, {
       reason: headerText(message.headers?.[HEADERS.dlqReason]) ?? '',
+      ...(code === undefined ? {} : { code }),
       sourceOffset,
+      ...(message.value ? { value: message.value.toString() } : {}),
     });
   }
   return [...byPosition.values()].sort((a, b) => Number(a.sourceOffset) - Number(b.sourceOffset));

@@ -14,6 +14,7 @@ import {
   landedCounts,
   produce,
   producePoison,
+  produceUnchecked,
   runCli,
   storedOffsets,
   trackGroup,
@@ -119,4 +120,49 @@ describe('datapark-etl ingest', () => {
       expect(landed.size).toBe(VALID_PER_TOPIC);
     }
   }, 240_000);
+
+  it('sets aside rows PostgreSQL refuses (out of range, a bad date) and a NUL character: they go to the DLQ with the SQLSTATE, the rows around them land once, and ingest goes on', async () => {
+    const topic = 'clickstream';
+    const key = randomUUID();
+    const group = await freshGroup('test-refused', [topic]);
+    const dlqBefore = await endOffsets(TOPIC_CATALOG[topic].dlq);
+    const good = validEvents(topic, 6);
+    const [a, b, c] = validEvents(topic, 3);
+    // Each passes a JSON parse; the first two pass our schema too and only PostgreSQL refuses
+    // them. The NUL one is what issue 14 reproduced: it once stopped ingest for good.
+    const outOfRange = { ...a!, schema_version: 3_000_000_000 };
+    const yearZero = { ...b!, occurred_at: '0000-01-01T00:00:00Z' };
+    const nul = { ...c!, payload: { ...c!.payload, page: '/\u0000x' } };
+    const bad = [outOfRange, yearZero, nul];
+    await produceUnchecked(
+      topic,
+      key,
+      [good[0], bad[0], good[1], good[2], bad[1], good[3], bad[2], good[4], good[5]].map((e) =>
+        JSON.stringify(e),
+      ),
+    );
+
+    const summary = summaryOf(
+      await runCli(['ingest', '--group', group, '--topics', topic, '--until-caught-up', '--json']),
+    );
+    expect(summary.stoppedBy).toBe('caught-up');
+    const landed = await landedCounts(
+      analyst,
+      topic,
+      [...good, ...bad].map((e) => e.event_id),
+    );
+    expect(Object.fromEntries(landed)).toEqual(
+      Object.fromEntries(good.map((e) => [e.event_id, 1])),
+    );
+
+    const letters = await deadLetters(topic, dlqBefore, key);
+    expect(letters.map((l) => [JSON.parse(l.value!).event_id, l.code])).toEqual([
+      [outOfRange.event_id, '22003'],
+      [yearZero.event_id, '22008'],
+      [nul.event_id, undefined],
+    ]);
+    expect(letters[0]!.reason).toMatch(/^PostgreSQL refused it: 22003 .*out of range/);
+    expect(letters[2]!.reason).toMatch(/^schema: payload\.page: must not contain U\+0000/);
+    expect(summary.deadLetters).toBe(3);
+  }, 120_000);
 });

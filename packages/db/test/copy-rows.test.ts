@@ -84,6 +84,17 @@ describe('copyRows', () => {
       Array.from({ length: 20 }, (_, i) => i),
     );
   });
+
+  it('names the refused row when the JSON is what PostgreSQL refuses (its context has a "line 1" of its own)', async () => {
+    const rows = Array.from({ length: 8 }, (_, i) => ({ ...event(i), kafka_partition: 5 }));
+    (rows[6] as Record<string, unknown>)['payload'] = { page: '/\u0000' };
+    const error = (await copyRows(pool, 'raw.order_events', rows).catch(
+      (e: unknown) => e,
+    )) as CopyRowError;
+    expect(error).toBeInstanceOf(CopyRowError);
+    expect(error.reason).toMatch(/unsupported Unicode escape sequence/);
+    expect(error.rowIndex).toBe(6);
+  });
 });
 
 describe('copyRowsInTransaction', () => {

@@ -1,9 +1,9 @@
 import type { KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import { copyRowsInTransaction } from '@datapark/db';
 import type { TopicName } from '@datapark/events';
 import type { DecodedRecord } from '@datapark/kafka';
 import { decodeRecord } from '@datapark/kafka';
+import { copyIsolatingRefused } from './copy-isolating-refused.js';
 import type { RawTable } from './raw-tables.js';
 import { RAW_TABLE_OF, rawColumns, toRawRow } from './raw-tables.js';
 
@@ -56,7 +56,9 @@ export type LandResult =
  * 2. drop records below the stored offset (already landed) and records whose Kafka position is
  *    already in `raw` (a replay by another group, or after an offset reset);
  * 3. send invalid records to the DLQ (awaited: a poison record is never lost);
- * 4. COPY the valid ones into the topic's `raw` table;
+ * 4. COPY the valid ones into the topic's `raw` table; a row PostgreSQL refuses for its content
+ *    (a NUL character, a value out of range) is set aside and sent to the DLQ with the SQLSTATE,
+ *    so it cannot stop the partition on every restart;
  * 5. store the next offset, and commit rows and offset together.
  *
  * A crash anywhere before the commit leaves nothing behind but dead letters, which the retry
@@ -99,14 +101,14 @@ export async function landBatch(client: pg.ClientBase, batch: BatchToLand): Prom
       [topic, partition, fresh[0]!.offset, String(last)],
     );
     const landedBefore = new Set(present.rows.map((r) => r.kafka_offset));
-    const rows = [];
+    const valid = [];
     let deadLetters = 0;
     let newestOccurredAt: string | undefined;
     for (const message of fresh) {
       if (landedBefore.has(message.offset)) continue;
       const decoded = decodeRecord(topic, partition, message);
       if (decoded.ok) {
-        rows.push(toRawRow(topic, decoded.event, decoded.position));
+        valid.push({ row: toRawRow(topic, decoded.event, decoded.position), decoded });
         if (!newestOccurredAt || decoded.event.occurred_at > newestOccurredAt)
           newestOccurredAt = decoded.event.occurred_at;
       } else {
@@ -114,9 +116,17 @@ export async function landBatch(client: pg.ClientBase, batch: BatchToLand): Prom
         deadLetters++;
       }
     }
-    await copyRowsInTransaction(client, table, rows, {
-      columns: rawColumns(topic) as never,
-    });
+    const refused = await copyIsolatingRefused(client, table, valid, rawColumns(topic));
+    for (const { item, sqlstate, reason } of refused) {
+      await batch.sendDeadLetter({
+        ok: false,
+        reason: `PostgreSQL refused it: ${sqlstate} ${reason}`,
+        code: sqlstate,
+        position: item.decoded.position,
+        message: item.decoded.message,
+      });
+    }
+    deadLetters += refused.length;
     const nextOffset = last + 1n;
     await client.query(
       `UPDATE etl.consumer_offsets SET next_offset = $4, updated_at = now()
@@ -126,7 +136,7 @@ export async function landBatch(client: pg.ClientBase, batch: BatchToLand): Prom
     await client.query('COMMIT');
     return {
       kind: 'landed',
-      rows: rows.length,
+      rows: valid.length - refused.length,
       deadLetters,
       skipped: messages.length - fresh.length + landedBefore.size,
       nextOffset,

@@ -82,7 +82,8 @@ function toRowError(
   committed: number,
 ): CopyRowError {
   const where = (error as { where?: string }).where ?? '';
-  const line = /line (\d+)/.exec(where)?.[1];
+  // Not the first "line N": a JSON error's context starts with "JSON data, line 1: …".
+  const line = /COPY [^,]+, line (\d+)/.exec(where)?.[1];
   const inBatch = line === undefined ? undefined : Number(line) - 1;
   const row = inBatch === undefined ? undefined : batch[inBatch];
   const preview = row
