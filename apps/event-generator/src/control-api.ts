@@ -47,6 +47,25 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text.trim() === '' ? {} : JSON.parse(text);
 }
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * Why a request must be refused because a web page, not a program, sent it; undefined if not.
+ * A page on another site can make the browser POST here (a form needs no CORS preflight) and,
+ * by DNS rebinding, even read the answers. So the Host must name loopback (a rebound name does
+ * not) and an Origin, which browsers send with every POST, must be this API's own.
+ */
+function crossSiteRefusal(req: IncomingMessage, port: number): string | undefined {
+  const allowed = LOOPBACK_HOSTS.map((host) => `${host}:${port}`);
+  const host = req.headers.host ?? '';
+  if (!allowed.includes(host))
+    return `Host ${JSON.stringify(host)} is not this loopback API (${allowed[0]}): refused`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowed.some((a) => origin === `http://${a}`))
+    return `Origin ${origin} may not call the control API: cross-site requests are refused`;
+  return undefined;
+}
+
 /**
  * Serves the control API on the loopback interface (port 0: any free port):
  *
@@ -58,6 +77,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * | GET | /metrics | Prometheus text format |
  * | GET | /healthz | 200 while the process serves |
  * | GET | /readyz | 200 when every sink is connected and the run is running or paused, else 503 |
+ *
+ * Requests from web pages are refused (403): the Host must be loopback and an Origin, if any,
+ * this API's own.
  *
  * @example
  * ```ts
@@ -130,6 +152,8 @@ export async function serveControlApi(run: GeneratorRun, port: number): Promise<
   }
 
   const server: Server = createServer((req, res) => {
+    const refused = crossSiteRefusal(req, (server.address() as AddressInfo).port);
+    if (refused) return send(res, 403, { error: refused });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = routes[path];
     const handler = route?.[req.method ?? 'GET'];

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPIC_NAMES } from '@datapark/events';
@@ -20,6 +21,19 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, text, json: () => JSON.parse(text) as RunStatus };
 }
 const status = async () => (await call('GET', '/status')).json();
+
+/** A raw request with the headers a browser would send (fetch does not let us set Host). */
+function rawCall(method: string, path: string, headers: Record<string, string>, body = '') {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(base + path, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 beforeAll(async () => {
   generator = await startGenerator(
@@ -50,6 +64,30 @@ describe('the control API', () => {
       200,
       { ready: true, state: 'running', notConnected: [] },
     ]);
+  });
+
+  it('refuses what a web page could send: another site’s Origin, or a Host that is not loopback (DNS rebinding)', async () => {
+    const port = new URL(base).port;
+    const rate = JSON.stringify({ eventsPerSecond: 999 });
+    const fromPage = await rawCall(
+      'POST',
+      '/rate',
+      { origin: 'https://evil.example', 'content-type': 'text/plain' },
+      rate,
+    );
+    expect(fromPage.status).toBe(403);
+    expect(fromPage.text).toMatch(/Origin https:\/\/evil\.example may not call the control API/);
+    const rebound = await rawCall('POST', '/pause', { host: `evil.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.text).toMatch(/is not this loopback API/);
+    expect((await status()).state).toBe('running');
+    expect((await status()).targetEventsPerSecond).not.toBe(999);
+    // The API's own origin and plain programs (no Origin) are served.
+    const own = await rawCall('GET', '/status', {
+      origin: `http://localhost:${port}`,
+      host: `localhost:${port}`,
+    });
+    expect(own.status).toBe(200);
   });
 
   it('pauses: emission stops; resumes: it starts again', async () => {
