@@ -16,7 +16,15 @@ export {
   type AirflowHealth,
 } from './local/components/airflow.js';
 export { redisPing } from './local/components/redis.js';
-export { isAlive, runningPid, startDaemon, stopDaemon, type DaemonSpec } from './local/daemon.js';
+export {
+  isAlive,
+  readPidFile,
+  runningPid,
+  startDaemon,
+  stopDaemon,
+  type DaemonSpec,
+  type PidRecord,
+} from './local/daemon.js';
 export { LocalPlatform, type LocalPlatformOptions } from './local/local-platform.js';
 export { assertPortFree, canBind, isListening } from './local/ports.js';
 export { findExecutable, requireExecutable } from './local/prerequisites.js';

@@ -68,11 +68,61 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid recorded in `pidFile` if that process is alive, else undefined. */
+/** What identifies a process beyond its pid, which the kernel reuses: the boot and its start. */
+interface ProcessIdentity {
+  /** Clock ticks after boot at which it started (/proc/PID/stat, field 22). */
+  readonly start: string;
+  /** /proc/sys/kernel/random/boot_id: a pid file from before a reboot never matches. */
+  readonly boot: string;
+}
+
+function identityOf(pid: number): ProcessIdentity | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return start === undefined ? undefined : { start, boot };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pid file read: the pid, and whether the process holding it now is the one recorded. */
+export type PidRecord =
+  | { readonly state: 'none' }
+  | { readonly state: 'running'; readonly pid: number }
+  | { readonly state: 'exited'; readonly pid: number }
+  /** The pid now belongs to another process (reused, or the file outlived a reboot). */
+  | { readonly state: 'stale'; readonly pid: number };
+
+/**
+ * Reads a pid file. Ours hold the pid, then `start=` and `boot=` lines identifying the process;
+ * a pid file without them (PostgreSQL's postmaster.pid) is trusted on the pid alone.
+ */
+export function readPidFile(pidFile: string): PidRecord {
+  if (!existsSync(pidFile)) return { state: 'none' };
+  const lines = readFileSync(pidFile, 'utf8').trim().split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) return { state: 'none' };
+  if (!isAlive(pid)) return { state: 'exited', pid };
+  const recorded = Object.fromEntries(
+    lines
+      .slice(1)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  ) as Partial<ProcessIdentity>;
+  if (recorded.start === undefined) return { state: 'running', pid };
+  const now = identityOf(pid);
+  return now !== undefined && now.start === recorded.start && now.boot === recorded.boot
+    ? { state: 'running', pid }
+    : { state: 'stale', pid };
+}
+
+/** The pid recorded in `pidFile` if that very process is alive, else undefined. */
 export function runningPid(pidFile: string): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim().split('\n')[0] ?? '', 10);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  const record = readPidFile(pidFile);
+  return record.state === 'running' ? record.pid : undefined;
 }
 
 /**
@@ -115,7 +165,13 @@ export function startDaemon(spec: DaemonSpec): number {
     });
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     child.unref();
-    writeFileSync(spec.pidFile, `${child.pid}\n`);
+    const identity = identityOf(child.pid);
+    writeFileSync(
+      spec.pidFile,
+      identity
+        ? `${child.pid}\nstart=${identity.start}\nboot=${identity.boot}\n`
+        : `${child.pid}\n`,
+    );
     return child.pid;
   } finally {
     closeSync(log);
@@ -124,14 +180,25 @@ export function startDaemon(spec: DaemonSpec): number {
 
 /**
  * Stops a daemon: SIGTERM to its process group, then SIGKILL after `graceMs`. Returns whether
- * it had been running.
+ * it had been running. A pid file whose pid now belongs to another process is reported through
+ * `onStale` and removed, never signalled.
  */
-export async function stopDaemon(pidFile: string, graceMs = 15_000): Promise<boolean> {
-  const pid = runningPid(pidFile);
-  if (pid === undefined) {
+export async function stopDaemon(
+  pidFile: string,
+  graceMs = 15_000,
+  onStale: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
+): Promise<boolean> {
+  const record = readPidFile(pidFile);
+  if (record.state !== 'running') {
+    if (record.state === 'stale')
+      onStale(
+        `${pidFile}: pid ${record.pid} is now another process (pid reused, or the file is from ` +
+          'before a reboot); not signalled, the stale pid file is removed',
+      );
     rmSync(pidFile, { force: true });
     return false;
   }
+  const { pid } = record;
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataparkConfig, EndpointsDocument, LoadConfigOptions } from '@datapark/config';
 import { loadConfig, writeEndpointsFile } from '@datapark/config';
@@ -6,6 +6,12 @@ import { PlatformError } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
 import { consoleReporter } from '../progress.js';
 import type { ComponentContext, ComponentStatus, LocalComponent } from './component.js';
+
+/**
+ * Written into a state directory the platform creates; `down --purge` deletes only a directory
+ * that holds it, so DATAPARK_STATE_DIR pointed at a home directory is never wiped.
+ */
+export const STATE_DIR_MARKER = '.datapark-state';
 
 export interface LocalPlatformOptions {
   readonly components: readonly LocalComponent[];
@@ -47,7 +53,7 @@ export class LocalPlatform {
   /** Starts `only` (and what they depend on), or everything, in dependency order. */
   async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
     const order = this.resolveOrder(options.only);
-    mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    this.createStateDir();
     for (const component of order) await component.checkPrerequisites(this.context(component));
     for (const component of order) {
       const started = Date.now();
@@ -61,6 +67,7 @@ export class LocalPlatform {
   /** Stops everything (reverse dependency order). `purge` also deletes data and credentials. */
   async down(options: { purge?: boolean; only?: readonly string[] } = {}): Promise<void> {
     const order = options.only ? this.byNames(options.only) : [...this.components];
+    if (options.purge) this.assertOwnStateDir();
     for (const component of order.reverse()) {
       const ctx = this.context(component);
       this.reporter.step(component.name, 'stopping');
@@ -74,6 +81,28 @@ export class LocalPlatform {
       rmSync(this.stateDir, { recursive: true, force: true });
       this.reporter.done('platform', `purged ${this.stateDir}`);
     }
+  }
+
+  /** Creates the state directory, marking it as ours when it is new or empty. */
+  private createStateDir(): void {
+    const fresh = !existsSync(this.stateDir) || readdirSync(this.stateDir).length === 0;
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    if (fresh)
+      writeFileSync(
+        join(this.stateDir, STATE_DIR_MARKER),
+        'Created by the Data Park local platform; `datapark down --purge` deletes this directory.\n',
+      );
+  }
+
+  private assertOwnStateDir(): void {
+    if (!existsSync(this.stateDir) || existsSync(join(this.stateDir, STATE_DIR_MARKER))) return;
+    throw new PlatformError(
+      `refusing to purge ${this.stateDir}: it holds no ${STATE_DIR_MARKER} marker, so the ` +
+        'platform did not create it (DATAPARK_STATE_DIR may point at a directory of your own)',
+      'platform',
+      'check DATAPARK_STATE_DIR; if the directory really is a Data Park state directory from an ' +
+        `older version, stop the platform and delete it by hand`,
+    );
   }
 
   async status(): Promise<ComponentStatus[]> {

@@ -254,7 +254,10 @@ const UNITS: readonly AirflowUnit[] = [
   { unit: 'airflow-api-server', args: ['api-server'] },
   { unit: 'airflow-scheduler', args: ['scheduler'] },
   { unit: 'airflow-dag-processor', args: ['dag-processor'] },
-  { unit: 'airflow-triggerer', args: ['triggerer'] },
+  // The worker's and the triggerer's log servers bind every interface, with no setting to
+  // narrow it (airflow/utils/serve_logs/core.py: host=""). All processes share one log folder
+  // here, so the api-server reads task logs from the files and the log servers stay off.
+  { unit: 'airflow-triggerer', args: ['triggerer', '--skip-serve-logs'] },
   {
     unit: 'airflow-worker',
     // One worker named after the platform; gossip and mingle only matter between many workers
@@ -266,6 +269,7 @@ const UNITS: readonly AirflowUnit[] = [
       'datapark@%h',
       '--without-gossip',
       '--without-mingle',
+      '--skip-serve-logs',
     ],
     celeryOnly: true,
   },

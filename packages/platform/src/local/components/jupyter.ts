@@ -63,6 +63,8 @@ export function writeKernelSpecs(
         PYSPARK_PYTHON: p.python,
         PYSPARK_DRIVER_PYTHON: p.python,
         SPARK_CONF_DIR: join(ctx.stateDir, 'spark', 'conf'),
+        // A notebook's Spark driver UI (port 4040) listens on loopback only.
+        SPARK_LOCAL_IP: '127.0.0.1',
       },
     },
   };
@@ -149,6 +151,10 @@ export function jupyterComponent(): LocalComponent {
           { mode: 0o600 },
         );
         ctx.reporter.step(NAME, `starting JupyterLab at ${url.origin}`);
+        // Jupyter refuses to run as root unless told to; tell it only when we are root (CI,
+        // containers), and say so, rather than for every user.
+        const asRoot = process.getuid?.() === 0;
+        if (asRoot) ctx.reporter.step(NAME, 'running as root: JupyterLab started with allow_root');
         startDaemon({
           command: p.jupyter,
           args: [
@@ -158,7 +164,7 @@ export function jupyterComponent(): LocalComponent {
             `--ServerApp.port=${url.port}`,
             '--ServerApp.port_retries=0',
             `--ServerApp.root_dir=${p.notebooks}`,
-            '--ServerApp.allow_root=True',
+            ...(asRoot ? ['--ServerApp.allow_root=True'] : []),
             '--ServerApp.open_browser=False',
           ],
           pidFile: pidFile(ctx),

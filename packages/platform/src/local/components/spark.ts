@@ -55,6 +55,10 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.master.rest.enabled true',
     `spark.master.rest.host ${rest.host}`,
     `spark.master.rest.port ${rest.port}`,
+    // Drivers (client mode here, cluster mode on a worker) and their block managers listen on
+    // loopback only; SPARK_LOCAL_IP below does the same for every web UI.
+    'spark.driver.host 127.0.0.1',
+    'spark.driver.bindAddress 127.0.0.1',
     'spark.eventLog.enabled true',
     `spark.eventLog.dir ${events}`,
     `spark.history.fs.logDirectory ${events}`,
@@ -172,6 +176,9 @@ export function sparkComponent(): LocalComponent {
       SPARK_WORKER_DIR: join(ctx.dir, 'work'),
       SPARK_DAEMON_MEMORY: '256m',
       SPARK_NO_DAEMONIZE: '1',
+      // Spark's web UIs (master, workers, history, every driver's) bind to SPARK_LOCAL_IP, else
+      // to 0.0.0.0; drivers and executors the workers launch inherit it.
+      SPARK_LOCAL_IP: '127.0.0.1',
       PYSPARK_PYTHON: join(ctx.workspaceRoot, '.venv', 'bin', 'python'),
       // Never set at run time either: pyspark would download a Hadoop distribution.
       PYSPARK_HADOOP_VERSION: undefined,
