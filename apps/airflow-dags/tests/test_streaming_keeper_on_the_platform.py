@@ -7,24 +7,31 @@ import time
 import uuid
 
 import pytest
-import requests
+from datapark_dags.spark_rest import SparkRest, SparkSubmissionError
 
 DAG_ID = "datapark_streaming_keeper"
 VARIABLE = "datapark_streaming_submission_id"
 
 
 @pytest.fixture(scope="module")
-def spark_rest(endpoints) -> str:
-    return endpoints.get("spark", {}).get("restUrl", "http://127.0.0.1:16066").rstrip("/")
+def spark_rest(endpoints) -> SparkRest:
+    spark = endpoints.get("spark", {})
+    return SparkRest(
+        rest_url=spark.get("restUrl", "http://127.0.0.1:16066").rstrip("/"),
+        master_url=spark.get("masterUrl", "spark://127.0.0.1:17077"),
+        secret=spark.get("restSecret"),
+    )
 
 
-def driver_state(spark_rest: str, submission_id: str) -> str:
-    body = requests.get(f"{spark_rest}/v1/submissions/status/{submission_id}", timeout=30).json()
-    return body.get("driverState", "UNKNOWN")
+def driver_state(spark_rest: SparkRest, submission_id: str) -> str:
+    try:
+        return spark_rest.driver_state(submission_id)
+    except SparkSubmissionError:
+        return "UNKNOWN"
 
 
-def kill(spark_rest: str, submission_id: str) -> None:
-    requests.post(f"{spark_rest}/v1/submissions/kill/{submission_id}", timeout=30)
+def kill(spark_rest: SparkRest, submission_id: str) -> None:
+    spark_rest.kill(submission_id)
     deadline = time.monotonic() + 120
     while driver_state(spark_rest, submission_id) not in {"KILLED", "FINISHED", "FAILED", "ERROR"}:
         assert time.monotonic() < deadline, f"driver {submission_id} did not stop"

@@ -147,6 +147,18 @@ export const CONFIG_KEYS = Object.freeze({
     doc: 'Spark REST submission server',
     example: 'http://127.0.0.1:16066',
   },
+  'spark.restSecret': {
+    env: 'DATAPARK_SPARK_REST_SECRET',
+    schema: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{43,}$/,
+        'expected at least 32 bytes as base64url (43 or more characters of A-Z a-z 0-9 _ -)',
+      ),
+    secret: true,
+    doc: "the key that signs requests to Spark's REST submission server (HS256, JWSFilter)",
+    example: 'a generated secret (the platform writes it to the endpoints file)',
+  },
   'spark.uiUrl': {
     env: 'DATAPARK_SPARK_UI_URL',
     schema: url,

@@ -27,6 +27,8 @@ export interface DataparkConfig {
   readonly spark: {
     readonly masterUrl: string;
     readonly restUrl: string;
+    /** Signs REST submission requests (Spark's JWSFilter); undefined until the platform made it. */
+    readonly restSecret?: string;
     readonly uiUrl: string;
     readonly historyUrl: string;
     /** Connector jars (Kafka source, JDBC driver) the cluster puts on every classpath. */

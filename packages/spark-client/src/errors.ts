@@ -33,6 +33,14 @@ export class SparkProtocolVersionError extends SparkError {
   }
 }
 
+/**
+ * The REST submission server refused the request's signature (HTTP 403 from Spark's JWSFilter):
+ * no key, or not the master's.
+ */
+export class SparkAuthenticationError extends SparkError {
+  override readonly name = 'SparkAuthenticationError';
+}
+
 /** The master knows no submission with this id. */
 export class SubmissionNotFoundError extends SparkError {
   override readonly name = 'SubmissionNotFoundError';

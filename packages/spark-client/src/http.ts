@@ -7,6 +7,8 @@ export interface HttpOptions {
   /** Retries after the first attempt; only for requests safe to repeat. */
   readonly retries: number;
   readonly signal?: AbortSignal;
+  /** The Authorization header, made afresh for every attempt (signed tokens expire). */
+  readonly authorization?: () => string;
 }
 
 export interface HttpResult {
@@ -36,7 +38,11 @@ export async function requestJson(url: string, options: HttpOptions): Promise<Ht
       ];
       const response = await fetch(url, {
         method: options.method ?? 'GET',
-        headers: { 'Content-Type': 'application/json;charset=UTF-8', Accept: 'application/json' },
+        headers: {
+          'Content-Type': 'application/json;charset=UTF-8',
+          Accept: 'application/json',
+          ...(options.authorization ? { Authorization: options.authorization() } : {}),
+        },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: AbortSignal.any(signals),
       });

@@ -1,4 +1,5 @@
 export {
+  SparkAuthenticationError,
   SparkError,
   SparkJobFailedError,
   SparkProtocolVersionError,
@@ -9,6 +10,7 @@ export {
   SubmissionRejectedError,
 } from './errors.js';
 export { backoffMs } from './http.js';
+export { restAuthorization } from './rest-auth.js';
 export * from './protocol.js';
 export {
   SparkHistoryClient,

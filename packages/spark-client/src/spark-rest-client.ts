@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { DataparkConfig } from '@datapark/config';
 import {
+  SparkAuthenticationError,
   SparkError,
   SparkJobFailedError,
   SparkProtocolVersionError,
@@ -13,6 +14,7 @@ import {
 } from './errors.js';
 import { NetworkError, requestJson } from './http.js';
 import type { HttpOptions } from './http.js';
+import { restAuthorization } from './rest-auth.js';
 import type {
   ClearResponse,
   CreateSubmissionRequest,
@@ -34,6 +36,11 @@ export interface SparkRestClientOptions {
   readonly masterUrl: string;
   /** The master's web UI (its /json/ status and the workers' log pages). */
   readonly uiUrl: string;
+  /**
+   * The key the REST server checks signatures with (`spark.restSecret` in the endpoints file):
+   * every request carries a JWS signed with it. Without it a protected server answers 403.
+   */
+  readonly restSecret?: string | undefined;
   readonly timeoutMs?: number;
   /** Retries for calls safe to repeat (status, readyz, kill); create is never retried. */
   readonly maxRetries?: number;
@@ -90,16 +97,20 @@ export interface FinishedSubmission {
  * ```
  */
 export class SparkRestClient {
-  readonly options: Required<Omit<SparkRestClientOptions, 'connectorJars'>> &
+  readonly options: Required<Omit<SparkRestClientOptions, 'connectorJars' | 'restSecret'>> &
     Pick<SparkRestClientOptions, 'connectorJars'>;
+  readonly #restSecret: string | undefined;
 
   constructor(options: SparkRestClientOptions) {
+    // The key stays out of `options`, so logging or inspecting the client never shows it.
+    const { restSecret, ...rest } = options;
+    this.#restSecret = restSecret;
     this.options = {
       timeoutMs: 30_000,
       maxRetries: 2,
       clientSparkVersion: '4.1.1',
       connectorJars: undefined,
-      ...options,
+      ...rest,
     };
   }
 
@@ -112,6 +123,7 @@ export class SparkRestClient {
       masterUrl: config.spark.masterUrl,
       uiUrl: config.spark.uiUrl,
       connectorJars: config.spark.connectorJars,
+      restSecret: config.spark.restSecret,
       ...options,
     });
   }
@@ -354,6 +366,7 @@ export class SparkRestClient {
         ...(options.method ? { method: options.method } : {}),
         ...(options.body !== undefined ? { body: options.body } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(this.#restSecret ? { authorization: () => restAuthorization(this.#restSecret!) } : {}),
       });
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error;
@@ -375,6 +388,19 @@ export class SparkRestClient {
         `the Spark master at ${this.options.restUrl} does not answer (${error.message}): is the platform up? npx nx run platform:up --only spark`,
         undefined,
         { cause: error },
+      );
+    }
+    if (result.status === 401 || result.status === 403) {
+      throw new SparkAuthenticationError(
+        `the Spark REST server at ${this.options.restUrl} refused ${path} (HTTP ${result.status}): ` +
+          (this.#restSecret
+            ? 'its key is not the one this client signs with; reload spark.restSecret from the endpoints file (or DATAPARK_SPARK_REST_SECRET)'
+            : 'it requires signed requests and this client has no key; create it with SparkRestClient.fromConfig(loadConfig()), or pass restSecret (DATAPARK_SPARK_REST_SECRET)'),
+        result.text
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 200),
       );
     }
     const body = result.json as (T | ErrorResponse) | undefined;

@@ -3,8 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import type { DriverState } from '@datapark/spark-client';
 import {
+  restAuthorization,
+  SparkAuthenticationError,
   SparkJobFailedError,
   SparkProtocolVersionError,
   SparkRestClient,
@@ -141,9 +144,12 @@ describe('typed errors', () => {
     const v9 = new SparkRestClient({
       ...spark.options,
       restUrl: new URL('/v9/', config.spark.restUrl).toString(),
+      restSecret: config.spark.restSecret,
     });
     // The path /v9/v1/… is not a protocol version the server knows either way; ask it directly:
-    const response = await fetch(new URL('/v9/submissions/status/x', config.spark.restUrl));
+    const response = await fetch(new URL('/v9/submissions/status/x', config.spark.restUrl), {
+      headers: { Authorization: restAuthorization(config.spark.restSecret!) },
+    });
     expect(
       ((await response.json()) as { highestProtocolVersion: string }).highestProtocolVersion,
     ).toBe('v1');
@@ -152,6 +158,36 @@ describe('typed errors', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SparkProtocolVersionError);
     expect((error as SparkProtocolVersionError).highestProtocolVersion).toBe('v1');
+  });
+
+  it('refuses a request that is not signed with its key: nobody who merely reaches the port can run code', async () => {
+    const request = spark.pythonRequest({ file: job('count_rows.py'), name: 'unsigned' });
+    const before = (await spark.masterJson()).activedrivers.length;
+    // Unsigned, as curl or another tool would send it.
+    const raw = await fetch(new URL('/v1/submissions/create', config.spark.restUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    expect(raw.status).toBe(403);
+    const unsigned = new SparkRestClient({ ...spark.options, maxRetries: 0 });
+    const refused = await unsigned.create(request).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SparkAuthenticationError);
+    expect((refused as Error).message).toMatch(
+      /requires signed requests and this client has no key/,
+    );
+    const wrongKey = new SparkRestClient({
+      ...spark.options,
+      restSecret: Buffer.alloc(32, 7).toString('base64url'),
+    });
+    await expect(wrongKey.readyz()).rejects.toThrow(
+      /its key is not the one this client signs with/,
+    );
+    expect((await spark.masterJson()).activedrivers.length).toBe(before);
+    // The signed client works, and never shows its key when inspected or logged.
+    await expect(spark.readyz()).resolves.toBe(true);
+    expect(inspect(spark, { depth: 10 })).not.toContain(config.spark.restSecret!);
+    expect(JSON.stringify(spark)).not.toContain(config.spark.restSecret!);
   });
 
   it('tells a disabled REST server from a master that is down', async () => {

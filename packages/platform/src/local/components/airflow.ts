@@ -123,6 +123,8 @@ export function airflowConnections(
       host: rest.hostname,
       port: Number(rest.port),
       schema: rest.protocol.replace(':', ''),
+      // The key the DAGs sign REST requests with; Airflow masks connection passwords in logs.
+      ...(config.spark.restSecret ? { password: config.spark.restSecret } : {}),
       extra: {
         master_url: config.spark.masterUrl,
         ...(config.spark.connectorJars ? { connector_jars: config.spark.connectorJars } : {}),

@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { restAuthorization } from '@datapark/spark-client';
 import { PlatformError, PrerequisiteError } from '../../errors.js';
 import type {
   ComponentContext,
@@ -40,8 +42,9 @@ function hostPort(url: string): { host: string; port: number } {
 }
 
 /**
- * The settings every Spark process reads (SPARK_CONF_DIR/spark-defaults.conf): REST submission
- * on, event logs for the history server, the connector jars on every classpath, small memory.
+ * The settings every Spark process reads (SPARK_CONF_DIR/spark-defaults.conf, mode 0600): REST
+ * submission on and signed (JWSFilter), event logs for the history server, the connector jars on
+ * every classpath, small memory.
  */
 function sparkDefaults(ctx: ComponentContext): string {
   const rest = hostPort(ctx.config.spark.restUrl);
@@ -55,6 +58,11 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.master.rest.enabled true',
     `spark.master.rest.host ${rest.host}`,
     `spark.master.rest.port ${rest.port}`,
+    // The REST server runs any code for whoever reaches it: only requests signed with this key
+    // pass (Spark 4's JWSFilter). Spark redacts the key in UIs and event logs, as it does every
+    // key whose name holds "secret" (spark.redaction.regex).
+    'spark.master.rest.filters org.apache.spark.ui.JWSFilter',
+    `spark.org.apache.spark.ui.JWSFilter.param.secretKey ${ctx.config.spark.restSecret}`,
     // Drivers (client mode here, cluster mode on a worker) and their block managers listen on
     // loopback only; SPARK_LOCAL_IP below does the same for every web UI.
     'spark.driver.host 127.0.0.1',
@@ -209,6 +217,7 @@ export function sparkComponent(): LocalComponent {
     if (master.status !== 'ALIVE' || master.aliveWorkers < WORKERS.length) return false;
     const ready = await fetch(new URL('/v1/submissions/readyz', ctx.config.spark.restUrl), {
       signal: AbortSignal.timeout(3000),
+      headers: { Authorization: restAuthorization(ctx.config.spark.restSecret ?? '') },
     });
     if (!ready.ok) return false;
     await getJson(new URL('/api/v1/version', ctx.config.spark.historyUrl).toString());
@@ -243,11 +252,17 @@ export function sparkComponent(): LocalComponent {
           uiUrl: urls.uiUrl,
           historyUrl: urls.historyUrl,
           connectorJars: join(ctx.workspaceRoot, '.tools', 'jars', 'spark'),
+          // 32 bytes: HS256 wants a key of at least 256 bits (jjwt refuses a shorter one).
+          ...(ctx.config.spark.restSecret
+            ? {}
+            : { restSecret: randomBytes(32).toString('base64url') }),
         },
       });
       mkdirSync(join(ctx.dir, 'conf'), { recursive: true });
       mkdirSync(join(ctx.dir, 'events'), { recursive: true });
-      writeFileSync(join(ctx.dir, 'conf', 'spark-defaults.conf'), sparkDefaults(ctx));
+      const defaults = join(ctx.dir, 'conf', 'spark-defaults.conf');
+      writeFileSync(defaults, sparkDefaults(ctx), { mode: 0o600 });
+      chmodSync(defaults, 0o600); // a file from before the key was there may be 0644
       if (!runningPid(pidFile(ctx, 'spark-master'))) {
         const master = hostPort(urls.masterUrl);
         await assertPortFree(NAME, master.host, master.port, 'DATAPARK_SPARK_MASTER_URL');
