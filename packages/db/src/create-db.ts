@@ -17,13 +17,27 @@ export const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-/** A connection pool for one role, with the `date` parser above. */
+/**
+ * A connection pool for one role, with the `date` parser above. The password is passed on its
+ * own, never in a connection string: node-postgres hides a `password` option from
+ * `util.inspect`, but a `connectionString` would show it whenever a pool is logged.
+ */
 export function createPool(
   config: DataparkConfig,
   role: PostgresRole,
   options: pg.PoolConfig = {},
 ): pg.Pool {
-  return new pg.Pool({ connectionString: postgresUrl(config, role), types: pgTypes, ...options });
+  postgresUrl(config, role); // throws, naming the key and the fix, when the password is missing
+  const { user, password } = config.postgres.roles[role];
+  return new pg.Pool({
+    host: config.postgres.host,
+    port: config.postgres.port,
+    database: config.postgres.database,
+    user,
+    password,
+    types: pgTypes,
+    ...options,
+  });
 }
 
 /**

@@ -1,9 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { MigrationResultSet } from 'kysely/migration';
-import pg from 'pg';
 import type { DataparkConfig } from '@datapark/config';
-import { postgresUrl } from '@datapark/config';
+import { createPool } from './create-db.js';
 import { migrations } from './migrations/index.js';
 
 /** A Migrator over the static migration list, run as the owner role. */
@@ -18,7 +17,7 @@ export function createMigrator(db: Kysely<unknown>): Migrator {
 function ownerDb(config: DataparkConfig): Kysely<unknown> {
   return new Kysely<unknown>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: postgresUrl(config, 'owner'), max: 1 }),
+      pool: createPool(config, 'owner', { max: 1 }),
     }),
   });
 }

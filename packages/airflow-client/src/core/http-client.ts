@@ -141,13 +141,14 @@ export class HttpClient {
   ): ApiError {
     if (error instanceof ApiError) return error;
     if (signal?.aborted) return new RequestAbortedError(request, { cause: signal.reason });
+    const cause = withoutRequest(error);
     // Our own timeout aborts through the same signal: axios reports it as a cancellation.
-    if (axios.isCancel(error)) return new TimeoutError(request, timeoutMs, { cause: error });
+    if (axios.isCancel(error)) return new TimeoutError(request, timeoutMs, { cause });
     const code = (error as { code?: string }).code;
     if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-      return new TimeoutError(request, timeoutMs, { cause: error });
+      return new TimeoutError(request, timeoutMs, { cause });
     }
-    return new ConnectionError(request, code, { cause: error });
+    return new ConnectionError(request, code, { cause });
   }
 
   private async pause(ms: number, signal: AbortSignal | undefined, request: RequestInfo) {
@@ -195,4 +196,21 @@ function parseBody(text: string | undefined, contentType: string | undefined): u
     }
   }
   return text;
+}
+
+/**
+ * The network failure without the request it failed on. An AxiosError carries its `config` and
+ * `request`, whose headers hold the bearer token and, for `/auth/token`, a body with the
+ * password: as an error's `cause` they would reach logs, `util.inspect` and error reporters.
+ * What is kept is the message, the code and the socket error beneath (address and port only).
+ */
+function withoutRequest(error: unknown): Error {
+  const source = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined;
+  const below = source?.cause;
+  const safe = new Error(String(source?.message ?? error), {
+    ...(below instanceof Error && !axios.isAxiosError(below) ? { cause: below } : {}),
+  });
+  safe.name = 'NetworkError';
+  if (typeof source?.code === 'string') Object.assign(safe, { code: source.code });
+  return safe;
 }

@@ -7,9 +7,10 @@ const RENEW_BEFORE_MS = 60_000;
  * callers share one fetch.
  */
 export class TokenSource {
-  private token: string | undefined;
-  private expiresAt = 0;
-  private pending: Promise<string> | undefined;
+  // ECMAScript private fields: util.inspect and JSON.stringify never show the token.
+  #token: string | undefined;
+  #expiresAt = 0;
+  #pending: Promise<string> | undefined;
 
   constructor(
     private readonly fetchToken: () => Promise<string>,
@@ -18,24 +19,24 @@ export class TokenSource {
 
   /** A token valid for at least another minute (when its `exp` says when it lapses). */
   async get(): Promise<string> {
-    if (this.token && this.now() < this.expiresAt - RENEW_BEFORE_MS) return this.token;
-    this.pending ??= this.fetchToken()
+    if (this.#token && this.now() < this.#expiresAt - RENEW_BEFORE_MS) return this.#token;
+    this.#pending ??= this.fetchToken()
       .then((token) => {
-        this.token = token;
-        this.expiresAt = jwtExpiry(token) ?? Number.POSITIVE_INFINITY;
+        this.#token = token;
+        this.#expiresAt = jwtExpiry(token) ?? Number.POSITIVE_INFINITY;
         return token;
       })
       .finally(() => {
-        this.pending = undefined;
+        this.#pending = undefined;
       });
-    return this.pending;
+    return this.#pending;
   }
 
   /** Forgets the token (after a 401), so the next {@link get} fetches a new one. */
   invalidate(token?: string): void {
-    if (token === undefined || token === this.token) {
-      this.token = undefined;
-      this.expiresAt = 0;
+    if (token === undefined || token === this.#token) {
+      this.#token = undefined;
+      this.#expiresAt = 0;
     }
   }
 }
