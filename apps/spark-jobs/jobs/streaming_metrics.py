@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from pyspark.errors import StreamingQueryException  # noqa: E402
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
-from pyspark.sql.streaming import StreamingQuery  # noqa: E402
+from pyspark.sql.streaming import StreamingQuery, StreamingQueryListener  # noqa: E402
 
 from datapark_jobs.endpoints import endpoints, postgres  # noqa: E402
-from datapark_jobs.stream_events import parse_events  # noqa: E402
+from datapark_jobs.stream_events import observation_name, parse_events, uuid_or_null  # noqa: E402
 
 # Rows travel as one JSON array per statement: a call into the JVM per value would cost more
 # than the whole micro-batch (py4j round trips), and a session backlog can be 100k rows.
@@ -73,7 +73,8 @@ def order_metrics(orders: DataFrame) -> DataFrame:
         F.when(F.col("event_type") == "order_placed", F.col("payload.total_amount"))
         .when(F.col("event_type").isin("order_paid", "order_refunded"), F.col("payload.amount"))
         .otherwise(F.lit("0"))
-        .cast("decimal(14,2)")
+        # try_cast: under ANSI mode an amount like "NaN" would throw and stop the query.
+        .try_cast("decimal(14,2)")
     )
     return (
         orders.withWatermark("ts", "10 minutes")
@@ -87,7 +88,7 @@ def sessions(clicks: DataFrame) -> DataFrame:
         return F.sum(F.when(F.col("event_type") == name, 1).otherwise(0))
 
     return clicks.groupBy(F.col("payload.session_id").alias("session_id")).agg(
-        F.max("payload.customer_id").alias("customer_id"),
+        F.max(uuid_or_null("payload.customer_id")).alias("customer_id"),
         F.min("ts").alias("started_at"),
         F.max("ts").alias("ended_at"),
         F.count("*").alias("events_count"),
@@ -97,6 +98,38 @@ def sessions(clicks: DataFrame) -> DataFrame:
         kind("add_to_cart").alias("add_to_carts"),
         (kind("checkout_started") > 0).alias("checkout_started"),
     )
+
+
+class SetAsideReport(StreamingQueryListener):
+    """Prints, after each micro-batch that set records aside, how many of each topic's records
+    could not be used and the running total: a malformed or poison record is counted, left out,
+    and the query goes on (the ingest driver puts the same records in the topic's DLQ)."""
+
+    def __init__(self, topics: list[str]) -> None:
+        self.names = {observation_name(t): t for t in topics}
+        self.totals = dict.fromkeys(topics, 0)
+
+    def onQueryStarted(self, event) -> None:  # noqa: N802 (Spark's names)
+        pass
+
+    def onQueryProgress(self, event) -> None:  # noqa: N802
+        for name, row in (event.progress.observedMetrics or {}).items():
+            topic = self.names.get(name)
+            set_aside = (row["set_aside"] or 0) if topic else 0
+            if not topic or set_aside == 0:
+                continue
+            self.totals[topic] += set_aside
+            print(
+                f"streaming: {topic}: set aside {set_aside} of {row['records']} records in batch "
+                f"{event.progress.batchId} (not JSON or not a usable event); {self.totals[topic]} so far",
+                flush=True,
+            )
+
+    def onQueryIdle(self, event) -> None:  # noqa: N802
+        pass
+
+    def onQueryTerminated(self, event) -> None:  # noqa: N802
+        pass
 
 
 def upsert(spark: SparkSession, statement: str, batch: DataFrame) -> None:
@@ -147,6 +180,7 @@ def main() -> None:
         upsert(spark, UPSERT_SESSIONS, batch)
 
     trigger = f"{args.trigger_seconds} seconds"
+    spark.streams.addListener(SetAsideReport(["order-events", "clickstream"]))
 
     def start_order_metrics() -> StreamingQuery:
         return (

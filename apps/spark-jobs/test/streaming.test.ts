@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
 import type { EventOf } from '@datapark/events';
 import { buildEvent, sampleEvents } from '@datapark/events';
-import { connectionFromConfig, EventProducer, readRange } from '@datapark/kafka';
+import { connectionFromConfig, createKafka, EventProducer, readRange } from '@datapark/kafka';
 import type { SparkJobFailedError } from '@datapark/spark-client';
 import { SparkRestClient } from '@datapark/spark-client';
 
@@ -141,6 +142,48 @@ async function startJob(): Promise<string> {
   return id;
 }
 
+/** What the driver printed, from its stdout file on the worker that runs it. */
+function driverStdout(id: string): string {
+  const spark = join(config.stateDir, 'spark');
+  for (const worker of readdirSync(spark).filter((d) => d.startsWith('worker-'))) {
+    const file = join(spark, worker, id, 'stdout');
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  return '';
+}
+
+/**
+ * Records a producer that skips validation could write, none of which may stop the job and all
+ * of which it sets aside: not JSON, JSON of another shape, an order_placed with no usable time,
+ * one with year 0, one whose amount is "NaN", a JSON string of 900 kB and JSON null.
+ */
+async function producePoison(): Promise<number> {
+  const plain = createKafka(connection).producer();
+  await plain.connect();
+  const values = [
+    '{"not json',
+    JSON.stringify({ event_type: 'order_placed' }),
+    JSON.stringify({ ...orders(1)[0], occurred_at: 'yesterday' }),
+    // An amount that is not Money (outside the window the test sums, should it be counted).
+    JSON.stringify({
+      ...orders(1)[0],
+      occurred_at: new Date(WINDOW.getTime() - 180_000).toISOString(),
+      payload: { ...orders(1)[0]!.payload, total_amount: 'NaN' },
+    }),
+    // Year 0: Spark reads it, PostgreSQL refuses it.
+    JSON.stringify({ ...orders(1)[0], occurred_at: '0000-01-01T00:00:00Z' }),
+    JSON.stringify('x'.repeat(900_000)),
+    'null',
+  ];
+  await plain.send({
+    topic: 'order-events',
+    acks: -1,
+    messages: values.map((value) => ({ key: randomUUID(), value })),
+  });
+  await plain.disconnect();
+  return values.length;
+}
+
 async function stopJob(id: string): Promise<void> {
   await spark.kill(id);
   const ended = await spark.waitFor(id, { timeoutMs: 120_000 }).catch((e: unknown) => e);
@@ -162,13 +205,37 @@ describe('the streaming job on the real cluster', () => {
         : undefined;
     });
 
-    // Events produced after the job started are picked up too.
+    // Poison records mid-stream are set aside and counted; the events behind them are picked up.
+    const setAsideSoFar = () =>
+      Number(
+        /(\d+) so far$/m.exec(
+          driverStdout(driver!)
+            .match(/streaming: order-events: set aside .*/g)
+            ?.at(-1) ?? '',
+        )?.[1] ?? 0,
+      );
+    // The report of a batch comes after its writes: let the first batches' reports (records
+    // other suites left on the topic) arrive before counting ours.
+    let before = setAsideSoFar();
+    for (let settled = false; !settled;) {
+      await sleep(7000); // two trigger intervals
+      const now = setAsideSoFar();
+      settled = now === before;
+      before = now;
+    }
+    const poison = await producePoison();
     await producer.send('order-events', orders(5));
     expected = await expectedFromKafka();
-    await waitFor('events produced while running', async () => {
+    await waitFor('events produced while running, behind the poison records', async () => {
       const row = await metricsInWindow();
       return row?.events_count === expected.events_count ? row : undefined;
     });
+    expect((await spark.status(driver)).driverState).toBe('RUNNING');
+    const total = await waitFor('the set-aside report in the driver log', async () =>
+      setAsideSoFar() >= before + poison ? setAsideSoFar() : undefined,
+    );
+    expect(total).toBe(before + poison);
+    expect(driverStdout(driver!)).toMatch(/set aside \d+ of \d+ records in batch \d+ \(not JSON/);
 
     // Killed mid-stream; more events arrive while it is down; restarted from its checkpoint.
     await stopJob(driver);

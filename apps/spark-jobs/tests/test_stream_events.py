@@ -35,6 +35,10 @@ def test_drops_records_that_are_not_usable_events_and_keeps_the_good_ones(spark)
         click(occurred_at="yesterday"),  # no parseable time
         click(event_type=None),
         "null",
+        click(occurred_at="0000-01-01T00:00:00Z"),  # year 0: PostgreSQL refuses it
+        click(payload={"session_id": "not-a-uuid", "page": "/"}),
+        click(event_id="1"),
+        click(event_type="checkout_started", payload={"session_id": SESSION, "cart_value": "NaN"}),
     ]
     frame = spark.createDataFrame([(v,) for v in values], "value string")
     rows = parse_events(frame, "clickstream").collect()

@@ -7,23 +7,58 @@ from pyspark.sql import functions as F
 
 from datapark_jobs.event_schema import topic_key, topic_schema
 
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# @datapark/events' Money: a decimal string with two places, which decimal(14,2) always holds.
+MONEY = r"^\d{1,10}\.\d{2}$"
+MONEY_FIELDS = ("total_amount", "amount", "cart_value", "price", "old_price", "new_price")
+# PostgreSQL stores years 4713 BC to 294276 AD but reads no year 0 in ISO form; Spark does. A
+# time outside these bounds would make the upsert fail and stop the query.
+EARLIEST = "0001-01-01 00:00:00"
+LATEST = "9999-12-31 23:59:59"
+
+
+def uuid_or_null(column: str) -> F.Column:
+    """The column when it holds a UUID, else null: PostgreSQL's uuid columns refuse anything else."""
+    return F.when(F.col(column).rlike(UUID), F.col(column))
+
+
+def observation_name(topic: str) -> str:
+    """The name under which a query reports how many records it read and set aside."""
+    return f"records-{topic}"
+
 
 def parse_events(values: DataFrame, topic: str) -> DataFrame:
     """Parses the `value` column (JSON text) with the topic's schema and keeps the records a
-    query can use: an event id, a type, a parseable `occurred_at` (as `ts`) and the topic's key
-    in the payload. Anything else (not JSON, another shape, a missing key) would be a null in a
-    NOT NULL column downstream and stop the query; the ingest driver sends such records to the
-    topic's DLQ with the reason, so here they are only dropped."""
+    query can use: a UUID event id, a type, an `occurred_at` PostgreSQL can store (as `ts`) and
+    the topic's key in the payload as a UUID. Anything else (not JSON, another shape, a missing
+    key, year 0, an amount that is not Money) would be refused by PostgreSQL downstream and stop
+    the query, so it is set aside: counted under `observation_name(topic)` in every micro-batch's
+    progress (`records`, `set_aside`), and left out. The ingest driver sends the same records to
+    the topic's DLQ with the reason."""
     key = topic_key(topic)
-    events = values.select(F.from_json(F.col("value").cast("string"), topic_schema(topic)).alias("e"))
+    schema = topic_schema(topic)
+    events = values.select(F.from_json(F.col("value").cast("string"), schema).alias("e"))
+    payload_fields = set(schema["payload"].dataType.fieldNames())
+    usable = (
+        F.col("event_id").rlike(UUID)
+        & F.col("event_type").isNotNull()
+        & F.col("ts").between(F.lit(EARLIEST).cast("timestamp"), F.lit(LATEST).cast("timestamp"))
+        & F.col(f"payload.{key}").rlike(UUID)
+    )
+    # An amount that is not Money would be a null revenue, which PostgreSQL refuses.
+    for name in payload_fields.intersection(MONEY_FIELDS):
+        amount = F.col(f"payload.{name}")
+        usable = usable & (amount.isNull() | amount.rlike(MONEY))
     return (
         events.select("e.*")
         # try_: under ANSI mode (Spark 4 default) a malformed time would throw and stop the query.
         .withColumn("ts", F.try_to_timestamp(F.col("occurred_at")))
-        .where(
-            F.col("event_id").isNotNull()
-            & F.col("event_type").isNotNull()
-            & F.col("ts").isNotNull()
-            & F.col(f"payload.{key}").isNotNull()
+        .withColumn("_usable", F.coalesce(usable, F.lit(False)))
+        .observe(
+            observation_name(topic),
+            F.count(F.lit(1)).alias("records"),
+            F.sum(F.when(F.col("_usable"), 0).otherwise(1)).alias("set_aside"),
         )
+        .where(F.col("_usable"))
+        .drop("_usable")
     )
