@@ -17,7 +17,7 @@ import { execa } from 'execa';
 import { platformConfig } from './fixtures/platform.js';
 import { podsOf } from './fixtures/pods.js';
 import type { Container, Pod } from './fixtures/pods.js';
-import { CHART, ROOT, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
+import { CHART, ROOT, helm, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
 // The jupyter chart serves the kernels the sample notebooks name: its init containers write the
@@ -97,11 +97,23 @@ const hostNetworkEnv = () =>
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-describe('the jupyter chart with the TypeScript kernel (the default)', () => {
+/** The TypeScript kernel is opt-in, with its egress to the registry (both off by default). */
+const TYPESCRIPT_KERNEL = [
+  '--set',
+  'jupyter.typescriptKernel.enabled=true',
+  '--set',
+  'jupyter.typescriptKernel.npmEgress.enabled=true',
+];
+let typescriptRender: Promise<Manifest[]> | undefined;
+/** The umbrella rendered with the TypeScript kernel on (once per test file). */
+const renderWithTypescriptKernel = () =>
+  (typescriptRender ??= renderYaml(TYPESCRIPT_KERNEL).then(parseManifests));
+
+describe('the jupyter chart with the TypeScript kernel (opted in, with npmEgress)', () => {
   let manifests: Manifest[] = [];
   let pod: Pod;
   beforeAll(async () => {
-    manifests = (await renderProfile('default')).manifests;
+    manifests = await renderWithTypescriptKernel();
     pod = jupyterPod(manifests);
   });
 
@@ -232,20 +244,54 @@ describe('the jupyter chart with the TypeScript kernel (the default)', () => {
     }
   });
 
-  it("lets the pod reach the registry's port (443), and nothing else beyond the release and DNS", () => {
+  it("lets the pod reach the registry's port (443) on public addresses, and nothing else beyond the release and DNS", () => {
     const policy = jupyterPolicy(manifests);
     expect(policy.policyTypes).toContain('Egress');
     expect(policy.egress).toEqual([
-      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      {
+        to: [
+          {
+            ipBlock: {
+              cidr: '0.0.0.0/0',
+              except: [
+                '10.0.0.0/8',
+                '172.16.0.0/12',
+                '192.168.0.0/16',
+                '100.64.0.0/10',
+                '169.254.0.0/16',
+              ],
+            },
+          },
+        ],
+        ports: [{ port: 443, protocol: 'TCP' }],
+      },
     ]);
+  });
+
+  it('refuses the kernel without a way to the registry, naming the value to set', async () => {
+    const result = await helm([
+      'template',
+      'dp',
+      CHART,
+      '--namespace',
+      'datapark',
+      '--set',
+      'jupyter.typescriptKernel.enabled=true',
+    ]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(
+      "jupyter.typescriptKernel.npmEgress.enabled: the TypeScript kernel's init container npm-installs from https://registry.npmjs.org/ at every pod start",
+    );
+    expect(result.stderr).toContain('jupyter.typescriptKernel.npmEgress.enabled=true');
   });
 
   it('opens the port of a registry URL that names one, to the peers given', async () => {
     const text = await renderYaml([
+      ...TYPESCRIPT_KERNEL,
       '--set',
       'jupyter.typescriptKernel.registry=http://npm-mirror.tools.svc:4873/',
-      '--set',
-      'jupyter.typescriptKernel.registryPeers[0].namespaceSelector.matchLabels.name=tools',
+      '--set-json',
+      'jupyter.typescriptKernel.npmEgress.peers=[{"namespaceSelector":{"matchLabels":{"name":"tools"}}}]',
     ]);
     const rendered = parseManifests(text);
     expect(jupyterPolicy(rendered).egress).toEqual([
@@ -260,13 +306,11 @@ describe('the jupyter chart with the TypeScript kernel (the default)', () => {
   });
 });
 
-describe('the jupyter chart with typescriptKernel.enabled=false', () => {
+describe('the jupyter chart without the TypeScript kernel (the default)', () => {
   let manifests: Manifest[] = [];
   let pod: Pod;
   beforeAll(async () => {
-    manifests = parseManifests(
-      await renderYaml(['--set', 'jupyter.typescriptKernel.enabled=false']),
-    );
+    manifests = (await renderProfile('default')).manifests;
     pod = jupyterPod(manifests);
   });
 
@@ -279,7 +323,7 @@ describe('the jupyter chart with typescriptKernel.enabled=false', () => {
       volumes(pod)
         .map((v) => v.name)
         .sort(),
-    ).toEqual(['kernel-setup', 'kernels', 'samples', 'spark-conf', 'work']);
+    ).toEqual(['home', 'kernel-setup', 'kernels', 'samples', 'spark-conf', 'tmp', 'work']);
     expect(server(pod).volumeMounts!.map((m) => m.name)).not.toContain('typescript');
     expect(pod.spec.containers.flatMap((c) => c.image)).not.toContainEqual(
       expect.stringContaining('node:'),
@@ -290,6 +334,14 @@ describe('the jupyter chart with typescriptKernel.enabled=false', () => {
     const policy = jupyterPolicy(manifests);
     expect(policy.policyTypes).toEqual(['Ingress']);
     expect(policy.egress).toBeUndefined();
+  });
+
+  it('stays so with npmEgress on: no egress without the kernel that needs it', async () => {
+    const rendered = parseManifests(
+      await renderYaml(['--set', 'jupyter.typescriptKernel.npmEgress.enabled=true']),
+    );
+    expect(jupyterPolicy(rendered).policyTypes).toEqual(['Ingress']);
+    expect(jupyterPolicy(rendered).egress).toBeUndefined();
   });
 
   it('still serves the PySpark kernel the PySpark notebook names', () => {
@@ -347,7 +399,7 @@ describe('install-kernels.sh, run as the init containers run it, and a TypeScrip
   }
 
   beforeAll(async () => {
-    manifests = (await renderProfile('default')).manifests;
+    manifests = await renderWithTypescriptKernel();
     pod = jupyterPod(manifests);
     // The ConfigMaps' files at their mount paths, as the kubelet writes them.
     const kernels = configMap(manifests, 'dp-jupyter-kernels');

@@ -1,59 +1,25 @@
-import { podsOf, selects } from './fixtures/pods.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  egressOf,
+  egressProblems,
+  ingressAllowed as allowed,
+  policiesOf,
+} from './fixtures/network.js';
+import type { PolicySpec } from './fixtures/network.js';
+import { podsOf } from './fixtures/pods.js';
 import type { Pod } from './fixtures/pods.js';
-import { renderProfile } from './fixtures/render.js';
+import { CHART, PROFILES, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
-// Evaluates the rendered NetworkPolicies as a cluster would (pods of one namespace): may a pod
-// with `from` labels open a connection to port `port` of the pod `to`? Then checks the matrix
-// of shared/DESIGN.md's integration points, both ways: every listed peer may, nobody else may.
-
-interface Peer {
-  podSelector?: object;
-  namespaceSelector?: object;
-}
-interface Rule {
-  from?: Peer[];
-  ports?: { port: string | number }[];
-}
-interface PolicySpec {
-  podSelector: object;
-  policyTypes: string[];
-  ingress?: Rule[];
-}
+// Evaluates the rendered NetworkPolicies as a cluster would (fixtures/network.ts), both ways.
+// In: may a pod with `from` labels open a connection to port `port` of the pod `to`? The matrix
+// of shared/DESIGN.md's integration points: every listed peer may, nobody else may. Out: what
+// may each pod of each profile reach? Its release's pods and the cluster's DNS pods, nothing
+// else, unless a value opts in.
 
 const CLIENT = { 'datapark.io/client': 'true' };
 const STRANGER = { app: 'something-else' };
-
-function portMatches(rulePort: string | number, port: number, pod: Pod): boolean {
-  if (typeof rulePort === 'number') return rulePort === port;
-  return pod.spec.containers.some((c) =>
-    ((c as unknown as { ports?: { name: string; containerPort: number }[] }).ports ?? []).some(
-      (p) => p.name === rulePort && p.containerPort === port,
-    ),
-  );
-}
-
-function allowed(
-  policies: readonly Manifest[],
-  from: Record<string, string>,
-  to: Pod,
-  port: number,
-): boolean {
-  const applying = policies
-    .map((p) => p.spec as unknown as PolicySpec)
-    .filter((spec) => spec.policyTypes.includes('Ingress') && selects(spec.podSelector, to.labels));
-  if (applying.length === 0) return true;
-  return applying.some((spec) =>
-    (spec.ingress ?? []).some(
-      (rule) =>
-        (!rule.ports || rule.ports.some((p) => portMatches(p.port, port, to))) &&
-        (!rule.from ||
-          rule.from.some(
-            (peer) => !peer.namespaceSelector && selects(peer.podSelector ?? {}, from),
-          )),
-    ),
-  );
-}
 
 const id = (pod: Pod) =>
   `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}`;
@@ -111,7 +77,7 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
   beforeAll(async () => {
     const { manifests } = await renderProfile('default');
     pods = podsOf(manifests);
-    policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    policies = policiesOf(manifests);
   });
 
   it.each(MATRIX)('%s:%i accepts exactly its peers', (target, port, peers) => {
@@ -136,31 +102,9 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
       }
   });
 
-  it("lets only Jupyter out of the cluster: to the npm registry's port, for its TypeScript kernel's init container", () => {
-    type EgressSpec = PolicySpec & {
-      egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[];
-    };
-    const outside = pods.flatMap((pod) =>
-      policies
-        .map((p) => p.spec as unknown as EgressSpec)
-        .filter(
-          (spec) => spec.policyTypes.includes('Egress') && selects(spec.podSelector, pod.labels),
-        )
-        .flatMap((spec) => spec.egress ?? [])
-        .filter((rule) => rule.to?.some((peer) => peer.ipBlock))
-        .flatMap((rule) =>
-          (rule.ports ?? []).map(
-            (p) =>
-              `${id(pod)} -> ${rule.to!.map((peer) => peer.ipBlock?.cidr).join(',')}:${p.port}`,
-          ),
-        ),
-    );
-    expect([...new Set(outside)]).toEqual(['jupyter/jupyter -> 0.0.0.0/0:443']);
-  });
-
   it('lets the ingress controller reach exactly the UIs when the Ingress is on', async () => {
     const { manifests } = await renderProfile('ha');
-    const haPolicies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    const haPolicies = policiesOf(manifests);
     const fromIngress = haPolicies.flatMap((p) =>
       ((p.spec as unknown as PolicySpec).ingress ?? [])
         .filter((r) => r.from?.some((peer) => peer.namespaceSelector))
@@ -171,6 +115,104 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
       'dp-jupyter',
       'dp-spark-history',
       'dp-spark-master',
+    ]);
+  });
+});
+
+const show = (pod: Pod, policies: readonly Manifest[]) =>
+  egressOf(policies, pod).map(({ to, port }) => `${to} -> ${port}`);
+
+/** Where every pod of the release may connect by default: each other, and DNS at the DNS pods. */
+const EXACT_EGRESS = ['dns -> 53/TCP', 'dns -> 53/UDP', 'release -> all'];
+
+describe('NetworkPolicies out: exactly the release and the DNS pods, in every profile', () => {
+  it('renders every values file of ci/ as a profile here', () => {
+    const files = readdirSync(join(CHART, 'ci')).filter((n) => n.endsWith('-values.yaml'));
+    expect(files.map((n) => n.replace(/-values\.yaml$/, '')).sort()).toEqual([...PROFILES].sort());
+  });
+
+  describe.each(PROFILES)('the %s profile', (profile) => {
+    let pods: Pod[] = [];
+    let policies: Manifest[] = [];
+    beforeAll(async () => {
+      const { manifests } = await renderProfile(profile);
+      pods = podsOf(manifests);
+      policies = policiesOf(manifests);
+      expect(pods.length).toBeGreaterThan(3);
+    });
+
+    it('lets no pod reach the whole internet (no ipBlock /0, no rule without `to`), and sends DNS only to the DNS pods', () => {
+      expect(pods.flatMap((pod) => egressProblems(policies, pod, pod.owner))).toEqual([]);
+    });
+
+    it('lets every pod reach exactly its release and DNS (UDP and TCP 53) at the DNS pods in kube-system', () => {
+      const unexpected = pods
+        .map((pod) => ({ pod: pod.owner, egress: show(pod, policies) }))
+        .filter(({ egress }) => JSON.stringify(egress) !== JSON.stringify(EXACT_EGRESS));
+      expect(unexpected).toEqual([]);
+      const dns = policies
+        .flatMap((p) => (p.spec as unknown as PolicySpec).egress ?? [])
+        .filter((rule) => rule.ports?.some((port) => port.port === 53));
+      expect(dns).toEqual([
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [
+            { port: 53, protocol: 'UDP' },
+            { port: 53, protocol: 'TCP' },
+          ],
+        },
+      ]);
+    });
+  });
+
+  it('catches what it must: a whole-internet ipBlock, a rule without `to`, DNS to everyone (so a pass above means something)', async () => {
+    const manifests = parseManifests(
+      await renderYaml([
+        '--set-json',
+        'global.networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"0.0.0.0/0"}}],"ports":[{"port":443}]},{"to":[{"ipBlock":{"cidr":"::/0"}}]},{"ports":[{"port":53,"protocol":"UDP"}]},{"to":[{"namespaceSelector":{}}],"ports":[{"port":53,"protocol":"UDP"}]}]',
+      ]),
+    );
+    const kafka = podsOf(manifests).find((p) => p.owner === 'StatefulSet/dp-kafka')!;
+    expect(egressProblems(policiesOf(manifests), kafka, 'kafka').sort()).toEqual(
+      [
+        'kafka may reach any address on 53/UDP',
+        "kafka may send DNS (53/UDP) to anywhere, not only to the cluster's DNS pods",
+        'kafka may reach the whole internet (ipBlock 0.0.0.0/0) on 443/TCP',
+        'kafka may reach the whole internet (ipBlock ::/0) on all',
+        "kafka may send DNS (all) to ipBlock ::/0, not only to the cluster's DNS pods",
+        "kafka may send DNS (53/UDP) to pods elsewhere, not only to the cluster's DNS pods",
+      ].sort(),
+    );
+  });
+
+  it("opens the npm registry's port to Jupyter alone, and only on opt-in (jupyter.typescriptKernel.npmEgress)", async () => {
+    const manifests = parseManifests(
+      await renderYaml([
+        '--set',
+        'jupyter.typescriptKernel.enabled=true',
+        '--set',
+        'jupyter.typescriptKernel.npmEgress.enabled=true',
+      ]),
+    );
+    const policies = policiesOf(manifests);
+    const opened = podsOf(manifests)
+      .map((pod) => ({
+        pod: id(pod),
+        extra: show(pod, policies).filter((e) => !EXACT_EGRESS.includes(e)),
+      }))
+      .filter(({ extra }) => extra.length > 0);
+    expect(opened).toEqual([
+      {
+        pod: 'jupyter/jupyter',
+        extra: [
+          'ipBlock 0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16 -> 443/TCP',
+        ],
+      },
     ]);
   });
 });

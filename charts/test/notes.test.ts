@@ -47,12 +47,28 @@ describe('NOTES.txt', () => {
     const notes = await renderNotes(
       'global.ingress.enabled=true',
       'global.ingress.domain=park.test',
+      'global.ingress.allowInsecureHttp=true',
     );
     expect(notes).toContain('http://airflow.park.test/');
     expect(notes).toContain('http://jupyter.park.test/');
     expect(notes).toContain('http://spark.park.test/');
     expect(notes).toContain("get secret dp-ingress-basic-auth -o jsonpath='{.data.password}'");
     expect(notes).not.toContain('port-forward svc');
+  });
+
+  it("names the user's Secrets when existingSecret values are set, and the Spark REST key's", async () => {
+    const notes = await renderNotes(
+      'postgresql.auth.existingSecret=my-pg',
+      'airflow.postgresql.secretName=my-pg',
+      'jupyter.postgresql.secretName=my-pg',
+      'airflow.auth.existingSecret=my-airflow',
+      'jupyter.auth.existingSecret=my-jupyter',
+    );
+    expect(notes).toContain("get secret my-pg -o jsonpath='{.data.analyst-password}'");
+    expect(notes).toContain("get secret my-airflow -o jsonpath='{.data.admin-password}'");
+    expect(notes).toContain("get secret my-jupyter -o jsonpath='{.data.token}'");
+    expect(notes).toContain("get secret dp-spark -o jsonpath='{.data.rest-secret}'");
+    expect(notes).not.toContain('get secret dp-postgresql');
   });
 
   it('leaves out what is turned off', async () => {

@@ -92,6 +92,32 @@ describe('validateValues', () => {
     expect(result.stderr).toContain('order-events (3)');
   });
 
+  it('refuses an Ingress without TLS, with every other problem of the umbrella, unless plain HTTP is accepted explicitly', async () => {
+    const result = await templateWith('global.ingress.enabled=true', 'global.ingress.domain=');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(
+      "global.ingress.tls.enabled: the Ingress would serve the UIs over plain HTTP, so the basic-auth password and the UIs' own logins (Airflow's password, Jupyter's token) would cross the network in clear",
+    );
+    expect(result.stderr).toContain('global.ingress.allowInsecureHttp=true');
+    expect(result.stderr).toContain('global.ingress.domain: required when global.ingress.enabled');
+    expect(
+      (await templateWith('global.ingress.enabled=true', 'global.ingress.tls.enabled=true'))
+        .exitCode,
+    ).toBe(0);
+    expect(
+      (await templateWith('global.ingress.enabled=true', 'global.ingress.allowInsecureHttp=true'))
+        .exitCode,
+    ).toBe(0);
+    const withoutBasicAuth = await templateWith(
+      'global.ingress.enabled=true',
+      'global.ingress.basicAuth.enabled=false',
+    );
+    expect(withoutBasicAuth.exitCode).not.toBe(0);
+    expect(withoutBasicAuth.stderr).toContain(
+      "over plain HTTP, so the UIs' own logins (Airflow's password, Jupyter's token) would cross",
+    );
+  });
+
   it('checks across components: Airflow without PostgreSQL', async () => {
     const result = await templateWith('postgresql.enabled=false');
     expect(result.exitCode).not.toBe(0);

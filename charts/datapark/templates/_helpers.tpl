@@ -5,8 +5,35 @@ subchart checks its own values the same way (charts/<component>/templates/_helpe
 {{- if and .Values.airflow.enabled (not .Values.postgresql.enabled) (not .Values.airflow.postgresql.host) -}}
 {{- $problems = append $problems "airflow.enabled: Airflow keeps its metadata in PostgreSQL; enable postgresql or set airflow.postgresql.host and airflow.postgresql.secretName" -}}
 {{- end -}}
-{{- if and .Values.global.ingress.enabled (not .Values.global.ingress.domain) -}}
+{{- $ingress := .Values.global.ingress -}}
+{{- if and $ingress.enabled (not $ingress.domain) -}}
 {{- $problems = append $problems "global.ingress.domain: required when global.ingress.enabled (the UIs are served at <ui>.<domain>)" -}}
+{{- end -}}
+{{- if and $ingress.enabled (not $ingress.tls.enabled) (not $ingress.allowInsecureHttp) -}}
+{{- $problems = append $problems (printf "global.ingress.tls.enabled: the Ingress would serve the UIs over plain HTTP, so %sthe UIs' own logins (Airflow's password, Jupyter's token) would cross the network in clear; set global.ingress.tls.enabled=true (with global.ingress.tls.secretName, or one certificate Secret per UI), or accept plain HTTP explicitly with global.ingress.allowInsecureHttp=true (a cluster on your own machine, or TLS that ends before the ingress controller)" (ternary "the basic-auth password and " "" $ingress.basicAuth.enabled)) -}}
+{{- end -}}
+{{- /* A Secret the user supplies (existingSecret) must be the one every consumer reads: the
+subcharts cannot see each other's values, so each consumer names it too, and this checks that
+they agree. */ -}}
+{{- $owners := list -}}
+{{- if .Values.postgresql.enabled -}}
+{{- $owners = append $owners (dict "owner" "postgresql.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.postgresql) "default" (printf "%s-postgresql" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "postgresql.secretName" "reads" "the airflow and spark_etl passwords") (dict "chart" "jupyter" "value" "postgresql.secretName" "reads" "the analyst password"))) -}}
+{{- end -}}
+{{- if .Values.spark.enabled -}}
+{{- $owners = append $owners (dict "owner" "spark.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.spark) "default" (printf "%s-spark" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions") (dict "chart" "jupyter" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions"))) -}}
+{{- end -}}
+{{- range $o := $owners -}}
+{{- $expected := $o.name | default (include "datapark.common.v1.dnsName" $o.default) -}}
+{{- range $c := $o.consumers -}}
+{{- $values := index $.Values $c.chart -}}
+{{- if $values.enabled -}}
+{{- $path := splitList "." $c.value -}}
+{{- $actual := dig (index $path 0) (index $path 1) "" $values | default (include "datapark.common.v1.dnsName" $o.default) -}}
+{{- if ne $actual $expected -}}
+{{- $problems = append $problems (printf "%s.%s: %s reads %s from Secret %q, but %s makes it %q; set %s.%s=%s" $c.chart $c.value $c.chart $c.reads $actual (ternary $o.owner "the generated Secret" (ne $o.name "")) $expected $c.chart $c.value $expected) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- /* A StatefulSet's pods carry a controller-revision-hash label of <name>-<10 characters>,
 which must fit in 63: the longest StatefulSet name is <release>-airflow-redis. */ -}}

@@ -19,7 +19,8 @@ function pick(secret: V1Secret, keys: readonly string[]): string | undefined {
  * The credentials in a release's Secrets, in the shape of the endpoints file. Each chart keeps
  * its generated secrets in a Secret labelled with its name (`app.kubernetes.io/name`):
  * postgresql `<role>-password` for every role of @datapark/config, redis `redis-password`,
- * airflow `admin-username`/`admin-password`, jupyter `token`. Keys a chart does not have are
+ * airflow `admin-username`/`admin-password`, jupyter `token`, spark `rest-secret` (the key REST
+ * submissions are signed with). Keys a chart does not have are
  * left out, so the endpoints file keeps what it had.
  */
 export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsDocument {
@@ -44,6 +45,8 @@ export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsD
       put('redis', 'password', pick(secret, ['redis-password']));
     } else if (chart === 'jupyter') {
       put('jupyter', 'token', pick(secret, ['token', 'jupyter-token']));
+    } else if (chart === 'spark') {
+      put('spark', 'restSecret', pick(secret, ['rest-secret']));
     }
   }
   if (Object.keys(postgresRoles).length > 0) {

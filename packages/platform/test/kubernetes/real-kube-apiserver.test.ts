@@ -97,6 +97,9 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
       secretValue(before, 'dp-postgresql', 'ingest-password'),
     );
     expect(config.airflow.password).toBe(secretValue(before, 'dp-airflow', 'admin-password'));
+    // The key the Spark REST server checks signatures with reaches the learner's clients too.
+    expect(config.spark.restSecret).toBe(secretValue(before, 'dp-spark', 'rest-secret'));
+    expect(Buffer.from(config.spark.restSecret!, 'base64url').length).toBeGreaterThanOrEqual(32);
 
     // An upgrade renders again: the chart's `lookup` finds the Secrets and keeps every password.
     await platform.install({ timeoutMs: 300_000 }).catch(diagnose);
@@ -107,6 +110,7 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
       ['dp-airflow', 'admin-password'],
       ['dp-airflow', 'redis-password'],
       ['dp-jupyter', 'token'],
+      ['dp-spark', 'rest-secret'],
     ] as const) {
       expect([name, key, secretValue(after, name, key)]).toEqual([
         name,

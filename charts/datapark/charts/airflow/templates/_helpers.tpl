@@ -1,5 +1,7 @@
+{{/* The Secret of Airflow's own credentials and keys: the user's (auth.existingSecret) or the
+generated one. */}}
 {{- define "datapark.airflow.v1.secretName" -}}
-{{- include "datapark.common.v1.fullname" . -}}
+{{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
 
 {{- define "datapark.airflow.v1.apiServerName" -}}
@@ -16,6 +18,24 @@
 
 {{- define "datapark.airflow.v1.postgresSecret" -}}
 {{- .Values.postgresql.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}
+{{- end -}}
+
+{{/* The Secret holding the Spark REST submission server's signing key ("rest-secret"). */}}
+{{- define "datapark.airflow.v1.sparkSecret" -}}
+{{- .Values.spark.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "spark")) -}}
+{{- end -}}
+
+{{/* The key the DAGs' Spark helper (datapark_dags/spark_rest.py) signs REST submissions with,
+for the components that run tasks and triggers: the workers and the triggerer, the only
+Airflow pods the Spark master's NetworkPolicy lets reach its REST port. Optional: with Spark
+turned off (spark.enabled=false) there is no Secret, and the pod still starts. */}}
+{{- define "datapark.airflow.v1.sparkRestEnv" -}}
+- name: DATAPARK_SPARK_REST_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "datapark.airflow.v1.sparkSecret" . }}
+      key: rest-secret
+      optional: true
 {{- end -}}
 
 {{/* The DAG files of files/dags/ (from apps/airflow-dags), as {configmap key: path}; a key
@@ -132,10 +152,13 @@ that reason; group 0 is not root privilege). */ -}}
 {{- include "datapark.common.v1.podSecurityContext" (dict "uid" 50000 "gid" 0 "fsGroup" 0) -}}
 {{- end -}}
 
-{{/* Airflow writes its airflow.cfg and caches under AIRFLOW_HOME at start, so its root
-filesystem stays writable; everything else of Pod Security "restricted" holds. */}}
+{{/* A read-only root filesystem: every `airflow` command writes a default airflow.cfg into
+AIRFLOW_HOME (/opt/airflow) when there is none, and Airflow, gunicorn and the tasks write
+temporary files: both are emptyDirs (datapark.airflow.v1.volumes). The one exception is
+extraPipPackages: the image's entrypoint pip-installs them into the image's own Python
+environment (/home/airflow/.local), which only a writable root filesystem allows. */}}
 {{- define "datapark.airflow.v1.containerSecurityContext" -}}
-{{- include "datapark.common.v1.containerSecurityContext" (dict "readOnlyRootFilesystem" false) -}}
+{{- include "datapark.common.v1.containerSecurityContext" (dict "readOnlyRootFilesystem" (empty .Values.extraPipPackages)) -}}
 {{- end -}}
 
 {{/* The init container that holds a component back until `airflow db migrate` has run. */}}
@@ -150,10 +173,17 @@ filesystem stays writable; everything else of Pod Security "restricted" holds. *
     {{- toYaml .Values.migrations.resources | nindent 4 }}
   securityContext:
     {{- include "datapark.airflow.v1.containerSecurityContext" . | nindent 4 }}
+  volumeMounts:
+    {{- include "datapark.airflow.v1.volumeMounts" . | nindent 4 }}
 {{- end -}}
 
-{{/* Volumes every Airflow pod mounts: the passwords file, task logs, the DAGs. */}}
+{{/* Volumes every Airflow pod mounts: AIRFLOW_HOME and /tmp (writable; the root filesystem is
+read-only), the passwords file, task logs, the DAGs. */}}
 {{- define "datapark.airflow.v1.volumes" -}}
+- name: home
+  emptyDir: {}
+- name: tmp
+  emptyDir: {}
 - name: auth
   secret:
     secretName: {{ include "datapark.airflow.v1.secretName" . }}
@@ -176,6 +206,10 @@ filesystem stays writable; everything else of Pod Security "restricted" holds. *
 {{- end -}}
 
 {{- define "datapark.airflow.v1.volumeMounts" -}}
+- name: home
+  mountPath: /opt/airflow
+- name: tmp
+  mountPath: /tmp
 - name: auth
   mountPath: /opt/airflow/auth
   readOnly: true
@@ -208,7 +242,8 @@ filesystem stays writable; everything else of Pod Security "restricted" holds. *
 
 {{/* One Airflow component's Deployment: (dict "context" $ "component" "scheduler" "values"
 .Values.scheduler "args" (list ...) "ports" (list (dict "name" "health" "port" 8974))
-"probe" <probe handler yaml> "probeTimeout" 30). */}}
+"probe" <probe handler yaml> "probeTimeout" 30); "sparkRestClient" true for the components
+that submit to Spark's REST server (they get its signing key). */}}
 {{- define "datapark.airflow.v1.deployment" -}}
 {{- $ctx := .context -}}
 apiVersion: apps/v1
@@ -235,6 +270,9 @@ spec:
       {{- end }}
       securityContext:
         {{- include "datapark.airflow.v1.podSecurityContext" $ctx | nindent 8 }}
+      {{- with include "datapark.common.v1.podAntiAffinity" (dict "context" $ctx "component" .component "replicas" .values.replicas) }}
+      {{- . | nindent 6 }}
+      {{- end }}
       initContainers:
         {{- include "datapark.airflow.v1.waitForMigrations" $ctx | nindent 8 }}
       containers:
@@ -245,6 +283,9 @@ spec:
             {{- toYaml .args | nindent 12 }}
           env:
             {{- include "datapark.airflow.v1.env" $ctx | nindent 12 }}
+            {{- if .sparkRestClient }}
+            {{- include "datapark.airflow.v1.sparkRestEnv" $ctx | nindent 12 }}
+            {{- end }}
           {{- with .ports }}
           ports:
             {{- range . }}
@@ -276,23 +317,10 @@ spec:
         {{- include "datapark.airflow.v1.volumes" $ctx | nindent 8 }}
 {{- end -}}
 
-{{/* A PodDisruptionBudget for one component: (dict "context" $ "component" "worker" "replicas" 2). */}}
+{{/* A PodDisruptionBudget for one component: (dict "context" $ "component" "worker" "replicas" 2).
+Several replicas: keep at least one; a single one may go. */}}
 {{- define "datapark.airflow.v1.pdb" -}}
 {{- if .context.Values.pdb.enabled -}}
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: {{ include "datapark.common.v1.componentName" (dict "context" .context "component" .component) }}
-  labels:
-    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
-spec:
-  {{- if gt (int .replicas) 1 }}
-  minAvailable: 1
-  {{- else }}
-  maxUnavailable: 1
-  {{- end }}
-  selector:
-    matchLabels:
-      {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 6 }}
+{{- include "datapark.common.v1.podDisruptionBudget" (dict "context" .context "component" .component "name" (include "datapark.common.v1.componentName" (dict "context" .context "component" .component)) "minAvailable" (ternary 1 0 (gt (int .replicas) 1))) -}}
 {{- end -}}
 {{- end -}}

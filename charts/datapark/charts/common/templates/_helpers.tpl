@@ -63,15 +63,63 @@ helm.sh/chart: {{ include "datapark.common.v1.chartLabel" .context }}
 
 {{/* A generated secret value, base64-encoded, that survives upgrades: the value already in the
 cluster's Secret when there is one (`lookup`), else a new random one.
-(dict "context" $ "secret" "dp-postgresql" "key" "admin-password" "length" 32)
-`helm template` has no cluster, so it generates a new value on every render. */}}
+(dict "context" $ "secret" "dp-postgresql" "key" "admin-password" "length" 32): `length`
+alphanumeric characters. With "format" "base64url": `length` random bytes, base64url-encoded
+without padding (a key for HMAC, e.g. HS256 needs 32 bytes).
+`helm template` has no cluster, so it generates a new value on every render: a GitOps tool that
+renders with `helm template` sets the chart's existingSecret values instead. */}}
 {{- define "datapark.common.v1.secretValue" -}}
 {{- $existing := lookup "v1" "Secret" .context.Release.Namespace .secret -}}
 {{- if and $existing $existing.data (hasKey $existing.data .key) -}}
 {{- index $existing.data .key -}}
+{{- else if eq (.format | default "alphanumeric") "base64url" -}}
+{{- randBytes (int (default 32 .length)) | replace "+" "-" | replace "/" "_" | trimAll "=" | b64enc -}}
 {{- else -}}
 {{- randAlphaNum (int (default 32 .length)) | b64enc -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The pod anti-affinity of a workload with several replicas (nothing for one): preferably one
+pod per node, so a node going down takes one replica, not all. (dict "context" $ "component"
+"worker" "replicas" 3); the whole `affinity:` key. Preferred, not required: a cluster with fewer
+nodes than replicas still schedules them all. */}}
+{{- define "datapark.common.v1.podAntiAffinity" -}}
+{{- if gt (int .replicas) 1 -}}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 14 }}
+{{- end -}}
+{{- end -}}
+
+{{/* A PodDisruptionBudget over one component's pods: (dict "context" $ "component" "worker"
+"name" "dp-spark-worker" "minAvailable" 1), or "maxUnavailable" n (the default: 1).
+unhealthyPodEvictionPolicy AlwaysAllow: a pod that is running but not ready (crash-looping, stuck
+starting) may always be evicted, so a broken pod never blocks a node drain; the default
+(IfHealthyBudget) evicts it only while the budget is met, which a broken pod prevents.
+https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy */}}
+{{- define "datapark.common.v1.podDisruptionBudget" -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+spec:
+  {{- if .minAvailable }}
+  minAvailable: {{ .minAvailable }}
+  {{- else }}
+  maxUnavailable: {{ .maxUnavailable | default 1 }}
+  {{- end }}
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 6 }}
 {{- end -}}
 
 {{/* The pod securityContext of Pod Security "restricted": (dict "uid" 1000 "gid" 1000). */}}

@@ -1,3 +1,18 @@
+{{/* The Secret holding JupyterLab's "token": the user's (auth.existingSecret) or the generated one. */}}
+{{- define "datapark.jupyter.v1.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
+{{- end -}}
+
+{{/* The Secret holding the analyst role's password ("analyst-password"). */}}
+{{- define "datapark.jupyter.v1.postgresSecret" -}}
+{{- .Values.postgresql.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}
+{{- end -}}
+
+{{/* The Secret holding the Spark REST submission server's signing key ("rest-secret"). */}}
+{{- define "datapark.jupyter.v1.sparkSecret" -}}
+{{- .Values.spark.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "spark")) -}}
+{{- end -}}
+
 {{- define "datapark.jupyter.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- if not (.Files.Get "files/notebooks/SOURCES.json") -}}
@@ -24,6 +39,9 @@
 {{- $registry := urlParse .Values.typescriptKernel.registry -}}
 {{- if or (not (has $registry.scheme (list "http" "https"))) (not $registry.host) -}}
 {{- $problems = append $problems (printf "jupyter.typescriptKernel.registry: %q is no http(s) URL of an npm registry" .Values.typescriptKernel.registry) -}}
+{{- end -}}
+{{- if and .Values.global.networkPolicy.enabled (not .Values.typescriptKernel.npmEgress.enabled) (not .Values.networkPolicy.allowInternetEgress) -}}
+{{- $problems = append $problems (printf "jupyter.typescriptKernel.npmEgress.enabled: the TypeScript kernel's init container npm-installs from %s at every pod start, and no NetworkPolicy lets the pod out of the cluster; opt in with jupyter.typescriptKernel.npmEgress.enabled=true (narrow jupyter.typescriptKernel.npmEgress.peers to your mirror's address if you have one), or turn the kernel off (jupyter.typescriptKernel.enabled=false)" .Values.typescriptKernel.registry) -}}
 {{- end -}}
 {{- end -}}
 {{- if eq (int .Values.spark.driverPort) (int .Values.spark.blockManagerPort) -}}

@@ -2,6 +2,11 @@
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "headless") -}}
 {{- end -}}
 
+{{/* The Secret holding "cluster-id": the user's (existingSecret) or the generated one. */}}
+{{- define "datapark.kafka.v1.secretName" -}}
+{{- .Values.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
+{{- end -}}
+
 {{/* The fully qualified name of node `ordinal`: (dict "context" $ "ordinal" 0). */}}
 {{- define "datapark.kafka.v1.nodeHost" -}}
 {{- $ctx := .context -}}

@@ -2,6 +2,12 @@
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "master") -}}
 {{- end -}}
 
+{{/* The Secret holding "rest-secret", the REST submission server's signing key: the user's
+(auth.existingSecret) or the generated one. */}}
+{{- define "datapark.spark.v1.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
+{{- end -}}
+
 {{- define "datapark.spark.v1.masterUrl" -}}
 {{- printf "spark://%s:%d" (include "datapark.spark.v1.masterName" .) (int .Values.master.ports.rpc) -}}
 {{- end -}}

@@ -88,7 +88,7 @@ install_typescript() {
   # Fails in seconds, with npm's own message, when the registry is unreachable (a
   # NetworkPolicy, a proxy, DNS), instead of after npm install's retries.
   npm ping --fetch-retries=1 --fetch-timeout=30000 ||
-    fail "typescript: the npm registry does not answer (is it reachable from the pod? see typescriptKernel.registry and registryPeers)"
+    fail "typescript: the npm registry does not answer (is it reachable from the pod? see typescriptKernel.registry and typescriptKernel.npmEgress)"
   log "npm install: deno, the SDKs and their dependencies (about 50 MB from the registry)"
   # --ignore-scripts: nothing from the registry runs here; deno's postinstall only links the
   # binary of its platform package, which is found below instead. --loglevel=http: every

@@ -1,0 +1,188 @@
+import { podsOf } from './fixtures/pods.js';
+import type { Container, Pod } from './fixtures/pods.js';
+import { PROFILES, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
+import type { Manifest } from './fixtures/render.js';
+
+// Airflow's and Jupyter's containers run with a read-only root filesystem, like every other
+// container of the charts: what they write goes to volumes. The paths below are what each one
+// writes, read from the software and the templates:
+// - every `airflow` command writes a default airflow.cfg into AIRFLOW_HOME (/opt/airflow) when
+//   there is none (airflow/__main__.py); gunicorn, the task supervisor and tempfile use /tmp;
+//   task and DAG-processor logs go to /opt/airflow/logs; Redis keeps its append-only file in /data;
+// - JupyterLab writes its settings and workspaces to ~/.jupyter, its runtime and connection files
+//   and the notebook-trust database to ~/.local/share/jupyter, IPython its history to ~/.ipython,
+//   matplotlib and pip to ~/.cache, `pip install --user` to ~/.local; the PySpark driver and Python
+//   write under /tmp; the learner's notebooks are in ~/work; Deno's cache is in
+//   /opt/datapark/typescript/deno-dir;
+// - the init containers write the kernelspecs, node_modules, npm's cache and home, the samples and
+//   the home directory's skeleton.
+
+interface Mount {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+type FullContainer = Container & { volumeMounts?: readonly Mount[] };
+
+const AIRFLOW_WRITES = [
+  '/opt/airflow/airflow.cfg',
+  '/opt/airflow/logs/dag_id=x/run_id=y',
+  '/tmp/x',
+];
+const WRITES: Record<string, readonly string[]> = {
+  'airflow/api-server/api-server': AIRFLOW_WRITES,
+  'airflow/api-server/wait-for-migrations': AIRFLOW_WRITES,
+  'airflow/scheduler/scheduler': AIRFLOW_WRITES,
+  'airflow/scheduler/wait-for-migrations': AIRFLOW_WRITES,
+  'airflow/dag-processor/dag-processor': AIRFLOW_WRITES,
+  'airflow/dag-processor/wait-for-migrations': AIRFLOW_WRITES,
+  'airflow/triggerer/triggerer': AIRFLOW_WRITES,
+  'airflow/triggerer/wait-for-migrations': AIRFLOW_WRITES,
+  'airflow/worker/worker': AIRFLOW_WRITES,
+  'airflow/worker/wait-for-migrations': AIRFLOW_WRITES,
+  'airflow/migrations/migrations': AIRFLOW_WRITES,
+  'airflow/redis/redis': ['/data/appendonlydir'],
+  'jupyter/jupyter/jupyter': [
+    '/home/jovyan/.jupyter/lab/user-settings',
+    '/home/jovyan/.jupyter/lab/workspaces',
+    '/home/jovyan/.local/share/jupyter/runtime/jpserver-7.json',
+    '/home/jovyan/.local/share/jupyter/nbsignatures.db',
+    '/home/jovyan/.ipython/profile_default/history.sqlite',
+    '/home/jovyan/.cache/matplotlib',
+    '/home/jovyan/.local/lib/python3.12/site-packages',
+    '/home/jovyan/.bash_history',
+    '/home/jovyan/work/datapark-samples/postgres-kysely.ipynb',
+    '/tmp/spark-1234/blockmgr-5678',
+  ],
+  'jupyter/jupyter/copy-notebooks': ['/home/jovyan/.bashrc', '/home/jovyan/work/datapark-samples'],
+  'jupyter/jupyter/pyspark-kernel': ['/opt/datapark/jupyter/kernels/datapark-pyspark/kernel.json'],
+  'jupyter/jupyter/typescript-kernel': [
+    '/opt/datapark/jupyter/kernels/datapark-typescript/kernel.json',
+    '/opt/datapark/typescript/node_modules',
+    '/tmp/npm-cache',
+    '/tmp/home/.npmrc',
+  ],
+};
+/** With the TypeScript kernel, the notebook server writes Deno's cache too. */
+const TYPESCRIPT_SERVER_WRITES = ['/opt/datapark/typescript/deno-dir/npm'];
+
+const containersOf = (pod: Pod) =>
+  [...(pod.spec.initContainers ?? []), ...pod.spec.containers] as FullContainer[];
+const key = (pod: Pod, c: Container) =>
+  `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}/${c.name}`;
+const ofAirflowOrJupyter = (pod: Pod) =>
+  ['airflow', 'jupyter'].includes(pod.labels['app.kubernetes.io/name']!);
+
+/** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
+const claimVolumes = (manifests: readonly Manifest[]) =>
+  new Map(
+    manifests
+      .filter((m) => m.kind === 'StatefulSet')
+      .map((m) => [
+        `StatefulSet/${m.metadata.name}`,
+        (
+          (m.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] })
+            .volumeClaimTemplates ?? []
+        ).map((t) => t.metadata.name),
+      ]),
+  );
+
+/** Why `path` is not writable in `container` (the mount that holds it), or undefined if it is. */
+function notWritable(
+  pod: Pod,
+  container: FullContainer,
+  path: string,
+  claims: readonly string[],
+): string | undefined {
+  const holding = (container.volumeMounts ?? [])
+    .filter((m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (!holding) return 'on the read-only root filesystem';
+  if (holding.readOnly) return `on ${holding.name}, mounted read-only`;
+  if (claims.includes(holding.name)) return undefined;
+  const volume = (pod.spec.volumes ?? []).find((v) => v.name === holding.name);
+  if (!volume) return `on ${holding.name}, which the pod does not define`;
+  if (!('emptyDir' in volume) && !('persistentVolumeClaim' in volume))
+    return `on ${holding.name}, a ${Object.keys(volume).find((k) => k !== 'name')} volume (read-only)`;
+  return undefined;
+}
+
+function problemsOf(
+  manifests: readonly Manifest[],
+  extraWrites: Record<string, readonly string[]> = {},
+) {
+  const problems: string[] = [];
+  const checked = new Set<string>();
+  const claims = claimVolumes(manifests);
+  for (const pod of podsOf(manifests).filter(ofAirflowOrJupyter))
+    for (const container of containersOf(pod)) {
+      const where = `${pod.owner}/${container.name}`;
+      if (container.securityContext?.readOnlyRootFilesystem !== true)
+        problems.push(`${where}: readOnlyRootFilesystem is not true`);
+      const writes = WRITES[key(pod, container)];
+      if (!writes) {
+        problems.push(`${where}: what does it write? (add it to WRITES)`);
+        continue;
+      }
+      checked.add(key(pod, container));
+      for (const path of [...writes, ...(extraWrites[key(pod, container)] ?? [])]) {
+        const why = notWritable(pod, container, path, claims.get(pod.owner) ?? []);
+        if (why) problems.push(`${where} writes ${path}: ${why}`);
+      }
+    }
+  return { problems, checked };
+}
+
+describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
+  it('every Airflow and Jupyter container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
+    const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
+    expect(problems).toEqual([]);
+    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(13);
+  });
+});
+
+describe('read-only root filesystems, other values', () => {
+  it('holds with the TypeScript kernel: its init container and Deno writing to volumes', async () => {
+    const manifests = parseManifests(
+      await renderYaml([
+        '--set',
+        'jupyter.typescriptKernel.enabled=true',
+        '--set',
+        'jupyter.typescriptKernel.npmEgress.enabled=true',
+      ]),
+    );
+    const { problems, checked } = problemsOf(manifests, {
+      'jupyter/jupyter/jupyter': TYPESCRIPT_SERVER_WRITES,
+    });
+    expect(problems).toEqual([]);
+    expect(checked).toContain('jupyter/jupyter/typescript-kernel');
+  });
+
+  it('catches a path off the volumes (so a pass above means something)', async () => {
+    const { problems } = problemsOf((await renderProfile('default')).manifests, {
+      'jupyter/jupyter/jupyter': ['/opt/conda/lib/x', '/opt/datapark/jupyter/kernels/x'],
+      'airflow/worker/worker': ['/opt/airflow/dags/x'],
+    });
+    expect(problems).toEqual([
+      'Deployment/dp-airflow-worker/worker writes /opt/airflow/dags/x: on dags, mounted read-only',
+      'Deployment/dp-jupyter/jupyter writes /opt/conda/lib/x: on the read-only root filesystem',
+      'Deployment/dp-jupyter/jupyter writes /opt/datapark/jupyter/kernels/x: on kernels, mounted read-only',
+    ]);
+  });
+
+  it('gives Airflow a writable root only with extraPipPackages, which pip installs into the image', async () => {
+    const pods = podsOf(
+      parseManifests(await renderYaml(['--set', 'airflow.extraPipPackages[0]=pandas'])),
+    );
+    const writable = pods.filter(ofAirflowOrJupyter).flatMap((pod) =>
+      containersOf(pod)
+        .filter((c) => c.securityContext?.readOnlyRootFilesystem !== true)
+        .map((c) => key(pod, c)),
+    );
+    expect(writable.length).toBeGreaterThan(0);
+    expect(writable.every((k) => k.startsWith('airflow/') && !k.startsWith('airflow/redis/'))).toBe(
+      true,
+    );
+  });
+});
