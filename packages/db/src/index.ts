@@ -8,6 +8,7 @@ export {
 } from './copy/copy-rows.js';
 export { encodeCopyLine, encodeCopyValue } from './copy/encode-copy-text.js';
 export { createDb, createPool, pgTypes } from './create-db.js';
+export { withPoolClient } from './with-pool-client.js';
 export { createMigrator, migrateAllDown, migrateToLatest } from './migrate.js';
 export { SCHEMAS } from './migrations/0001-schemas.js';
 export { RAW_EVENT_TABLES } from './migrations/0002-tables.js';

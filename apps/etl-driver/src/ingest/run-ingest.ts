@@ -174,6 +174,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         async () => {
           const client = await pool.connect();
           let broken: Error | undefined;
+          // A checked-out client whose server goes away emits 'error' besides failing its query;
+          // with no listener that event would end the process (pg-pool listens only while idle).
+          const onError = (error: Error) => (broken ??= error);
+          client.on('error', onError);
           try {
             return await landBatch(client, {
               group,
@@ -187,6 +191,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
             if (isTransientPgError(error)) broken = asError(error);
             throw error;
           } finally {
+            client.off('error', onError);
             // A client whose connection broke must not go back to the pool.
             client.release(broken);
           }

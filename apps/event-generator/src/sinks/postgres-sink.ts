@@ -188,6 +188,12 @@ export class PostgresSink extends BatchingSink {
   private async commit(c: SourceRowChanges): Promise<void> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client whose server goes away emits 'error' besides failing its query;
+    // unheard, that event would end the process (pg-pool listens only while it is idle).
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const run = async (sql: string, rows: Iterable<object>, columns: AnyColumns) => {
@@ -208,6 +214,7 @@ export class PostgresSink extends BatchingSink {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -4,6 +4,7 @@ import type { Insertable } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, TableName } from '../schema/database.js';
+import { withPoolClient } from '../with-pool-client.js';
 import { CopyRowError } from './copy-error.js';
 import { encodeCopyLine } from './encode-copy-text.js';
 
@@ -126,8 +127,7 @@ export async function copyRows<T extends TableName>(
   let committed = 0;
   let batches = 0;
   let columns: readonly string[] | undefined = options.columns;
-  const client = await pool.connect();
-  try {
+  await withPoolClient(pool, async (client) => {
     for await (const batch of inBatches(rows as Rows<Record<string, unknown>>, batchSize)) {
       columns ??= Object.keys(batch[0]!);
       await client.query('BEGIN');
@@ -142,9 +142,7 @@ export async function copyRows<T extends TableName>(
       batches += 1;
       options.onProgress?.(committed);
     }
-  } finally {
-    client.release();
-  }
+  });
   return { rows: committed, batches };
 }
 
