@@ -218,30 +218,50 @@ export async function landedCounts(
   return new Map(rows.map((r) => [r.event_id, r.n]));
 }
 
-/** Dead letters of `topic` under `key` written since `from`, one per source position. */
+/** One dead letter of a source position, as {@link deadLetters} reads it. */
+export interface DeadLetterSeen {
+  readonly key: string;
+  readonly reason: string;
+  readonly code?: string;
+  readonly partition: number;
+  readonly sourceOffset: string;
+  readonly value?: string;
+  /** How many times the DLQ holds it: more than 1 after a retried batch (the DLQ is at-least-once). */
+  readonly copies: number;
+}
+
+/**
+ * Dead letters of `topic` under `key` (or any of `key`s) written since `from`, one per source
+ * position.
+ */
 export async function deadLetters(
   topic: TopicName,
   from: PartitionOffsets,
-  key: string,
-): Promise<{ reason: string; code?: string; sourceOffset: string; value?: string }[]> {
+  key: string | ReadonlySet<string>,
+): Promise<DeadLetterSeen[]> {
+  const wanted = typeof key === 'string' ? new Set([key]) : key;
   const records = await readRange(connection, TOPIC_CATALOG[topic].dlq, from);
-  const byPosition = new Map<
-    string,
-    { reason: string; code?: string; sourceOffset: string; value?: string }
-  >();
+  const byPosition = new Map<string, DeadLetterSeen>();
   for (const { message } of records) {
-    if (message.key?.toString() !== key) continue;
-    const partition = headerText(message.headers?.[HEADERS.dlqSourcePartition]);
+    const messageKey = message.key?.toString();
+    if (messageKey === undefined || !wanted.has(messageKey)) continue;
+    const partition = Number(headerText(message.headers?.[HEADERS.dlqSourcePartition]));
     const sourceOffset = headerText(message.headers?.[HEADERS.dlqSourceOffset]) ?? '';
     const code = headerText(message.headers?.[HEADERS.dlqErrorCode]);
-    byPosition.set(`${partition}:${sourceOffset}`, {
+    const position = `${partition}:${sourceOffset}`;
+    byPosition.set(position, {
+      key: messageKey,
       reason: headerText(message.headers?.[HEADERS.dlqReason]) ?? '',
       ...(code === undefined ? {} : { code }),
+      partition,
       sourceOffset,
       ...(message.value ? { value: message.value.toString() } : {}),
+      copies: (byPosition.get(position)?.copies ?? 0) + 1,
     });
   }
-  return [...byPosition.values()].sort((a, b) => Number(a.sourceOffset) - Number(b.sourceOffset));
+  return [...byPosition.values()].sort(
+    (a, b) => a.partition - b.partition || Number(a.sourceOffset) - Number(b.sourceOffset),
+  );
 }
 
 export const endOffsets = (topic: string) => topicEndOffsets(connection, topic);

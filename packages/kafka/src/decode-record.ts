@@ -24,9 +24,12 @@ export type DecodedRecord<T extends TopicName> =
       readonly message: KafkaMessage;
     };
 
+// fatal: a byte sequence that is not UTF-8 is an error, not a silent U+FFFD in the landed text.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * Parses and validates one record of a catalog topic. Never throws: a record that is not JSON
- * or does not match the schema comes back with `ok: false` and the reason, for the DLQ.
+ * Parses and validates one record of a catalog topic. Never throws: a record that is not UTF-8,
+ * not JSON or does not match the schema comes back with `ok: false` and the reason, for the DLQ.
  */
 export function decodeRecord<T extends TopicName>(
   topic: T,
@@ -36,9 +39,20 @@ export function decodeRecord<T extends TopicName>(
   const position = { topic, partition, offset: message.offset };
   if (message.value === null)
     return { ok: false, reason: 'empty record (no value)', position, message };
+  let text: string;
+  try {
+    text = utf8.decode(message.value);
+  } catch {
+    return {
+      ok: false,
+      reason: 'not UTF-8: the value holds bytes no UTF-8 text has',
+      position,
+      message,
+    };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(message.value.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}`, position, message };
   }
