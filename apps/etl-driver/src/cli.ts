@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { batchCommands } from './commands/batch-command.js';
+import { drillCommand } from './commands/drill-command.js';
 import { ingestCommands } from './commands/ingest-command.js';
 import { qualityCommands } from './commands/quality-command.js';
 import { reportCommand } from './commands/report-command.js';
@@ -31,6 +32,7 @@ batchCommands(program);
 streamCommands(program);
 qualityCommands(program);
 reportCommand(program);
+drillCommand(program);
 
 // Exit explicitly: a kafkajs or pg handle left open must not keep a finished command alive.
 program.parseAsync().then(

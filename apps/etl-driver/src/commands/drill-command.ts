@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { loadConfig } from '@datapark/config';
+import { selectDrills } from '../drill/drills.js';
+import type { DrillResult } from '../drill/run-drills.js';
+import { runDrills } from '../drill/run-drills.js';
+import { requireComponents } from '../platform/require-components.js';
+import { printTable, stderrLine } from './output.js';
+
+/** The drill table: one row per drill, as the README shows it. */
+export function printDrillTable(results: readonly DrillResult[]): void {
+  printTable(
+    [
+      'drill',
+      'load before (ev/s)',
+      'load during (ev/s)',
+      'recovered in (s)',
+      'produced',
+      'lost',
+      'duplicated',
+      'dead-lettered',
+      'result',
+    ],
+    results.map((r) => [
+      r.drill,
+      String(r.eventsPerSecondBefore),
+      String(r.eventsPerSecondDuring),
+      r.recoveredSeconds.toFixed(1),
+      String(r.produced),
+      String(r.lost),
+      String(r.duplicated),
+      `${r.deadLettered} (expected ${r.deadLettersExpected})`,
+      r.passed ? 'passed' : 'FAILED',
+    ]),
+  );
+}
+
+export function drillCommand(program: Command): void {
+  program
+    .command('drill')
+    .description(
+      'failure drills on the local platform while the generator produces and ingest lands: stop a broker, restart PostgreSQL, kill ingest, restart the Airflow scheduler, inject poison; then reconcile Kafka against raw and the DLQs',
+    )
+    .option(
+      '--only <drills>',
+      'comma-separated: broker, postgres, ingest-kill, airflow-scheduler, poison',
+    )
+    .option('--rate <eventsPerSecond>', 'generator target rate during the drills', '300')
+    .option('--fault-seconds <s>', 'how long each fault lasts', '10')
+    .option('--json', 'print the results as one JSON line on stdout')
+    .action(
+      async (options: { only?: string; rate: string; faultSeconds: string; json?: boolean }) => {
+        const config = loadConfig();
+        await requireComponents(config, ['kafka', 'postgres', 'airflow']);
+        const drills = selectDrills(
+          (options.only ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+        const results = await runDrills({
+          config,
+          drills,
+          eventsPerSecond: Number(options.rate),
+          faultMs: Number(options.faultSeconds) * 1000,
+          log: stderrLine,
+        });
+        if (options.json) process.stdout.write(JSON.stringify(results) + '\n');
+        else printDrillTable(results);
+        if (results.some((r) => !r.passed)) process.exitCode = 1;
+      },
+    );
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataparkConfig } from '@datapark/config';
+import { createPool } from '@datapark/db';
+import type { TopicName } from '@datapark/events';
+import { TOPIC_NAMES } from '@datapark/events';
+import { connectionFromConfig, createKafka } from '@datapark/kafka';
+import { defaultComponents, LocalPlatform, silentReporter } from '@datapark/platform';
+import { readStoredOffsets, resetOffsets } from '../ingest/consumer-offsets.js';
+import { fetchWatermarks } from '../ingest/watermarks.js';
+import type { Drill, DrillContext } from './drills.js';
+import type { LoadProcess } from './load-processes.js';
+import { acknowledgedRate, startGenerator, startIngest } from './load-processes.js';
+import type { TopicMarks, WindowReconciliation } from './reconcile-window.js';
+import { markTopics, reconcileWindow } from './reconcile-window.js';
+
+export interface DrillOptions {
+  readonly config: DataparkConfig;
+  readonly drills: readonly Drill[];
+  /** The generator's target rate while the drills run. Default 300 events/s. */
+  readonly eventsPerSecond?: number;
+  /** How long each fault lasts. Default 10 s. */
+  readonly faultMs?: number;
+  /** How long ingest may take to catch up after a drill before it counts as failed. Default 180 s. */
+  readonly catchUpTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** One row of the drill table. */
+export interface DrillResult extends WindowReconciliation {
+  readonly drill: string;
+  /** Events/s the generator had acknowledged by Kafka before the fault, and during it. */
+  readonly eventsPerSecondBefore: number;
+  readonly eventsPerSecondDuring: number;
+  /** From putting the component back until ingest had landed everything produced until then. */
+  readonly recoveredSeconds: number;
+  /** What the drill expected in the DLQ on top of the generator's (valid) events. */
+  readonly deadLettersExpected: number;
+  readonly passed: boolean;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/**
+ * Runs failure drills against the local platform while the event generator produces into Kafka
+ * and `ingest` lands it in `raw`: for each, the load before and during the fault, how long the
+ * pipeline took to catch up once the component was back, and a reconciliation of every Kafka
+ * record produced during the drill against `raw` and the DLQs (lost, duplicated, dead-lettered).
+ * Its own consumer group starts at the end of the topics, so nothing else is counted.
+ */
+export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
+  const { config } = options;
+  const log = options.log ?? (() => undefined);
+  const topics: readonly TopicName[] = TOPIC_NAMES;
+  const faultMs = options.faultMs ?? 10_000;
+  const connection = connectionFromConfig(config, 'datapark-drill');
+  const platform = new LocalPlatform({ components: defaultComponents(), reporter: silentReporter });
+  const db = createPool(config, 'ingest', { max: 2 });
+  db.on('error', () => undefined); // the PostgreSQL drill closes its connections
+  const group = `drill-${randomUUID().slice(0, 8)}`;
+  const port = await freePort();
+  let ingest: LoadProcess | undefined;
+  let generator: LoadProcess | undefined;
+
+  const waitForLanded = async (marks: TopicMarks, what: string) => {
+    const deadline = Date.now() + (options.catchUpTimeoutMs ?? 180_000);
+    for (;;) {
+      const stored = await readStoredOffsets(db, group, topics).catch(() => undefined);
+      const behind = stored
+        ? [...marks.topics].flatMap(([topic, ends]) =>
+            [...ends].filter(([p, end]) => (stored.get(`${topic}:${p}`) ?? 0n) < BigInt(end)),
+          ).length
+        : Number.POSITIVE_INFINITY;
+      if (behind === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what}: ingest did not catch up within ${(options.catchUpTimeoutMs ?? 180_000) / 1000} s ` +
+            `(${behind} partitions behind); its last lines:\n${ingest?.tail() ?? ''}`,
+        );
+      await sleep(500);
+    }
+  };
+
+  try {
+    const admin = createKafka(connection).admin();
+    await admin.connect();
+    try {
+      await resetOffsets(db, group, await fetchWatermarks(admin, topics), 'latest');
+    } finally {
+      await admin.disconnect();
+    }
+    generator = startGenerator(options.eventsPerSecond ?? 300, port, group);
+    ingest = startIngest(group);
+    log(
+      `load: event generator at ${options.eventsPerSecond ?? 300} events/s into Kafka, ingest as group ${group}`,
+    );
+    // Warm up: the generator's control API answers and ingest has landed a first window.
+    for (const deadline = Date.now() + 60_000; ; await sleep(500)) {
+      if (
+        await acknowledgedRate(port, 1000).then(
+          (r) => r > 0,
+          () => false,
+        )
+      )
+        break;
+      if (Date.now() > deadline)
+        throw new Error(`the generator does not produce:\n${generator.tail()}`);
+    }
+    await waitForLanded(await markTopics(connection, topics), 'warm-up');
+
+    const ctx: DrillContext = {
+      config,
+      platform,
+      connection,
+      faultMs,
+      ingest: () => ingest!,
+      restartIngest: () => {
+        ingest = startIngest(group);
+      },
+    };
+    const results: DrillResult[] = [];
+    for (const drill of options.drills) {
+      log(`drill ${drill.name}: ${drill.description}`);
+      const from = await markTopics(connection, topics);
+      const before = await acknowledgedRate(port, 3000);
+      // The load during the fault is sampled while the drill holds it.
+      const during = acknowledgedRate(port, faultMs).catch(() => 0);
+      await drill.inject(ctx);
+      const recovering = Date.now();
+      await drill.recover(ctx);
+      await waitForLanded(await markTopics(connection, topics), `${drill.name}: recovery`);
+      const recoveredSeconds = (Date.now() - recovering) / 1000;
+      const to = await markTopics(connection, topics);
+      await waitForLanded(to, drill.name);
+      const reconciled = await reconcileWindow(db, connection, from, to);
+      const deadLettersExpected = drill.deadLettersExpected ?? 0;
+      const result: DrillResult = {
+        drill: drill.name,
+        eventsPerSecondBefore: Math.round(before),
+        eventsPerSecondDuring: Math.round(await during),
+        recoveredSeconds: Math.round(recoveredSeconds * 10) / 10,
+        ...reconciled,
+        deadLettersExpected,
+        passed:
+          reconciled.lost === 0 &&
+          reconciled.duplicated === 0 &&
+          reconciled.deadLettered === deadLettersExpected,
+      };
+      log(
+        `drill ${drill.name}: ${result.passed ? 'passed' : 'FAILED'}: ${reconciled.produced} produced, ` +
+          `${reconciled.lost} lost, ${reconciled.duplicated} duplicated, ${reconciled.deadLettered} dead-lettered, ` +
+          `recovered in ${result.recoveredSeconds} s`,
+      );
+      results.push(result);
+    }
+    return results;
+  } finally {
+    await generator?.stop();
+    await ingest?.stop();
+    await db
+      .query('DELETE FROM etl.consumer_offsets WHERE consumer_group = $1', [group])
+      .catch(() => undefined);
+    await db.end();
+  }
+}
