@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, KafkaConfig, logLevel as LogLevel } from 'kafkajs';
 import type { DataparkConfig } from '@datapark/config';
+import './kafkajs-request-queue-fix.js';
 import { kafkaLogCreator } from './kafka-log.js';
 
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
