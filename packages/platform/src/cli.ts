@@ -128,6 +128,12 @@ function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void
 
 program.addCommand(kubernetesCommand());
 
+// `datapark` alone is a question, not a mistake: answer it with the help, and exit 0.
+if (process.argv.length <= 2) {
+  program.outputHelp();
+  process.exit(0);
+}
+
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof PlatformError) {
     process.stderr.write(
