@@ -4,7 +4,10 @@ import { runCli } from './fixtures.js';
 describe('datapark-etl drill', () => {
   it('survives every failure drill under load: nothing lost or doubled, only the poison dead-lettered, the load held', async () => {
     const result = await runCli(['drill', '--fault-seconds', '5', '--rate', '200', '--json']);
-    const results = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '[]') as DrillResult[];
+    // A drill that could not run says why on stderr: show it rather than a JSON parse error.
+    const last = result.stdout.trim().split('\n').at(-1) ?? '';
+    if (!last.startsWith('[')) throw new Error(`drill exited ${result.code}:\n${result.stderr}`);
+    const results = JSON.parse(last) as DrillResult[];
     // The table a learner sees, in the test output.
     console.log(
       results
