@@ -17,10 +17,6 @@ describe('datapark-etl drill', () => {
         )
         .join('\n'),
     );
-    expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
-      code: 0,
-      stderr: '',
-    });
     expect(results.map((r) => r.drill)).toEqual([
       'broker',
       'postgres',
@@ -29,8 +25,9 @@ describe('datapark-etl drill', () => {
       'poison',
     ]);
     for (const r of results) {
-      expect([r.drill, r.lost, r.duplicated, r.deadLettered]).toEqual([
+      expect([r.drill, r.error, r.lost, r.duplicated, r.deadLettered]).toEqual([
         r.drill,
+        undefined,
         0,
         0,
         r.drill === 'poison' ? 6 : 0,
@@ -38,6 +35,10 @@ describe('datapark-etl drill', () => {
       expect(r.produced).toBeGreaterThan(0);
       expect(r.passed).toBe(true);
     }
+    expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     // Producing goes on with a broker down (replication 3, min.insync.replicas 2) and while
     // PostgreSQL or ingest are away (Kafka holds the events).
     for (const drill of ['broker', 'postgres', 'ingest-kill'])

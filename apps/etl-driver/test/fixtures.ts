@@ -71,6 +71,20 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   return { child, done, stderr: () => stderr };
 }
 
+/** The JSON summary line of `datapark-etl ingest --json`, after checking it exited 0. */
+export function ingestSummary(result: CliResult) {
+  expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
+    code: 0,
+    stderr: '',
+  });
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    rows: number;
+    deadLetters: number;
+    skipped: number;
+    stoppedBy: string;
+  };
+}
+
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return startCli(args, env).done;
 }

@@ -12,6 +12,7 @@ import {
   deadLetters,
   endOffsets,
   freshGroup,
+  ingestSummary,
   ingestTestFile,
   landedCounts,
   runCli,
@@ -128,19 +129,6 @@ async function observe(
   };
 }
 
-function summaryOf(result: CliResult) {
-  expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
-    code: 0,
-    stderr: '',
-  });
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-    rows: number;
-    deadLetters: number;
-    skipped: number;
-    stoppedBy: string;
-  };
-}
-
 describe(`datapark-etl ingest under fuzzed input (seed ${SEED}; DATAPARK_FUZZ_SEED=${SEED} repeats it)`, () => {
   beforeAll(async () => {
     const started = Date.now();
@@ -195,7 +183,7 @@ describe(`datapark-etl ingest under fuzzed input (seed ${SEED}; DATAPARK_FUZZ_SE
   }, 300_000);
 
   it('ingest runs to the end of every topic and exits 0', () => {
-    const summary = summaryOf(ingest);
+    const summary = ingestSummary(ingest);
     expect(summary.stoppedBy).toBe('caught-up');
     const all = [...runs.values()].flatMap((r) => r.records);
     // Other producers may write to the topics meanwhile, so ours are a lower bound; and another

@@ -4,12 +4,12 @@ import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import type { PartitionOffsets } from '@datapark/kafka';
 import { fetchWatermarks, resetOffsets } from '../src/index.js';
 import { createKafka } from '@datapark/kafka';
-import type { CliResult } from './fixtures.js';
 import {
   connection,
   deadLetters,
   endOffsets,
   freshGroup,
+  ingestSummary,
   ingestTestFile,
   landedCounts,
   produce,
@@ -24,19 +24,6 @@ import {
 const { ingestDb, analyst } = ingestTestFile();
 
 const VALID_PER_TOPIC = 40;
-
-function summaryOf(result: CliResult) {
-  expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
-    code: 0,
-    stderr: '',
-  });
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-    rows: number;
-    deadLetters: number;
-    skipped: number;
-    stoppedBy: string;
-  };
-}
 
 describe('datapark-etl ingest', () => {
   it('lands every valid event once and every invalid record in the DLQ: produced = raw + DLQ, per topic', async () => {
@@ -62,7 +49,7 @@ describe('datapark-etl ingest', () => {
     const endsAfterProducing = new Map<TopicName, PartitionOffsets>();
     for (const topic of topics) endsAfterProducing.set(topic, await endOffsets(topic));
 
-    const first = summaryOf(
+    const first = ingestSummary(
       await runCli(['ingest', '--group', group, '--until-caught-up', '--json']),
     );
     expect(first.stoppedBy).toBe('caught-up');
@@ -102,7 +89,7 @@ describe('datapark-etl ingest', () => {
     );
 
     // Running again resumes from the stored offsets: what it landed is not landed again.
-    const again = summaryOf(
+    const again = ingestSummary(
       await runCli(['ingest', '--group', group, '--until-caught-up', '--json']),
     );
     expect(again.skipped).toBe(0);
@@ -110,7 +97,7 @@ describe('datapark-etl ingest', () => {
     // A replay by another group from the same starting point duplicates nothing in raw.
     const replayGroup = trackGroup(`${group}-replay`);
     await resetOffsets(ingestDb, replayGroup, startWatermarks, 'latest');
-    const replay = summaryOf(
+    const replay = ingestSummary(
       await runCli(['ingest', '--group', replayGroup, '--until-caught-up', '--json']),
     );
     expect(replay.skipped).toBeGreaterThanOrEqual(VALID_PER_TOPIC * topics.length);
@@ -142,7 +129,7 @@ describe('datapark-etl ingest', () => {
       ),
     );
 
-    const summary = summaryOf(
+    const summary = ingestSummary(
       await runCli(['ingest', '--group', group, '--topics', topic, '--until-caught-up', '--json']),
     );
     expect(summary.stoppedBy).toBe('caught-up');

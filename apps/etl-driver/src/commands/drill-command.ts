@@ -29,7 +29,7 @@ export function printDrillTable(results: readonly DrillResult[]): void {
       String(r.lost),
       String(r.duplicated),
       `${r.deadLettered} (expected ${r.deadLettersExpected})`,
-      r.passed ? 'passed' : 'FAILED',
+      r.passed ? 'passed' : `FAILED${r.error ? `: ${r.error.split('\n')[0]}` : ''}`,
     ]),
   );
 }

@@ -37,23 +37,23 @@ export interface Drill {
 
 const POISON = 6;
 
+/** Stops a unit of the local platform for the fault's length. */
+const stopUnit = (unit: string) => async (ctx: DrillContext) => {
+  await ctx.platform.stop(unit);
+  await sleep(ctx.faultMs);
+};
+
 export const DRILLS: readonly Drill[] = [
   {
     name: 'broker',
     description: 'stop one of the three Kafka brokers (kafka-2) while producing and ingesting',
-    async inject(ctx) {
-      await ctx.platform.stop('kafka-2');
-      await sleep(ctx.faultMs);
-    },
+    inject: stopUnit('kafka-2'),
     recover: (ctx) => ctx.platform.start('kafka-2'),
   },
   {
     name: 'postgres',
     description: 'stop PostgreSQL mid-ingest, then start it again',
-    async inject(ctx) {
-      await ctx.platform.stop('postgres');
-      await sleep(ctx.faultMs);
-    },
+    inject: stopUnit('postgres'),
     recover: (ctx) => ctx.platform.start('postgres'),
   },
   {
@@ -70,10 +70,7 @@ export const DRILLS: readonly Drill[] = [
   {
     name: 'airflow-scheduler',
     description: "stop Airflow's scheduler, then start it again",
-    async inject(ctx) {
-      await ctx.platform.stop('airflow-scheduler');
-      await sleep(ctx.faultMs);
-    },
+    inject: stopUnit('airflow-scheduler'),
     async recover(ctx) {
       await ctx.platform.start('airflow-scheduler');
       for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(500)) {
@@ -88,7 +85,11 @@ export const DRILLS: readonly Drill[] = [
     description: `send ${POISON} poison records (not JSON, wrong schema, refused by PostgreSQL) to order-events`,
     deadLettersExpected: POISON,
     async inject(ctx) {
+      // Idempotent: a retry after a leader moved (the broker drill came before) cannot write
+      // a poison record twice and so break the count.
       const producer = createKafka(ctx.connection).producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await producer.connect();

@@ -38,6 +38,8 @@ export interface DrillResult extends WindowReconciliation {
   /** What the drill expected in the DLQ on top of the generator's (valid) events. */
   readonly deadLettersExpected: number;
   readonly passed: boolean;
+  /** Why the drill could not finish, when it could not. */
+  readonly error?: string;
 }
 
 const freePort = () =>
@@ -71,6 +73,14 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
   let ingest: LoadProcess | undefined;
   let generator: LoadProcess | undefined;
 
+  /** The generator's rate; when it no longer answers, why (its last lines). */
+  const rate = (ms: number) =>
+    acknowledgedRate(port, ms).catch((error: unknown) => {
+      throw new Error(
+        `the event generator's control API does not answer (${(error as Error).message}); ` +
+          `exit ${generator?.child.exitCode ?? 'none yet'}, its last lines:\n${generator?.tail() ?? ''}`,
+      );
+    });
   const waitForLanded = async (marks: TopicMarks, what: string) => {
     const deadline = Date.now() + (options.catchUpTimeoutMs ?? 180_000);
     for (;;) {
@@ -127,15 +137,18 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
         ingest = startIngest(group);
       },
     };
-    const results: DrillResult[] = [];
-    for (const drill of options.drills) {
-      log(`drill ${drill.name}: ${drill.description}`);
+    const runOne = async (drill: Drill): Promise<DrillResult> => {
       const from = await markTopics(connection, topics);
-      const before = await acknowledgedRate(port, 3000);
+      const before = await rate(3000);
       // The load during the fault is sampled while the drill holds it.
-      const during = acknowledgedRate(port, faultMs).catch(() => 0);
-      await drill.inject(ctx);
-      const recovering = Date.now();
+      const during = rate(faultMs).catch(() => 0);
+      const recovering = await drill.inject(ctx).then(
+        () => Date.now(),
+        async (error: unknown) => {
+          await drill.recover(ctx).catch(() => undefined); // put back what it broke, then fail
+          throw error;
+        },
+      );
       await drill.recover(ctx);
       await waitForLanded(await markTopics(connection, topics), `${drill.name}: recovery`);
       const recoveredSeconds = (Date.now() - recovering) / 1000;
@@ -143,7 +156,7 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
       await waitForLanded(to, drill.name);
       const reconciled = await reconcileWindow(db, connection, from, to);
       const deadLettersExpected = drill.deadLettersExpected ?? 0;
-      const result: DrillResult = {
+      return {
         drill: drill.name,
         eventsPerSecondBefore: Math.round(before),
         eventsPerSecondDuring: Math.round(await during),
@@ -155,12 +168,37 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
           reconciled.duplicated === 0 &&
           reconciled.deadLettered === deadLettersExpected,
       };
-      log(
-        `drill ${drill.name}: ${result.passed ? 'passed' : 'FAILED'}: ${reconciled.produced} produced, ` +
-          `${reconciled.lost} lost, ${reconciled.duplicated} duplicated, ${reconciled.deadLettered} dead-lettered, ` +
-          `recovered in ${result.recoveredSeconds} s`,
-      );
-      results.push(result);
+    };
+    const results: DrillResult[] = [];
+    for (const drill of options.drills) {
+      log(`drill ${drill.name}: ${drill.description}`);
+      try {
+        const result = await runOne(drill);
+        log(
+          `drill ${drill.name}: ${result.passed ? 'passed' : 'FAILED'}: ${result.produced} produced, ` +
+            `${result.lost} lost, ${result.duplicated} duplicated, ${result.deadLettered} dead-lettered, ` +
+            `recovered in ${result.recoveredSeconds} s`,
+        );
+        results.push(result);
+      } catch (error) {
+        // One drill that could not finish is a failed row with its reason; the rest still run.
+        const message = (error as Error).message;
+        log(`drill ${drill.name}: FAILED: ${message}`);
+        results.push({
+          drill: drill.name,
+          eventsPerSecondBefore: 0,
+          eventsPerSecondDuring: 0,
+          recoveredSeconds: 0,
+          produced: 0,
+          landed: 0,
+          deadLettered: 0,
+          lost: 0,
+          duplicated: 0,
+          deadLettersExpected: drill.deadLettersExpected ?? 0,
+          passed: false,
+          error: message,
+        });
+      }
     }
     return results;
   } finally {
