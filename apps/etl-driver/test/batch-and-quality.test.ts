@@ -3,6 +3,7 @@ import { config, killLeftovers, runCli, waitFor } from './fixtures.js';
 import { createPool } from '@datapark/db';
 import { SparkRestClient } from '@datapark/spark-client';
 import { QUALITY_CHECKS } from '../src/quality/check-definitions.js';
+import { reconcileProcessed } from '../src/drill/reconcile-processed.js';
 
 // UTC sessions, so `::date` means the UTC day the batch job computes.
 const utc = (role: 'generator' | 'analyst' | 'owner' | 'spark_etl') => {
@@ -232,6 +233,14 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
     });
     // 5 orders, 8 lines, 1 day row, 3 products sold.
     expect(run.rowsWritten).toBe(5 + 8 + 1 + 3);
+    // The drill's reconciliation agrees: every order and line, nothing else.
+    expect(await reconcileProcessed(analyst, DAY, new Date('2100-01-01'))).toMatchObject({
+      orders: 5,
+      lines: 8,
+      missing: 0,
+      extra: 0,
+      differing: 0,
+    });
 
     // Everything the checks look at for this day holds.
     await noDailyBatchRunning();
@@ -284,6 +293,35 @@ describe('datapark-etl batch run (direct and through Airflow) and quality check'
       },
     ]);
   }, 120_000);
+
+  it("the drill's source↔processed reconciliation counts a missing, an extra and a differing row, within the batch's cutoff", async () => {
+    const [first, second] = ORDERS;
+    // The seeded order of the test above is still there: one extra order.
+    await sparkEtl.query(
+      'DELETE FROM processed.fact_order_items WHERE order_id = $1 AND line_no = 1',
+      [first!.id],
+    );
+    await sparkEtl.query(
+      'UPDATE processed.fact_orders SET total_amount = total_amount + 1 WHERE order_id = $1',
+      [second!.id],
+    );
+    expect(await reconcileProcessed(analyst, DAY, new Date('2100-01-01'))).toMatchObject({
+      orders: 5,
+      lines: 8,
+      missing: 1,
+      extra: 1,
+      differing: 1,
+    });
+    // A cutoff at 10:15 covers the orders of 01:15, 05:15 and 09:15; the later two, with their
+    // four lines, count as extra, as rows written beyond a batch's cutoff would.
+    expect(await reconcileProcessed(analyst, DAY, new Date(at(10)))).toMatchObject({
+      orders: 3,
+      lines: 4,
+      missing: 1,
+      extra: 1 + 2 + 4,
+      differing: 1,
+    });
+  });
 
   it('runs the same day through the Airflow DAG: the rerun replaces the bad row, records the run, and the checks pass again', async () => {
     const result = await runCli(['batch', 'run', '--date', DAY, '--json']);

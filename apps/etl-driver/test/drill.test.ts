@@ -21,6 +21,7 @@ describe('datapark-etl drill', () => {
       'broker',
       'postgres',
       'ingest-kill',
+      'spark-worker',
       'airflow-scheduler',
       'poison',
     ]);
@@ -35,6 +36,12 @@ describe('datapark-etl drill', () => {
       expect(r.produced).toBeGreaterThan(0);
       expect(r.passed).toBe(true);
     }
+    // The batch outlived its executor's worker, and processed holds exactly the source orders
+    // it covered, while the shop kept writing them.
+    const spark = results.find((r) => r.drill === 'spark-worker')!;
+    console.log(`spark-worker: source↔processed ${JSON.stringify(spark.processed)}`);
+    expect(spark.processed).toMatchObject({ missing: 0, extra: 0, differing: 0 });
+    expect(spark.processed!.orders).toBeGreaterThan(0);
     expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
       code: 0,
       stderr: '',

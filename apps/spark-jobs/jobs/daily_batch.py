@@ -1,7 +1,9 @@
 """Batch job: `source` -> `processed` for one day, as the spark_etl role.
 
-    spark-submit jobs/daily_batch.py --date 2026-11-01
+    spark-submit jobs/daily_batch.py --date 2026-11-01 [--as-of 2026-11-01T15:00:00Z]
 
+Orders count when placed before `--as-of` (default: when the job starts), so a run over a day
+that is still going computes the same rows even when Spark recomputes a lost partition.
 Idempotent for a date: the date's fact and aggregate rows are deleted and written again; the
 dimensions are replaced whole (they are snapshots of `source`). Two runs at once (an Airflow run
 beside `datapark-etl batch run --direct`, or two days) write one after the other: the write
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -32,7 +35,16 @@ DATED_TABLES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--date", required=True, help="the day to (re)compute, YYYY-MM-DD")
-    day = parser.parse_args().date
+    parser.add_argument(
+        "--as-of",
+        type=datetime.fromisoformat,
+        help="count orders placed before this ISO instant (default: now)",
+    )
+    args = parser.parse_args()
+    day = args.date
+    as_of = args.as_of or datetime.now(UTC)
+    if as_of.tzinfo is None:
+        parser.error("--as-of needs a time zone, e.g. 2026-11-01T15:00:00Z")
 
     pg = postgres("spark_etl")
     spark = (
@@ -54,7 +66,7 @@ def main() -> None:
     customers, products = read("source.customers"), read("source.products")
     orders, items = read("source.orders"), read("source.order_items")
 
-    facts = t.fact_orders(orders, items, day).cache()
+    facts = t.fact_orders(orders, items, day, as_of).cache()
     fact_items = t.fact_order_items(facts, items).cache()
     outputs = {
         "processed.fact_orders": facts,
@@ -95,7 +107,9 @@ def main() -> None:
         execute("SELECT pg_advisory_unlock(hashtext('datapark.daily_batch'))")
     finally:
         connection.close()
-    print(f"daily_batch {day}: " + ", ".join(f"{k}={v}" for k, v in written.items()))
+    print(
+        f"daily_batch {day} as of {as_of.isoformat()}: " + ", ".join(f"{k}={v}" for k, v in written.items())
+    )
     spark.stop()
 
 

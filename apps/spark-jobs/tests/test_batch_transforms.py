@@ -69,6 +69,14 @@ def test_fact_orders_keep_only_the_day_in_utc_with_item_counts(spark):
         assert rows[o[0]].order_date.isoformat() == DAY
 
 
+def test_fact_orders_leave_out_orders_placed_at_or_after_as_of(spark):
+    orders, items = frames(spark)
+    as_of = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    ids = {r.order_id for r in t.fact_orders(orders, items, DAY, as_of).collect()}
+    assert ids == {o[0] for o in ORDERS if o[4].date().isoformat() == DAY and o[4] < as_of}
+    assert "o3" not in ids  # placed exactly at as_of
+
+
 def test_daily_sales_excludes_cancelled_and_refunded_orders(spark):
     orders, items = frames(spark)
     facts = t.fact_orders(orders, items, DAY)

@@ -31,9 +31,13 @@ export interface BatchRunOptions {
   readonly triggeredBy?: string;
   /** Default: apps/spark-jobs/jobs/daily_batch.py. */
   readonly jobFile?: string;
+  /** Count orders placed before this instant (default: when the job starts). */
+  readonly asOf?: Date;
   readonly timeoutMs?: number;
   /** Each state change and, while it runs, a line every 15 s. */
   readonly onProgress?: (line: string) => void;
+  /** Called with the driver's submission id once Spark accepted it. */
+  readonly onSubmitted?: (submissionId: string) => void;
 }
 
 export interface BatchRunResult {
@@ -83,7 +87,11 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
       jobName: BATCH_JOB_NAME,
       logicalDate: date,
       triggeredBy: options.triggeredBy ?? 'datapark-etl batch run --direct',
-      details: { mode: 'direct', jobFile },
+      details: {
+        mode: 'direct',
+        jobFile,
+        ...(options.asOf ? { asOf: options.asOf.toISOString() } : {}),
+      },
     });
     progress(
       `batch ${BATCH_JOB_NAME} ${date}: run ${runId}, submitting ${jobFile} to ${config.spark.restUrl}`,
@@ -93,7 +101,7 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
         spark.pythonRequest({
           file: jobFile,
           name: `${BATCH_JOB_NAME}-${date}`,
-          args: ['--date', date],
+          args: ['--date', date, ...(options.asOf ? ['--as-of', options.asOf.toISOString()] : [])],
           env: {
             DATAPARK_STATE_DIR: config.stateDir,
             DATAPARK_ENDPOINTS_FILE: config.endpointsFile,
@@ -102,6 +110,7 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
         {
           timeoutMs: options.timeoutMs ?? 30 * 60_000,
           onProgress: (driverState, id) => {
+            if (submissionId === undefined) options.onSubmitted?.(id);
             submissionId = id;
             state = driverState;
             progress(`  ${driverState} ${id} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

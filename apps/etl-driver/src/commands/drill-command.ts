@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '@datapark/config';
 import { selectDrills } from '../drill/drills.js';
 import type { DrillResult } from '../drill/run-drills.js';
-import { runDrills } from '../drill/run-drills.js';
+import { describeProcessed, runDrills } from '../drill/run-drills.js';
 import { requireComponents } from '../platform/require-components.js';
 import { printTable, stderrLine } from './output.js';
 
@@ -18,6 +18,7 @@ export function printDrillTable(results: readonly DrillResult[]): void {
       'lost',
       'duplicated',
       'dead-lettered',
+      'source↔processed',
       'result',
     ],
     results.map((r) => [
@@ -29,6 +30,7 @@ export function printDrillTable(results: readonly DrillResult[]): void {
       String(r.lost),
       String(r.duplicated),
       `${r.deadLettered} (expected ${r.deadLettersExpected})`,
+      r.processed ? describeProcessed(r.processed) : '-',
       r.passed ? 'passed' : `FAILED${r.error ? `: ${r.error.split('\n')[0]}` : ''}`,
     ]),
   );
@@ -38,11 +40,11 @@ export function drillCommand(program: Command): void {
   program
     .command('drill')
     .description(
-      'failure drills on the local platform while the generator produces and ingest lands: stop a broker, restart PostgreSQL, kill ingest, restart the Airflow scheduler, inject poison; then reconcile Kafka against raw and the DLQs',
+      'failure drills on the local platform while the generator produces and ingest lands: stop a broker, restart PostgreSQL, kill ingest, kill a Spark worker under a running batch, restart the Airflow scheduler, inject poison; then reconcile Kafka against raw and the DLQs, and source against processed',
     )
     .option(
       '--only <drills>',
-      'comma-separated: broker, postgres, ingest-kill, airflow-scheduler, poison',
+      'comma-separated: broker, postgres, ingest-kill, spark-worker, airflow-scheduler, poison',
     )
     .option('--rate <eventsPerSecond>', 'generator target rate during the drills', '300')
     .option('--fault-seconds <s>', 'how long each fault lasts', '10')
@@ -50,7 +52,7 @@ export function drillCommand(program: Command): void {
     .action(
       async (options: { only?: string; rate: string; faultSeconds: string; json?: boolean }) => {
         const config = loadConfig();
-        await requireComponents(config, ['kafka', 'postgres', 'airflow']);
+        await requireComponents(config, ['kafka', 'postgres', 'spark', 'airflow']);
         const drills = selectDrills(
           (options.only ?? '')
             .split(',')

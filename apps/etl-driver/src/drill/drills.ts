@@ -8,6 +8,8 @@ import { createKafka } from '@datapark/kafka';
 import type { LocalPlatform } from '@datapark/platform';
 import { airflowHealth, unhealthyParts } from '@datapark/platform';
 import type { LoadProcess } from './load-processes.js';
+import type { ProcessedReconciliation } from './reconcile-processed.js';
+import { sparkWorkerDrill } from './spark-worker-drill.js';
 
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
 const { Partitioners } = kafkajs;
@@ -33,6 +35,8 @@ export interface Drill {
   recover(ctx: DrillContext): Promise<void>;
   /** Records the drill itself sends that must end in a DLQ. */
   readonly deadLettersExpected?: number;
+  /** After recovery: `source` against what the drill's batch wrote to `processed`. */
+  verify?(ctx: DrillContext): Promise<ProcessedReconciliation>;
 }
 
 const POISON = 6;
@@ -67,6 +71,7 @@ export const DRILLS: readonly Drill[] = [
       ctx.restartIngest();
     },
   },
+  sparkWorkerDrill(),
   {
     name: 'airflow-scheduler',
     description: "stop Airflow's scheduler, then start it again",

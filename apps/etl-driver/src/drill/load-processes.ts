@@ -65,6 +65,23 @@ export function startGenerator(rate: number, port: number, seed: string): LoadPr
   ]);
 }
 
+/**
+ * The shop writing its OLTP tables (`source`) at `rate` events/s, with no Kafka: what a batch
+ * job reads while the day is still going.
+ */
+export function startSourceWriter(rate: number, seed: string): LoadProcess {
+  return startCli('event-generator (source)', join(APPS, 'event-generator', 'dist', 'cli.js'), [
+    '--mode',
+    'realtime',
+    '--rate',
+    String(rate),
+    '--sink',
+    'postgres',
+    '--seed',
+    seed,
+  ]);
+}
+
 /** `datapark-etl ingest` for `group`, starting where the group's stored offsets say. */
 export function startIngest(group: string): LoadProcess {
   return startCli('ingest', join(APPS, 'etl-driver', 'dist', 'cli.js'), [

@@ -12,6 +12,7 @@ import { fetchWatermarks } from '../ingest/watermarks.js';
 import type { Drill, DrillContext } from './drills.js';
 import type { LoadProcess } from './load-processes.js';
 import { acknowledgedRate, startGenerator, startIngest } from './load-processes.js';
+import type { ProcessedReconciliation } from './reconcile-processed.js';
 import type { TopicMarks, WindowReconciliation } from './reconcile-window.js';
 import { markTopics, reconcileWindow } from './reconcile-window.js';
 
@@ -38,9 +39,19 @@ export interface DrillResult extends WindowReconciliation {
   /** What the drill expected in the DLQ on top of the generator's (valid) events. */
   readonly deadLettersExpected: number;
   readonly passed: boolean;
+  /** `source` against `processed` for a drill that ran a batch. */
+  readonly processed?: ProcessedReconciliation;
   /** Why the drill could not finish, when it could not. */
   readonly error?: string;
 }
+
+/** Clean when nothing is missing, extra or different, and there was something to compare. */
+const processedClean = (r: ProcessedReconciliation) =>
+  r.orders > 0 && r.missing === 0 && r.extra === 0 && r.differing === 0;
+
+/** "412 orders, 1203 lines: 0 missing, 0 extra, 0 differing" */
+export const describeProcessed = (r: ProcessedReconciliation) =>
+  `${r.orders} orders, ${r.lines} lines: ${r.missing} missing, ${r.extra} extra, ${r.differing} differing`;
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -155,6 +166,7 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
       const to = await markTopics(connection, topics);
       await waitForLanded(to, drill.name);
       const reconciled = await reconcileWindow(db, connection, from, to);
+      const processed = await drill.verify?.(ctx);
       const deadLettersExpected = drill.deadLettersExpected ?? 0;
       return {
         drill: drill.name,
@@ -163,10 +175,12 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
         recoveredSeconds: Math.round(recoveredSeconds * 10) / 10,
         ...reconciled,
         deadLettersExpected,
+        ...(processed ? { processed } : {}),
         passed:
           reconciled.lost === 0 &&
           reconciled.duplicated === 0 &&
-          reconciled.deadLettered === deadLettersExpected,
+          reconciled.deadLettered === deadLettersExpected &&
+          (processed === undefined || processedClean(processed)),
       };
     };
     const results: DrillResult[] = [];
@@ -177,7 +191,8 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
         log(
           `drill ${drill.name}: ${result.passed ? 'passed' : 'FAILED'}: ${result.produced} produced, ` +
             `${result.lost} lost, ${result.duplicated} duplicated, ${result.deadLettered} dead-lettered, ` +
-            `recovered in ${result.recoveredSeconds} s`,
+            `recovered in ${result.recoveredSeconds} s` +
+            (result.processed ? `; source↔processed: ${describeProcessed(result.processed)}` : ''),
         );
         results.push(result);
       } catch (error) {
