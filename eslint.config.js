@@ -52,6 +52,29 @@ export default tseslint.config(
     },
   },
   {
+    // Apps reach Kafka, PostgreSQL and HTTP services through our SDKs, which own the retries,
+    // dead letters, redaction and exactly-once rules; a second way in would skip them.
+    files: ['apps/**/*.ts', 'apps/**/*.js', 'apps/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'Use @datapark/kafka (EventProducer, consumeBatches, UncheckedProducer…).',
+            },
+            {
+              name: 'pg',
+              message: 'Use @datapark/db (createPool, withPoolClient, its Pool types).',
+            },
+            { name: 'axios', message: 'Use @datapark/airflow-client or @datapark/spark-client.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -4,7 +4,6 @@ export {
   readStoredOffsets,
   resetOffsets,
   type PartitionKey,
-  type PartitionWatermarks,
 } from './ingest/consumer-offsets.js';
 export { formatProgress, type IngestProgress } from './ingest/ingest-progress.js';
 export { landBatch, type BatchToLand, type LandResult } from './ingest/land-batch.js';
@@ -17,12 +16,10 @@ export {
 } from './ingest/raw-tables.js';
 export {
   DEFAULT_INGEST_GROUP,
-  IngestError,
   runIngest,
   type IngestOptions,
   type IngestSummary,
 } from './ingest/run-ingest.js';
-export { fetchWatermarks } from './ingest/watermarks.js';
 export { ComponentUnreachableError, isConnectionError } from './platform/component-unreachable.js';
 export { PLATFORM_UP, requireComponents, type Component } from './platform/require-components.js';
 export {

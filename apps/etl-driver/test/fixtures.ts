@@ -3,8 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
-import type pg from 'pg';
+import type { Pool } from '@datapark/db';
 import { loadConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
 import type { EventOf, TopicName } from '@datapark/events';
@@ -12,16 +11,15 @@ import { sampleEvents, TOPIC_CATALOG } from '@datapark/events';
 import type { PartitionOffsets } from '@datapark/kafka';
 import {
   connectionFromConfig,
-  createKafka,
+  fetchWatermarks,
   EventProducer,
   HEADERS,
   headerText,
   readRange,
   topicEndOffsets,
+  UncheckedProducer,
 } from '@datapark/kafka';
-import { fetchWatermarks, RAW_TABLE_OF, resetOffsets } from '../src/index.js';
-
-const { Partitioners } = kafkajs;
+import { RAW_TABLE_OF, resetOffsets } from '../src/index.js';
 
 /** The shared platform the test run started (PostgreSQL and Kafka at least). */
 export const config = loadConfig();
@@ -114,13 +112,10 @@ export async function forgetGroups(): Promise<void> {
 /** A consumer group of its own, starting at the end of the topics now: it sees only what follows. */
 export async function freshGroup(prefix: string, topics: readonly TopicName[]): Promise<string> {
   const group = trackGroup(`${prefix}-${randomUUID().slice(0, 8)}`);
-  const admin = createKafka(connection).admin();
-  await admin.connect();
   const pool = createPool(config, 'ingest', { max: 1 });
   try {
-    await resetOffsets(pool, group, await fetchWatermarks(admin, topics), 'latest');
+    await resetOffsets(pool, group, await fetchWatermarks(connection, topics), 'latest');
   } finally {
-    await admin.disconnect();
     await pool.end();
   }
   return group;
@@ -162,20 +157,11 @@ export async function produce<T extends TopicName>(
  * JSON and one that is JSON but breaks the topic's schema.
  */
 export async function producePoison(topic: TopicName, key: string): Promise<number> {
-  const plain = createKafka(connection).producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await plain.connect();
   const valid = validEvents(topic, 1)[0]!;
-  await plain.send({
-    topic,
-    acks: -1,
-    messages: [
-      { key, value: '{"not json' },
-      { key, value: JSON.stringify({ ...valid, payload: { unexpected: true } }) },
-    ],
-  });
-  await plain.disconnect();
+  await produceUnchecked(topic, key, [
+    '{"not json',
+    JSON.stringify({ ...valid, payload: { unexpected: true } }),
+  ]);
   return 2;
 }
 
@@ -185,12 +171,12 @@ export async function produceUnchecked(
   key: string,
   values: readonly string[],
 ): Promise<void> {
-  const plain = createKafka(connection).producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await plain.connect();
+  const plain = await UncheckedProducer.connect(connection);
   try {
-    await plain.send({ topic, acks: -1, messages: values.map((value) => ({ key, value })) });
+    await plain.send(
+      topic,
+      values.map((value) => ({ key, value })),
+    );
   } finally {
     await plain.disconnect();
   }
@@ -206,7 +192,7 @@ export async function closeProducer(): Promise<void> {
  * the file, CLIs still running are killed, the producer closed, the file's consumer groups
  * forgotten and the pools closed.
  */
-export function ingestTestFile(): { ingestDb: pg.Pool; analyst: pg.Pool } {
+export function ingestTestFile(): { ingestDb: Pool; analyst: Pool } {
   const ingestDb = pool('ingest');
   const analyst = pool('analyst');
   afterAll(async () => {
@@ -220,7 +206,7 @@ export function ingestTestFile(): { ingestDb: pg.Pool; analyst: pg.Pool } {
 
 /** How many times each event id landed in the topic's raw table. */
 export async function landedCounts(
-  db: pg.Pool,
+  db: Pool,
   topic: TopicName,
   eventIds: readonly string[],
 ): Promise<Map<string, number>> {
@@ -301,7 +287,7 @@ export async function waitFor<T>(
 
 /** Records a group has landed (or dead-lettered) since its offsets were set: Σ stored − start. */
 export async function groupProgress(
-  db: pg.Pool,
+  db: Pool,
   group: string,
   start: ReadonlyMap<string, bigint>,
 ): Promise<number> {
@@ -317,7 +303,7 @@ export async function groupProgress(
 }
 
 /** A group's stored offsets, as `topic:partition` → next offset. */
-export async function storedOffsets(db: pg.Pool, group: string): Promise<Map<string, bigint>> {
+export async function storedOffsets(db: Pool, group: string): Promise<Map<string, bigint>> {
   const { rows } = await db.query<{ topic: string; partition: number; next_offset: string }>(
     'SELECT topic, partition, next_offset FROM etl.consumer_offsets WHERE consumer_group = $1',
     [group],

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import kafkajs from 'kafkajs';
 import type { TopicName } from '@datapark/events';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import type { PartitionOffsets } from '@datapark/kafka';
-import { createKafka, readRange } from '@datapark/kafka';
+import { readRange, UncheckedProducer } from '@datapark/kafka';
 import { RAW_TABLE_OF } from '../src/index.js';
 import type { CliResult, DeadLetterSeen } from './fixtures.js';
 import {
@@ -19,8 +18,6 @@ import {
 } from './fixtures.js';
 import type { FuzzRecord } from './fuzz-records.js';
 import { ENVELOPE_TEXT, fuzzRecords, seededRandom } from './fuzz-records.js';
-
-const { Partitioners } = kafkajs;
 
 const SEED = process.env.DATAPARK_FUZZ_SEED
   ? Number(process.env.DATAPARK_FUZZ_SEED)
@@ -73,21 +70,13 @@ function* sendChunks(records: readonly FuzzRecord[]): Generator<FuzzRecord[]> {
 /** Sends the records as they are: keyed (so they spread over partitions), acks=all, idempotent. */
 async function produceRaw(topic: TopicName, records: readonly FuzzRecord[]): Promise<void> {
   // Idempotent: a retried send during a broker drill must not write a record twice.
-  const producer = createKafka(connection).producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    // Retries bounded by the test's timeout: kafkajs warns that fewer break idempotence.
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-  });
-  await producer.connect();
+  const producer = await UncheckedProducer.connect(connection);
   try {
     for (const chunk of sendChunks(records))
-      await producer.send({
+      await producer.send(
         topic,
-        acks: -1,
-        messages: chunk.map((r) => ({ key: r.key, value: r.value })),
-      });
+        chunk.map((r) => ({ key: r.key, value: r.value })),
+      );
   } finally {
     await producer.disconnect();
   }

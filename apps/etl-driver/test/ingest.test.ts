@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { TopicName } from '@datapark/events';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import type { PartitionOffsets } from '@datapark/kafka';
-import { fetchWatermarks, resetOffsets } from '../src/index.js';
-import { createKafka } from '@datapark/kafka';
+import { resetOffsets } from '../src/index.js';
+import { fetchWatermarks } from '@datapark/kafka';
 import {
   connection,
   deadLetters,
@@ -30,10 +30,7 @@ describe('datapark-etl ingest', () => {
     const topics = [...TOPIC_NAMES];
     const poisonKey = randomUUID();
     // Before anything is produced: where the group starts, and where the DLQs end.
-    const admin = createKafka(connection).admin();
-    await admin.connect();
-    const startWatermarks = await fetchWatermarks(admin, topics);
-    await admin.disconnect();
+    const startWatermarks = await fetchWatermarks(connection, topics);
     const group = await freshGroup('test-ingest', topics);
     const dlqBefore = new Map<TopicName, PartitionOffsets>();
     for (const topic of topics) dlqBefore.set(topic, await endOffsets(TOPIC_CATALOG[topic].dlq));

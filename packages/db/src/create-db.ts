@@ -4,6 +4,11 @@ import type { DataparkConfig, PostgresRole } from '@datapark/config';
 import { postgresUrl } from '@datapark/config';
 import type { Database } from './schema/database.js';
 
+/** node-postgres' types, so apps name them without depending on pg themselves. */
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+export type ClientBase = pg.ClientBase;
+
 const DATE_OID = 1082;
 
 /**

@@ -7,7 +7,14 @@ export {
   type CopyRow,
 } from './copy/copy-rows.js';
 export { encodeCopyLine, encodeCopyValue } from './copy/encode-copy-text.js';
-export { createDb, createPool, pgTypes } from './create-db.js';
+export {
+  createDb,
+  createPool,
+  pgTypes,
+  type ClientBase,
+  type Pool,
+  type PoolClient,
+} from './create-db.js';
 export { withPoolClient } from './with-pool-client.js';
 export { createMigrator, migrateAllDown, migrateToLatest } from './migrate.js';
 export { SCHEMAS } from './migrations/0001-schemas.js';

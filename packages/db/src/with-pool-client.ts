@@ -18,6 +18,10 @@ import type pg from 'pg';
 export async function withPoolClient<T>(
   pool: pg.Pool,
   fn: (client: pg.PoolClient) => Promise<T>,
+  options: {
+    /** Errors after which the connection is not reused (e.g. a server gone away mid-query). */
+    readonly breaksConnection?: (error: unknown) => boolean;
+  } = {},
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -27,6 +31,10 @@ export async function withPoolClient<T>(
   client.on('error', onError);
   try {
     return await fn(client);
+  } catch (error) {
+    if (options.breaksConnection?.(error))
+      broken ??= error instanceof Error ? error : new Error(String(error));
+    throw error;
   } finally {
     client.off('error', onError);
     client.release(broken);

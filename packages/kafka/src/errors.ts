@@ -16,3 +16,8 @@ export class EventValidationError extends Error {
     );
   }
 }
+
+/** The consumer crashed on something kafkajs does not restart from (a lost coordinator for good, an auth failure). */
+export class KafkaConsumerCrashedError extends Error {
+  override readonly name = 'KafkaConsumerCrashedError';
+}

@@ -2,7 +2,15 @@ export { connectionFromConfig, createKafka, type KafkaConnection } from './creat
 export { formatKafkaLog, kafkaLogCreator } from './kafka-log.js';
 export { sendToDeadLetters } from './dead-letters.js';
 export { decodeRecord, type DecodedRecord, type RecordPosition } from './decode-record.js';
-export { EventValidationError } from './errors.js';
+export {
+  BatchAbandoned,
+  consumeBatches,
+  type BatchConsumerOptions,
+  type BatchControl,
+  type KafkaRecord,
+  type PartitionBatch,
+} from './batch-consumer.js';
+export { EventValidationError, KafkaConsumerCrashedError } from './errors.js';
 export {
   runEventConsumer,
   type EventConsumerOptions,
@@ -18,3 +26,6 @@ export {
   type RangeRecord,
 } from './read-range.js';
 export { reconcileTopics, type ReconcileReport } from './reconcile-topics.js';
+export { settleWithin } from './settle-within.js';
+export { UncheckedProducer, type UncheckedRecord } from './unchecked-producer.js';
+export { fetchWatermarks, WatermarkReader, type PartitionWatermarks } from './watermarks.js';

@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
-import { connectionFromConfig, createKafka } from '@datapark/kafka';
+import { connectionFromConfig, fetchWatermarks } from '@datapark/kafka';
 import { readStoredOffsets, resetOffsets } from '../ingest/consumer-offsets.js';
 import { formatProgress } from '../ingest/ingest-progress.js';
 import { parseTopics } from '../ingest/raw-tables.js';
 import { DEFAULT_INGEST_GROUP, runIngest } from '../ingest/run-ingest.js';
-import { fetchWatermarks } from '../ingest/watermarks.js';
 import { requireComponents } from '../platform/require-components.js';
 import { printTable, stderrLine } from './output.js';
 
@@ -118,11 +117,10 @@ export function ingestCommands(program: Command): void {
       const config = loadConfig();
       await requireComponents(config, ['kafka', 'postgres']);
       const pool = createPool(config, 'ingest', { max: 1 });
-      const admin = createKafka(connectionFromConfig(config, 'datapark-etl-offsets')).admin();
+      const connection = connectionFromConfig(config, 'datapark-etl-offsets');
       try {
-        await admin.connect();
         const [watermarks, stored] = await Promise.all([
-          fetchWatermarks(admin, topics),
+          fetchWatermarks(connection, topics),
           readStoredOffsets(pool, options.group, topics),
         ]);
         printTable(
@@ -139,7 +137,6 @@ export function ingestCommands(program: Command): void {
           }),
         );
       } finally {
-        await admin.disconnect();
         await pool.end();
       }
     });
@@ -158,16 +155,14 @@ export function ingestCommands(program: Command): void {
       const config = loadConfig();
       await requireComponents(config, ['kafka', 'postgres']);
       const pool = createPool(config, 'ingest', { max: 1 });
-      const admin = createKafka(connectionFromConfig(config, 'datapark-etl-offsets')).admin();
+      const connection = connectionFromConfig(config, 'datapark-etl-offsets');
       try {
-        await admin.connect();
-        const watermarks = await fetchWatermarks(admin, topics);
+        const watermarks = await fetchWatermarks(connection, topics);
         await resetOffsets(pool, options.group, watermarks, options.to);
         stderrLine(
           `offsets of ${options.group} moved to ${options.to} on ${watermarks.length} partitions of ${topics.join(', ')}`,
         );
       } finally {
-        await admin.disconnect();
         await pool.end();
       }
     });

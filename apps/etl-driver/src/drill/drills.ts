@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
 import type { DataparkConfig } from '@datapark/config';
 import { sampleEvents } from '@datapark/events';
 import type { KafkaConnection } from '@datapark/kafka';
-import { createKafka } from '@datapark/kafka';
+import { UncheckedProducer } from '@datapark/kafka';
 import type { LocalPlatform } from '@datapark/platform';
 import { airflowHealth, unhealthyParts } from '@datapark/platform';
 import type { LoadProcess } from './load-processes.js';
 import type { ProcessedReconciliation } from './reconcile-processed.js';
 import { sparkWorkerDrill } from './spark-worker-drill.js';
-
-// kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
 
 /** What a drill may touch: the platform's units, the running ingest, Kafka. */
 export interface DrillContext {
@@ -92,12 +88,7 @@ export const DRILLS: readonly Drill[] = [
     async inject(ctx) {
       // Idempotent: a retry after a leader moved (the broker drill came before) cannot write
       // a poison record twice and so break the count.
-      const producer = createKafka(ctx.connection).producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
+      const producer = await UncheckedProducer.connect(ctx.connection);
       const order = () => sampleEvents.order();
       const values = [
         '{"not json',
@@ -108,11 +99,10 @@ export const DRILLS: readonly Drill[] = [
         JSON.stringify({ ...order(), occurred_at: '0000-01-01T00:00:00Z' }),
       ];
       try {
-        await producer.send({
-          topic: 'order-events',
-          acks: -1,
-          messages: values.map((value) => ({ key: randomUUID(), value })),
-        });
+        await producer.send(
+          'order-events',
+          values.map((value) => ({ key: randomUUID(), value })),
+        );
       } finally {
         await producer.disconnect();
       }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Pool } from '@datapark/db';
 
 /** `source` against `processed` for the orders a batch run covered. */
 export interface ProcessedReconciliation {
@@ -69,7 +69,7 @@ interface Counts {
  * so a double write shows up as an extra row or as a failed job, never as a silent duplicate.
  */
 export async function reconcileProcessed(
-  db: pg.Pool,
+  db: Pool,
   day: string,
   asOf: Date,
 ): Promise<ProcessedReconciliation> {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Pool } from '@datapark/db';
 import type { KafkaConnection, PartitionOffsets } from '@datapark/kafka';
 import { HEADERS, headerText, readRange, topicEndOffsets } from '@datapark/kafka';
 import type { TopicName } from '@datapark/events';
@@ -41,7 +41,7 @@ export interface WindowReconciliation {
  * through twice) counts as duplicated too.
  */
 export async function reconcileWindow(
-  db: pg.Pool,
+  db: Pool,
   connection: KafkaConnection,
   from: TopicMarks,
   to: TopicMarks,

@@ -5,10 +5,9 @@ import type { DataparkConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
 import type { TopicName } from '@datapark/events';
 import { TOPIC_NAMES } from '@datapark/events';
-import { connectionFromConfig, createKafka } from '@datapark/kafka';
+import { connectionFromConfig, fetchWatermarks } from '@datapark/kafka';
 import { defaultComponents, LocalPlatform, silentReporter } from '@datapark/platform';
 import { readStoredOffsets, resetOffsets } from '../ingest/consumer-offsets.js';
-import { fetchWatermarks } from '../ingest/watermarks.js';
 import type { Drill, DrillContext } from './drills.js';
 import type { LoadProcess } from './load-processes.js';
 import { acknowledgedRate, startGenerator, startIngest } from './load-processes.js';
@@ -112,13 +111,7 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
   };
 
   try {
-    const admin = createKafka(connection).admin();
-    await admin.connect();
-    try {
-      await resetOffsets(db, group, await fetchWatermarks(admin, topics), 'latest');
-    } finally {
-      await admin.disconnect();
-    }
+    await resetOffsets(db, group, await fetchWatermarks(connection, topics), 'latest');
     generator = startGenerator(options.eventsPerSecond ?? 300, port, group);
     ingest = startIngest(group);
     log(

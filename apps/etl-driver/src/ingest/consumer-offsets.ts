@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import type { ClientBase, Pool } from '@datapark/db';
+import type { PartitionWatermarks } from '@datapark/kafka';
 
 /** `topic:partition`, the key of every per-partition map here. */
 export type PartitionKey = `${string}:${number}`;
@@ -7,7 +8,7 @@ export const partitionKey = (topic: string, partition: number): PartitionKey =>
 
 /** The next offset to consume, per partition, as `etl.consumer_offsets` stores it for a group. */
 export async function readStoredOffsets(
-  pool: pg.Pool | pg.ClientBase,
+  pool: Pool | ClientBase,
   group: string,
   topics?: readonly string[],
 ): Promise<Map<PartitionKey, bigint>> {
@@ -19,22 +20,13 @@ export async function readStoredOffsets(
   return new Map(rows.map((r) => [partitionKey(r.topic, r.partition), BigInt(r.next_offset)]));
 }
 
-export interface PartitionWatermarks {
-  readonly topic: string;
-  readonly partition: number;
-  /** The log start offset: older records are gone (retention). */
-  readonly low: bigint;
-  /** The end offset: the next record produced lands here. */
-  readonly high: bigint;
-}
-
 /**
  * Gives every partition the group has no stored offset for a starting point: the oldest record
  * still in Kafka (`earliest`) or the end offset now (`latest`). Partitions that have one keep it.
  * Returns how many partitions were given a start.
  */
 export async function initializeOffsets(
-  pool: pg.Pool,
+  pool: Pool,
   group: string,
   partitions: readonly PartitionWatermarks[],
   start: 'earliest' | 'latest',
@@ -60,7 +52,7 @@ export async function initializeOffsets(
  * records already in `raw` are skipped, records that fail validation go to the DLQ again.
  */
 export async function resetOffsets(
-  pool: pg.Pool,
+  pool: Pool,
   group: string,
   partitions: readonly PartitionWatermarks[],
   to: 'earliest' | 'latest',

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ClientBase } from '@datapark/db';
 import type { CopyRow } from '@datapark/db';
 import { CopyRowError, copyRowsInTransaction } from '@datapark/db';
 import type { RawTable } from './raw-tables.js';
@@ -34,7 +34,7 @@ export function contentRefusal(error: unknown): { sqlstate: string; reason: stri
  * 3k + 1 COPYs; a clean batch costs one, plus the savepoint. Any other error is thrown as is.
  */
 export async function copyIsolatingRefused<T extends { readonly row: CopyRow<RawTable> }>(
-  client: pg.ClientBase,
+  client: ClientBase,
   table: RawTable,
   items: readonly T[],
   columns: readonly string[],

@@ -1,7 +1,6 @@
-import type { KafkaMessage } from 'kafkajs';
-import type pg from 'pg';
+import type { ClientBase } from '@datapark/db';
 import type { TopicName } from '@datapark/events';
-import type { DecodedRecord } from '@datapark/kafka';
+import type { DecodedRecord, KafkaRecord } from '@datapark/kafka';
 import { decodeRecord } from '@datapark/kafka';
 import { copyIsolatingRefused } from './copy-isolating-refused.js';
 import type { RawTable } from './raw-tables.js';
@@ -20,7 +19,7 @@ export interface BatchToLand {
   readonly topic: TopicName;
   readonly partition: number;
   /** Consecutive records of one partition, oldest first. */
-  readonly messages: readonly KafkaMessage[];
+  readonly messages: readonly KafkaRecord[];
   /**
    * Land the batch even when it starts after the stored offset: the records in between are gone
    * from Kafka (retention), so waiting for them would wait forever.
@@ -64,7 +63,7 @@ export type LandResult =
  * A crash anywhere before the commit leaves nothing behind but dead letters, which the retry
  * sends again (the DLQ is at-least-once; `raw` is exactly-once).
  */
-export async function landBatch(client: pg.ClientBase, batch: BatchToLand): Promise<LandResult> {
+export async function landBatch(client: ClientBase, batch: BatchToLand): Promise<LandResult> {
   const { group, topic, partition, messages } = batch;
   const first = BigInt(messages[0]!.offset);
   const last = BigInt(messages.at(-1)!.offset);

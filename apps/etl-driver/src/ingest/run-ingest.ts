@@ -1,21 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
-import type { Batch, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { DataparkConfig } from '@datapark/config';
-import { createPool } from '@datapark/db';
+import { createPool, withPoolClient } from '@datapark/db';
 import type { TopicName } from '@datapark/events';
 import { TOPIC_NAMES } from '@datapark/events';
-import { connectionFromConfig, createKafka, sendToDeadLetters } from '@datapark/kafka';
+import type { BatchControl, PartitionBatch, PartitionWatermarks } from '@datapark/kafka';
+import {
+  BatchAbandoned,
+  connectionFromConfig,
+  consumeBatches,
+  settleWithin,
+  WatermarkReader,
+} from '@datapark/kafka';
 import { unreachable } from '../platform/require-components.js';
-import type { PartitionKey, PartitionWatermarks } from './consumer-offsets.js';
+import type { PartitionKey } from './consumer-offsets.js';
 import { initializeOffsets, partitionKey, readStoredOffsets } from './consumer-offsets.js';
 import type { IngestProgress } from './ingest-progress.js';
 import { landBatch } from './land-batch.js';
 import { backoffMs, isTransientPgError } from './transient-errors.js';
-import { fetchWatermarks } from './watermarks.js';
-
-// kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
 
 /** The consumer group `ingest` uses unless told otherwise. */
 export const DEFAULT_INGEST_GROUP = 'datapark-ingest';
@@ -56,11 +57,6 @@ export interface IngestSummary {
   readonly lag: Readonly<Record<string, number>>;
 }
 
-/** Ingest stopped on something it cannot work around. */
-export class IngestError extends Error {
-  override readonly name = 'IngestError';
-}
-
 /**
  * Lands Kafka topics in `raw` exactly once into PostgreSQL: each partition's batch is copied in
  * one transaction together with the group's next offset in `etl.consumer_offsets` (see
@@ -92,10 +88,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   });
   // Idle clients error out when the server restarts; the next checkout reconnects.
   pool.on('error', () => undefined);
-  const kafka = createKafka(connectionFromConfig(config, `datapark-etl-${group}`));
-  const admin = kafka.admin();
-  let consumer: Consumer | undefined;
-  let dlq: Producer | undefined;
+  const connection = connectionFromConfig(config, `datapark-etl-${group}`);
+  let watermarks: WatermarkReader | undefined;
 
   const next = new Map<PartitionKey, bigint>();
   const ends = new Map<PartitionKey, bigint>();
@@ -106,18 +100,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   let firstFetchAt: number | undefined;
   let lastCommitAt: number | undefined;
   let postgresDownSince: number | undefined;
-  let stopping = false;
-  let fatal: Error | undefined;
   let stoppedBy: IngestSummary['stoppedBy'] = 'signal';
-  let wake: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (wake = resolve));
-  const stop = (reason: IngestSummary['stoppedBy'] | Error) => {
-    if (reason instanceof Error) fatal ??= reason;
-    else if (!stopping) stoppedBy = reason;
-    stopping = true;
-    wake();
+  // Aborted when ingest is caught up or asked to stop: the consumer then leaves its group.
+  const stop = new AbortController();
+  const finish = (reason: IngestSummary['stoppedBy']) => {
+    if (!stop.signal.aborted) stoppedBy = reason;
+    stop.abort();
   };
-  const onAbort = () => stop('signal');
+  const onAbort = () => finish('signal');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const caughtUp = () =>
@@ -156,62 +146,50 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
           log(`${what}: PostgreSQL connection lost (${(error as Error).message}); retrying`);
         await sleep(backoffMs(attempt, 5000));
         await beat?.();
-        if (stopping) throw new StoppedError();
+        if (stop.signal.aborted) throw new BatchAbandoned(`${what}: ingest is stopping`);
       }
     }
   }
 
-  async function landWithRetry(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
-    const topic = batch.topic as TopicName;
-    const { partition } = batch;
+  async function landWithRetry(
+    batch: PartitionBatch<TopicName>,
+    control: BatchControl<TopicName>,
+  ): Promise<void> {
+    const { topic, partition } = batch;
     const key = partitionKey(topic, partition);
-    ends.set(key, BigInt(batch.highWatermark));
+    ends.set(key, batch.highWatermark);
     let acceptGap = false;
     for (;;) {
       const result = await withPostgres(
         `${topic}[${partition}]`,
-        async () => {
-          const client = await pool.connect();
-          let broken: Error | undefined;
-          // A checked-out client whose server goes away emits 'error' besides failing its query;
-          // with no listener that event would end the process (pg-pool listens only while idle).
-          const onError = (error: Error) => (broken ??= error);
-          client.on('error', onError);
-          try {
-            return await landBatch(client, {
-              group,
-              topic,
-              partition,
-              messages: batch.messages,
-              acceptGap,
-              sendDeadLetter: (letter) => sendToDeadLetters(dlq!, topic, letter),
-            });
-          } catch (error) {
-            if (isTransientPgError(error)) broken = asError(error);
-            throw error;
-          } finally {
-            client.off('error', onError);
+        () =>
+          withPoolClient(
+            pool,
+            (client) =>
+              landBatch(client, {
+                group,
+                topic,
+                partition,
+                messages: batch.records,
+                acceptGap,
+                sendDeadLetter: (letter) => control.deadLetter(letter),
+              }),
             // A client whose connection broke must not go back to the pool.
-            client.release(broken);
-          }
-        },
-        async () => {
-          // Keep our membership while waiting, and give up the batch if the group moved on.
-          await heartbeat().catch(() => undefined);
-          if (!isRunning() || isStale()) throw new StoppedError();
-        },
+            { breaksConnection: isTransientPgError },
+          ),
+        // Keep our membership while waiting, and give up the batch if the group moved on.
+        () => control.stillOurs(),
       );
       if (result.kind === 'gap') {
-        if (await goneByRetention(topic, partition, result.stored, batch)) {
+        if (await goneByRetention(topic, partition, result.stored, batch.firstOffset)) {
           acceptGap = true;
           continue;
         }
         // The fetch position ran ahead of what PostgreSQL holds: go back to the stored offset.
         log(
-          `${topic}[${partition}]: fetched from ${batch.firstOffset()}, stored ${result.stored}: seeking back`,
+          `${topic}[${partition}]: fetched from ${batch.firstOffset}, stored ${result.stored}: seeking back`,
         );
-        consumer!.seek({ topic, partition, offset: String(result.stored) });
+        control.seek(result.stored);
         return;
       }
       rows += result.rows;
@@ -220,57 +198,58 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       lastCommitAt = Date.now();
       const known = next.get(key);
       if (known === undefined || result.nextOffset > known) next.set(key, result.nextOffset);
-      resolveOffset(batch.lastOffset());
-      if (options.untilCaughtUp && caughtUp()) stop('caught-up');
+      if (options.untilCaughtUp && caughtUp()) finish('caught-up');
       return;
     }
   }
 
   /** Whether the records between `stored` and the batch are gone from Kafka (retention). */
-  async function goneByRetention(topic: string, partition: number, stored: bigint, batch: Batch) {
-    const [watermarks] = (await fetchWatermarks(admin, [topic])).filter(
-      (w) => w.partition === partition,
-    );
-    if (!watermarks || stored >= watermarks.low) return false;
+  async function goneByRetention(topic: string, partition: number, stored: bigint, first: bigint) {
+    const [marks] = (await watermarks!.read([topic])).filter((w) => w.partition === partition);
+    if (!marks || stored >= marks.low) return false;
     log(
-      `${topic}[${partition}]: records ${stored}..${watermarks.low - 1n} were deleted by retention ` +
-        `before this group read them; continuing at ${batch.firstOffset()}`,
+      `${topic}[${partition}]: records ${stored}..${marks.low - 1n} were deleted by retention ` +
+        `before this group read them; continuing at ${first}`,
     );
     return true;
   }
 
   /** Seeks every newly assigned partition to the offset PostgreSQL stores for the group. */
-  async function seekToStored(assignment: Record<string, number[]>): Promise<void> {
+  async function seekToStored(
+    assignment: ReadonlyMap<TopicName, readonly number[]>,
+    seek: (topic: TopicName, partition: number, offset: bigint) => void,
+  ): Promise<void> {
     const stored = await withPostgres('reading stored offsets', () =>
-      readStoredOffsets(pool, group, Object.keys(assignment)),
+      readStoredOffsets(pool, group, [...assignment.keys()]),
     );
-    for (const [topic, partitions] of Object.entries(assignment)) {
+    for (const [topic, partitions] of assignment) {
       for (const partition of partitions) {
         const offset = stored.get(partitionKey(topic, partition));
-        if (offset !== undefined) consumer?.seek({ topic, partition, offset: String(offset) });
+        if (offset !== undefined) seek(topic, partition, offset);
       }
     }
   }
 
   let progressTimer: NodeJS.Timeout | undefined;
+  let fatal: Error | undefined;
   try {
-    await admin.connect();
-    const watermarks: PartitionWatermarks[] = await fetchWatermarks(admin, topics);
+    watermarks = await WatermarkReader.connect(connection);
+    const start: PartitionWatermarks[] = await watermarks.read(topics);
     await withPostgres('initializing offsets', () =>
-      initializeOffsets(pool, group, watermarks, options.start ?? 'earliest'),
+      initializeOffsets(pool, group, start, options.start ?? 'earliest'),
     );
     for (const [key, offset] of await readStoredOffsets(pool, group, topics)) next.set(key, offset);
-    for (const w of watermarks) ends.set(partitionKey(w.topic, w.partition), w.high);
+    for (const w of start) ends.set(partitionKey(w.topic, w.partition), w.high);
     if (options.untilCaughtUp) {
-      targets = new Map(watermarks.map((w) => [partitionKey(w.topic, w.partition), w.high]));
-      if (caughtUp()) stop('caught-up');
+      targets = new Map(start.map((w) => [partitionKey(w.topic, w.partition), w.high]));
+      if (caughtUp()) finish('caught-up');
     }
 
     let lastRows = 0;
     let lastTick = Date.now();
     const tick = async () => {
       try {
-        for (const w of await fetchWatermarks(admin, topics))
+        for (const w of await watermarks!.read(topics))
           ends.set(partitionKey(w.topic, w.partition), w.high);
         // Other members of the group move offsets too: PostgreSQL has the whole picture.
         for (const [key, offset] of await readStoredOffsets(pool, group, topics)) {
@@ -293,87 +272,46 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       });
       lastRows = rows;
       lastTick = now;
-      if (options.untilCaughtUp && caughtUp()) stop('caught-up');
+      if (options.untilCaughtUp && caughtUp()) finish('caught-up');
     };
     const scheduleTick = () => {
       progressTimer = setTimeout(() => {
         void tick().then(() => {
-          if (!stopping) scheduleTick();
+          if (!stop.signal.aborted) scheduleTick();
         });
       }, options.progressIntervalMs ?? 2000);
     };
 
-    if (!stopping) {
-      consumer = kafka.consumer({
-        groupId: group,
-        allowAutoTopicCreation: false,
-        maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
-        maxWaitTimeInMs: 500,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3000,
-      });
-      dlq = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-      });
-      const c = consumer;
-      c.on(c.events.GROUP_JOIN, (event) => {
-        const assigned = Object.entries(event.payload.memberAssignment)
-          .map(([t, ps]) => `${t} [${ps.join(',')}]`)
-          .join(', ');
-        log(`joined group ${group}: ${assigned || 'no partitions'}`);
-        seekToStored(event.payload.memberAssignment).catch((error: unknown) => {
-          if (!(error instanceof StoppedError)) stop(asError(error));
-        });
-      });
-      c.on(c.events.CRASH, (event) => {
-        if (!event.payload.restart)
-          stop(
-            new IngestError(`Kafka consumer crashed: ${event.payload.error.message}`, {
-              cause: event.payload.error,
-            }),
-          );
-        else log(`Kafka consumer restarting after: ${event.payload.error.message}`);
-      });
-      await Promise.all([c.connect(), dlq.connect()]);
-      await c.subscribe({ topics, fromBeginning: (options.start ?? 'earliest') === 'earliest' });
+    if (!stop.signal.aborted) {
       scheduleTick();
-      await c.run({
-        autoCommit: true,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: concurrency,
-        eachBatch: async (payload) => {
-          if (stopping || payload.batch.isEmpty()) return;
+      await consumeBatches({
+        connection,
+        groupId: group,
+        topics,
+        fromBeginning: (options.start ?? 'earliest') === 'earliest',
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 2 * 1024 * 1024,
+        partitionsAtOnce: concurrency,
+        onAssigned: seekToStored,
+        eachBatch: async (batch, control) => {
           firstFetchAt ??= Date.now();
-          try {
-            await landWithRetry(payload);
-          } catch (error) {
-            if (!(error instanceof StoppedError)) stop(asError(error));
-          }
+          await landWithRetry(batch, control);
         },
+        log,
+        signal: stop.signal,
       });
-      await finished;
     }
   } catch (error) {
-    fatal ??= asError(error);
+    fatal = error instanceof Error ? error : new Error(String(error));
   } finally {
     clearTimeout(progressTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    stopping = true;
-    // disconnect() waits for the batch in flight: it commits or rolls back whole. kafkajs can
-    // hang in disconnect when it comes mid-rebalance (tulios/kafkajs#1639); nothing depends on
-    // it finishing, since the offsets live in PostgreSQL, so it gets a bounded wait.
+    stop.abort();
     await settleWithin(
-      consumer?.disconnect(),
-      30_000,
-      'the Kafka consumer to leave its group',
+      watermarks?.disconnect(),
+      5_000,
+      'the Kafka admin client to disconnect',
       log,
     );
-    await settleWithin(dlq?.disconnect(), 5_000, 'the DLQ producer to disconnect', log);
-    await settleWithin(admin.disconnect(), 5_000, 'the Kafka admin client to disconnect', log);
     await settleWithin(pool.end(), 5_000, 'the PostgreSQL pool to close', log);
   }
   if (fatal) throw fatal;
@@ -391,37 +329,4 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     stoppedBy,
     lag: lagByTopic(),
   };
-}
-
-/** Thrown inside a batch to abandon it: ingest is stopping or the partition was taken away. */
-class StoppedError extends Error {}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Waits for `promise` at most `ms`; says so and moves on when it takes longer. Never throws. */
-async function settleWithin(
-  promise: Promise<unknown> | undefined,
-  ms: number,
-  what: string,
-  log: (line: string) => void,
-): Promise<void> {
-  if (!promise) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  const outcome = await Promise.race([
-    promise.then(
-      () => 'done',
-      () => 'done',
-    ),
-    timedOut,
-  ]);
-  clearTimeout(timer);
-  if (outcome === 'timeout')
-    log(
-      `gave up waiting ${ms / 1000} s for ${what}; nothing is lost (the offsets are in PostgreSQL)`,
-    );
 }

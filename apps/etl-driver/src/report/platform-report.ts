@@ -1,8 +1,7 @@
 import type { DataparkConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
-import { connectionFromConfig, createKafka } from '@datapark/kafka';
-import { fetchWatermarks } from '../ingest/watermarks.js';
+import { connectionFromConfig, fetchWatermarks } from '@datapark/kafka';
 
 export interface TopicReport {
   readonly topic: string;
@@ -73,13 +72,12 @@ export async function buildReport(
   config: DataparkConfig,
   options: { runs?: number } = {},
 ): Promise<PlatformReport> {
-  const admin = createKafka(connectionFromConfig(config, 'datapark-etl-report')).admin();
+  const connection = connectionFromConfig(config, 'datapark-etl-report');
   const pool = createPool(config, 'analyst', { max: 2 });
   try {
-    await admin.connect();
-    const watermarks = await fetchWatermarks(admin, TOPIC_NAMES);
+    const watermarks = await fetchWatermarks(connection, TOPIC_NAMES);
     const dlqWatermarks = await fetchWatermarks(
-      admin,
+      connection,
       TOPIC_NAMES.map((t) => TOPIC_CATALOG[t].dlq),
     );
     const sum = (ws: typeof watermarks, topic: string, f: (w: (typeof ws)[number]) => bigint) =>
@@ -189,7 +187,6 @@ export async function buildReport(
     ].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     return { topics, tables, ingestLag, runs };
   } finally {
-    await admin.disconnect().catch(() => undefined);
     await pool.end();
   }
 }

@@ -1,7 +1,7 @@
-import type pg from 'pg';
+import type { Pool } from '@datapark/db';
 import type { DataparkConfig } from '@datapark/config';
 import type { SourceCustomers, SourceOrderItems, SourceOrders, SourceProducts } from '@datapark/db';
-import { createPool } from '@datapark/db';
+import { createPool, withPoolClient } from '@datapark/db';
 import type { GeneratedEvent } from '../shop-simulation.js';
 import type { BatchingOptions } from './batching-sink.js';
 import { BatchingSink } from './batching-sink.js';
@@ -135,7 +135,7 @@ export class PostgresSink extends BatchingSink {
   private healthy = true;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: Pool,
     options: BatchingOptions,
   ) {
     super(options);
@@ -186,37 +186,34 @@ export class PostgresSink extends BatchingSink {
   }
 
   private async commit(c: SourceRowChanges): Promise<void> {
-    const client = await this.pool.connect();
-    let broken = false;
-    // A checked-out client whose server goes away emits 'error' besides failing its query;
-    // unheard, that event would end the process (pg-pool listens only while it is idle).
-    const onError = () => {
-      broken = true;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const run = async (sql: string, rows: Iterable<object>, columns: AnyColumns) => {
-        const values = params(rows, columns);
-        if (values[0]!.length > 0) await client.query(sql, values);
-      };
-      await run(SQL.customers, c.customerInserts.values(), CUSTOMER_COLUMNS);
-      await run(SQL.products, c.productInserts.values(), PRODUCT_COLUMNS);
-      await run(SQL.customerPatches, c.customerPatches.values(), CUSTOMER_PATCH_COLUMNS);
-      await run(SQL.productPatches, c.productPatches.values(), PRODUCT_PATCH_COLUMNS);
-      await run(SQL.orders, c.orderInserts.values(), ORDER_COLUMNS);
-      await run(SQL.orderItems, c.orderItems, ORDER_ITEM_COLUMNS);
-      await run(SQL.orderPatches, c.orderPatches.values(), ORDER_PATCH_COLUMNS);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
+    // A failed ROLLBACK means the connection is gone: withPoolClient then discards it.
+    let rollbackFailed = false;
+    await withPoolClient(
+      this.pool,
+      async (client) => {
+        await client.query('BEGIN');
+        const run = async (sql: string, rows: Iterable<object>, columns: AnyColumns) => {
+          const values = params(rows, columns);
+          if (values[0]!.length > 0) await client.query(sql, values);
+        };
+        try {
+          await run(SQL.customers, c.customerInserts.values(), CUSTOMER_COLUMNS);
+          await run(SQL.products, c.productInserts.values(), PRODUCT_COLUMNS);
+          await run(SQL.customerPatches, c.customerPatches.values(), CUSTOMER_PATCH_COLUMNS);
+          await run(SQL.productPatches, c.productPatches.values(), PRODUCT_PATCH_COLUMNS);
+          await run(SQL.orders, c.orderInserts.values(), ORDER_COLUMNS);
+          await run(SQL.orderItems, c.orderItems, ORDER_ITEM_COLUMNS);
+          await run(SQL.orderPatches, c.orderPatches.values(), ORDER_PATCH_COLUMNS);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {
+            rollbackFailed = true;
+          });
+          throw error;
+        }
+      },
+      { breaksConnection: () => rollbackFailed },
+    );
   }
 
   protected async disconnect(): Promise<void> {
