@@ -38,6 +38,8 @@ export default tseslint.config(
         'error',
         {
           enforceBuildableLibDependency: false,
+          // Every import names a package the project declares in its own package.json.
+          banTransitiveDependencies: true,
           // Tests import their own package by name, as its users do.
           allowCircularSelfDependency: true,
           allow: [],

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -126,8 +127,7 @@ function xmlText(text) {
 
 /** The first lines of a failure message without colour codes or blank lines: enough to act on. */
 function digest(message, lines = 12) {
-  const kept = message
-    .replace(/\x1b\[[0-9;]*m/g, '')
+  const kept = stripVTControlCharacters(message)
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '');

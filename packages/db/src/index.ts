@@ -16,10 +16,8 @@ export {
   type PoolClient,
 } from './create-db.js';
 export { withPoolClient } from './with-pool-client.js';
-export { createMigrator, migrateAllDown, migrateToLatest } from './migrate.js';
-export { SCHEMAS } from './migrations/0001-schemas.js';
-export { RAW_EVENT_TABLES } from './migrations/0002-tables.js';
-export { GRANTS } from './migrations/0003-grants.js';
+export { createMigrator, migrateToLatest } from './migrate.js';
+export { RAW_EVENT_TABLES, SCHEMAS, type SchemaName } from './schema/layout.js';
 export { migrations } from './migrations/index.js';
 export { COMPONENT_ROLES, createRolesAndDatabases } from './provision/create-roles.js';
 export { provisionDatabase } from './provision/provision-database.js';

@@ -40,17 +40,3 @@ export async function migrateToLatest(config: DataparkConfig): Promise<Migration
     await db.destroy();
   }
 }
-
-/** Rolls every migration back (tests; `datapark down --purge` deletes the data instead). */
-export async function migrateAllDown(config: DataparkConfig): Promise<void> {
-  const db = ownerDb(config);
-  try {
-    const migrator = createMigrator(db);
-    for (;;) {
-      const result = check(await migrator.migrateDown(), 'down');
-      if (!result.results || result.results.length === 0) break;
-    }
-  } finally {
-    await db.destroy();
-  }
-}

@@ -80,9 +80,6 @@ export type EventOf<T extends TopicName> = z.infer<(typeof TOPIC_CATALOG)[T]['sc
 export type AnyEvent = EventOf<TopicName>;
 export type EventTypeOf<T extends TopicName> = EventOf<T>['event_type'];
 
-/** Dead-letter topics: one per event topic. */
-export const DLQ_TOPICS = Object.freeze(TOPIC_NAMES.map((name) => TOPIC_CATALOG[name].dlq));
-
 /** Every topic the cluster should have, with its settings; DLQs keep records for 30 days. */
 export function desiredTopics(): readonly {
   name: string;

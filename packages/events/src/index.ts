@@ -1,6 +1,5 @@
 export { buildEvent, sampleEvents } from './builders.js';
 export {
-  DLQ_TOPICS,
   desiredTopics,
   keyOf,
   TOPIC_CATALOG,

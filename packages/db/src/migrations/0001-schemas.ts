@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
-/** The five schemas of the data model; nothing is created in `public`. */
+/**
+ * The five schemas of the data model; nothing is created in `public`. Frozen with this
+ * migration: the live list is schema/layout.ts.
+ */
 export const SCHEMAS = ['source', 'raw', 'processed', 'quality', 'etl'] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -13,16 +13,14 @@ const WRITE: Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
  * Who may do what, per schema: shared/DESIGN.md's roles, least privilege. Anything not listed
  * is refused; nobody but the owner may create objects.
  */
-export const GRANTS: Readonly<Record<string, Partial<Record<Schema, Privilege[]>>>> = Object.freeze(
-  {
-    generator: { source: WRITE },
-    ingest: { raw: ['SELECT', 'INSERT'], etl: WRITE },
-    // Spark re-runs a date by replacing its rows, so it may delete in (and truncate) processed.
-    spark_etl: { source: READ, raw: READ, processed: [...WRITE, 'TRUNCATE'] },
-    airflow: { source: READ, raw: READ, processed: READ, quality: WRITE, etl: WRITE },
-    analyst: { source: READ, raw: READ, processed: READ, quality: READ, etl: READ },
-  },
-);
+const GRANTS: Readonly<Record<string, Partial<Record<Schema, Privilege[]>>>> = Object.freeze({
+  generator: { source: WRITE },
+  ingest: { raw: ['SELECT', 'INSERT'], etl: WRITE },
+  // Spark re-runs a date by replacing its rows, so it may delete in (and truncate) processed.
+  spark_etl: { source: READ, raw: READ, processed: [...WRITE, 'TRUNCATE'] },
+  airflow: { source: READ, raw: READ, processed: READ, quality: WRITE, etl: WRITE },
+  analyst: { source: READ, raw: READ, processed: READ, quality: READ, etl: READ },
+});
 
 function statements(grant: boolean): string[] {
   const owner = POSTGRES_ROLE_USERS.owner;
