@@ -149,10 +149,15 @@ export class GeneratorRun {
       else await this.backfill();
     } finally {
       this.stateValue = 'stopping';
-      this.pauseClock();
       clearInterval(this.sampler);
-      await Promise.all(this.sinks.map((s) => s.flush()));
-      this.cpuUsed = process.cpuUsage(this.cpuAtStart);
+      // The clock stops after the flush: a run's seconds include the last acknowledgements,
+      // so events/s never counts events acknowledged outside its window.
+      try {
+        await Promise.all(this.sinks.map((s) => s.flush()));
+      } finally {
+        this.pauseClock();
+        this.cpuUsed = process.cpuUsage(this.cpuAtStart);
+      }
       this.stateValue = 'finished';
     }
     return this.totals();

@@ -134,3 +134,21 @@ describe('backfill', () => {
     });
   });
 });
+
+describe('the run clock', () => {
+  it("includes the final flush: a run's seconds cover every acknowledgement it counts", async () => {
+    // A sink whose last acknowledgements take 400 ms to arrive, as Kafka's can under load.
+    class SlowFlushSink extends CountOnlySink {
+      override async flush(): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+    }
+    const run = new GeneratorRun(
+      new ShopSimulation(parseSimulationConfig({ seed: 'clock' })),
+      [new SlowFlushSink()],
+      { mode: 'backfill', eventsPerSecond: 1, events: 1000, backfill: backfillPeriod({ days: 1 }) },
+    );
+    const totals = await run.run();
+    expect(totals.seconds).toBeGreaterThanOrEqual(0.4);
+  });
+});
