@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { EndpointsDocument } from '@datapark/config';
-import { resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
+import { findWorkspaceRoot, resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
 import type { ProgressReporter } from '../progress.js';
 import { consoleReporter } from '../progress.js';
 import { Helm } from './helm.js';
@@ -79,13 +78,6 @@ export interface KubernetesStatus {
   readonly components: readonly ComponentReadiness[];
 }
 
-function workspaceRoot(from: string = process.cwd()): string {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    if (dirname(dir) === dir) return process.cwd();
-  }
-}
-
 /**
  * The platform on a Kubernetes cluster: `install` (helm upgrade --install of charts/datapark,
  * readiness through the API, endpoints file), `status`, `uninstall`, `endpoints` and
@@ -110,7 +102,7 @@ export class KubernetesPlatform {
   constructor(private readonly options: KubernetesPlatformOptions = {}) {
     this.release = options.release ?? 'datapark';
     this.namespace = options.namespace ?? 'datapark';
-    this.chart = options.chart ?? join(workspaceRoot(), 'charts', 'datapark');
+    this.chart = options.chart ?? join(findWorkspaceRoot() ?? process.cwd(), 'charts', 'datapark');
     this.endpointsFile = options.endpointsFile ?? resolveEndpointsFile(options.env ?? process.env);
     this.reporter = options.reporter ?? consoleReporter();
   }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataparkConfig, EndpointsDocument, LoadConfigOptions } from '@datapark/config';
-import { loadConfig, writeEndpointsFile } from '@datapark/config';
+import { findWorkspaceRoot, loadConfig, writeEndpointsFile } from '@datapark/config';
 import { PlatformError } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
 import { consoleReporter } from '../progress.js';
@@ -184,7 +184,8 @@ export class LocalPlatform {
       stateDir,
       dir: join(stateDir, component.name),
       logDir: join(stateDir, 'logs'),
-      workspaceRoot: findWorkspaceRoot(stateDir),
+      // The checkout the state directory belongs to, else the one we run in.
+      workspaceRoot: findWorkspaceRoot(dirname(stateDir)) ?? process.cwd(),
       get config() {
         return current();
       },
@@ -192,10 +193,4 @@ export class LocalPlatform {
       publish,
     };
   }
-}
-
-/** The checkout the state directory belongs to (its parent when it sits beside nx.json). */
-function findWorkspaceRoot(stateDir: string): string {
-  const parent = dirname(stateDir);
-  return existsSync(join(parent, 'nx.json')) ? parent : process.cwd();
 }
