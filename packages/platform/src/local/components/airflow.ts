@@ -458,7 +458,7 @@ export function airflowComponent(): LocalComponent {
         throw new PlatformError(
           `Airflow is running with the ${runningWith} executor, not ${executor}`,
           NAME,
-          'stop it first (node packages/platform/dist/cli.js stop airflow), then run up again',
+          'stop it first (node apps/datapark-cli/dist/cli.js stop airflow), then run up again',
         );
       }
       const env = prepare(ctx, running.length === 0);

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { HelmCommandError } from './errors.js';
-import { KubernetesPlatform, type KubernetesStatus } from './kubernetes-platform.js';
+import { HelmCommandError, KubernetesPlatform, type KubernetesStatus } from '@datapark/platform';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -1,6 +1,14 @@
 import { loadConfig } from '@datapark/config';
-import { kubernetesCommand } from '../../src/kubernetes/cli-commands.js';
-import { FIXTURE_CHART, realHelm, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
+// The fake API server and the fixture chart are the Kubernetes backend's test doubles; this
+// test drives the same cluster through the CLI.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  FIXTURE_CHART,
+  realHelm,
+  startFakeCluster,
+  type FakeCluster,
+} from '../../../packages/platform/test/kubernetes/cluster-fixture.js';
+import { kubernetesCommand } from '../src/kubernetes-commands.js';
 
 /** Runs `datapark k8s <args>` in this process and returns what it printed. */
 async function datapark(
