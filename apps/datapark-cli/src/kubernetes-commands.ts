@@ -1,5 +1,9 @@
 import { Command, Option } from 'commander';
-import { HelmCommandError, KubernetesPlatform, type KubernetesStatus } from '@datapark/platform';
+import {
+  HelmCommandError,
+  KubernetesPlatform,
+  type KubernetesStatus,
+} from '@datapark/platform-kubernetes';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

@@ -7,7 +7,7 @@ import {
   realHelm,
   startFakeCluster,
   type FakeCluster,
-} from '../../../packages/platform/test/kubernetes/cluster-fixture.js';
+} from '../../../packages/platform-kubernetes/test/cluster-fixture.js';
 import { kubernetesCommand } from '../src/kubernetes-commands.js';
 
 /** Runs `datapark k8s <args>` in this process and returns what it printed. */

@@ -1,10 +1,8 @@
 import { createServer, Socket } from 'node:net';
-import {
-  connect,
-  PortInUseError,
-  startPortForwards,
-  type PortForwardEntry,
-} from '@datapark/platform';
+import { PortInUseError } from '@datapark/platform';
+import type { PortForwardEntry } from '@datapark/platform-kubernetes';
+import { connect } from '../src/kube-clients.js';
+import { startPortForwards } from '../src/port-forwarder.js';
 import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
 import type { KubeObject } from './fake-kube-apiserver.js';
 

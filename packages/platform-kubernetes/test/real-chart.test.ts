@@ -8,7 +8,7 @@ import {
 } from './cluster-fixture.js';
 
 /** The real umbrella chart (its generated files come from `nx run charts:sync-files`). */
-const CHART = join(import.meta.dirname, '..', '..', '..', '..', 'charts', 'datapark');
+const CHART = join(import.meta.dirname, '..', '..', '..', 'charts', 'datapark');
 
 describe('charts/datapark installed through KubernetesPlatform on the fake API server', () => {
   let cluster: FakeCluster;

@@ -5,7 +5,7 @@ import { DEFAULT_PROFILE_COMPONENTS, recordingReporter } from './cluster-fixture
 import { startRealCluster, type RealCluster } from './real-control-plane.js';
 
 /** The real umbrella chart (its generated files come from `nx run charts:sync-files`). */
-const CHART = join(import.meta.dirname, '..', '..', '..', '..', 'charts', 'datapark');
+const CHART = join(import.meta.dirname, '..', '..', '..', 'charts', 'datapark');
 
 /**
  * The same install / status / uninstall as real-chart.test.ts, but against a real

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PortForward, type V1Pod } from '@kubernetes/client-node';
-import { PortInUseError } from '../errors.js';
-import type { ProgressReporter } from '../progress.js';
+import type { ProgressReporter } from '@datapark/platform';
+import { PortInUseError } from '@datapark/platform';
 import { describe, type KubeClients } from './kube-clients.js';
 import type { PortForwardEntry } from './port-forward-plan.js';
 

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubernetesPlatformOptions, ProgressReporter } from '@datapark/platform';
-import { findHelm, KubernetesPlatform } from '@datapark/platform';
+import type { ProgressReporter } from '@datapark/platform';
+import type { KubernetesPlatformOptions } from '@datapark/platform-kubernetes';
+import { KubernetesPlatform } from '@datapark/platform-kubernetes';
+import { findHelm } from '../src/helm.js';
 import {
   startFakeKubeApiServer,
   type FakeKubeApiServer,

@@ -1,4 +1,4 @@
-import { PlatformError } from '../errors.js';
+import { PlatformError } from '@datapark/platform';
 
 /** A helm command failed: the command line (without secrets) and what helm printed. */
 export class HelmCommandError extends PlatformError {

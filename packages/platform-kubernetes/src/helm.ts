@@ -1,8 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PrerequisiteError } from '../errors.js';
-import { findExecutable } from '../local/prerequisites.js';
+import { findExecutable, PrerequisiteError } from '@datapark/platform';
 import { HelmCommandError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@datapark/config';
-import { ReleaseNotReadyError } from '@datapark/platform';
+import { ReleaseNotReadyError } from '@datapark/platform-kubernetes';
 import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
 
 // helm runs exactly as against a real cluster, with no test-only flags (OpenAPI validation

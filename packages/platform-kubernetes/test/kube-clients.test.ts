@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, isLocalCluster, KubernetesApiError } from '@datapark/platform';
+import { KubernetesApiError } from '@datapark/platform-kubernetes';
+import { connect, isLocalCluster } from '../src/kube-clients.js';
 
 describe('kube clients', () => {
   let dir: string;

@@ -13,7 +13,7 @@ import { request } from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { freePort } from '../fixtures.js';
+import { freePort } from './free-port.js';
 import { testCluster, type TestCluster } from './cluster-fixture.js';
 import { startStandInKubelet, type StandInKubelet } from './standin-kubelet.js';
 

@@ -1,31 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { EndpointsDocument } from '@datapark/config';
 import { findWorkspaceRoot, resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
-import type { ProgressReporter } from '../progress.js';
-import { consoleReporter } from '../progress.js';
+import type { ProgressReporter } from '@datapark/platform';
+import { consoleReporter } from '@datapark/platform';
 import { Helm } from './helm.js';
-import {
-  apiError,
-  connect,
-  isLocalCluster,
-  type KubeClients,
-  type KubeTarget,
-} from './kube-clients.js';
-import {
-  endpointsFromPlan,
-  inClusterEndpoints,
-  planPortForwards,
-  type PortForwardPlan,
-} from './port-forward-plan.js';
+import { connect, isLocalCluster, type KubeClients, type KubeTarget } from './kube-clients.js';
+import { endpointsFromPlan, planPortForwards, type PortForwardPlan } from './port-forward-plan.js';
 import { startPortForwards, type RunningForwards } from './port-forwarder.js';
-import { credentialsFromSecrets } from './release-credentials.js';
-import {
-  byComponent,
-  releaseSelector,
-  releaseWorkloads,
-  type ComponentReadiness,
-} from './release-workloads.js';
+import { cleanUpRelease } from './release-cleanup.js';
+import { releaseEndpoints, releaseServicesAndPods } from './release-endpoints.js';
+import { latestRevision } from './release-history.js';
+import { byComponent, releaseWorkloads, type ComponentReadiness } from './release-workloads.js';
 import { waitForRelease } from './wait-for-release.js';
 
 export interface KubernetesPlatformOptions extends KubeTarget {
@@ -189,55 +174,18 @@ export class KubernetesPlatform {
    * otherwise, and the passwords from the release's Secrets.
    */
   async endpoints(): Promise<{ plan: PortForwardPlan; endpoints: EndpointsDocument }> {
-    const labelSelector = releaseSelector(this.release);
-    const namespace = this.namespace;
-    try {
-      const [services, pods, secrets] = await Promise.all([
-        this.clients.core.listNamespacedService({ namespace, labelSelector }),
-        this.clients.core.listNamespacedPod({ namespace, labelSelector }),
-        this.clients.core.listNamespacedSecret({ namespace, labelSelector }),
-      ]);
-      const plan = planPortForwards(services.items, pods.items, namespace);
-      const addresses = this.viaPortForward ? endpointsFromPlan(plan) : inClusterEndpoints(plan);
-      const endpoints: EndpointsDocument = {
-        ...mergeSections(addresses, credentialsFromSecrets(secrets.items)),
-        kubernetes: {
-          context: this.clients.config.getCurrentContext(),
-          namespace,
-          release: this.release,
-          portForward: this.viaPortForward,
-        },
-      };
-      return { plan, endpoints };
-    } catch (error) {
-      throw apiError(error, `reading the services and secrets of release ${this.release}`);
-    }
+    return releaseEndpoints(this.clients, this, () => this.viaPortForward);
   }
 
   /** The release's helm status and each component's ready/desired replicas. */
   async status(): Promise<KubernetesStatus> {
-    const namespace = this.namespace;
-    let latest: { status?: string; revision: number } | undefined;
-    try {
-      // helm keeps each revision in a Secret labelled owner=helm, name=<release>, status, version.
-      const records = await this.clients.core.listNamespacedSecret({
-        namespace,
-        labelSelector: `owner=helm,name=${this.release}`,
-      });
-      for (const s of records.items) {
-        const revision = Number(s.metadata?.labels?.['version'] ?? 0);
-        if (!latest || revision > latest.revision) {
-          const status = s.metadata?.labels?.['status'];
-          latest = { revision, ...(status ? { status } : {}) };
-        }
-      }
-    } catch (error) {
-      throw apiError(error, `reading the helm records of release ${this.release}`);
-    }
-    const components = byComponent(await releaseWorkloads(this.clients, namespace, this.release));
+    const latest = await latestRevision(this.clients, this);
+    const components = byComponent(
+      await releaseWorkloads(this.clients, this.namespace, this.release),
+    );
     return {
       release: this.release,
-      namespace,
+      namespace: this.namespace,
       ...(latest?.status ? { helmStatus: latest.status } : {}),
       ...(latest ? { revision: latest.revision } : {}),
       components,
@@ -259,73 +207,8 @@ export class KubernetesPlatform {
     this.reporter.step('helm', `uninstall ${this.release} (namespace ${this.namespace})`);
     const removed = await helm.uninstall(this.release, this.namespace);
     if (!removed) this.reporter.warn('helm', `release ${this.release} was not installed`);
-    const namespace = this.namespace;
-    const labelSelector = releaseSelector(this.release);
-    try {
-      if (options.purge) {
-        await this.clients.core.deleteCollectionNamespacedPersistentVolumeClaim({
-          namespace,
-          labelSelector,
-        });
-        await this.clients.core.deleteCollectionNamespacedSecret({ namespace, labelSelector });
-        const terminating = await this.waitForClaimsGone(labelSelector, options.purgeWaitMs);
-        if (terminating.length > 0) {
-          this.reporter.warn(
-            'kubernetes',
-            `${terminating.length} volume claims are still terminating (${terminating.join('; ')}): a pod still mounts them, or the cluster's claim protection has not released them yet; \`kubectl get pvc -n ${namespace}\` shows them`,
-          );
-        } else {
-          this.reporter.done('kubernetes', `purged the volumes and secrets of ${this.release}`);
-        }
-        return { removed, keptClaims: [] };
-      }
-      const claims = await this.clients.core.listNamespacedPersistentVolumeClaim({
-        namespace,
-        labelSelector,
-      });
-      const kept = claims.items.map((c) => c.metadata?.name ?? '');
-      if (kept.length > 0) {
-        this.reporter.step(
-          'kubernetes',
-          `kept ${kept.length} volume claims (${kept.join(', ')}); --purge deletes them`,
-        );
-      }
-      return { removed, keptClaims: kept };
-    } catch (error) {
-      throw apiError(error, `cleaning up after release ${this.release}`);
-    }
-  }
-
-  /**
-   * Deleting a claim only marks it: the cluster removes it once its `kubernetes.io/pvc-protection`
-   * finalizer is released (no pod mounts it). Waits for that, and returns the claims still
-   * terminating at the deadline with their finalizers.
-   */
-  private async waitForClaimsGone(labelSelector: string, timeoutMs = 60_000): Promise<string[]> {
-    const started = Date.now();
-    let reported = started;
-    for (;;) {
-      const claims = await this.clients.core.listNamespacedPersistentVolumeClaim({
-        namespace: this.namespace,
-        labelSelector,
-      });
-      if (claims.items.length === 0) return [];
-      if (Date.now() - started >= timeoutMs) {
-        return claims.items.map(
-          (c) =>
-            `${c.metadata?.name} (finalizers: ${(c.metadata?.finalizers ?? []).join(', ') || 'none'})`,
-        );
-      }
-      if (Date.now() - reported >= 4000) {
-        reported = Date.now();
-        this.reporter.waiting(
-          'kubernetes',
-          `${claims.items.length} volume claims to be deleted`,
-          reported - started,
-        );
-      }
-      await sleep(500);
-    }
+    const keptClaims = await cleanUpRelease(this.clients, this, this.reporter, options);
+    return { removed, keptClaims };
   }
 
   /**
@@ -333,31 +216,11 @@ export class KubernetesPlatform {
    * the endpoints file at them. Runs until `close()` on the result.
    */
   async portForward(): Promise<RunningForwards> {
-    const labelSelector = releaseSelector(this.release);
-    const namespace = this.namespace;
-    const [services, pods] = await Promise.all([
-      this.clients.core.listNamespacedService({ namespace, labelSelector }),
-      this.clients.core.listNamespacedPod({ namespace, labelSelector }),
-    ]).catch((error: unknown) => {
-      throw apiError(error, `listing the services of release ${this.release}`);
-    });
-    const plan = planPortForwards(services.items, pods.items, namespace);
+    const { services, pods } = await releaseServicesAndPods(this.clients, this);
+    const plan = planPortForwards(services, pods, this.namespace);
     for (const warning of plan.warnings) this.reporter.warn('port-forward', warning);
     const running = await startPortForwards(this.clients, plan.entries, this.reporter);
     writeEndpointsFile(this.endpointsFile, endpointsFromPlan(plan));
     return running;
   }
-}
-
-/** Merges two endpoints documents section by section (credentials into addresses). */
-function mergeSections(a: EndpointsDocument, b: EndpointsDocument): EndpointsDocument {
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const current = out[key];
-    out[key] =
-      current && typeof current === 'object' && value && typeof value === 'object'
-        ? { ...(current as object), ...(value as object) }
-        : value;
-  }
-  return out;
 }

@@ -1,7 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkHelmVersion, parseHelmVersion, PrerequisiteError } from '@datapark/platform';
+import { PrerequisiteError } from '@datapark/platform';
+import { checkHelmVersion, parseHelmVersion } from '../src/helm.js';
 import {
   realHelm,
   recordingReporter,

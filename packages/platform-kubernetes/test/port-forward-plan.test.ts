@@ -3,7 +3,11 @@ import { loadConfig, writeEndpointsFile } from '@datapark/config';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointsFromPlan, inClusterEndpoints, planPortForwards } from '@datapark/platform';
+import {
+  endpointsFromPlan,
+  inClusterEndpoints,
+  planPortForwards,
+} from '../src/port-forward-plan.js';
 
 // Services and pods as charts/datapark labels them (app.kubernetes.io/name = chart,
 // app.kubernetes.io/component = part of it).

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProgressReporter } from '../progress.js';
+import type { ProgressReporter } from '@datapark/platform';
 import { ReleaseNotReadyError } from './errors.js';
 import type { KubeClients } from './kube-clients.js';
 import { describeUnreadyPods, formatUnreadyPods, podProblems } from './pod-diagnostics.js';
