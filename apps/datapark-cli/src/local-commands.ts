@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, redactConfig } from '@datapark/config';
-import { defaultComponents, LocalPlatform } from '@datapark/platform';
+import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
 
 const list = (value: string) =>
   value

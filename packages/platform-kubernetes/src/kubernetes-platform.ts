@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EndpointsDocument } from '@datapark/config';
 import { findWorkspaceRoot, resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
-import type { ProgressReporter } from '@datapark/platform';
+import type { Platform, ProgressReporter } from '@datapark/platform';
 import { consoleReporter } from '@datapark/platform';
 import { Helm } from './helm.js';
 import { connect, isLocalCluster, type KubeClients, type KubeTarget } from './kube-clients.js';
@@ -76,7 +76,7 @@ export interface KubernetesStatus {
  * const forwards = await k8s.portForward(); // 127.0.0.1:15432 → dp-postgresql:5432, …
  * ```
  */
-export class KubernetesPlatform {
+export class KubernetesPlatform implements Platform<KubernetesStatus> {
   readonly release: string;
   readonly namespace: string;
   readonly chart: string;
