@@ -33,7 +33,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       // The import graph of shared/DESIGN.md: packages never import apps, `config` imports
-      // nothing of ours, SDKs import SDKs, apps and tools import SDKs.
+      // nothing of ours, SDKs import only SDKs, platform packages import SDKs and the platform's
+      // contract (a backend never imports the other backend, the contract imports no backend),
+      // apps import SDKs and platform packages, tools import anything.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -46,8 +48,15 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:none'] },
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:sdk'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:sdk'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:sdk'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:sdk', 'type:platform'] },
+            { sourceTag: 'scope:contract', onlyDependOnLibsWithTags: ['type:sdk'] },
+            { sourceTag: 'scope:local', onlyDependOnLibsWithTags: ['type:sdk', 'scope:contract'] },
+            {
+              sourceTag: 'scope:kubernetes',
+              onlyDependOnLibsWithTags: ['type:sdk', 'scope:contract'],
+            },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:sdk', 'type:platform'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],

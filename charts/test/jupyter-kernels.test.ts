@@ -497,7 +497,7 @@ describe('install-kernels.sh, run as the init containers run it, and a TypeScrip
     });
     if (!reachable)
       throw new Error(
-        `the local platform's PostgreSQL (${config.postgres.host}:${config.postgres.port}) does not answer: start it (node packages/platform/dist/cli.js up) and run this again`,
+        `the local platform's PostgreSQL (${config.postgres.host}:${config.postgres.port}) does not answer: start it (node apps/datapark-cli/dist/cli.js up) and run this again`,
       );
     const samples = inPod('/home/jovyan/work/datapark-samples');
     const runner = `

@@ -54,7 +54,7 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
     });
     if (result.exitCode !== 0)
       throw new Error(
-        `topics.sh failed (is Kafka up? node packages/platform/dist/cli.js up --only kafka):\n${result.all}`,
+        `topics.sh failed (is Kafka up? node apps/datapark-cli/dist/cli.js up --only kafka):\n${result.all}`,
       );
     return result.all;
   }
@@ -90,7 +90,7 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
     );
     if (probe.exitCode !== 0)
       throw new Error(
-        `Kafka at ${bootstrap} does not answer (node packages/platform/dist/cli.js up --only kafka):\n${probe.all}`,
+        `Kafka at ${bootstrap} does not answer (node apps/datapark-cli/dist/cli.js up --only kafka):\n${probe.all}`,
       );
   });
 

@@ -23,7 +23,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   process.exit(1);
 }
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
-const cli = join(root, 'packages', 'platform', 'dist', 'cli.js');
+const cli = join(root, 'apps', 'datapark-cli', 'dist', 'cli.js');
 const etl = join(root, 'apps', 'etl-driver', 'dist', 'cli.js');
 const generator = join(root, 'apps', 'event-generator', 'dist', 'cli.js');
 const started = Date.now();

@@ -46,10 +46,10 @@ const only = process.env.DATAPARK_TEST_COMPONENTS
   ? ['--only', process.env.DATAPARK_TEST_COMPONENTS]
   : [];
 if (
-  run('local platform up', process.execPath, ['packages/platform/dist/cli.js', 'up', ...only]) !== 0
+  run('local platform up', process.execPath, ['apps/datapark-cli/dist/cli.js', 'up', ...only]) !== 0
 ) {
   process.stderr.write(
-    'The local platform did not start: see the error above and `node packages/platform/dist/cli.js logs`.\n',
+    'The local platform did not start: see the error above and `node apps/datapark-cli/dist/cli.js logs`.\n',
   );
   process.exit(1);
 }
@@ -140,7 +140,7 @@ function digest(message, lines = 12) {
 }
 
 if (process.env.CI)
-  run('local platform down', process.execPath, ['packages/platform/dist/cli.js', 'down']);
+  run('local platform down', process.execPath, ['apps/datapark-cli/dist/cli.js', 'down']);
 else
   process.stderr.write(
     '\nThe local platform is still running (faster next run): `npx nx run platform:down` stops it.\n',

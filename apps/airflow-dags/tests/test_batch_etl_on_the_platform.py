@@ -122,7 +122,7 @@ def wait_for(airflow, run_id: str) -> str:
 def datapark(*args: str) -> None:
     """The platform CLI as a learner runs it (Node 22+: npm's node when run through npm/nx)."""
     node = os.environ.get("npm_node_execpath") or shutil.which("node") or "node"
-    cli = ROOT / "packages" / "platform" / "dist" / "cli.js"
+    cli = ROOT / "apps" / "datapark-cli" / "dist" / "cli.js"
     done = subprocess.run([node, str(cli), *args], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, f"datapark {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
 

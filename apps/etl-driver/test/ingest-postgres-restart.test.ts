@@ -20,7 +20,7 @@ const { ingestDb, analyst } = ingestTestFile();
 function platform(...args: string[]): string {
   const result = spawnSync(
     process.execPath,
-    ['--no-warnings', join(ROOT, 'packages', 'platform', 'dist', 'cli.js'), ...args],
+    ['--no-warnings', join(ROOT, 'apps', 'datapark-cli', 'dist', 'cli.js'), ...args],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (result.status !== 0)

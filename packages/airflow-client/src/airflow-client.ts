@@ -144,7 +144,7 @@ export class AirflowClient {
     if (!options.password) {
       throw new AirflowClientError(
         `no Airflow password for user ${options.username ?? '(none)'}: start the platform's Airflow ` +
-          '(node packages/platform/dist/cli.js up --only airflow), which writes it to the endpoints file, or set DATAPARK_AIRFLOW_PASSWORD',
+          '(node apps/datapark-cli/dist/cli.js up --only airflow), which writes it to the endpoints file, or set DATAPARK_AIRFLOW_PASSWORD',
       );
     }
     const body: AuthComponents['schemas']['LoginBody'] = {

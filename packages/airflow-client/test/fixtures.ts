@@ -34,7 +34,7 @@ export async function parsedDag(dagId: string, timeoutMs = 120_000): Promise<Dag
 export async function datapark(...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [join(workspaceRoot, 'packages', 'platform', 'dist', 'cli.js'), ...args],
+    [join(workspaceRoot, 'apps', 'datapark-cli', 'dist', 'cli.js'), ...args],
     { cwd: workspaceRoot },
   );
   return stdout;

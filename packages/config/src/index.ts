@@ -21,3 +21,4 @@ export {
   resolveEndpointsFile,
   resolveStateDir,
 } from './state-dir.js';
+export { findWorkspaceRoot, WORKSPACE_MARKER } from './workspace-root.js';

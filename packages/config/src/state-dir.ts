@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { findWorkspaceRoot, WORKSPACE_MARKER } from './workspace-root.js';
 
 /** Name of the state directory the local platform keeps its data, logs and endpoints in. */
 export const STATE_DIR_NAME = '.datapark';
@@ -16,13 +16,10 @@ export function resolveStateDir(
   cwd: string = process.cwd(),
 ): string {
   if (env['DATAPARK_STATE_DIR']) return resolve(cwd, env['DATAPARK_STATE_DIR']);
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, STATE_DIR_NAME)) || existsSync(join(dir, 'nx.json'))) {
-      return join(dir, STATE_DIR_NAME);
-    }
-    if (dirname(dir) === dir) break;
-  }
-  return join(homedir(), STATE_DIR_NAME);
+  // The nearest directory holding a state directory or nx.json: a checkout, or a directory
+  // where the platform already ran.
+  const root = findWorkspaceRoot(cwd, [STATE_DIR_NAME, WORKSPACE_MARKER]);
+  return join(root ?? homedir(), STATE_DIR_NAME);
 }
 
 /** `DATAPARK_ENDPOINTS_FILE`, else `endpoints.json` in the state directory. */

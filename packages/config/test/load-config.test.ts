@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
+  findWorkspaceRoot,
   loadConfig,
   postgresUrl,
   redactConfig,
+  resolveStateDir,
   writeEndpointsFile,
 } from '@datapark/config';
 
@@ -130,5 +132,21 @@ describe('writeEndpointsFile', () => {
     expect(doc.postgres.roles.admin.password).toBe('x'.repeat(12));
     expect(doc.postgres.roles.ingest.password).toBe('y'.repeat(12));
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('findWorkspaceRoot', () => {
+  it('finds the nearest directory holding nx.json, from anywhere inside the checkout', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'nx.json'), '{}');
+    const deep = join(root, 'apps', 'notebooks', 'sub');
+    mkdirSync(deep, { recursive: true });
+    expect(findWorkspaceRoot(deep)).toBe(root);
+    expect(findWorkspaceRoot(root)).toBe(root);
+    expect(resolveStateDir({}, deep)).toBe(join(root, '.datapark'));
+  });
+
+  it('is undefined outside a checkout', () => {
+    expect(findWorkspaceRoot(tempDir())).toBeUndefined();
   });
 });

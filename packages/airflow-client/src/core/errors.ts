@@ -136,7 +136,7 @@ export class ConnectionError extends ApiError {
     request: RequestInfo,
     readonly code: string | undefined,
     options?: { cause?: unknown },
-    message = `${request.method} ${request.url}: no answer from the Airflow api-server (${code ?? 'connection error'}); is it up? node packages/platform/dist/cli.js up --only airflow`,
+    message = `${request.method} ${request.url}: no answer from the Airflow api-server (${code ?? 'connection error'}); is it up? node apps/datapark-cli/dist/cli.js up --only airflow`,
   ) {
     super(undefined, undefined, request, message, {}, options);
   }

@@ -51,7 +51,7 @@ cannot hold "/", so nested files are keyed with "__" in its place. */}}
 
 {{/* The environment every Airflow container shares: one Fernet key, one JWT secret, the
 execution API at the api-server, the metadata database, the Celery broker, the connections the
-DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform). */}}
+DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform-local/src/airflow). */}}
 {{- define "datapark.airflow.v1.env" -}}
 {{- $secret := include "datapark.airflow.v1.secretName" . -}}
 {{- $pg := printf "%s:%d" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) -}}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig, redactConfig } from '@datapark/config';
+import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const platform = () => new LocalPlatform({ components: defaultComponents() });
+
+/**
+ * `datapark up|down|status|logs|start|stop|endpoints`: the local platform (LocalPlatform with
+ * every component), added to `program` in the order `--help` lists them.
+ */
+export function addLocalCommands(program: Command): Command {
+  program
+    .command('up')
+    .description('start the platform (or --only some components and what they need); idempotent')
+    .option('--only <components>', 'comma-separated components, e.g. postgres,redis', list)
+    .option(
+      '--airflow-executor <executor>',
+      'celery (default: api-server, scheduler, dag-processor, triggerer, Celery worker) or local (no worker); same as DATAPARK_AIRFLOW_EXECUTOR',
+    )
+    .action(async (options: { only?: string[]; airflowExecutor?: string }) => {
+      if (options.airflowExecutor)
+        process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
+      const p = platform();
+      const started = Date.now();
+      await p.up({ only: options.only ?? [] });
+      process.stderr.write(
+        `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
+      );
+      printStatus(await p.status());
+    });
+
+  program
+    .command('down')
+    .description('stop the platform; data is kept unless --purge')
+    .option('--purge', 'also delete all data, logs and credentials')
+    .option('--only <components>', 'comma-separated components', list)
+    .action(async (options: { purge?: boolean; only?: string[] }) => {
+      await platform().down({
+        purge: options.purge ?? false,
+        ...(options.only ? { only: options.only } : {}),
+      });
+    });
+
+  program
+    .command('status')
+    .description('state, pid and endpoint of every component')
+    .option('--json', 'machine-readable')
+    .action(async (options: { json?: boolean }) => {
+      const status = await platform().status();
+      if (options.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+      else printStatus(status);
+    });
+
+  program
+    .command('logs')
+    .description('show the logs of a component (or all)')
+    .argument('[component]')
+    .option('-n, --lines <n>', 'lines per file', '50')
+    .option('-f, --follow', 'keep printing new lines')
+    .action((component: string | undefined, options: { lines: string; follow?: boolean }) => {
+      const files = platform()
+        .logFiles(component)
+        .filter((f) => existsSync(f));
+      if (files.length === 0) {
+        process.stderr.write('no logs yet: start the platform with `datapark up`\n');
+        return;
+      }
+      const args = ['-n', options.lines, ...(options.follow ? ['-F'] : []), ...files];
+      spawn('tail', args, { stdio: 'inherit' });
+    });
+
+  program
+    .command('start')
+    .description('start one component or unit, e.g. kafka-2')
+    .argument('<name>')
+    .action(async (name: string) => platform().start(name));
+
+  program
+    .command('stop')
+    .description('stop one component or unit, e.g. kafka-2, leaving the rest running')
+    .argument('<name>')
+    .action(async (name: string) => platform().stop(name));
+
+  program
+    .command('endpoints')
+    .description('print the endpoints (secrets redacted unless --show-secrets)')
+    .option('--show-secrets')
+    .action(async (options: { showSecrets?: boolean }) => {
+      const config = loadConfig();
+      process.stdout.write(
+        JSON.stringify(options.showSecrets ? config : redactConfig(config), null, 2) + '\n',
+      );
+    });
+
+  return program;
+}
+
+function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void {
+  const rows = status.flatMap((s) => [
+    [
+      s.component,
+      s.state,
+      s.endpoint ?? '',
+      s.units.length === 1 ? String(s.units[0]?.pid ?? '') : '',
+    ],
+    ...(s.units.length > 1
+      ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')])
+      : []),
+  ]);
+  const table = [['COMPONENT', 'STATE', 'ENDPOINT', 'PID'], ...rows];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
+  for (const row of table)
+    process.stdout.write(
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+}

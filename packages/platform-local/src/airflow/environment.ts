@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import type { DataparkConfig } from '@datapark/config';
+import { postgresUrl } from '@datapark/config';
+import type { ComponentContext } from '@datapark/platform';
+import { PlatformError } from '@datapark/platform';
+import { airflowConnections } from './connections.js';
+import type { AirflowExecutor } from './executor.js';
+import { airflowPaths, NAME } from './paths.js';
+import type { AirflowSecrets } from './secrets.js';
+
+/** Celery pool processes: tasks mostly wait on Spark and PostgreSQL, two cores are shared. */
+const WORKER_CONCURRENCY = 3;
+/** The worker's and the triggerer's log servers sit right above the api-server's port. */
+const WORKER_LOG_PORT_OFFSET = 13;
+const TRIGGERER_LOG_PORT_OFFSET = 14;
+
+/** postgres:// → the SQLAlchemy URL of the psycopg2 driver Airflow's lock carries. */
+function sqlAlchemyUrl(config: DataparkConfig): string {
+  return postgresUrl(config, 'airflow', config.postgres.airflowDatabase).replace(
+    /^postgres:/,
+    'postgresql+psycopg2:',
+  );
+}
+
+/**
+ * Every setting as AIRFLOW__* variables (they beat airflow.cfg), identical for every process:
+ * one JWT secret, one Fernet key, the execution API at the api-server's real port.
+ */
+export function airflowEnvironment(
+  ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'logDir' | 'config' | 'stateDir'>,
+  executor: AirflowExecutor,
+  secrets: AirflowSecrets,
+): Record<string, string> {
+  const p = airflowPaths(ctx);
+  const api = new URL(ctx.config.airflow.url);
+  const apiPort = Number(api.port || 80);
+  const { config } = ctx;
+  if (!config.redis.password) throw new PlatformError('Redis has no password yet', NAME, 'run up');
+  const redis = `redis://:${encodeURIComponent(config.redis.password)}@${config.redis.host}:${config.redis.port}/0`;
+  return {
+    AIRFLOW_HOME: p.home,
+    DATAPARK_STATE_DIR: ctx.stateDir,
+    AIRFLOW__CORE__EXECUTOR: executor === 'celery' ? 'CeleryExecutor' : 'LocalExecutor',
+    AIRFLOW__CORE__DAGS_FOLDER: p.dags,
+    AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+    AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
+    AIRFLOW__CORE__PARALLELISM: '8',
+    AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG: '4',
+    AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: 'True',
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: new URL('/execution/', api).toString(),
+    AIRFLOW__CORE__AUTH_MANAGER:
+      'airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager',
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: `${config.airflow.username}:admin`,
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: p.passwords,
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: sqlAlchemyUrl(config),
+    AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE: '3',
+    AIRFLOW__DATABASE__SQL_ALCHEMY_MAX_OVERFLOW: '5',
+    AIRFLOW__API__HOST: api.hostname,
+    AIRFLOW__API__PORT: String(apiPort),
+    AIRFLOW__API__BASE_URL: ctx.config.airflow.url,
+    AIRFLOW__API__WORKERS: '1',
+    AIRFLOW__API__SECRET_KEY: secrets.apiSecretKey,
+    AIRFLOW__API__EXPOSE_CONFIG: 'False',
+    AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
+    // A new DAG file is listed within 10 s and a changed one re-parsed within 10 s, so a test
+    // (or a learner) sees it without waiting five minutes.
+    AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '10',
+    AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
+    AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES: '1',
+    AIRFLOW__DAG_PROCESSOR__PRINT_STATS_INTERVAL: '300',
+    AIRFLOW__LOGGING__BASE_LOG_FOLDER: p.taskLogs,
+    AIRFLOW__LOGGING__DAG_PROCESSOR_CHILD_PROCESS_LOG_DIRECTORY: join(p.taskLogs, 'dag-processor'),
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(apiPort + WORKER_LOG_PORT_OFFSET),
+    AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: String(apiPort + TRIGGERER_LOG_PORT_OFFSET),
+    AIRFLOW__CELERY__BROKER_URL: redis,
+    AIRFLOW__CELERY__RESULT_BACKEND: `db+${sqlAlchemyUrl(config).replace('+psycopg2', '')}`,
+    AIRFLOW__CELERY__WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    // A running task talks to the execution API on the api-server: ride out a restart of it
+    // (40-70 s here) instead of failing after the default ~15 s (retries 1+2+4+...+64 s wait,
+    // 24 missed heartbeats of 5 s).
+    AIRFLOW__WORKERS__EXECUTION_API_RETRIES: '8',
+    AIRFLOW__WORKERS__MAX_FAILED_HEARTBEATS: '24',
+    AIRFLOW__TRIGGERER__CAPACITY: '100',
+    // No telemetry or update checks from a learner's laptop.
+    SCARF_ANALYTICS: 'false',
+    DO_NOT_TRACK: 'true',
+    PYTHONUNBUFFERED: '1',
+    ...airflowConnections(config, { sparkJobs: p.sparkJobs, stateDir: ctx.stateDir }),
+  };
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { ComponentContext } from '@datapark/platform';
+
+export const NAME = 'airflow';
+
+/** Where the Airflow installation and this component's files are. */
+export function airflowPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'logDir'>) {
+  return {
+    airflow: join(ctx.workspaceRoot, '.venv', 'bin', 'airflow'),
+    dags: join(ctx.workspaceRoot, 'apps', 'airflow-dags', 'dags'),
+    sparkJobs: join(ctx.workspaceRoot, 'apps', 'spark-jobs', 'jobs'),
+    /** AIRFLOW_HOME: airflow.cfg (as Airflow writes it), the auth manager's passwords. */
+    home: ctx.dir,
+    secrets: join(ctx.dir, 'secrets.json'),
+    passwords: join(ctx.dir, 'simple_auth_manager_passwords.json.generated'),
+    /** Every setting and connection as KEY='value' lines (0600), read by `bin/airflow`. */
+    envFile: join(ctx.dir, 'airflow.env'),
+    /** `airflow` with this platform's settings: `.datapark/airflow/bin/airflow dags list`. */
+    cli: join(ctx.dir, 'bin', 'airflow'),
+    pids: join(ctx.dir, 'pids'),
+    /** The alembic revision last migrated to, so a warm `up` skips `airflow db migrate`. */
+    migratedStamp: join(ctx.dir, 'migrated-revision'),
+    /** The executor the running processes were started with. */
+    executorStamp: join(ctx.dir, 'executor'),
+    taskLogs: join(ctx.logDir, 'airflow'),
+  };
+}

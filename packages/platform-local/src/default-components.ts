@@ -1,0 +1,23 @@
+import type { LocalComponent } from '@datapark/platform';
+import { airflowComponent } from './airflow/component.js';
+import { jupyterComponent } from './jupyter/component.js';
+import { kafkaComponent } from './kafka/component.js';
+import { postgresComponent } from './postgres/component.js';
+import { redisComponent } from './redis/component.js';
+import { sparkComponent } from './spark/component.js';
+
+/**
+ * Every component of the local platform, in the order `status` lists them. A new component is
+ * a folder of its own beside these (its `component.ts` returns the LocalComponent) and a line
+ * here.
+ */
+export function defaultComponents(): LocalComponent[] {
+  return [
+    postgresComponent(),
+    redisComponent(),
+    kafkaComponent(),
+    sparkComponent(),
+    airflowComponent(),
+    jupyterComponent(),
+  ];
+}

@@ -1,0 +1,200 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DataparkConfig, EndpointsDocument, LoadConfigOptions } from '@datapark/config';
+import { findWorkspaceRoot, loadConfig, writeEndpointsFile } from '@datapark/config';
+import type {
+  ComponentContext,
+  ComponentStatus,
+  LocalComponent,
+  Platform,
+  ProgressReporter,
+} from '@datapark/platform';
+import { consoleReporter, PlatformError } from '@datapark/platform';
+
+/**
+ * Written into a state directory the platform creates; `down --purge` deletes only a directory
+ * that holds it, so DATAPARK_STATE_DIR pointed at a home directory is never wiped.
+ */
+export const STATE_DIR_MARKER = '.datapark-state';
+
+export interface LocalPlatformOptions {
+  readonly components: readonly LocalComponent[];
+  readonly reporter?: ProgressReporter;
+  readonly configOptions?: LoadConfigOptions;
+}
+
+/**
+ * The platform as local processes under the state directory: `up`, `down`, `status`, `logs`,
+ * and `start`/`stop` of one component or unit (`kafka-2`).
+ *
+ * @example
+ * ```ts
+ * const platform = new LocalPlatform({ components: defaultComponents() });
+ * await platform.up({ only: ['postgres', 'redis'] });
+ * ```
+ */
+export class LocalPlatform implements Platform<ComponentStatus[]> {
+  readonly components: readonly LocalComponent[];
+  private readonly reporter: ProgressReporter;
+  private readonly configOptions: LoadConfigOptions;
+  private config: DataparkConfig;
+
+  constructor(options: LocalPlatformOptions) {
+    this.components = options.components;
+    this.reporter = options.reporter ?? consoleReporter();
+    this.configOptions = options.configOptions ?? {};
+    this.config = loadConfig(this.configOptions);
+  }
+
+  get stateDir(): string {
+    return this.config.stateDir;
+  }
+
+  get endpointsFile(): string {
+    return this.config.endpointsFile;
+  }
+
+  /** Starts `only` (and what they depend on), or everything, in dependency order. */
+  async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
+    const order = this.resolveOrder(options.only);
+    this.createStateDir();
+    for (const component of order) await component.checkPrerequisites(this.context(component));
+    for (const component of order) {
+      const started = Date.now();
+      await component.start(this.context(component));
+      if (component.provision) await component.provision(this.context(component));
+      this.reporter.done(component.name, 'ready', Date.now() - started);
+    }
+    return this.config;
+  }
+
+  /** Stops everything (reverse dependency order). `purge` also deletes data and credentials. */
+  async down(options: { purge?: boolean; only?: readonly string[] } = {}): Promise<void> {
+    const order = options.only ? this.byNames(options.only) : [...this.components];
+    if (options.purge) this.assertOwnStateDir();
+    for (const component of order.reverse()) {
+      const ctx = this.context(component);
+      this.reporter.step(component.name, 'stopping');
+      await component.stop(ctx);
+      if (options.purge) {
+        await component.purge?.(ctx);
+        rmSync(ctx.dir, { recursive: true, force: true });
+      }
+    }
+    if (options.purge && !options.only) {
+      rmSync(this.stateDir, { recursive: true, force: true });
+      this.reporter.done('platform', `purged ${this.stateDir}`);
+    }
+  }
+
+  /** Creates the state directory, marking it as ours when it is new or empty. */
+  private createStateDir(): void {
+    const fresh = !existsSync(this.stateDir) || readdirSync(this.stateDir).length === 0;
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    if (fresh)
+      writeFileSync(
+        join(this.stateDir, STATE_DIR_MARKER),
+        'Created by the Data Park local platform; `datapark down --purge` deletes this directory.\n',
+      );
+  }
+
+  private assertOwnStateDir(): void {
+    if (!existsSync(this.stateDir) || existsSync(join(this.stateDir, STATE_DIR_MARKER))) return;
+    throw new PlatformError(
+      `refusing to purge ${this.stateDir}: it holds no ${STATE_DIR_MARKER} marker, so the ` +
+        'platform did not create it (DATAPARK_STATE_DIR may point at a directory of your own)',
+      'platform',
+      'check DATAPARK_STATE_DIR; if the directory really is a Data Park state directory from an ' +
+        `older version, stop the platform and delete it by hand`,
+    );
+  }
+
+  async status(): Promise<ComponentStatus[]> {
+    return Promise.all(this.components.map((c) => c.status(this.context(c))));
+  }
+
+  logFiles(name?: string): readonly string[] {
+    const components = name ? [this.componentOf(name)] : this.components;
+    return components.flatMap((c) => c.logFiles(this.context(c)));
+  }
+
+  /** Starts one component or one unit of it (`kafka-2`). */
+  async start(name: string): Promise<void> {
+    const component = this.componentOf(name);
+    const ctx = this.context(component);
+    await component.checkPrerequisites(ctx);
+    if (name !== component.name && component.startUnit) await component.startUnit(ctx, name);
+    else await component.start(ctx);
+  }
+
+  /** Stops one component or one unit of it (`kafka-2`), leaving the rest running. */
+  async stop(name: string): Promise<void> {
+    const component = this.componentOf(name);
+    const ctx = this.context(component);
+    if (name !== component.name && component.stopUnit) await component.stopUnit(ctx, name);
+    else await component.stop(ctx);
+  }
+
+  private componentOf(name: string): LocalComponent {
+    const found = this.components.find((c) => c.name === name || c.units.includes(name));
+    if (!found) {
+      const names = this.components.flatMap((c) => [
+        c.name,
+        ...c.units.filter((u) => u !== c.name),
+      ]);
+      throw new PlatformError(
+        `unknown component "${name}"`,
+        name,
+        `use one of: ${names.join(', ')}`,
+      );
+    }
+    return found;
+  }
+
+  private byNames(names: readonly string[]): LocalComponent[] {
+    return names.map((n) => this.componentOf(n));
+  }
+
+  /** The requested components plus their dependencies, dependencies first. */
+  private resolveOrder(only?: readonly string[]): LocalComponent[] {
+    const wanted = only && only.length > 0 ? this.byNames(only) : [...this.components];
+    const order: LocalComponent[] = [];
+    const visit = (component: LocalComponent, path: readonly string[]) => {
+      if (order.includes(component)) return;
+      if (path.includes(component.name)) {
+        throw new PlatformError(
+          `dependency cycle: ${[...path, component.name].join(' → ')}`,
+          component.name,
+        );
+      }
+      for (const dep of component.dependsOn)
+        visit(this.componentOf(dep), [...path, component.name]);
+      order.push(component);
+    };
+    for (const component of wanted) visit(component, []);
+    return order;
+  }
+
+  private context(component: LocalComponent): ComponentContext {
+    // Reloaded for each component so it sees the endpoints its dependencies published.
+    this.config = loadConfig(this.configOptions);
+    const stateDir = this.config.stateDir;
+    const current = () => this.config;
+    const publish = (patch: EndpointsDocument) => {
+      writeEndpointsFile(this.endpointsFile, patch);
+      this.config = loadConfig(this.configOptions);
+    };
+    return {
+      stateDir,
+      dir: join(stateDir, component.name),
+      logDir: join(stateDir, 'logs'),
+      // The checkout the state directory belongs to, else the one we run in.
+      workspaceRoot: findWorkspaceRoot(dirname(stateDir)) ?? process.cwd(),
+      get config() {
+        return current();
+      },
+      reporter: this.reporter,
+      publish,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Socket } from 'node:net';
+
+/** Sends AUTH and PING over RESP; true on `+PONG`. */
+export function redisPing(
+  host: string,
+  port: number,
+  password: string,
+  timeoutMs = 2000,
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let received = '';
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error(`no answer from Redis at ${host}:${port}`)));
+    socket.once('error', fail);
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      if (received.includes('-')) fail(new Error(`Redis said: ${received.trim()}`));
+      else if (received.includes('+PONG')) {
+        socket.destroy();
+        resolve(true);
+      }
+    });
+    socket.connect(port, host, () => {
+      const auth = `*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`;
+      socket.write(`${auth}*1\r\n$4\r\nPING\r\n`);
+    });
+  });
+}

@@ -1,0 +1,39 @@
+import { restAuthorization } from '@datapark/spark-client';
+import type { ComponentContext } from '@datapark/platform';
+import { WORKERS } from './units.js';
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** What the master's JSON says: its status and how many workers are alive. */
+export async function sparkMasterState(
+  uiUrl: string,
+): Promise<{ status: string; aliveWorkers: number }> {
+  const json = (await getJson(new URL('/json/', uiUrl).toString())) as {
+    status: string;
+    workers: { state: string }[];
+  };
+  return {
+    status: json.status,
+    aliveWorkers: json.workers.filter((w) => w.state === 'ALIVE').length,
+  };
+}
+
+/**
+ * True when the master is ALIVE with every worker, its REST server answers readyz (signed with
+ * the REST key) and the history server answers.
+ */
+export async function sparkHealthy(ctx: ComponentContext): Promise<boolean> {
+  const master = await sparkMasterState(ctx.config.spark.uiUrl);
+  if (master.status !== 'ALIVE' || master.aliveWorkers < WORKERS.length) return false;
+  const ready = await fetch(new URL('/v1/submissions/readyz', ctx.config.spark.restUrl), {
+    signal: AbortSignal.timeout(3000),
+    headers: { Authorization: restAuthorization(ctx.config.spark.restSecret ?? '') },
+  });
+  if (!ready.ok) return false;
+  await getJson(new URL('/api/v1/version', ctx.config.spark.historyUrl).toString());
+  return true;
+}

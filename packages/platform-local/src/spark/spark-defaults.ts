@@ -1,0 +1,62 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComponentContext } from '@datapark/platform';
+import { hostPort } from './addresses.js';
+import { connectorJarsDir } from './installation.js';
+
+/**
+ * The settings every Spark process reads (SPARK_CONF_DIR/spark-defaults.conf, mode 0600): REST
+ * submission on and signed (JWSFilter), event logs for the history server, the connector jars on
+ * every classpath, small memory.
+ */
+function sparkDefaults(ctx: ComponentContext): string {
+  const rest = hostPort(ctx.config.spark.restUrl);
+  const history = hostPort(ctx.config.spark.historyUrl);
+  const python = join(ctx.workspaceRoot, '.venv', 'bin', 'python');
+  const jars = `${connectorJarsDir(ctx)}/*`;
+  const events = `file://${join(ctx.dir, 'events')}`;
+  return [
+    '# Written by the Data Park local platform.',
+    `spark.master ${ctx.config.spark.masterUrl}`,
+    'spark.master.rest.enabled true',
+    `spark.master.rest.host ${rest.host}`,
+    `spark.master.rest.port ${rest.port}`,
+    // The REST server runs any code for whoever reaches it: only requests signed with this key
+    // pass (Spark 4's JWSFilter). Spark redacts the key in UIs and event logs, as it does every
+    // key whose name holds "secret" (spark.redaction.regex).
+    'spark.master.rest.filters org.apache.spark.ui.JWSFilter',
+    `spark.org.apache.spark.ui.JWSFilter.param.secretKey ${ctx.config.spark.restSecret}`,
+    // Drivers (client mode here, cluster mode on a worker) and their block managers listen on
+    // loopback only; SPARK_LOCAL_IP below does the same for every web UI.
+    'spark.driver.host 127.0.0.1',
+    'spark.driver.bindAddress 127.0.0.1',
+    'spark.eventLog.enabled true',
+    `spark.eventLog.dir ${events}`,
+    `spark.history.fs.logDirectory ${events}`,
+    `spark.history.ui.port ${history.port}`,
+    'spark.history.fs.update.interval 2s',
+    `spark.driver.extraClassPath ${jars}`,
+    `spark.executor.extraClassPath ${jars}`,
+    'spark.driver.memory 512m',
+    'spark.executor.memory 512m',
+    'spark.executor.cores 1',
+    'spark.cores.max 1',
+    'spark.sql.shuffle.partitions 4',
+    'spark.ui.showConsoleProgress false',
+    `spark.pyspark.python ${python}`,
+    `spark.pyspark.driver.python ${python}`,
+    // Finished drivers' work dirs are cleaned after a day: a learner's disk stays small.
+    'spark.worker.cleanup.enabled true',
+    'spark.worker.cleanup.appDataTtl 86400',
+    '',
+  ].join('\n');
+}
+
+/** Writes conf/spark-defaults.conf (0600: it holds the REST key) and the event-log directory. */
+export function writeSparkDefaults(ctx: ComponentContext): void {
+  mkdirSync(join(ctx.dir, 'conf'), { recursive: true });
+  mkdirSync(join(ctx.dir, 'events'), { recursive: true });
+  const defaults = join(ctx.dir, 'conf', 'spark-defaults.conf');
+  writeFileSync(defaults, sparkDefaults(ctx), { mode: 0o600 });
+  chmodSync(defaults, 0o600); // a file from before the key was there may be 0644
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComponentContext } from '@datapark/platform';
+import { startDaemon } from '../daemon.js';
+import { runningPid } from '../pid-file.js';
+import { hostPort } from './addresses.js';
+import { NAME, requireSparkHome } from './installation.js';
+
+export const WORKERS = [1, 2] as const;
+/** Worker web UIs sit right above the master's. */
+const WORKER_UI_OFFSET = 1;
+
+/** One process of the cluster: the class spark-class runs, and its arguments. */
+export interface SparkUnit {
+  readonly unit: string;
+  readonly mainClass: string;
+  readonly args: (ctx: ComponentContext) => string[];
+}
+
+/** The master (with the REST submission server), the workers and the history server. */
+export const SPARK_UNITS: readonly SparkUnit[] = [
+  {
+    unit: 'spark-master',
+    mainClass: 'org.apache.spark.deploy.master.Master',
+    args: (ctx) => {
+      const master = hostPort(ctx.config.spark.masterUrl);
+      return [
+        '--host',
+        master.host,
+        '--port',
+        String(master.port),
+        '--webui-port',
+        String(hostPort(ctx.config.spark.uiUrl).port),
+      ];
+    },
+  },
+  ...WORKERS.map((n) => ({
+    unit: `spark-worker-${n}`,
+    mainClass: 'org.apache.spark.deploy.worker.Worker',
+    args: (ctx: ComponentContext) => {
+      const master = hostPort(ctx.config.spark.masterUrl);
+      const dir = join(ctx.dir, `worker-${n}`);
+      mkdirSync(dir, { recursive: true });
+      return [
+        '--host',
+        master.host,
+        '--webui-port',
+        String(hostPort(ctx.config.spark.uiUrl).port + WORKER_UI_OFFSET + n - 1),
+        // Two cores each on a two-core machine: drivers mostly wait, and a streaming job must
+        // not starve every batch job of a core.
+        '--cores',
+        '2',
+        '--memory',
+        '2g',
+        '--work-dir',
+        dir,
+        ctx.config.spark.masterUrl,
+      ];
+    },
+  })),
+  {
+    unit: 'spark-history',
+    mainClass: 'org.apache.spark.deploy.history.HistoryServer',
+    args: () => [],
+  },
+];
+
+export const sparkPidFile = (ctx: ComponentContext, unit: string) =>
+  join(ctx.dir, 'pids', `${unit}.pid`);
+export const sparkLogFile = (ctx: ComponentContext, unit: string) =>
+  join(ctx.logDir, `${unit}.log`);
+
+/** The environment of every Spark process: our conf, log, pid and work dirs, loopback only. */
+function sparkEnv(ctx: ComponentContext): NodeJS.ProcessEnv {
+  const conf = join(ctx.dir, 'conf');
+  return {
+    ...process.env,
+    SPARK_HOME: requireSparkHome(ctx),
+    SPARK_CONF_DIR: conf,
+    SPARK_LOG_DIR: ctx.logDir,
+    SPARK_PID_DIR: join(ctx.dir, 'pids'),
+    SPARK_WORKER_DIR: join(ctx.dir, 'work'),
+    SPARK_DAEMON_MEMORY: '256m',
+    SPARK_NO_DAEMONIZE: '1',
+    // Spark's web UIs (master, workers, history, every driver's) bind to SPARK_LOCAL_IP, else
+    // to 0.0.0.0; drivers and executors the workers launch inherit it.
+    SPARK_LOCAL_IP: '127.0.0.1',
+    PYSPARK_PYTHON: join(ctx.workspaceRoot, '.venv', 'bin', 'python'),
+    // Never set at run time either: pyspark would download a Hadoop distribution.
+    PYSPARK_HADOOP_VERSION: undefined,
+  };
+}
+
+/** Starts one unit through bin/spark-class unless it runs; returns whether it started it. */
+export async function startSparkUnit(ctx: ComponentContext, spec: SparkUnit): Promise<boolean> {
+  if (runningPid(sparkPidFile(ctx, spec.unit))) return false;
+  ctx.reporter.step(NAME, `starting ${spec.unit}`);
+  startDaemon({
+    command: join(requireSparkHome(ctx), 'bin', 'spark-class'),
+    args: [
+      spec.mainClass,
+      ...spec.args(ctx),
+      '--properties-file',
+      join(ctx.dir, 'conf', 'spark-defaults.conf'),
+    ],
+    pidFile: sparkPidFile(ctx, spec.unit),
+    logFile: sparkLogFile(ctx, spec.unit),
+    cwd: ctx.dir,
+    env: sparkEnv(ctx),
+  });
+  return true;
+}
