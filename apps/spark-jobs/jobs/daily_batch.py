@@ -88,6 +88,11 @@ def main() -> None:
         statement.execute()
         statement.close()
 
+    def labelled(what: str) -> None:
+        # Names the Spark jobs that follow in the UI, the history server and the driver's log
+        # ("Job 3 finished: write processed.fact_orders"), not "save at NativeMethodAccessorImpl".
+        spark.sparkContext.setLocalProperty("callSite.short", what)
+
     written = {}
     try:
         execute("SELECT pg_advisory_lock(hashtext('datapark.daily_batch'))")
@@ -96,13 +101,16 @@ def main() -> None:
             "processed.dim_customers": t.dim_customers(customers),
             "processed.dim_products": t.dim_products(products),
         }.items():
+            labelled(f"replace {table}")
             replace = frame.write.format("jdbc").options(dbtable=table, truncate="true", **jdbc)
             replace.mode("overwrite").save()
         # Dated tables: delete the day, then append it.
         for table, column in DATED_TABLES.items():
             execute(f"DELETE FROM {table} WHERE {column} = ?::date", day)
         for table, frame in outputs.items():
+            labelled(f"write {table}")
             frame.write.format("jdbc").options(dbtable=table, **jdbc).mode("append").save()
+            labelled(f"count {table}")
             written[table] = frame.count()
         execute("SELECT pg_advisory_unlock(hashtext('datapark.daily_batch'))")
     finally:
