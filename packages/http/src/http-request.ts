@@ -191,13 +191,18 @@ async function attempt(
 /**
  * Node's code for a network failure beneath fetch's `TypeError: fetch failed`. undici reports
  * a connection the server closed before answering as UND_ERR_SOCKET ("other side closed"):
- * that is a reset, and callers know it as ECONNRESET.
+ * that is a reset, and callers know it as ECONNRESET. Deno's fetch (the notebooks' kernel)
+ * gives no code at all, only the OS's words in the message.
  */
 function networkCode(error: unknown): string | undefined {
   const below = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
   const code = below?.code ?? below?.errors?.[0]?.code;
-  if (typeof code !== 'string') return undefined;
-  return code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code;
+  if (code === 'UND_ERR_SOCKET') return 'ECONNRESET';
+  if (typeof code === 'string') return code;
+  const message = String((below as { message?: unknown } | undefined)?.message ?? '');
+  if (/connection refused/i.test(message)) return 'ECONNREFUSED';
+  if (/connection reset/i.test(message)) return 'ECONNRESET';
+  return undefined;
 }
 
 function withQuery(base: string | URL, query: HttpRequest['query']): URL {
