@@ -30,7 +30,7 @@ export {
 export { DEFAULT_PAGE_SIZE } from './resources/resource.js';
 export { jwtExpiry } from './core/token-source.js';
 export { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
-export { unhealthyParts } from './health.js';
+export { unhealthyWithLastHeartbeat } from './health.js';
 export type { FailedTaskLog } from './failed-task-logs.js';
 export type { components, operations, paths } from './generated/airflow-api.js';
 export type { Connections } from './resources/connections.js';
