@@ -23,7 +23,6 @@ export {
   failureExcerpt,
   SparkRestClient,
   type FinishedSubmission,
-  type JarSubmission,
   type MasterStatus,
   type PythonSubmission,
   type SparkAppSummary,

@@ -21,7 +21,6 @@ import type {
   CreateSubmissionResponse,
   DriverState,
   ErrorResponse,
-  KillAllSubmissionResponse,
   KillSubmissionResponse,
   ReadyzResponse,
   SubmissionStatusResponse,
@@ -62,15 +61,6 @@ export interface PythonSubmission {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra .py/.zip files for the driver's PYTHONPATH (spark.submit.pyFiles). */
   readonly pyFiles?: readonly string[];
-}
-
-export interface JarSubmission {
-  readonly jar: string;
-  readonly mainClass: string;
-  readonly args?: readonly string[];
-  readonly name: string;
-  readonly conf?: Readonly<Record<string, string>>;
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface WaitOptions {
@@ -173,26 +163,6 @@ export class SparkRestClient {
     return this.pythonRequest({ ...rest, file: runner, args: [sqlFile] });
   }
 
-  /** A request that runs a jar's main class in cluster mode. */
-  jarRequest(submission: JarSubmission): CreateSubmissionRequest {
-    return {
-      action: 'CreateSubmissionRequest',
-      appResource: submission.jar,
-      mainClass: submission.mainClass,
-      appArgs: [...(submission.args ?? [])],
-      clientSparkVersion: this.options.clientSparkVersion,
-      sparkProperties: {
-        ...this.classPathProperties(),
-        'spark.app.name': submission.name,
-        'spark.master': this.options.masterUrl,
-        'spark.jars': submission.jar,
-        'spark.submit.deployMode': 'cluster',
-        ...submission.conf,
-      },
-      environmentVariables: { SPARK_ENV_LOADED: '1', ...submission.env },
-    };
-  }
-
   /**
    * Submits a driver. Validated first (spark.app.name, memory and core values); never retried,
    * since a repeat could start the job twice.
@@ -238,14 +208,6 @@ export class SparkRestClient {
       throw new SubmissionNotFoundError(submissionId, response.message);
     }
     return response;
-  }
-
-  /** Kills every running driver (Spark 4). */
-  async killAll(signal?: AbortSignal): Promise<KillAllSubmissionResponse> {
-    return this.call<KillAllSubmissionResponse>('/v1/submissions/killall', {
-      method: 'POST',
-      signal,
-    });
   }
 
   /** Clears the master's completed drivers and applications (Spark 4). */
