@@ -165,8 +165,9 @@ async function attempt(
       method: request.method,
       headers,
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      // A redirect is an answer to report, not to follow with the credentials on.
-      redirect: 'manual',
+      // Redirects are followed (Spark's worker UI sends /log to /log/); fetch drops the
+      // Authorization header when one leads to another origin (Fetch standard, HTTP-redirect fetch).
+      redirect: 'follow',
       signal: request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
     });
     const text = redactSecrets(await response.text(), secrets);

@@ -99,20 +99,27 @@ describe('an error status', () => {
     }
   });
 
-  it('reports a redirect instead of following it with the credentials', async () => {
-    const server = await localServer((_req, res) =>
-      res.writeHead(302, { location: 'http://elsewhere.invalid/' }).end(),
-    );
+  it('follows a redirect, and never takes the Authorization header to another origin', async () => {
+    const elsewhere = await localServer((_req, res) => json(res, 200, { elsewhere: true }));
+    const server = await localServer((req, res) => {
+      if (req.url === '/log') res.writeHead(302, { location: '/log/' }).end();
+      else if (req.url === '/log/') json(res, 200, { here: true });
+      else res.writeHead(307, { location: `${elsewhere.url}/away` }).end();
+    });
     try {
-      const response = await httpRequest({
-        method: 'GET',
-        url: server.url,
-        authorization: () => 'Bearer not-for-elsewhere',
-      });
-      expect(response.status).toBe(302);
-      expect(response.headers['location']).toBe('http://elsewhere.invalid/');
+      const authorization = () => 'Bearer a-token-for-this-server-only';
+      const here = await httpRequest({ method: 'GET', url: `${server.url}/log`, authorization });
+      expect(here.json).toEqual({ here: true });
+      expect(server.seen.map((s) => [s.url, s.authorization])).toEqual([
+        ['/log', 'Bearer a-token-for-this-server-only'],
+        ['/log/', 'Bearer a-token-for-this-server-only'],
+      ]);
+      const away = await httpRequest({ method: 'GET', url: `${server.url}/x`, authorization });
+      expect(away.json).toEqual({ elsewhere: true });
+      expect(elsewhere.seen.map((s) => [s.url, s.authorization])).toEqual([['/away', undefined]]);
     } finally {
       await server.close();
+      await elsewhere.close();
     }
   });
 });
