@@ -136,7 +136,7 @@ export class HttpAbortError extends HttpError {
 }
 
 /** How much of a response body an error keeps. */
-export const BODY_EXCERPT_CHARS = 2000;
+const BODY_EXCERPT_CHARS = 2000;
 
 /** The start of a body, for an error; undefined for an empty one. */
 export function bodyExcerpt(text: string): string | undefined {

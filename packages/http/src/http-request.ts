@@ -21,7 +21,7 @@ import {
   retryDelayMs,
 } from './retry-policy.js';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** What every SDK call takes as its last argument. */
 export interface CallOptions {

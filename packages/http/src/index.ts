@@ -1,5 +1,4 @@
 export {
-  BODY_EXCERPT_CHARS,
   bodyExcerpt,
   HttpAbortError,
   HttpConnectionError,
@@ -10,7 +9,6 @@ export {
   type RequestInfo,
 } from './errors.js';
 export {
-  DEFAULT_TIMEOUT_MS,
   httpRequest,
   type CallOptions,
   type HttpMethod,
@@ -25,7 +23,6 @@ export {
   type PageFetcher,
   type PageWindow,
 } from './pagination.js';
-export { credentialsOf, redactHeaders, redactSecrets, REDACTED } from './redaction.js';
 export {
   DEFAULT_MAX_RETRIES,
   isRetryableStatus,
