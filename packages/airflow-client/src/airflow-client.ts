@@ -1,8 +1,8 @@
 import type { DataparkConfig } from '@datapark/config';
+import { DEFAULT_MAX_RETRIES } from '@datapark/http';
 import { AirflowClientError } from './core/errors.js';
 import type { RequestOptions } from './core/http-client.js';
 import { HttpClient } from './core/http-client.js';
-import { DEFAULT_MAX_RETRIES } from './core/retry.js';
 import { TokenSource } from './core/token-source.js';
 import type { FailedTaskLog } from './failed-task-logs.js';
 import { failedTaskLogs } from './failed-task-logs.js';
@@ -158,6 +158,7 @@ export class AirflowClient {
       body,
       authenticate: false,
       idempotent: true,
+      secrets: [options.password],
     });
     return response.access_token;
   }

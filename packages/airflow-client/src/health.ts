@@ -6,11 +6,11 @@ import type { HealthInfo } from './types.js';
  *
  * @example
  * ```ts
- * const bad = unhealthyParts(await client.monitor.health());
+ * const bad = unhealthyWithLastHeartbeat(await client.monitor.health());
  * if (bad.length) console.warn(`Airflow: ${bad.join(', ')}`);
  * ```
  */
-export function unhealthyParts(health: HealthInfo): string[] {
+export function unhealthyWithLastHeartbeat(health: HealthInfo): string[] {
   return Object.entries(health).flatMap(([part, info]) => {
     if (!info || typeof info !== 'object' || info.status === 'healthy') return [];
     const beat = Object.entries(info).find(([key]) => key.endsWith('_heartbeat'))?.[1];

@@ -17,17 +17,20 @@ export {
   type RequestInfo,
 } from './core/errors.js';
 export type { RequestOptions } from './core/http-client.js';
-export { Page, PagePromise, DEFAULT_PAGE_SIZE } from './core/pagination.js';
+// Pages and the retry policy are the HTTP core's, shared with @datapark/spark-client.
 export {
   DEFAULT_MAX_RETRIES,
   isRetryableStatus,
   isSafeToRepeat,
+  Page,
+  PagePromise,
   retryAfterMs,
   retryDelayMs,
-} from './core/retry.js';
+} from '@datapark/http';
+export { DEFAULT_PAGE_SIZE } from './resources/resource.js';
 export { jwtExpiry } from './core/token-source.js';
 export { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
-export { unhealthyParts } from './health.js';
+export { unhealthyWithLastHeartbeat } from './health.js';
 export type { FailedTaskLog } from './failed-task-logs.js';
 export type { components, operations, paths } from './generated/airflow-api.js';
 export type { Connections } from './resources/connections.js';

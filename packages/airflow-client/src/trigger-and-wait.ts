@@ -9,7 +9,7 @@ import {
 } from './core/errors.js';
 import { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
 import { failedTaskLogs } from './failed-task-logs.js';
-import { unhealthyParts } from './health.js';
+import { unhealthyWithLastHeartbeat } from './health.js';
 import type { DagRuns } from './resources/dag-runs.js';
 import type { Dags } from './resources/dags.js';
 import type { Logs } from './resources/logs.js';
@@ -139,7 +139,7 @@ export async function triggerAndWait(
 /** What Airflow's health endpoint calls unhealthy; [] when it cannot be read. */
 async function unhealthyNow(resources: Resources, call: RequestOptions): Promise<string[]> {
   try {
-    return unhealthyParts(await resources.monitor.health(call));
+    return unhealthyWithLastHeartbeat(await resources.monitor.health(call));
   } catch {
     return [];
   }

@@ -4,8 +4,11 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { HttpError } from '@datapark/http';
 import {
   AirflowClient,
+  AirflowClientError,
   AuthenticationError,
   ConnectionError,
   InternalServerError,
@@ -329,6 +332,55 @@ describe('timeouts, aborts and error mapping', () => {
       expect(invalid.message).toMatch(/body\.slots: Input should be a valid integer/);
     } finally {
       await close();
+    }
+  });
+
+  it('builds every error on the HTTP core: an HttpError with the status and the start of the body', async () => {
+    const { client, close } = await serve((_req, res) =>
+      json(res, 404, { detail: 'The Dag with ID: `d` was not found' }),
+    );
+    try {
+      const error = (await client.dags.get('d').catch((e: unknown) => e)) as NotFoundError;
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toBeInstanceOf(AirflowClientError);
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error.status).toBe(404);
+      expect(error.body).toBe('{"detail":"The Dag with ID: `d` was not found"}');
+      expect(error.request.headers?.['authorization']).toBe('[redacted]');
+    } finally {
+      await close();
+    }
+  });
+
+  it('never shows the password of the token request, even when the server echoes it back', async () => {
+    const password = 'a-password-the-server-echoes';
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () =>
+        json(res, 422, {
+          detail: [{ loc: ['body'], msg: 'no', type: 'x', input: JSON.parse(body) }],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new AirflowClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        username: 'u',
+        password,
+      });
+      const error = (await client.version
+        .get()
+        .catch((e: unknown) => e)) as UnprocessableEntityError;
+      expect(error).toBeInstanceOf(UnprocessableEntityError);
+      expect(new URL(error.request.url).pathname).toBe('/auth/token');
+      expect(
+        `${error.stack}\n${inspect(error, { depth: Infinity })}\n${JSON.stringify(error)}`,
+      ).not.toContain(password);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

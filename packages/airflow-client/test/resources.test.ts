@@ -3,7 +3,7 @@ import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
-  unhealthyParts,
+  unhealthyWithLastHeartbeat,
 } from '@datapark/airflow-client';
 import type { HealthInfo } from '@datapark/airflow-client';
 import { airflow, config, runPrefix } from './fixtures.js';
@@ -24,7 +24,7 @@ describe('authentication', () => {
     const health = await airflow.monitor.health();
     expect(health.metadatabase.status).toBe('healthy');
     expect(health.scheduler.status).toBe('healthy');
-    expect(unhealthyParts(health)).toEqual([]);
+    expect(unhealthyWithLastHeartbeat(health)).toEqual([]);
   });
 
   it('names the unhealthy parts of a health document with their last heartbeat', () => {
@@ -41,7 +41,7 @@ describe('authentication', () => {
       },
       dag_processor: { status: null, latest_dag_processor_heartbeat: null },
     } as HealthInfo;
-    expect(unhealthyParts(recorded)).toEqual([
+    expect(unhealthyWithLastHeartbeat(recorded)).toEqual([
       'scheduler (last heartbeat 2026-11-25T11:49:17.287099+00:00)',
       'dag_processor',
     ]);

@@ -1,13 +1,21 @@
-/** Base of every error the Spark client raises. Branch on the subclass, never on the text. */
-export class SparkError extends Error {
+import type { HttpErrorDetails } from '@datapark/http';
+import { HttpError } from '@datapark/http';
+
+/**
+ * Base of every error the Spark client raises. Branch on the subclass, never on the text. It is
+ * an {@link HttpError} of `@datapark/http`, as every Data Park SDK's errors are: `status`,
+ * `request` and `body` are set when the error is about an HTTP answer (a refused signature, a
+ * refused submission), `code` and `cause` when no answer came.
+ */
+export class SparkError extends HttpError {
   override readonly name: string = 'SparkError';
   constructor(
     message: string,
     /** What the server said, when it said something. */
     readonly serverMessage?: string,
-    options?: { cause?: unknown },
+    details?: HttpErrorDetails,
   ) {
-    super(message, options);
+    super(message, details);
   }
 }
 
@@ -28,8 +36,9 @@ export class SparkProtocolVersionError extends SparkError {
     message: string,
     readonly highestProtocolVersion: string | undefined,
     serverMessage?: string,
+    details?: HttpErrorDetails,
   ) {
-    super(message, serverMessage);
+    super(message, serverMessage, details);
   }
 }
 
@@ -47,8 +56,9 @@ export class SubmissionNotFoundError extends SparkError {
   constructor(
     readonly submissionId: string,
     serverMessage?: string,
+    details?: HttpErrorDetails,
   ) {
-    super(`the Spark master knows no submission ${submissionId}`, serverMessage);
+    super(`the Spark master knows no submission ${submissionId}`, serverMessage, details);
   }
 }
 

@@ -9,26 +9,18 @@ export {
   SubmissionNotFoundError,
   SubmissionRejectedError,
 } from './errors.js';
-export { backoffMs } from './http.js';
-export { restAuthorization } from './rest-auth.js';
-export * from './protocol.js';
+export { failureExcerpt } from './failure-excerpt.js';
 export {
   SparkHistoryClient,
   type HistoryApplication,
   type HistoryExecutor,
   type HistoryJob,
   type HistoryStage,
-} from './spark-history-client.js';
-export {
-  failureExcerpt,
-  SparkRestClient,
-  type FinishedSubmission,
-  type JarSubmission,
-  type MasterStatus,
-  type PythonSubmission,
-  type SparkAppSummary,
-  type SparkDriverSummary,
-  type SparkRestClientOptions,
-  type WaitOptions,
-} from './spark-rest-client.js';
+} from './history.js';
+export type { Master, MasterStatus, SparkAppSummary, SparkDriverSummary } from './master.js';
+export * from './protocol.js';
+export { restAuthorization } from './rest-auth.js';
+export type { PythonSubmission } from './submission-requests.js';
+export { SparkRestClient, type SparkRestClientOptions } from './spark-rest-client.js';
+export type { FinishedSubmission, Submissions, WaitOptions } from './submissions.js';
 export { validateSparkProperties } from './validate-request.js';

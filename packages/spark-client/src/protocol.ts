@@ -56,10 +56,6 @@ export interface KillSubmissionResponse extends ResponseBase {
   readonly submissionId: string;
 }
 
-export interface KillAllSubmissionResponse extends ResponseBase {
-  readonly action: 'KillAllSubmissionResponse';
-}
-
 export interface ClearResponse extends ResponseBase {
   readonly action: 'ClearResponse';
 }
@@ -78,7 +74,6 @@ export type RestResponse =
   | CreateSubmissionResponse
   | SubmissionStatusResponse
   | KillSubmissionResponse
-  | KillAllSubmissionResponse
   | ClearResponse
   | ReadyzResponse
   | ErrorResponse;

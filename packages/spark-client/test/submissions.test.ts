@@ -16,6 +16,7 @@ import {
   SubmissionNotFoundError,
   SubmissionRejectedError,
 } from '@datapark/spark-client';
+import { RestServer } from '../src/rest-server.js';
 import { config, history, job, spark } from './fixtures.js';
 
 describe('the REST submission server', () => {
@@ -141,21 +142,16 @@ describe('typed errors', () => {
   });
 
   it('names the highest protocol version the server speaks', async () => {
-    const v9 = new SparkRestClient({
-      ...spark.options,
-      restUrl: new URL('/v9/', config.spark.restUrl).toString(),
-      restSecret: config.spark.restSecret,
-    });
-    // The path /v9/v1/… is not a protocol version the server knows either way; ask it directly:
+    // No public call names another protocol version: ask the server directly, then through the
+    // client's own REST caller.
     const response = await fetch(new URL('/v9/submissions/status/x', config.spark.restUrl), {
       headers: { Authorization: restAuthorization(config.spark.restSecret!) },
     });
     expect(
       ((await response.json()) as { highestProtocolVersion: string }).highestProtocolVersion,
     ).toBe('v1');
-    const error = await (v9 as unknown as { call: (p: string) => Promise<unknown> })
-      .call('/v9/submissions/status/x')
-      .catch((e: unknown) => e);
+    const server = new RestServer(spark.options, config.spark.restSecret);
+    const error = await server.call('/v9/submissions/status/x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SparkProtocolVersionError);
     expect((error as SparkProtocolVersionError).highestProtocolVersion).toBe('v1');
   });

@@ -1,9 +1,7 @@
-/** The request an error is about: enough to find it again in the api-server's log. */
-export interface RequestInfo {
-  readonly method: string;
-  /** The full URL, query included. */
-  readonly url: string;
-}
+import type { HttpErrorDetails, RequestInfo } from '@datapark/http';
+import { bodyExcerpt, HttpError } from '@datapark/http';
+
+export type { RequestInfo };
 
 /**
  * Airflow's problem detail: FastAPI's `detail`, a message (`"The Dag with ID: `x` was not
@@ -18,8 +16,12 @@ export type ProblemDetail =
       readonly type: string;
     }[];
 
-/** Base of every error this package throws. Branch on the subclass, never on the text. */
-export class AirflowClientError extends Error {
+/**
+ * Base of every error this package throws. Branch on the subclass, never on the text. It is an
+ * {@link HttpError} of `@datapark/http`, as every Data Park SDK's errors are: `status`,
+ * `request` and `body` are set on an {@link ApiError}, undefined on the waits' errors.
+ */
+export class AirflowClientError extends HttpError {
   override readonly name: string = 'AirflowClientError';
 }
 
@@ -39,19 +41,20 @@ export class AirflowClientError extends Error {
  */
 export class ApiError extends AirflowClientError {
   override readonly name: string = 'ApiError';
+  declare readonly request: RequestInfo;
 
   constructor(
     /** HTTP status; undefined when no response came back. */
-    readonly status: number | undefined,
+    status: number | undefined,
     /** Airflow's problem detail (the `detail` of the JSON body), when it sent one. */
     readonly detail: ProblemDetail | undefined,
-    readonly request: RequestInfo,
+    request: RequestInfo,
     message: string,
     /** Response headers, lower-cased. */
-    readonly headers: Readonly<Record<string, string>> = {},
-    options?: { cause?: unknown },
+    headers: Readonly<Record<string, string>> = {},
+    options?: Pick<HttpErrorDetails, 'cause' | 'body' | 'code' | 'hint'>,
   ) {
-    super(message, options);
+    super(message, { status, request, headers, ...options });
   }
 
   /**
@@ -73,7 +76,15 @@ export class ApiError extends AirflowClientError {
     }
     const detail = problemDetail(body);
     const message = describe(status, detail, request);
-    const args = [status, detail, request, message, headers, options] as const;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const args = [
+      status,
+      detail,
+      request,
+      message,
+      headers,
+      { ...options, body: text === undefined ? undefined : bodyExcerpt(text) },
+    ] as const;
     if (status === 400) return new BadRequestError(...args);
     if (status === 401) return new AuthenticationError(...args);
     if (status === 403) return new PermissionDeniedError(...args);
@@ -126,6 +137,8 @@ export class InternalServerError extends ApiError {
   override readonly name = 'InternalServerError';
 }
 
+const START_AIRFLOW = 'node apps/datapark-cli/dist/cli.js up --only airflow';
+
 /**
  * No answer: the connection was refused or reset (the api-server is down or restarting), or
  * the name did not resolve. `code` is Node's error code (ECONNREFUSED, ECONNRESET, …).
@@ -134,11 +147,11 @@ export class ConnectionError extends ApiError {
   override readonly name: string = 'ConnectionError';
   constructor(
     request: RequestInfo,
-    readonly code: string | undefined,
+    code: string | undefined,
     options?: { cause?: unknown },
-    message = `${request.method} ${request.url}: no answer from the Airflow api-server (${code ?? 'connection error'}); is it up? node apps/datapark-cli/dist/cli.js up --only airflow`,
+    message = `${request.method} ${request.url}: no answer from the Airflow api-server (${code ?? 'connection error'}); is it up? ${START_AIRFLOW}`,
   ) {
-    super(undefined, undefined, request, message, {}, options);
+    super(undefined, undefined, request, message, {}, { ...options, code, hint: START_AIRFLOW });
   }
 }
 

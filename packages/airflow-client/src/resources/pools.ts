@@ -1,5 +1,5 @@
 import type { RequestOptions } from '../core/http-client.js';
-import type { PagePromise } from '../core/pagination.js';
+import type { PagePromise } from '@datapark/http';
 import type { ListQuery, Pool, PoolBody, PoolPatchBody } from '../types.js';
 import { Resource, seg } from './resource.js';
 

@@ -1,5 +1,8 @@
+import { PagePromise } from '@datapark/http';
 import type { HttpClient, RequestOptions } from '../core/http-client.js';
-import { DEFAULT_PAGE_SIZE, PagePromise } from '../core/pagination.js';
+
+/** Airflow's default `maximum_page_limit`: asking for more gets this many anyway. */
+export const DEFAULT_PAGE_SIZE = 100;
 
 /** Base of every resource: the shared HTTP client and the list-to-iterator plumbing. */
 export abstract class Resource {

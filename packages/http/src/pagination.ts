@@ -1,9 +1,6 @@
 // Offset pagination as async iteration, the shape of openai-node's src/core/pagination.ts: a
 // list call returns a PagePromise, which is both a promise of the first Page and an async
-// iterable of every item across all pages.
-
-/** Airflow's default `maximum_page_limit`: asking for more gets this many anyway. */
-export const DEFAULT_PAGE_SIZE = 100;
+// iterable of every item across all pages. An SDK supplies the fetch of one page.
 
 export interface PageWindow {
   readonly offset: number;
@@ -12,7 +9,7 @@ export interface PageWindow {
 
 export interface PageData<Item> {
   readonly items: readonly Item[];
-  /** Airflow's `total_entries` for the whole query, when it reports one. */
+  /** How many items the whole query has, when the server reports it (Airflow's `total_entries`). */
   readonly totalEntries: number | null | undefined;
 }
 
@@ -68,11 +65,13 @@ export class Page<Item> implements AsyncIterable<Item> {
  *
  * @example
  * ```ts
- * for await (const run of client.dagRuns.list('datapark_batch_etl', { state: ['failed'] })) {
- *   console.log(run.dag_run_id, run.end_date);
- * }
- * const first = await client.dagRuns.list('datapark_batch_etl', { limit: 10 });
- * first.items.length; // ≤ 10
+ * const runs = new PagePromise<DagRun>(async ({ offset, limit }) => {
+ *   const { json } = await httpRequest({ method: 'GET', url, query: { offset, limit } });
+ *   const body = json as { dag_runs: DagRun[]; total_entries: number };
+ *   return { items: body.dag_runs, totalEntries: body.total_entries };
+ * }, { offset: 0, limit: 100 });
+ * for await (const run of runs) console.log(run.dag_run_id); // every page, fetched as needed
+ * const first = await runs; // the first Page: .items, .totalEntries, .getNextPage()
  * ```
  */
 export class PagePromise<Item> implements PromiseLike<Page<Item>>, AsyncIterable<Item> {

@@ -1,6 +1,6 @@
 import type { DataparkConfig } from '@datapark/config';
+import { HttpConnectionError, httpRequest, HttpStatusError } from '@datapark/http';
 import { SparkError, SparkUnreachableError } from './errors.js';
-import { NetworkError, requestJson } from './http.js';
 
 // The history server's REST API (/api/v1), the shapes documented in Spark's monitoring guide.
 
@@ -94,21 +94,25 @@ export class SparkHistoryClient {
 
   private async get<T>(path: string): Promise<T> {
     const url = new URL(path, this.historyUrl).toString();
-    let result;
     try {
-      result = await requestJson(url, { timeoutMs: this.timeoutMs, retries: 2 });
+      const { json } = await httpRequest({ method: 'GET', url, timeoutMs: this.timeoutMs });
+      return json as T;
     } catch (error) {
-      if (error instanceof NetworkError) {
+      if (error instanceof HttpStatusError) {
+        throw new SparkError(`HTTP ${error.status} from ${url}`, error.body?.slice(0, 500), {
+          status: error.status,
+          request: error.request,
+          body: error.body,
+        });
+      }
+      if (error instanceof HttpConnectionError) {
         throw new SparkUnreachableError(
           `the Spark history server at ${this.historyUrl} does not answer: ${error.message}`,
           undefined,
-          { cause: error },
+          { request: error.request, code: error.code, cause: error },
         );
       }
       throw error;
     }
-    if (result.status !== 200)
-      throw new SparkError(`HTTP ${result.status} from ${url}`, result.text.slice(0, 500));
-    return result.json as T;
   }
 }

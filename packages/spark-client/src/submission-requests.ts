@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import type { CreateSubmissionRequest } from './protocol.js';
+
+/** What every submission request needs to know of the cluster. */
+export interface ClusterSettings {
+  /** The spark:// URL drivers are told to use. */
+  readonly masterUrl: string;
+  /** The Spark version we claim to be (clientSparkVersion); the server checks nothing more. */
+  readonly clientSparkVersion: string;
+  /** A directory of jars for every driver's and executor's classpath. */
+  readonly connectorJars?: string | undefined;
+}
+
+export interface PythonSubmission {
+  /** Absolute path of the script, readable by the workers. */
+  readonly file: string;
+  readonly args?: readonly string[];
+  readonly name: string;
+  readonly conf?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra .py/.zip files for the driver's PYTHONPATH (spark.submit.pyFiles). */
+  readonly pyFiles?: readonly string[];
+}
+
+/**
+ * A request that runs a PySpark script, in Spark's documented REST form: main class
+ * SparkSubmit with the script in appArgs; SparkSubmit runs it in client mode on the worker.
+ */
+export function pythonRequest(
+  submission: PythonSubmission,
+  cluster: ClusterSettings,
+): CreateSubmissionRequest {
+  const sparkProperties: Record<string, string> = {
+    ...classPathProperties(cluster.connectorJars),
+    'spark.app.name': submission.name,
+    'spark.master': cluster.masterUrl,
+    'spark.submit.deployMode': 'client',
+    ...(submission.pyFiles?.length ? { 'spark.submit.pyFiles': submission.pyFiles.join(',') } : {}),
+    ...submission.conf,
+  };
+  return {
+    action: 'CreateSubmissionRequest',
+    appResource: submission.file,
+    mainClass: 'org.apache.spark.deploy.SparkSubmit',
+    appArgs: [submission.file, ...(submission.args ?? [])],
+    clientSparkVersion: cluster.clientSparkVersion,
+    sparkProperties,
+    environmentVariables: { SPARK_ENV_LOADED: '1', ...submission.env },
+  };
+}
+
+/**
+ * A request that runs the statements of a SQL file, through a small PySpark runner shipped
+ * with this package (python/run_sql.py).
+ */
+export function sqlRequest(
+  submission: Omit<PythonSubmission, 'file' | 'args'> & { readonly sqlFile: string },
+  cluster: ClusterSettings,
+): CreateSubmissionRequest {
+  const runner = fileURLToPath(new URL('../python/run_sql.py', import.meta.url));
+  const { sqlFile, ...rest } = submission;
+  return pythonRequest({ ...rest, file: runner, args: [sqlFile] }, cluster);
+}
+
+/**
+ * A driver the REST server starts does not read the cluster's spark-defaults.conf, so the
+ * connector jars are passed along.
+ */
+function classPathProperties(jars: string | undefined): Record<string, string> {
+  return jars
+    ? { 'spark.driver.extraClassPath': `${jars}/*`, 'spark.executor.extraClassPath': `${jars}/*` }
+    : {};
+}
