@@ -11,17 +11,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureNode24 } from './node-24.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-// Node 20 fails deep inside execa/kysely with a TypeError; say what to do instead.
-if (Number(process.versions.node.split('.')[0]) < 22) {
-  process.stderr.write(
-    `✗ Node ${process.versions.node} is too old: Data Park needs Node 22 or newer (24 LTS).\n` +
-      '  Fix: `. tools/ci/node.sh` installs Node 24 from the npm registry and puts it first on PATH.\n',
-  );
-  process.exit(1);
-}
+// Node 20 (Debian 12's) fails deep inside execa/kysely: rerun under Node 24, brought here.
+ensureNode24();
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const cli = join(root, 'apps', 'datapark-cli', 'dist', 'cli.js');
 const etl = join(root, 'apps', 'etl-driver', 'dist', 'cli.js');
