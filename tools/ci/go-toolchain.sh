@@ -11,3 +11,22 @@ require_go() {
     exit 1
   fi
 }
+
+# Reads `go build -v` / `go install -v` output (one package per line as it compiles) and prints
+# a progress line every 15 s; anything that looks like an error passes through.
+# Usage: go build -v … 2>&1 | go_progress <log prefix>   (with `set -o pipefail`)
+go_progress() {
+  local n=0 d=0 last=$SECONDS start=$SECONDS line
+  while IFS= read -r line; do
+    case $line in
+    "go: downloading "*) d=$((d + 1)) ;;
+    *.go:* | *error* | *cannot* | *"not found"*) echo "$line" >&2 ;;
+    *) n=$((n + 1)) ;;
+    esac
+    if ((SECONDS - last >= 15)); then
+      echo "$1: $d modules downloaded, $n packages compiled, $((SECONDS - start)) s"
+      last=$SECONDS
+    fi
+  done
+  echo "$1: $d modules downloaded, $n packages compiled in $((SECONDS - start)) s"
+}

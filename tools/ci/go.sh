@@ -20,7 +20,7 @@ fi
 echo "go: building helm $HELM_VERSION (several minutes on 2 cores)"
 # version.version is what `helm version` prints; without it a source build reports v3.x-dev-ish
 # placeholders. gitTreeState keeps `helm version` from printing "dirty".
-CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install \
+CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -v \
   -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-  "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" 2>&1 | go_progress go
 "$gobin/helm" version

@@ -28,10 +28,10 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags="$ldflags -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
 done
 started=$(date +%s)
-GOFLAGS=-buildvcs=false go build -trimpath -ldflags "$ldflags" -o "$bin/" \
+GOFLAGS=-buildvcs=false go build -v -trimpath -ldflags "$ldflags" -o "$bin/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
-  go.etcd.io/etcd/server/v3
+  go.etcd.io/etcd/server/v3 2>&1 | go_progress kube
 # The etcd command is the module's root package, so go names its binary after the module path.
 mv -f "$bin/server" "$bin/etcd"
 echo "kube: built in $(($(date +%s) - started))s: $("$bin/kube-apiserver" --version), etcd $("$bin/etcd" --version | head -1 | awk '{print $3}')"
