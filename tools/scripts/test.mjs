@@ -68,6 +68,12 @@ let failed = 0;
 let skipped = 0;
 /** Each failure's name and the start of its message, printed last so a log's tail shows them. */
 const failures = [];
+/** Per project: tests run and seconds spent in them, for the time table. */
+const timeByProject = new Map();
+const addTime = (project, tests, seconds) => {
+  const t = timeByProject.get(project) ?? { tests: 0, seconds: 0 };
+  timeByProject.set(project, { tests: t.tests + tests, seconds: t.seconds + seconds });
+};
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
   const project = file.replace(/(-pytest)?\.(json|xml)$/, '');
@@ -77,6 +83,11 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
     for (const suite of report.testResults ?? []) {
+      addTime(
+        project,
+        (suite.assertionResults ?? []).length,
+        Math.max(0, (suite.endTime ?? 0) - (suite.startTime ?? 0)) / 1000,
+      );
       const bad = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
       for (const a of bad)
         failures.push({ name: `${project}: ${a.fullName}`, message: a.failureMessages.join('\n') });
@@ -93,6 +104,7 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
     for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
       const attr = (name) => Number(m[0].match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
       const bad = attr('failures') + attr('errors');
+      addTime(project, attr('tests'), Number(m[0].match(/\btime="([\d.]+)"/)?.[1] ?? 0));
       failed += bad;
       skipped += attr('skipped');
       passed += attr('tests') - bad - attr('skipped');
@@ -140,6 +152,16 @@ else
   process.stderr.write(
     '\nThe local platform is still running (faster next run): `npx nx run platform:down` stops it.\n',
   );
+
+// Where the test time goes, slowest first: the first place to look when `npm test` is slow.
+const slowest = [...timeByProject].sort((a, b) => b[1].seconds - a[1].seconds);
+if (slowest.length > 0) {
+  process.stderr.write('\n━━ test time per project\n');
+  for (const [project, t] of slowest)
+    process.stderr.write(
+      `  ${project.padEnd(28)} ${String(t.tests).padStart(4)} tests  ${t.seconds.toFixed(0).padStart(5)} s\n`,
+    );
+}
 
 if (failures.length > 0) {
   process.stderr.write(`\n━━ failed tests (${failures.length}); each one's full output is above\n`);
