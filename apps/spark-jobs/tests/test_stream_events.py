@@ -39,6 +39,8 @@ def test_drops_records_that_are_not_usable_events_and_keeps_the_good_ones(spark)
         click(payload={"session_id": "not-a-uuid", "page": "/"}),
         click(event_id="1"),
         click(event_type="checkout_started", payload={"session_id": SESSION, "cart_value": "NaN"}),
+        click(event_type="x" * 200_000),  # unknown, and too big for the metrics' index
+        click(event_type="order_placed"),  # a type of another topic
     ]
     frame = spark.createDataFrame([(v,) for v in values], "value string")
     rows = parse_events(frame, "clickstream").collect()

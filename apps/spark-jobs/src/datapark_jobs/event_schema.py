@@ -46,6 +46,12 @@ def topic_key(topic: str, catalog: Path = CATALOG) -> str:
     return _topic_spec(topic, catalog)["key"]
 
 
+def topic_event_types(topic: str, catalog: Path = CATALOG) -> list[str]:
+    """The event types the topic carries, e.g. `order_placed`, `order_paid`…"""
+    spec = _topic_spec(topic, catalog)
+    return [event["properties"]["event_type"]["const"] for event in spec["schema"]["oneOf"]]
+
+
 def topic_schema(topic: str, catalog: Path = CATALOG) -> T.StructType:
     """One struct for every event type of the topic: the envelope, and a payload holding the
     union of the payload fields of all its event types (absent ones are null)."""
