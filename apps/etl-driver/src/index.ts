@@ -20,6 +20,7 @@ export {
   type IngestOptions,
   type IngestSummary,
 } from './ingest/run-ingest.js';
+export { EtlError, usageError } from './etl-error.js';
 export { ComponentUnreachableError, isConnectionError } from './platform/component-unreachable.js';
 export { PLATFORM_UP, requireComponents, type Component } from './platform/require-components.js';
 export {

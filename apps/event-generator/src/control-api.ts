@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GeneratorRun } from './generator-run.js';
 import { createMetrics } from './metrics.js';
+import { GeneratorError } from './generator-error.js';
 
 /** The control API, listening. */
 export interface ControlApi {
@@ -12,7 +13,7 @@ export interface ControlApi {
 }
 
 /** The port is taken or not ours to bind: says which and how to choose another. */
-export class ControlApiListenError extends Error {
+export class ControlApiListenError extends GeneratorError {
   override readonly name = 'ControlApiListenError';
 
   constructor(
@@ -25,7 +26,11 @@ export class ControlApiListenError extends Error {
         (code === 'EADDRINUSE'
           ? ': is another event generator serving? Choose a port with --http-port or DATAPARK_GENERATOR_PORT.'
           : ''),
-      options,
+      {
+        code: 'CONTROL_API_LISTEN',
+        hint: 'choose a port with --http-port or DATAPARK_GENERATOR_PORT',
+        cause: options.cause,
+      },
     );
   }
 }
@@ -42,7 +47,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let text = '';
   for await (const chunk of req) {
     text += String(chunk);
-    if (text.length > MAX_BODY_BYTES) throw new Error(`body over ${MAX_BODY_BYTES} bytes`);
+    if (text.length > MAX_BODY_BYTES) throw new RangeError(`body over ${MAX_BODY_BYTES} bytes`);
   }
   return text.trim() === '' ? {} : JSON.parse(text);
 }

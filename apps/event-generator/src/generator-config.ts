@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SimulationConfig } from './simulation-config.js';
+import { GeneratorError } from './generator-error.js';
 
 /** Where events go. `none` only counts them: for benchmarks and for trying settings. */
 export const SINK_NAMES = ['dry-run', 'kafka', 'postgres', 'none'] as const;
@@ -73,7 +74,7 @@ const SET_BY: Readonly<Record<string, string>> = {
 };
 
 /** A config that failed validation: every problem, each naming its field. */
-export class GeneratorConfigError extends Error {
+export class GeneratorConfigError extends GeneratorError {
   override readonly name = 'GeneratorConfigError';
 
   constructor(
@@ -84,6 +85,7 @@ export class GeneratorConfigError extends Error {
     super(
       `Invalid event-generator ${source}:\n` +
         problems.map((p) => `  - ${p.field}: ${p.message}`).join('\n'),
+      { code: 'GENERATOR_CONFIG_INVALID', hint: 'event-generator --help lists every option' },
     );
   }
 }
@@ -149,7 +151,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('expected a JSON object');
+      throw new TypeError('expected a JSON object');
     return parsed as Record<string, unknown>;
   } catch (error) {
     throw new GeneratorConfigError(path, [

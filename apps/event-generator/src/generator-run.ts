@@ -3,6 +3,7 @@ import { TOPIC_NAMES } from '@datapark/events';
 import type { GeneratorConfig } from './generator-config.js';
 import type { GeneratedEvent, ShopSimulation } from './shop-simulation.js';
 import type { EventSink } from './sinks/event-sink.js';
+import { GeneratorError } from './generator-error.js';
 
 export type RunState = 'idle' | 'running' | 'paused' | 'stopping' | 'finished';
 
@@ -137,7 +138,11 @@ export class GeneratorRun {
 
   /** Runs until done or stopped; flushes every sink before it resolves. Sinks stay open. */
   async run(): Promise<RunTotals> {
-    if (this.stateValue !== 'idle') throw new Error('a GeneratorRun runs once');
+    if (this.stateValue !== 'idle')
+      throw new GeneratorError('a GeneratorRun runs once', {
+        code: 'RUN_ONCE',
+        hint: 'create a new GeneratorRun for each run',
+      });
     this.stateValue = 'running';
     this.runningSince = performance.now();
     this.cpuAtStart = process.cpuUsage();

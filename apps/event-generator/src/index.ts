@@ -33,3 +33,4 @@ export { openSinks } from './sinks/open-sinks.js';
 export { PostgresSink } from './sinks/postgres-sink.js';
 export { SourceRowChanges } from './sinks/source-row-changes.js';
 export { startGenerator, type RunningGenerator, type StartOptions } from './start-generator.js';
+export { GeneratorError } from './generator-error.js';

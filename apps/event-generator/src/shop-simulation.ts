@@ -10,6 +10,7 @@ import { Orders } from './shop/orders.js';
 import { Sessions } from './shop/sessions.js';
 import type { ShopContext } from './shop/shop-context.js';
 import type { SimulationConfig } from './simulation-config.js';
+import { GeneratorError } from './generator-error.js';
 
 export { ORDER_TRANSITIONS, type GeneratedEvent } from './shop/model.js';
 
@@ -111,7 +112,11 @@ export class ShopSimulation {
       this.pending.length = 0;
       this.pendingHead = 0;
       const due = this.queue.pop();
-      if (!due) throw new Error('the simulation ran out of scheduled work');
+      if (!due)
+        throw new GeneratorError('the simulation ran out of scheduled work', {
+          code: 'SIMULATION_STALLED',
+          hint: 'a bug: every action schedules its successor; report the seed and config',
+        });
       this.now = Math.max(this.now, due.at);
       this.run(due.item);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GeneratorError } from './generator-error.js';
 
 /** The knobs of the simulated shop. Rates are per simulated hour unless named otherwise. */
 export const SimulationConfig = z
@@ -41,5 +42,8 @@ export function parseSimulationConfig(input: unknown, source = 'config'): Simula
   const problems = result.error.issues
     .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`)
     .join('\n');
-  throw new Error(`Invalid event-generator ${source}:\n${problems}`);
+  throw new GeneratorError(`Invalid event-generator ${source}:\n${problems}`, {
+    code: 'SIMULATION_CONFIG_INVALID',
+    hint: 'the fields and their ranges are in docs/event-generator.md',
+  });
 }

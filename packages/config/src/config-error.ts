@@ -1,3 +1,5 @@
+import { DataparkError } from './datapark-error.js';
+
 /** One problem with one configuration key: where the value came from, and how to fix it. */
 export interface ConfigProblem {
   readonly key: string;
@@ -13,7 +15,7 @@ export interface ConfigProblem {
  * Thrown when configuration is missing or invalid. The message lists every problem at once,
  * each naming the key, the bad value (never a secret) and the fix.
  */
-export class ConfigError extends Error {
+export class ConfigError extends DataparkError {
   override readonly name = 'ConfigError';
   readonly problems: readonly ConfigProblem[];
 
@@ -26,6 +28,7 @@ export class ConfigError extends Error {
               `  - ${p.key} = ${p.shownValue} (from ${p.source}): ${p.expected}.\n    Fix: ${p.fix}`,
           )
           .join('\n'),
+      { code: 'CONFIG_INVALID', hint: problems.map((p) => p.fix).join('; ') },
     );
     this.problems = Object.freeze([...problems]);
   }

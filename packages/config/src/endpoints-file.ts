@@ -12,7 +12,7 @@ export function readEndpointsFile(path: string): EndpointsDocument {
   try {
     const doc: unknown = JSON.parse(text);
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
-      throw new Error('not an object');
+      throw new TypeError('not an object');
     return doc as EndpointsDocument;
   } catch (error) {
     throw new ConfigError([

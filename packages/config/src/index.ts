@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigProblem } from './config-error.js';
+export { DataparkError, type DataparkErrorOptions } from './datapark-error.js';
 export { postgresUrl, redactConfig, redisUrl } from './connection-urls.js';
 export { readEndpointsFile, writeEndpointsFile, type EndpointsDocument } from './endpoints-file.js';
 export {

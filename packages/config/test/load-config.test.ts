@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
+  DataparkError,
   findWorkspaceRoot,
   loadConfig,
   postgresUrl,
@@ -148,5 +149,24 @@ describe('findWorkspaceRoot', () => {
 
   it('is undefined outside a checkout', () => {
     expect(findWorkspaceRoot(tempDir())).toBeUndefined();
+  });
+});
+
+describe('DataparkError', () => {
+  it('is the root of ConfigError: a code to branch on and the fix as its hint', () => {
+    const error = new ConfigError([
+      {
+        key: 'kafka.bootstrapServers',
+        source: 'environment variable DATAPARK_KAFKA_BOOTSTRAP_SERVERS',
+        shownValue: '""',
+        expected: 'host:port[,host:port…]',
+        fix: 'set DATAPARK_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092',
+      },
+    ]);
+    expect(error).toBeInstanceOf(DataparkError);
+    expect([error.code, error.hint]).toEqual([
+      'CONFIG_INVALID',
+      'set DATAPARK_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092',
+    ]);
   });
 });

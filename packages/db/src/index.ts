@@ -1,4 +1,5 @@
 export { CopyRowError } from './copy/copy-error.js';
+export { DbError } from './db-error.js';
 export {
   copyRows,
   copyRowsInTransaction,

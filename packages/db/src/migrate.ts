@@ -4,6 +4,7 @@ import type { MigrationResultSet } from 'kysely/migration';
 import type { DataparkConfig } from '@datapark/config';
 import { createPool } from './create-db.js';
 import { migrations } from './migrations/index.js';
+import { DbError } from './db-error.js';
 
 /** A Migrator over the static migration list, run as the owner role. */
 export function createMigrator(db: Kysely<unknown>): Migrator {
@@ -26,7 +27,11 @@ function check(result: MigrationResultSet, direction: string): MigrationResultSe
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`migration ${failed} failed (${direction}): ${cause}`, { cause: result.error });
+    throw new DbError(`migration ${failed} failed (${direction}): ${cause}`, {
+      code: 'MIGRATION_FAILED',
+      hint: "the migration rolled back; see PostgreSQL's log: npx nx run platform:logs -- postgres",
+      cause: result.error,
+    });
   }
   return result;
 }

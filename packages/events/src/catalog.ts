@@ -110,6 +110,6 @@ export function desiredTopics(): readonly {
 export function keyOf<T extends TopicName>(topicName: T, event: EventOf<T>): string {
   const key = (event.payload as Record<string, unknown>)[TOPIC_CATALOG[topicName].key];
   if (typeof key !== 'string')
-    throw new Error(`event ${event.event_id} has no ${TOPIC_CATALOG[topicName].key}`);
+    throw new TypeError(`event ${event.event_id} has no ${TOPIC_CATALOG[topicName].key}`);
   return key;
 }

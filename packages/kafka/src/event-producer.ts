@@ -6,6 +6,7 @@ import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { EventValidationError } from './errors.js';
 import { HEADERS, JSON_CONTENT_TYPE } from './headers.js';
+import { KafkaError } from './errors.js';
 
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
 const { CompressionTypes, Partitioners } = kafkajs;
@@ -119,9 +120,10 @@ export class EventProducer {
       const metadata = await this.admin.fetchTopicMetadata({ topics: [topic] });
       count = metadata.topics[0]?.partitions.length ?? 0;
       if (count === 0)
-        throw new Error(
-          `topic ${topic} has no partitions: is the platform up (npx nx run platform:up --only kafka)?`,
-        );
+        throw new KafkaError(`topic ${topic} has no partitions`, {
+          code: 'TOPIC_MISSING',
+          hint: 'is the platform up? npx nx run platform:up --only kafka',
+        });
       this.partitionCounts.set(topic, count);
     }
     return Array.from({ length: count }, (_, partitionId) => ({

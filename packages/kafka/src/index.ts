@@ -10,7 +10,7 @@ export {
   type KafkaRecord,
   type PartitionBatch,
 } from './batch-consumer.js';
-export { EventValidationError, KafkaConsumerCrashedError } from './errors.js';
+export { EventValidationError, KafkaConsumerCrashedError, KafkaError } from './errors.js';
 export {
   runEventConsumer,
   type EventConsumerOptions,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
+import { KafkaError } from './errors.js';
 
 /** Partition → offset, as Kafka counts them (strings: they may exceed 2^53). */
 export type PartitionOffsets = ReadonlyMap<number, string>;
@@ -55,8 +56,9 @@ export async function readRange(
     timer = setTimeout(
       () =>
         reject(
-          new Error(
+          new KafkaError(
             `reading ${topic}: partitions ${[...remaining.keys()].join(', ')} not read to their end in ${timeoutMs} ms`,
+            { code: 'READ_TIMEOUT', hint: 'are all three brokers up? npx nx run platform:status' },
           ),
         ),
       timeoutMs,

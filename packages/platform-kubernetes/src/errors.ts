@@ -9,7 +9,7 @@ export class HelmCommandError extends PlatformError {
     readonly output: string,
     fix?: string,
   ) {
-    super(message, 'helm', fix);
+    super(message, 'helm', fix, 'HELM_COMMAND_FAILED');
   }
 }
 
@@ -22,7 +22,7 @@ export class KubernetesApiError extends PlatformError {
     readonly status: number | undefined,
     fix?: string,
   ) {
-    super(message, 'kubernetes', fix);
+    super(message, 'kubernetes', fix, 'KUBERNETES_API');
   }
 }
 
@@ -48,6 +48,6 @@ export class ReleaseNotReadyError extends PlatformError {
     readonly unreadyPods: readonly UnreadyPod[],
     fix: string,
   ) {
-    super(message, 'kubernetes', fix);
+    super(message, 'kubernetes', fix, 'RELEASE_NOT_READY');
   }
 }

@@ -1,4 +1,5 @@
 import { CONFIG_KEYS } from '@datapark/config';
+import { PlatformError } from '@datapark/platform';
 
 /** The endpoints-file entry a forwarded port serves. */
 export type EndpointKey =
@@ -21,7 +22,13 @@ function defaultPort(key: string): number {
   if (typeof value === 'number') return value;
   const first = String(value).split(',')[0]!;
   const port = first.includes('://') ? new URL(first).port : first.split(':').at(-1);
-  if (!port) throw new Error(`@datapark/config has no default port for ${key}`);
+  if (!port)
+    throw new PlatformError(
+      `@datapark/config has no default port for ${key}`,
+      'kubernetes',
+      'a bug in Data Park: add a default for the key in packages/config/src/keys.ts',
+      'NO_DEFAULT_PORT',
+    );
   return Number(port);
 }
 

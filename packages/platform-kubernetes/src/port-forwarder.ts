@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PortForward, type V1Pod } from '@kubernetes/client-node';
 import type { ProgressReporter } from '@datapark/platform';
-import { PortInUseError } from '@datapark/platform';
+import { PlatformError, PortInUseError } from '@datapark/platform';
 import { describe, type KubeClients } from './kube-clients.js';
 import type { PortForwardEntry } from './port-forward-plan.js';
 
@@ -32,7 +32,13 @@ async function resolvePod(clients: KubeClients, entry: PortForwardEntry): Promis
     labelSelector: selector,
   });
   const pod = pods.items.find(podReady);
-  if (!pod) throw new Error(`no ready pod behind service ${entry.service}`);
+  if (!pod)
+    throw new PlatformError(
+      `no ready pod behind service ${entry.service}`,
+      'kubernetes',
+      'npx nx run charts:status shows which pods are not ready and why',
+      'NO_READY_POD',
+    );
   return pod;
 }
 
@@ -43,7 +49,13 @@ function containerPort(pod: V1Pod, target: string | number): number {
   const port = (pod.spec?.containers ?? [])
     .flatMap((c) => c.ports ?? [])
     .find((p) => p.name === target);
-  if (!port) throw new Error(`pod ${pod.metadata?.name} has no container port named ${target}`);
+  if (!port)
+    throw new PlatformError(
+      `pod ${pod.metadata?.name} has no container port named ${target}`,
+      'kubernetes',
+      'the Service and its pods disagree on the port name: check the chart templates',
+      'NO_CONTAINER_PORT',
+    );
   return port.containerPort;
 }
 

@@ -11,6 +11,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, readPidFile, writePidFile } from './pid-file.js';
+import { PlatformError } from '@datapark/platform';
 
 export interface DaemonSpec {
   readonly command: string;
@@ -95,7 +96,13 @@ export function startDaemon(spec: DaemonSpec): number {
       detached: true,
       stdio: ['ignore', log, log],
     });
-    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    if (child.pid === undefined)
+      throw new PlatformError(
+        `could not start ${command}`,
+        basename(spec.pidFile, '.pid'),
+        `check that ${command} is installed and on PATH`,
+        'DAEMON_NOT_STARTED',
+      );
     child.unref();
     writePidFile(spec.pidFile, child.pid);
     return child.pid;

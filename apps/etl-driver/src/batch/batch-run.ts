@@ -6,6 +6,7 @@ import { createDb } from '@datapark/db';
 import type { DriverState } from '@datapark/spark-client';
 import { SparkJobFailedError, SparkRestClient } from '@datapark/spark-client';
 import { finishJobRun, startJobRun } from '../runs/job-runs.js';
+import { EtlError } from '../etl-error.js';
 
 /** The job name batch runs are recorded under in `etl.job_runs`. */
 export const BATCH_JOB_NAME = 'daily_batch';
@@ -72,7 +73,10 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
   const progress = options.onProgress ?? (() => undefined);
   const jobFile = options.jobFile ?? sparkJobFile('daily_batch.py');
   if (!existsSync(jobFile))
-    throw new Error(`the batch job ${jobFile} does not exist (pass --job-file to point at it)`);
+    throw new EtlError(`the batch job ${jobFile} does not exist`, {
+      code: 'JOB_FILE_MISSING',
+      hint: 'pass --job-file to point at it',
+    });
   const spark = SparkRestClient.fromConfig(config);
   const db = createDb(config, 'airflow', { max: 1 });
   const started = Date.now();

@@ -6,6 +6,7 @@ import { runBatchDirect } from '../batch/batch-run.js';
 import { requireComponents } from '../platform/require-components.js';
 import { parseLogicalDate } from '../runs/job-runs.js';
 import { stderrLine } from './output.js';
+import { EtlError, usageError } from '../etl-error.js';
 
 export function batchCommands(program: Command): void {
   const batch = program.command('batch').description('the daily batch: source → processed');
@@ -44,7 +45,7 @@ export function batchCommands(program: Command): void {
           });
         } else {
           if (options.jobFile)
-            throw new Error('--job-file goes with --direct (the DAG names its own job)');
+            throw usageError('--job-file goes with --direct (the DAG names its own job)');
           await requireComponents(config, ['postgres', 'airflow']);
           result = await runBatchViaAirflow({
             config,
@@ -68,7 +69,11 @@ export function batchCommands(program: Command): void {
           );
         }
         if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
-        if (result.status !== 'success') throw new Error(result.error ?? 'the batch run failed');
+        if (result.status !== 'success')
+          throw new EtlError(result.error ?? 'the batch run failed', {
+            code: 'BATCH_FAILED',
+            hint: `etl.job_runs run ${result.runId} records it`,
+          });
       },
     );
 }

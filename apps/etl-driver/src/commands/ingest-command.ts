@@ -9,12 +9,13 @@ import { parseTopics } from '../ingest/raw-tables.js';
 import { DEFAULT_INGEST_GROUP, runIngest } from '../ingest/run-ingest.js';
 import { requireComponents } from '../platform/require-components.js';
 import { printTable, stderrLine } from './output.js';
+import { usageError } from '../etl-error.js';
 
 function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0)
-      throw new Error(`${name} ${value}: expected a whole number above 0`);
+      throw usageError(`${name} ${value}: expected a whole number above 0`);
     return n;
   };
 }

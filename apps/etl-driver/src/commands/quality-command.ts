@@ -5,6 +5,7 @@ import { QUALITY_CHECKS } from '../quality/check-definitions.js';
 import { describeResult, runQualityChecks } from '../quality/run-quality-checks.js';
 import { parseLogicalDate } from '../runs/job-runs.js';
 import { printTable, stderrLine } from './output.js';
+import { EtlError } from '../etl-error.js';
 
 /** Yesterday in UTC: the day a nightly batch has just computed. */
 function yesterday(): string {
@@ -58,9 +59,13 @@ export function qualityCommands(program: Command): void {
           }) + '\n',
         );
       if (run.status === 'failed') {
-        throw new Error(
+        throw new EtlError(
           `${errors.length} data-quality ${errors.length === 1 ? 'check' : 'checks'} failed for ${date}:\n` +
             errors.map((r) => `  - ${r.message}`).join('\n'),
+          {
+            code: 'QUALITY_CHECKS_FAILED',
+            hint: 'each line names the table and a failing row; quality.check_results has them all',
+          },
         );
       }
     });

@@ -9,6 +9,7 @@ import { airflowHealth, unhealthyParts } from '@datapark/platform-local';
 import type { LoadProcess } from './load-processes.js';
 import type { ProcessedReconciliation } from './reconcile-processed.js';
 import { sparkWorkerDrill } from './spark-worker-drill.js';
+import { EtlError } from '../etl-error.js';
 
 /** What a drill may touch: the platform's units, the running ingest, Kafka. */
 export interface DrillContext {
@@ -78,7 +79,10 @@ export const DRILLS: readonly Drill[] = [
         const health = await airflowHealth(ctx.config.airflow.url).catch(() => undefined);
         if (health && unhealthyParts(health).length === 0) return;
       }
-      throw new Error('Airflow did not report every part healthy within 120 s');
+      throw new EtlError('Airflow did not report every part healthy within 120 s', {
+        code: 'AIRFLOW_UNHEALTHY',
+        hint: 'npx nx run platform:logs -- airflow',
+      });
     },
   },
   {
@@ -119,8 +123,9 @@ export function selectDrills(names: readonly string[]): Drill[] {
   if (names.length === 0) return [...DRILLS];
   const unknown = names.filter((n) => !DRILLS.some((d) => d.name === n));
   if (unknown.length > 0)
-    throw new Error(
+    throw new EtlError(
       `--only: unknown drill ${unknown.join(', ')}; expected some of ${DRILLS.map((d) => d.name).join(', ')}`,
+      { code: 'USAGE', hint: 'datapark-etl drill --help' },
     );
   return DRILLS.filter((d) => names.includes(d.name));
 }

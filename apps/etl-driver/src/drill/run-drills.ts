@@ -15,6 +15,7 @@ import { acknowledgedRate, startGenerator, startIngest } from './load-processes.
 import type { ProcessedReconciliation } from './reconcile-processed.js';
 import type { TopicMarks, WindowReconciliation } from './reconcile-window.js';
 import { markTopics, reconcileWindow } from './reconcile-window.js';
+import { EtlError } from '../etl-error.js';
 
 export interface DrillOptions {
   readonly config: DataparkConfig;
@@ -87,9 +88,10 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
   /** The generator's rate; when it no longer answers, why (its last lines). */
   const rate = (ms: number) =>
     acknowledgedRate(port, ms).catch((error: unknown) => {
-      throw new Error(
+      throw new EtlError(
         `the event generator's control API does not answer (${(error as Error).message}); ` +
           `exit ${generator?.child.exitCode ?? 'none yet'}, its last lines:\n${generator?.tail() ?? ''}`,
+        { code: 'GENERATOR_SILENT' },
       );
     });
   const waitForLanded = async (marks: TopicMarks, what: string) => {
@@ -103,9 +105,10 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
         : Number.POSITIVE_INFINITY;
       if (behind === 0) return;
       if (Date.now() > deadline)
-        throw new Error(
+        throw new EtlError(
           `${what}: ingest did not catch up within ${(options.catchUpTimeoutMs ?? 180_000) / 1000} s ` +
             `(${behind} partitions behind); its last lines:\n${ingest?.tail() ?? ''}`,
+          { code: 'INGEST_BEHIND' },
         );
       await sleep(500);
     }
@@ -128,7 +131,9 @@ export async function runDrills(options: DrillOptions): Promise<DrillResult[]> {
       )
         break;
       if (Date.now() > deadline)
-        throw new Error(`the generator does not produce:\n${generator.tail()}`);
+        throw new EtlError(`the generator does not produce:\n${generator.tail()}`, {
+          code: 'GENERATOR_SILENT',
+        });
     }
     await waitForLanded(await markTopics(connection, topics), 'warm-up');
 

@@ -12,6 +12,7 @@ import { startSourceWriter } from './load-processes.js';
 import type { ProcessedReconciliation } from './reconcile-processed.js';
 import { reconcileProcessed } from './reconcile-processed.js';
 import { listProcesses, sparkPlacement } from './spark-processes.js';
+import { EtlError } from '../etl-error.js';
 
 /** The shop's rate into `source` while the batch reads it. */
 const SOURCE_RATE = 200;
@@ -67,9 +68,10 @@ async function workerUnderRunningTask(
       if (worker) return worker;
     }
     if (Date.now() > deadline)
-      throw new Error(
+      throw new EtlError(
         `the batch ${appName} ran no task on a worker apart from its driver's within 180 s ` +
           '(are both Spark workers up? npx nx run platform:status)',
+        { code: 'SPARK_NO_EXECUTOR', hint: 'npx nx run platform:status' },
       );
     await sleep(200);
   }
@@ -107,7 +109,10 @@ export function sparkWorkerDrill(): Drill {
         onSubmitted: (id) => (driverId = id),
       });
       const finishedFirst = batch.then(() => {
-        throw new Error('the batch finished before an executor could be killed');
+        throw new EtlError('the batch finished before an executor could be killed', {
+          code: 'DRILL_TOO_LATE',
+          hint: 'the batch had too little work: let the shop write source longer first',
+        });
       });
       finishedFirst.catch(() => undefined); // only the race below listens
       const target = await Promise.race([
@@ -124,8 +129,12 @@ export function sparkWorkerDrill(): Drill {
         if (killed) await ctx.platform.start(killed.unit);
         const run = await batch;
         if (run && run.status !== 'success')
-          throw new Error(
+          throw new EtlError(
             `the batch did not survive losing its executor: ${run.finalState}: ${run.error ?? ''}`,
+            {
+              code: 'BATCH_FAILED',
+              hint: 'the driver log in .datapark/spark/worker-*/<driver>/stderr says why',
+            },
           );
       } finally {
         await writer?.stop();

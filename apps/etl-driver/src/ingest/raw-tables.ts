@@ -2,6 +2,7 @@ import type { CopyRow } from '@datapark/db';
 import type { EventOf, TopicName } from '@datapark/events';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import type { RecordPosition } from '@datapark/kafka';
+import { usageError } from '../etl-error.js';
 
 /** The `raw` table each topic lands in. */
 export const RAW_TABLE_OF = Object.freeze({
@@ -59,7 +60,7 @@ export function parseTopics(list: string | undefined): TopicName[] {
     .filter(Boolean);
   const unknown = topics.filter((t) => !(TOPIC_NAMES as readonly string[]).includes(t));
   if (unknown.length > 0)
-    throw new Error(
+    throw usageError(
       `--topics: unknown topic ${unknown.join(', ')}; expected some of ${TOPIC_NAMES.join(', ')}`,
     );
   return topics as TopicName[];

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
+import { EtlError } from '../etl-error.js';
 
 /** A platform component the command needs does not answer: which one, where, and the fix. */
-export class ComponentUnreachableError extends Error {
+export class ComponentUnreachableError extends EtlError {
   override readonly name = 'ComponentUnreachableError';
 
   constructor(
@@ -13,7 +14,11 @@ export class ComponentUnreachableError extends Error {
     readonly fix: string,
     options?: { cause?: unknown },
   ) {
-    super(`${component} is not reachable at ${address}: start it with \`${fix}\``, options);
+    super(`${component} is not reachable at ${address}: start it with \`${fix}\``, {
+      code: 'COMPONENT_UNREACHABLE',
+      hint: fix,
+      cause: options?.cause,
+    });
   }
 }
 

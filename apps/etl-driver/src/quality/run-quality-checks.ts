@@ -3,6 +3,7 @@ import { createPool } from '@datapark/db';
 import type { JsonValue } from '@datapark/db';
 import type { QualityCheck } from './check-definitions.js';
 import { QUALITY_CHECKS } from './check-definitions.js';
+import { usageError } from '../etl-error.js';
 
 export interface CheckResult {
   readonly check: QualityCheck;
@@ -57,8 +58,9 @@ export async function runQualityChecks(options: QualityOptions): Promise<Quality
   if (options.only) {
     const unknown = options.only.filter((name) => !all.some((c) => c.name === name));
     if (unknown.length > 0)
-      throw new Error(
+      throw usageError(
         `--only: unknown check ${unknown.join(', ')}; known: ${all.map((c) => c.name).join(', ')}`,
+        'datapark-etl quality list',
       );
   }
   // UTC, so `$1::date` bounds the same day the batch job computes.

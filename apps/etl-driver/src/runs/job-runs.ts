@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject } from '@datapark/db';
+import { usageError } from '../etl-error.js';
 
 export interface JobRunStart {
   readonly jobName: string;
@@ -53,6 +54,6 @@ export function parseLogicalDate(value: string, flag = '--date'): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = match ? new Date(`${value}T00:00:00Z`) : undefined;
   if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
-    throw new Error(`${flag} ${value}: expected a calendar day as YYYY-MM-DD, e.g. 2026-11-01`);
+    throw usageError(`${flag} ${value}: expected a calendar day as YYYY-MM-DD, e.g. 2026-11-01`);
   return value;
 }

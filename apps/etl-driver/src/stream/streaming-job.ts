@@ -7,6 +7,7 @@ import type { DriverState } from '@datapark/spark-client';
 import { SparkRestClient, SubmissionNotFoundError } from '@datapark/spark-client';
 import { sparkJobFile } from '../batch/batch-run.js';
 import { finishJobRun, startJobRun } from '../runs/job-runs.js';
+import { EtlError } from '../etl-error.js';
 
 /** The job name streaming runs are recorded under in `etl.job_runs`. */
 export const STREAM_JOB_NAME = 'streaming_metrics';
@@ -118,13 +119,15 @@ export async function startStream(
         const log = await spark.driverLog(submissionId).catch(() => undefined);
         await finishJobRun(db, runId, { status: 'failed', details: { finalState: driverState } });
         rmSync(streamStateFile(config), { force: true });
-        throw new Error(
+        throw new EtlError(
           `the streaming job ${submissionId} ended ${driverState} before running${log ? `:\n${log}` : ''}`,
+          { code: 'STREAMING_JOB_ENDED', hint: 'the driver log above says why' },
         );
       }
       if (Date.now() - started > 180_000)
-        throw new Error(
-          `the streaming job ${submissionId} is still ${driverState} after 180 s: are the Spark workers up (npx nx run platform:status)?`,
+        throw new EtlError(
+          `the streaming job ${submissionId} is still ${driverState} after 180 s: are the Spark workers up?`,
+          { code: 'STREAMING_JOB_NOT_RUNNING', hint: 'npx nx run platform:status' },
         );
       await sleep(1000);
     }

@@ -5,6 +5,7 @@ import { connectionFromConfig, EventProducer } from '@datapark/kafka';
 import type { GeneratedEvent } from '../shop-simulation.js';
 import type { BatchingOptions } from './batching-sink.js';
 import { BatchingSink } from './batching-sink.js';
+import { GeneratorError } from '../generator-error.js';
 
 export interface KafkaSinkOptions extends BatchingOptions {
   readonly compression: 'gzip' | 'none';
@@ -55,10 +56,10 @@ export class KafkaSink extends BatchingSink {
     if (failure) {
       await Promise.allSettled(connected.map((p) => p.disconnect()));
       const error: unknown = failure.reason;
-      throw new Error(
+      throw new GeneratorError(
         `Kafka sink: cannot connect to ${config.kafka.bootstrapServers.join(',')} ` +
           `(${(error as Error).message}). Is the platform up (npx nx run platform:up --only kafka)?`,
-        { cause: error },
+        { code: 'SINK_UNREACHABLE', hint: 'npx nx run platform:up --only kafka', cause: error },
       );
     }
     return new KafkaSink(connected, options);

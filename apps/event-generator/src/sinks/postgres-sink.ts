@@ -6,6 +6,7 @@ import type { GeneratedEvent } from '../shop-simulation.js';
 import type { BatchingOptions } from './batching-sink.js';
 import { BatchingSink } from './batching-sink.js';
 import { SourceRowChanges } from './source-row-changes.js';
+import { GeneratorError } from '../generator-error.js';
 
 /** A column of a `source` table and its PostgreSQL type: the Kysely interfaces check the names. */
 type Columns<T> = readonly (readonly [keyof T & string, string])[];
@@ -148,11 +149,11 @@ export class PostgresSink extends BatchingSink {
       await pool.query('SELECT 1 FROM source.customers LIMIT 0');
     } catch (error) {
       await pool.end();
-      throw new Error(
+      throw new GeneratorError(
         `PostgreSQL sink: cannot reach source.customers as role generator at ` +
           `${config.postgres.host}:${config.postgres.port} (${(error as Error).message}). ` +
           `Is the platform up (npx nx run platform:up --only postgres) and migrated?`,
-        { cause: error },
+        { code: 'SINK_UNREACHABLE', hint: 'npx nx run platform:up --only postgres', cause: error },
       );
     }
     return new PostgresSink(pool, options);

@@ -1,5 +1,6 @@
+import { DbError } from '../db-error.js';
 /** A row PostgreSQL refused during COPY: which one, why, and what was already committed. */
-export class CopyRowError extends Error {
+export class CopyRowError extends DbError {
   override readonly name = 'CopyRowError';
 
   constructor(
@@ -18,7 +19,11 @@ export class CopyRowError extends Error {
       `COPY into ${table} refused ${rowIndex === undefined ? 'a row' : `row ${rowIndex}`}` +
         `${rowPreview ? ` (${rowPreview})` : ''}: ${reason}. ` +
         `Its batch was rolled back; ${committedRows} rows committed before it are kept.`,
-      options,
+      {
+        code: 'COPY_ROW_REFUSED',
+        hint: 'fix or leave out the row named; the rows before its batch are already in',
+        cause: options?.cause,
+      },
     );
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DataparkConfig, PostgresRole } from '@datapark/config';
 import { POSTGRES_ROLE_USERS, POSTGRES_ROLES, postgresUrl } from '@datapark/config';
+import { DbError } from '../db-error.js';
 
 /** Login roles other than the bootstrap superuser, each with only what its component needs. */
 export const COMPONENT_ROLES: readonly Exclude<PostgresRole, 'admin'>[] = POSTGRES_ROLES.filter(
@@ -19,7 +20,11 @@ export async function createRolesAndDatabases(config: DataparkConfig): Promise<v
     for (const role of COMPONENT_ROLES) {
       const user = POSTGRES_ROLE_USERS[role];
       const password = config.postgres.roles[role].password;
-      if (!password) throw new Error(`no password for PostgreSQL role ${user}`);
+      if (!password)
+        throw new DbError(`no password for PostgreSQL role ${user}`, {
+          code: 'ROLE_PASSWORD_MISSING',
+          hint: 'the platform generates it at up: npx nx run platform:up --only postgres',
+        });
       const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user]);
       const verb = exists.rowCount ? 'ALTER' : 'CREATE';
       await admin.query(

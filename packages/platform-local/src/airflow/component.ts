@@ -82,7 +82,13 @@ export function airflowComponent(): LocalComponent {
         // Celery prints `celery@<host> ready.` once it consumes from Redis.
         await waitUntil(
           async () => {
-            if (!runningPid(pidFile(ctx, 'airflow-worker'))) throw new Error('the worker exited');
+            if (!runningPid(pidFile(ctx, 'airflow-worker')))
+              throw new PlatformError(
+                'the Celery worker exited',
+                'airflow-worker',
+                'its log says why: npx nx run platform:logs -- airflow-worker',
+                'AIRFLOW_WORKER_EXITED',
+              );
             return workerReady(ctx, workerOffset);
           },
           {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ComponentContext } from '@datapark/platform';
 import { airflowLogFile } from './units.js';
+import { PlatformError } from '@datapark/platform';
 
 /** What `/api/v2/monitor/health` says about each part of Airflow. */
 export type AirflowHealth = Record<string, { status: string | null } | undefined>;
@@ -10,7 +11,13 @@ export async function airflowHealth(url: string): Promise<AirflowHealth> {
   const response = await fetch(new URL('/api/v2/monitor/health', url), {
     signal: AbortSignal.timeout(3000),
   });
-  if (!response.ok) throw new Error(`${url}/api/v2/monitor/health: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new PlatformError(
+      `${url}/api/v2/monitor/health: HTTP ${response.status}`,
+      'airflow',
+      undefined,
+      'AIRFLOW_UNHEALTHY',
+    );
   return (await response.json()) as AirflowHealth;
 }
 
@@ -26,7 +33,8 @@ export function unhealthyParts(health: AirflowHealth): string[] {
 /** True when every part is healthy; throws naming the parts that are not. */
 export async function airflowHealthy(ctx: ComponentContext): Promise<boolean> {
   const bad = unhealthyParts(await airflowHealth(ctx.config.airflow.url));
-  if (bad.length > 0) throw new Error(bad.join(', '));
+  if (bad.length > 0)
+    throw new PlatformError(bad.join(', '), 'airflow', undefined, 'AIRFLOW_UNHEALTHY');
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { PlatformError } from '@datapark/platform';
 
 /** Sends AUTH and PING over RESP; true on `+PONG`. */
 export function redisPing(
@@ -14,11 +15,23 @@ export function redisPing(
       socket.destroy();
       reject(error);
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`no answer from Redis at ${host}:${port}`)));
+    socket.setTimeout(timeoutMs, () =>
+      fail(
+        new PlatformError(
+          `no answer from Redis at ${host}:${port}`,
+          'redis',
+          undefined,
+          'REDIS_NO_ANSWER',
+        ),
+      ),
+    );
     socket.once('error', fail);
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
-      if (received.includes('-')) fail(new Error(`Redis said: ${received.trim()}`));
+      if (received.includes('-'))
+        fail(
+          new PlatformError(`Redis said: ${received.trim()}`, 'redis', undefined, 'REDIS_REFUSED'),
+        );
       else if (received.includes('+PONG')) {
         socket.destroy();
         resolve(true);

@@ -1,10 +1,17 @@
 import { restAuthorization } from '@datapark/spark-client';
 import type { ComponentContext } from '@datapark/platform';
 import { WORKERS } from './units.js';
+import { PlatformError } from '@datapark/platform';
 
 async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  if (!response.ok)
+    throw new PlatformError(
+      `${url}: HTTP ${response.status}`,
+      'spark',
+      undefined,
+      'SPARK_UNHEALTHY',
+    );
   return response.json();
 }
 
