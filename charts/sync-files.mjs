@@ -4,16 +4,19 @@
 //
 //   postgresql/files/sql/      roles.sql and one file per migration, rendered from @datapark/db
 //   kafka/files/topics.json    every topic (and its dead-letter topic) of the events catalog
-//   airflow/files/dags/        apps/airflow-dags/**/*.py
+//   airflow/files/dags/        apps/airflow-dags/dags/**/*.py and its .airflowignore, and the Python
+//                              SDK the DAGs import (packages/python-sdk/src/datapark_sdk/) beside
+//                              them, on the DAG folder's sys.path
 //   jupyter/files/notebooks/   apps/notebooks/*.ipynb
+//   jupyter/files/python-sdk/  the Python SDK (datapark_sdk/) the PySpark kernel imports
 //   jupyter/files/sdk/         what the TypeScript kernel's init container npm-installs: `npm pack`
 //                              of the workspace packages the TypeScript notebooks import (and of
 //                              the workspace packages those depend on), and a package.json naming
 //                              them, the pinned `deno` and the npm packages the notebooks import
 //                              directly (versions from package-lock.json)
-//   spark/files/jobs/          apps/spark-jobs/{jobs,src}/**/*.py and the events catalog they read,
-//                              at their repository paths (the jobs find src/ and the catalog
-//                              relative to themselves)
+//   spark/files/jobs/          apps/spark-jobs/{jobs,src}/**/*.py, the Python SDK and the events
+//                              catalog they read, at their repository paths (the jobs find src/,
+//                              packages/python-sdk/src and the catalog relative to themselves)
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and names this script) and the tests compare against the
@@ -227,7 +230,8 @@ function syncTopics() {
   );
 }
 
-function syncTree(sourceDir, accept, target) {
+/** The `accept`ed files under `sourceDir`, keyed by their path below it. */
+function collectTree(sourceDir, accept) {
   const files = {};
   const sources = {};
   for (const path of listFiles(join(root, sourceDir), accept)) {
@@ -235,8 +239,33 @@ function syncTree(sourceDir, accept, target) {
     files[rel] = readFileSync(path, 'utf8');
     sources[rel] = relative(root, path);
   }
+  return { files, sources };
+}
+
+function syncTree(sourceDir, accept, target) {
+  const { files, sources } = collectTree(sourceDir, accept);
   writeFolder(target, files, sources);
 }
+
+/** Several trees into one folder; a path two of them hold is refused. */
+function syncTrees(trees, target) {
+  const files = {};
+  const sources = {};
+  for (const tree of trees)
+    for (const [path, content] of Object.entries(tree.files)) {
+      if (path in files)
+        throw new Error(
+          `sync-files: ${tree.sources[path]} and ${sources[path]} both go to ${path}`,
+        );
+      files[path] = content;
+      sources[path] = tree.sources[path];
+    }
+  writeFolder(target, files, sources);
+}
+
+const isPython = (name) => name.endsWith('.py');
+/** The Python SDK's package (datapark_sdk/**), keyed by its import path. */
+const pythonSdk = () => collectTree('packages/python-sdk/src', isPython);
 
 /** Copies files keeping their paths relative to the repository root. */
 function syncRepoPaths(paths, target) {
@@ -378,10 +407,24 @@ function syncSdk() {
 
 await syncSql();
 syncTopics();
-// Only the DAG folder's Python files: tests and packaging stay out of the scheduler's path.
-syncTree(
-  existsSync(join(root, 'apps/airflow-dags/dags')) ? 'apps/airflow-dags/dags' : 'apps/airflow-dags',
-  (name) => name.endsWith('.py') && !name.startsWith('test_') && name !== 'conftest.py',
+// Only the DAG folder's Python files and its .airflowignore: tests and packaging stay out of the
+// scheduler's path. The Python SDK goes beside the DAGs: every Airflow process has the DAG folder
+// on sys.path, and the .airflowignore keeps the dag-processor from parsing the SDK's modules.
+const dags = 'apps/airflow-dags/dags';
+syncTrees(
+  [
+    collectTree(
+      dags,
+      (name) => isPython(name) && !name.startsWith('test_') && name !== 'conftest.py',
+    ),
+    existsSync(join(root, dags, '.airflowignore'))
+      ? {
+          files: { '.airflowignore': readFileSync(join(root, dags, '.airflowignore'), 'utf8') },
+          sources: { '.airflowignore': `${dags}/.airflowignore` },
+        }
+      : { files: {}, sources: {} },
+    pythonSdk(),
+  ],
   join(subcharts, 'airflow', 'files', 'dags'),
 );
 syncTree(
@@ -389,11 +432,13 @@ syncTree(
   (name) => name.endsWith('.ipynb'),
   join(subcharts, 'jupyter', 'files', 'notebooks'),
 );
+syncTrees([pythonSdk()], join(subcharts, 'jupyter', 'files', 'python-sdk'));
 syncSdk();
 syncRepoPaths(
   [
-    ...listFiles(join(root, 'apps/spark-jobs/jobs'), (name) => name.endsWith('.py')),
-    ...listFiles(join(root, 'apps/spark-jobs/src'), (name) => name.endsWith('.py')),
+    ...listFiles(join(root, 'apps/spark-jobs/jobs'), isPython),
+    ...listFiles(join(root, 'apps/spark-jobs/src'), isPython),
+    ...listFiles(join(root, 'packages/python-sdk/src'), isPython),
     join(root, 'packages/events/json-schema/catalog.json'),
   ],
   join(subcharts, 'spark', 'files', 'jobs'),

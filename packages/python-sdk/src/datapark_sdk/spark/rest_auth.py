@@ -15,8 +15,8 @@ TOKEN_LIFETIME_S = 300
 
 def rest_authorization(secret: str, now: float | None = None) -> str:
     """The ``Authorization`` header value Spark's ``org.apache.spark.ui.JWSFilter`` accepts: a
-    JWS (``<header>.<payload>.<signature>``, HS256) signed with the master's
-    ``spark.org.apache.spark.ui.JWSFilter.param.secretKey``, which is base64url-encoded.
+    JWS (``<header>.<payload>.<signature>``, HS256) signed with the key the master's filter was
+    given (its ``secretKey`` parameter, base64url-encoded: ``spark.restSecret``).
     https://github.com/apache/spark/blob/master/core/src/main/scala/org/apache/spark/ui/JWSFilter.scala
 
     HS256 is one HMAC-SHA256 over two base64url strings, so the standard library signs it and
