@@ -263,6 +263,15 @@ function syncTrees(trees, target) {
   writeFolder(target, files, sources);
 }
 
+/** `tree` without the files under `folder`/. */
+function withoutFolder(tree, folder) {
+  const keep = ([path]) => !path.startsWith(`${folder}/`);
+  return {
+    files: Object.fromEntries(Object.entries(tree.files).filter(keep)),
+    sources: Object.fromEntries(Object.entries(tree.sources).filter(keep)),
+  };
+}
+
 const isPython = (name) => name.endsWith('.py');
 /** The Python SDK's package (datapark_sdk/**), keyed by its import path. */
 const pythonSdk = () => collectTree('packages/python-sdk/src', isPython);
@@ -408,14 +417,19 @@ function syncSdk() {
 await syncSql();
 syncTopics();
 // Only the DAG folder's Python files and its .airflowignore: tests and packaging stay out of the
-// scheduler's path. The Python SDK goes beside the DAGs: every Airflow process has the DAG folder
-// on sys.path, and the .airflowignore keeps the dag-processor from parsing the SDK's modules.
+// scheduler's path, and so do the DAGs of client_tests/, which only @datapark/airflow-client's
+// tests trigger (the local platform's Airflow reads the checkout's folder, so it has them).
+// The Python SDK goes beside the DAGs: every Airflow process has the DAG folder on sys.path, and
+// the .airflowignore keeps the dag-processor from parsing the SDK's modules.
 const dags = 'apps/airflow-dags/dags';
 syncTrees(
   [
-    collectTree(
-      dags,
-      (name) => isPython(name) && !name.startsWith('test_') && name !== 'conftest.py',
+    withoutFolder(
+      collectTree(
+        dags,
+        (name) => isPython(name) && !name.startsWith('test_') && name !== 'conftest.py',
+      ),
+      'client_tests',
     ),
     existsSync(join(root, dags, '.airflowignore'))
       ? {

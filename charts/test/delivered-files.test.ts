@@ -82,6 +82,10 @@ describe('files delivered into the pods', () => {
     ).template.spec.volumes;
     const items = volumes.find((v) => v.name === 'dags')!.configMap!.items ?? [];
     expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
+    // The DAGs only @datapark/airflow-client's tests trigger stay out of the product.
+    expect(Object.keys(files)).toContain('datapark_batch_etl.py');
+    expect(Object.keys(files).filter((p) => p.startsWith('client_tests/'))).toEqual([]);
+    expect(Object.values(data).join('\n')).not.toContain('client_test_ok');
   });
 
   it('the Spark workers hold every job of apps/spark-jobs at its repository path, where the DAGs submit it', async () => {
