@@ -6,7 +6,7 @@
 // dag-processor from parsing the SDK's modules.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectTree, GENERATED_BY, mergeTrees, ROOT, withoutFolder } from './files.ts';
+import { collectTree, generatorName, mergeTrees, ROOT, withoutFolder } from './files.ts';
 import type { Delivery, Tree } from './files.ts';
 import { isPython, pythonSdkTree } from './python-sdk.ts';
 
@@ -25,7 +25,7 @@ function airflowIgnore(): Tree {
 
 export const airflowDags: Delivery = {
   folder: 'airflow/files/dags',
-  generatedBy: GENERATED_BY,
+  generatedBy: generatorName(import.meta.filename),
   build: () =>
     mergeTrees([
       withoutFolder(collectTree(DAGS, isDag), 'client_tests'),

@@ -118,5 +118,5 @@ export function withoutFolder(tree: Tree, folder: string): Tree {
   );
 }
 
-// Until the generated files name their modules, they name the script these replace.
-export const GENERATED_BY = 'charts/sync-files.mjs';
+/** How SOURCES.json and generated headers name a module: `generatorName(import.meta.filename)`. */
+export const generatorName = (moduleFile: string) => relative(ROOT, moduleFile);

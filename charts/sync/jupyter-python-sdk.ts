@@ -1,10 +1,10 @@
 // jupyter/files/python-sdk/: the Python SDK (datapark_sdk/) the PySpark kernel imports.
-import { GENERATED_BY } from './files.ts';
+import { generatorName } from './files.ts';
 import type { Delivery } from './files.ts';
 import { pythonSdkTree } from './python-sdk.ts';
 
 export const jupyterPythonSdk: Delivery = {
   folder: 'jupyter/files/python-sdk',
-  generatedBy: GENERATED_BY,
+  generatedBy: generatorName(import.meta.filename),
   build: pythonSdkTree,
 };

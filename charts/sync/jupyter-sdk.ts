@@ -7,10 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { GENERATED_BY, listFiles, ROOT } from './files.ts';
+import { generatorName, listFiles, ROOT } from './files.ts';
 import type { Delivery, DeliveredFile } from './files.ts';
 import { importedPackages } from './imported-packages.ts';
 import { SyncError } from './sync-error.ts';
+
+const GENERATED_BY = generatorName(import.meta.filename);
 
 /** What the sync reads of a package.json. */
 interface PackageJson {

@@ -2,7 +2,7 @@
 // which the topics Job creates, grows and configures.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENERATED_BY, ROOT } from './files.ts';
+import { generatorName, ROOT } from './files.ts';
 import type { Delivery } from './files.ts';
 
 /** What the topics Job reads of a topic in `all_topics` of the catalog JSON. */
@@ -17,7 +17,7 @@ const CATALOG = 'packages/events/json-schema/catalog.json';
 
 export const kafkaTopics: Delivery = {
   folder: 'kafka/files/topics',
-  generatedBy: GENERATED_BY,
+  generatedBy: generatorName(import.meta.filename),
   build() {
     const catalog = JSON.parse(readFileSync(join(ROOT, CATALOG), 'utf8')) as {
       all_topics: readonly CatalogTopic[];

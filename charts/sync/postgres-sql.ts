@@ -11,9 +11,11 @@ import type { Migration } from 'kysely/migration';
 import { CONFIG_KEYS, POSTGRES_ROLE_USERS } from '@datapark/config';
 import type { PostgresRole } from '@datapark/config';
 import { COMPONENT_ROLES, migrations } from '@datapark/db';
-import { GENERATED_BY } from './files.ts';
+import { generatorName } from './files.ts';
 import type { Delivery } from './files.ts';
 import { SyncError } from './sync-error.ts';
+
+const GENERATED_BY = generatorName(import.meta.filename);
 
 interface MigrationSql {
   readonly name: string;

@@ -1,13 +1,13 @@
 // spark/files/jobs/: the PySpark jobs, the Python SDK and the events catalog they read, at their
 // repository paths: a job finds src/, packages/python-sdk/src and the catalog relative to itself.
 import { join } from 'node:path';
-import { GENERATED_BY, listFiles, repositoryPathsTree, ROOT } from './files.ts';
+import { generatorName, listFiles, repositoryPathsTree, ROOT } from './files.ts';
 import type { Delivery } from './files.ts';
 import { isPython, PYTHON_SDK_SOURCE } from './python-sdk.ts';
 
 export const sparkJobs: Delivery = {
   folder: 'spark/files/jobs',
-  generatedBy: GENERATED_BY,
+  generatedBy: generatorName(import.meta.filename),
   build: () =>
     repositoryPathsTree([
       ...listFiles(join(ROOT, 'apps/spark-jobs/jobs'), isPython),
