@@ -38,6 +38,7 @@ describe('files delivered into the pods', () => {
     'kafka/files/topics',
     'airflow/files/dags',
     'jupyter/files/notebooks',
+    'jupyter/files/python-sdk',
     'jupyter/files/sdk',
     'spark/files/jobs',
   ])('%s: every copy is the current content of its source', (folder) => {
@@ -81,6 +82,10 @@ describe('files delivered into the pods', () => {
     ).template.spec.volumes;
     const items = volumes.find((v) => v.name === 'dags')!.configMap!.items ?? [];
     expect(items.map((i) => i.path).sort()).toEqual(Object.keys(files).sort());
+    // The DAGs only @datapark/airflow-client's tests trigger stay out of the product.
+    expect(Object.keys(files)).toContain('datapark_batch_etl.py');
+    expect(Object.keys(files).filter((p) => p.startsWith('client_tests/'))).toEqual([]);
+    expect(Object.values(data).join('\n')).not.toContain('client_test_ok');
   });
 
   it('the Spark workers hold every job of apps/spark-jobs at its repository path, where the DAGs submit it', async () => {
@@ -89,9 +94,11 @@ describe('files delivered into the pods', () => {
     const sources = [
       ...listFiles(join(ROOT, 'apps', 'spark-jobs', 'jobs'), (n) => n.endsWith('.py')),
       ...listFiles(join(ROOT, 'apps', 'spark-jobs', 'src'), (n) => n.endsWith('.py')),
+      ...listFiles(join(ROOT, 'packages', 'python-sdk', 'src'), (n) => n.endsWith('.py')),
       join(ROOT, 'packages', 'events', 'json-schema', 'catalog.json'),
     ].map((p) => relative(ROOT, p));
     expect(sources).toContain('apps/spark-jobs/jobs/daily_batch.py');
+    expect(sources).toContain('packages/python-sdk/src/datapark_sdk/config/load_config.py');
     for (const path of sources)
       expect(data[path.replaceAll('/', '__')]).toBe(readFileSync(join(ROOT, path), 'utf8'));
     const worker = manifests.find(
@@ -130,6 +137,49 @@ describe('files delivered into the pods', () => {
     ) as { extra: { jobs_dir: string } };
     expect(rest.extra.jobs_dir).toBe('/opt/datapark/apps/spark-jobs/jobs');
     expect(env.map((e) => e.name)).toContain('AIRFLOW_CONN_DATAPARK_SPARK_ETL');
+  });
+
+  it('the Python SDK of packages/python-sdk reaches the DAG folder and the PySpark kernel, unchanged', async () => {
+    const { manifests } = await renderProfile('default');
+    const sdk = listFiles(join(ROOT, 'packages', 'python-sdk', 'src'), (n) => n.endsWith('.py'));
+    expect(sdk.map((p) => relative(ROOT, p))).toContain(
+      'packages/python-sdk/src/datapark_sdk/spark/rest_client.py',
+    );
+    const dags = configMap(manifests, 'dp-airflow-dags');
+    const kernel = configMap(manifests, 'dp-jupyter-python-sdk');
+    for (const path of sdk) {
+      // Keyed by its import path: datapark_sdk/spark/rest_client.py.
+      const key = relative(join(ROOT, 'packages', 'python-sdk', 'src'), path).replaceAll('/', '__');
+      expect({ key, dags: dags[key] }).toEqual({ key, dags: readFileSync(path, 'utf8') });
+      expect({ key, kernel: kernel[key] }).toEqual({ key, kernel: readFileSync(path, 'utf8') });
+    }
+    // The dag-processor leaves the SDK's modules alone (relative imports fail parsed one by one).
+    expect(dags['.airflowignore']!.split('\n')).toContain('datapark_sdk/');
+    const jupyter = manifests.find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === 'dp-jupyter',
+    )!;
+    const pod = (
+      jupyter.spec as {
+        template: {
+          spec: {
+            volumes: { name: string; configMap?: { name: string; items?: { path: string }[] } }[];
+            containers: {
+              name: string;
+              env: { name: string; value?: string }[];
+              volumeMounts: { name: string; mountPath: string }[];
+            }[];
+          };
+        };
+      }
+    ).template.spec;
+    const server = pod.containers.find((c) => c.name === 'jupyter')!;
+    expect(server.env).toContainEqual({ name: 'PYTHONPATH', value: '/opt/datapark/python-sdk' });
+    expect(server.volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'python-sdk', mountPath: '/opt/datapark/python-sdk' }),
+    );
+    const volume = pod.volumes.find((v) => v.name === 'python-sdk')!;
+    expect(volume.configMap!.name).toBe('dp-jupyter-python-sdk');
+    expect(volume.configMap!.items!.map((i) => i.path)).toContain('datapark_sdk/__init__.py');
   });
 
   it('the PostgreSQL init Job applies the roles and the migrations of packages/db', async () => {

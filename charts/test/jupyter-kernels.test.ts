@@ -323,7 +323,16 @@ describe('the jupyter chart without the TypeScript kernel (the default)', () => 
       volumes(pod)
         .map((v) => v.name)
         .sort(),
-    ).toEqual(['home', 'kernel-setup', 'kernels', 'samples', 'spark-conf', 'tmp', 'work']);
+    ).toEqual([
+      'home',
+      'kernel-setup',
+      'kernels',
+      'python-sdk',
+      'samples',
+      'spark-conf',
+      'tmp',
+      'work',
+    ]);
     expect(server(pod).volumeMounts!.map((m) => m.name)).not.toContain('typescript');
     expect(pod.spec.containers.flatMap((c) => c.image)).not.toContainEqual(
       expect.stringContaining('node:'),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project venv (.venv) from the committed lock tools/python/requirements.lock: pytest and
-# ruff for the Python projects, pyspark for the Spark cluster, apache-airflow and jupyterlab.
+# ruff for the Python projects, pyspark for the Spark cluster, apache-airflow and jupyterlab; and
+# the workspace's Python SDK (packages/python-sdk) on its path (tools/ci/python-sdk.sh).
 # pip's cache (~/.cache/pip) makes later runs fast; the venv is rebuilt when the lock changes.
 set -euo pipefail
 lock=tools/python/requirements.lock
@@ -10,6 +11,7 @@ stamp="$venv/.datapark-lock-hash"
 hash=$(sha256sum "$lock" | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
   echo "python: $venv matches $lock"
+  bash tools/ci/python-sdk.sh "$venv"
   exit 0
 fi
 echo "python: creating $venv from $lock"
@@ -40,3 +42,4 @@ for ((i = 0; i < total; i += 20)); do
 done
 echo "$hash" > "$stamp"
 echo "python: $("$venv/bin/python" --version) with $total locked packages in $((SECONDS - started)) s"
+bash tools/ci/python-sdk.sh "$venv"

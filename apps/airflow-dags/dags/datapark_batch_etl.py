@@ -12,18 +12,18 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
 from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
 from airflow.providers.postgres.hooks.postgres import PostgresHook
-from airflow.sdk import BaseHook, CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
+from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-from datapark_dags.spark_rest import FAILED_STATES, SparkRest
+
+from datapark_dags.spark_connection import SparkConnection
+from datapark_sdk.spark import FAILED_STATES
 
 DAG_ID = "datapark_batch_etl"
 POSTGRES = "datapark_postgres"
-SPARK_ETL = "datapark_spark_etl"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Rendered in the check operators' templated fields; target_day validated the value's form.
 DAY_SQL = "DATE '{{ ti.xcom_pull(task_ids='target_day') }}'"
@@ -34,13 +34,6 @@ DATED_TABLES = {
     "processed.product_performance": "sales_date",
 }
 SOURCE_DAY = "(o.placed_at AT TIME ZONE 'UTC')::date = %(day)s::date"
-
-
-def _jobs_dir(spark: SparkRest) -> Path:
-    # The connection says where the jobs are; a checkout without it has them next door.
-    if spark.jobs_dir:
-        return Path(spark.jobs_dir)
-    return Path(__file__).resolve().parents[2] / "spark-jobs" / "jobs"
 
 
 @dag(
@@ -129,29 +122,19 @@ def datapark_batch_etl():
     @task(retries=1)
     def submit_spark_job(day: str, _source: dict) -> str:
         """Submits apps/spark-jobs/jobs/daily_batch.py for the day through the Spark REST server."""
-        spark = SparkRest.from_connection()
-        etl = BaseHook.get_connection(SPARK_ETL)
-        env = {
-            # The job finds PostgreSQL as @datapark/config does; these beat the endpoints file.
-            "DATAPARK_POSTGRES_HOST": str(etl.host),
-            "DATAPARK_POSTGRES_PORT": str(etl.port),
-            "DATAPARK_POSTGRES_DATABASE": str(etl.schema),
-            "DATAPARK_POSTGRES_SPARK_ETL_PASSWORD": str(etl.password),
-        }
-        if spark.state_dir:
-            env["DATAPARK_STATE_DIR"] = spark.state_dir
-        request = spark.python_request(
-            file=str(_jobs_dir(spark) / "daily_batch.py"),
+        spark = SparkConnection.get()
+        request = spark.client.python_request(
+            file=str(spark.jobs_dir / "daily_batch.py"),
             name=f"airflow-daily-batch-{day}",
             args=["--date", day],
-            env=env,
+            env=spark.job_env(),
         )
-        return spark.create(request)
+        return spark.client.create(request)
 
     @task.sensor(poke_interval=5, timeout=1800, mode="poke", retries=0)
     def wait_for_spark_job(submission_id: str) -> PokeReturnValue:
         """Polls /v1/submissions/status until the driver ends; a failed driver fails the task."""
-        state = SparkRest.from_connection().driver_state(submission_id)
+        state = SparkConnection.get().client.status(submission_id)["driverState"]
         if state in FAILED_STATES:
             raise AirflowFailException(
                 f"Spark driver {submission_id} ended {state}: its log is in the Spark worker's "

@@ -10,15 +10,15 @@ nothing counted twice. Paused at creation like every DAG here: unpause it to kee
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pendulum
-from airflow.sdk import BaseHook, PokeReturnValue, Variable, dag, task
+from airflow.sdk import PokeReturnValue, Variable, dag, task
 from airflow.sdk.exceptions import AirflowFailException
-from datapark_dags.spark_rest import ACTIVE_STATES, FAILED_STATES, SparkRest, SparkSubmissionError
+
+from datapark_dags.spark_connection import SparkConnection
+from datapark_sdk.spark import ACTIVE_STATES, FAILED_STATES, SubmissionNotFoundError
 
 SUBMISSION_VARIABLE = "datapark_streaming_submission_id"
-SPARK_ETL = "datapark_spark_etl"
 APP_NAME = "airflow-streaming-metrics"
 
 
@@ -47,8 +47,8 @@ def datapark_streaming_keeper():
         if not submission_id:
             return "NONE"
         try:
-            return SparkRest.from_connection().driver_state(submission_id)
-        except SparkSubmissionError:
+            return SparkConnection.get().client.status(submission_id)["driverState"]
+        except SubmissionNotFoundError:
             # The master restarted and forgot it: it is not running.
             return "UNKNOWN"
 
@@ -60,30 +60,13 @@ def datapark_streaming_keeper():
     @task(retries=0)
     def resubmit() -> str:
         """Submits the streaming job with its fixed checkpoint, and remembers the submission id."""
-        spark = SparkRest.from_connection()
-        etl = BaseHook.get_connection(SPARK_ETL)
-        jobs = (
-            Path(spark.jobs_dir)
-            if spark.jobs_dir
-            else Path(__file__).resolve().parents[2] / "spark-jobs" / "jobs"
-        )
-        checkpoints = spark.extra.get("checkpoint_dir") or str(
-            Path(spark.state_dir or ".") / "spark" / "checkpoints"
-        )
-        env = {
-            "DATAPARK_POSTGRES_HOST": str(etl.host),
-            "DATAPARK_POSTGRES_PORT": str(etl.port),
-            "DATAPARK_POSTGRES_DATABASE": str(etl.schema),
-            "DATAPARK_POSTGRES_SPARK_ETL_PASSWORD": str(etl.password),
-        }
-        if spark.state_dir:
-            env["DATAPARK_STATE_DIR"] = spark.state_dir
-        submission_id = spark.create(
-            spark.python_request(
-                file=str(jobs / "streaming_metrics.py"),
+        spark = SparkConnection.get()
+        submission_id = spark.client.create(
+            spark.client.python_request(
+                file=str(spark.jobs_dir / "streaming_metrics.py"),
                 name=APP_NAME,
-                args=["--checkpoint", f"{checkpoints}/{APP_NAME}"],
-                env=env,
+                args=["--checkpoint", f"{spark.checkpoint_dir}/{APP_NAME}"],
+                env=spark.job_env(),
             )
         )
         Variable.set(SUBMISSION_VARIABLE, submission_id)
@@ -92,7 +75,7 @@ def datapark_streaming_keeper():
     @task.sensor(poke_interval=5, timeout=300, mode="poke", retries=0)
     def wait_until_running(submission_id: str) -> PokeReturnValue:
         """The new driver must reach RUNNING; one that ends at once fails the run."""
-        state = SparkRest.from_connection().driver_state(submission_id)
+        state = SparkConnection.get().client.status(submission_id)["driverState"]
         if state in FAILED_STATES or state == "FINISHED":
             raise AirflowFailException(
                 f"the streaming driver {submission_id} ended {state} right after its start"

@@ -24,8 +24,10 @@ os.environ["AIRFLOW_HOME"] = _home
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS)
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_home}/airflow.db"
-# The dag-processor puts the DAG bundle's folder on sys.path (for datapark_dags); so do we.
-sys.path.insert(0, str(DAGS))
+# The dag-processor puts the DAG bundle's folder on sys.path (for datapark_dags); so do we. The
+# Python SDK is on the venv's path (tools/ci/python.sh writes a .pth naming the checkout's
+# packages/python-sdk/src); put this checkout's first, should the venv name another.
+sys.path[:0] = [str(DAGS), str(ROOT / "packages" / "python-sdk" / "src")]
 
 
 def state_dir() -> Path:

@@ -27,6 +27,12 @@ def test_the_platform_dags_are_there(dagbag):
     assert {"datapark_batch_etl", "datapark_streaming_keeper"} <= set(dagbag.dag_ids)
 
 
+def test_the_airflow_client_test_dags_are_found_in_client_tests(dagbag):
+    # The local platform's Airflow reads this folder, subfolders too; the chart leaves this one out.
+    for dag_id in ("client_test_ok", "client_test_fail"):
+        assert "/client_tests/" in dagbag.dags[dag_id].fileloc
+
+
 def test_every_dag_has_an_owner_tags_and_retries(dagbag):
     problems = []
     for dag_id, dag in dagbag.dags.items():

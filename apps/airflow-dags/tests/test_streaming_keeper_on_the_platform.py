@@ -7,33 +7,29 @@ import time
 import uuid
 
 import pytest
-from datapark_dags.spark_rest import SparkRest, SparkSubmissionError
+
+from datapark_sdk.spark import ACTIVE_STATES, TERMINAL_STATES, SparkRestClient, SubmissionNotFoundError
 
 DAG_ID = "datapark_streaming_keeper"
 VARIABLE = "datapark_streaming_submission_id"
 
 
 @pytest.fixture(scope="module")
-def spark_rest(endpoints) -> SparkRest:
-    spark = endpoints.get("spark", {})
-    return SparkRest(
-        rest_url=spark.get("restUrl", "http://127.0.0.1:16066").rstrip("/"),
-        master_url=spark.get("masterUrl", "spark://127.0.0.1:17077"),
-        secret=spark.get("restSecret"),
-    )
+def spark_rest() -> SparkRestClient:
+    return SparkRestClient.from_config()
 
 
-def driver_state(spark_rest: SparkRest, submission_id: str) -> str:
+def driver_state(spark_rest: SparkRestClient, submission_id: str) -> str:
     try:
-        return spark_rest.driver_state(submission_id)
-    except SparkSubmissionError:
+        return spark_rest.status(submission_id)["driverState"]
+    except SubmissionNotFoundError:
         return "UNKNOWN"
 
 
-def kill(spark_rest: SparkRest, submission_id: str) -> None:
+def kill(spark_rest: SparkRestClient, submission_id: str) -> None:
     spark_rest.kill(submission_id)
     deadline = time.monotonic() + 120
-    while driver_state(spark_rest, submission_id) not in {"KILLED", "FINISHED", "FAILED", "ERROR"}:
+    while driver_state(spark_rest, submission_id) not in TERMINAL_STATES:
         assert time.monotonic() < deadline, f"driver {submission_id} did not stop"
         time.sleep(2)
 
@@ -82,7 +78,7 @@ def test_the_keeper_starts_the_job_leaves_it_running_and_restarts_it_after_a_kil
     airflow, spark_rest, keeper
 ):
     previous = submission(airflow)
-    if previous and driver_state(spark_rest, previous) in {"SUBMITTED", "RUNNING", "RELAUNCHING"}:
+    if previous and driver_state(spark_rest, previous) in ACTIVE_STATES:
         kill(spark_rest, previous)
 
     run_keeper(airflow)

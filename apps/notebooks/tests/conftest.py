@@ -32,6 +32,11 @@ def jupyter_env(endpoints) -> dict:
         "JUPYTER_PATH": str(share),
         "JUPYTER_RUNTIME_DIR": str(state_dir() / "jupyter" / "runtime"),
         "DATAPARK_STATE_DIR": str(state_dir()),
+        # The kernels import the Python SDK through the venv's .pth (tools/ci/python.sh); this
+        # checkout's comes first, should the venv name another.
+        "PYTHONPATH": os.pathsep.join(
+            p for p in [str(ROOT / "packages" / "python-sdk" / "src"), os.environ.get("PYTHONPATH")] if p
+        ),
     }
     os.environ.update(env)
     return env

@@ -17,12 +17,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+# Jobs run at their repository paths (the checkout, or /opt/datapark in the chart's Spark pods):
+# their modules and the Python SDK are found relative to this file.
+HERE = Path(__file__).resolve()
+sys.path[:0] = [str(HERE.parents[1] / "src"), str(HERE.parents[3] / "packages" / "python-sdk" / "src")]
 
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 
 from datapark_jobs import batch_transforms as t  # noqa: E402
-from datapark_jobs.endpoints import postgres  # noqa: E402
+from datapark_sdk.config import load_config  # noqa: E402
 
 DATED_TABLES = {
     "processed.fact_orders": "order_date",
@@ -46,7 +49,7 @@ def main() -> None:
     if as_of.tzinfo is None:
         parser.error("--as-of needs a time zone, e.g. 2026-11-01T15:00:00Z")
 
-    pg = postgres("spark_etl")
+    pg = load_config().postgres_login("spark_etl")
     spark = (
         SparkSession.builder.appName(f"daily-batch-{day}")
         .config("spark.sql.session.timeZone", "UTC")

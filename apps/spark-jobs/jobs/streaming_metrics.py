@@ -14,15 +14,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+# Jobs run at their repository paths (the checkout, or /opt/datapark in the chart's Spark pods):
+# their modules and the Python SDK are found relative to this file.
+HERE = Path(__file__).resolve()
+sys.path[:0] = [str(HERE.parents[1] / "src"), str(HERE.parents[3] / "packages" / "python-sdk" / "src")]
 
 from pyspark.errors import StreamingQueryException  # noqa: E402
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.streaming import StreamingQuery, StreamingQueryListener  # noqa: E402
 
-from datapark_jobs.endpoints import endpoints, postgres  # noqa: E402
 from datapark_jobs.stream_events import observation_name, parse_events, uuid_or_null  # noqa: E402
+from datapark_sdk.config import load_config  # noqa: E402
 
 # Rows travel as one JSON array per statement: a call into the JVM per value would cost more
 # than the whole micro-batch (py4j round trips), and a session backlog can be 100k rows.
@@ -138,7 +141,7 @@ def upsert(spark: SparkSession, statement: str, batch: DataFrame) -> None:
     rows = batch.toJSON().collect()
     if not rows:
         return
-    pg = postgres("spark_etl")
+    pg = load_config().postgres_login("spark_etl")
     jvm = spark.sparkContext._jvm
     connection = jvm.java.sql.DriverManager.getConnection(pg.jdbc_url, pg.user, pg.password)
     try:
@@ -158,7 +161,7 @@ def main() -> None:
     parser.add_argument("--trigger-seconds", type=int, default=5)
     args = parser.parse_args()
 
-    servers = ",".join(endpoints()["kafka"]["bootstrapServers"])
+    servers = ",".join(load_config().kafka.bootstrap_servers)
     spark = (
         SparkSession.builder.appName("streaming-metrics")
         .config("spark.sql.session.timeZone", "UTC")

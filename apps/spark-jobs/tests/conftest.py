@@ -4,7 +4,10 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+ROOT = Path(__file__).resolve().parents[3]
+JOBS = ROOT / "apps" / "spark-jobs" / "jobs"
+# As the jobs do: their modules, and this checkout's Python SDK.
+sys.path[:0] = [str(ROOT / "apps" / "spark-jobs" / "src"), str(ROOT / "packages" / "python-sdk" / "src")]
 
 
 @pytest.fixture(scope="session")

@@ -38,13 +38,17 @@ turned off (spark.enabled=false) there is no Secret, and the pod still starts. *
       optional: true
 {{- end -}}
 
-{{/* The DAG files of files/dags/ (from apps/airflow-dags), as {configmap key: path}; a key
-cannot hold "/", so nested files are keyed with "__" in its place. */}}
+{{/* The DAG files of files/dags/ (from apps/airflow-dags, with the Python SDK they import) and
+the folder's .airflowignore, as {configmap key: path}; a key cannot hold "/", so nested files are
+keyed with "__" in its place. */}}
 {{- define "datapark.airflow.v1.dagFiles" -}}
 {{- $files := dict -}}
 {{- range $path, $_ := .Files.Glob "files/dags/**.py" -}}
 {{- $rel := trimPrefix "files/dags/" $path -}}
 {{- $_ := set $files (replace "/" "__" $rel) $rel -}}
+{{- end -}}
+{{- if .Files.Get "files/dags/.airflowignore" -}}
+{{- $_ := set $files ".airflowignore" ".airflowignore" -}}
 {{- end -}}
 {{- toJson $files -}}
 {{- end -}}

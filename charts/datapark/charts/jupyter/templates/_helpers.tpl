@@ -13,10 +13,23 @@
 {{- .Values.spark.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "spark")) -}}
 {{- end -}}
 
+{{/* The Python SDK's files of files/python-sdk/ as {configmap key: path}; "__" stands for "/". */}}
+{{- define "datapark.jupyter.v1.pythonSdkFiles" -}}
+{{- $files := dict -}}
+{{- range $path, $_ := .Files.Glob "files/python-sdk/**.py" -}}
+{{- $rel := trimPrefix "files/python-sdk/" $path -}}
+{{- $_ := set $files (replace "/" "__" $rel) $rel -}}
+{{- end -}}
+{{- toJson $files -}}
+{{- end -}}
+
 {{- define "datapark.jupyter.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- if not (.Files.Get "files/notebooks/SOURCES.json") -}}
 {{- $problems = append $problems "jupyter: files/notebooks/ is missing (the notebooks of apps/notebooks). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- if not (.Files.Get "files/python-sdk/SOURCES.json") -}}
+{{- $problems = append $problems "jupyter: files/python-sdk/ is missing (the Python SDK of packages/python-sdk). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- $size := 0 -}}
 {{- range $path, $content := .Files.Glob "files/notebooks/*.ipynb" -}}

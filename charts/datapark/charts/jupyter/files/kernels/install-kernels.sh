@@ -8,8 +8,9 @@
 #   install-kernels.sh typescript   datapark-typescript: Deno's kernel. `npm install`s, from the
 #                                   npm registry ($npm_config_registry), into $TYPESCRIPT_DIR:
 #                                   the pinned `deno` package, the Data Park SDK tarballs shipped
-#                                   in $SDK_DIR (npm pack of packages/*, by charts/sync-files.mjs)
-#                                   and their npm dependencies. Needs node and npm.
+#                                   in $SDK_DIR (npm pack of packages/*, by
+#                                   charts/sync/jupyter-sdk.ts) and their npm dependencies. Needs
+#                                   node and npm.
 #
 # Environment:
 #   KERNELS_DIR      the kernelspecs go to $KERNELS_DIR/kernels/<name>/kernel.json; the notebook
@@ -19,7 +20,7 @@
 #                    from a package.json and node_modules/ in or above the notebook's directory: the
 #                    pod mounts these two over /home/jovyan/package.json and /home/jovyan/node_modules.
 #   SDK_DIR          (typescript) package.json and the *.tgz it names (file:sdk/<name>.tgz), as
-#                    charts/sync-files.mjs writes them
+#                    charts/sync/jupyter-sdk.ts writes them
 #   SPARK_CONF_DIR   (pyspark) passed on to the PySpark kernel
 #
 # Every path must be absolute and free of quotes and backslashes (they go into JSON as they are).
@@ -76,7 +77,7 @@ install_pyspark() {
 install_typescript() {
   target=$(checked_path TYPESCRIPT_DIR "${TYPESCRIPT_DIR:?typescript: TYPESCRIPT_DIR must be set}")
   sdk=${SDK_DIR:?typescript: SDK_DIR must name the chart\'s package.json and SDK tarballs}
-  [ -f "$sdk/package.json" ] || fail "typescript: $sdk/package.json is missing (charts/sync-files.mjs writes it)"
+  [ -f "$sdk/package.json" ] || fail "typescript: $sdk/package.json is missing (charts/sync/jupyter-sdk.ts writes it)"
   command -v npm >/dev/null || fail "typescript: npm is not on PATH (the init container runs the node image)"
   log "node $(node --version), npm $(npm --version), registry ${npm_config_registry:-$(npm config get registry)}"
 

@@ -1,0 +1,104 @@
+"""The Python SDK and the TypeScript SDKs agree: the same keys, variables, defaults and error
+messages as @datapark/config, and the same signature as @datapark/spark-client, byte for byte.
+The TypeScript side runs from the packages' builds (dist/), which nx builds before this test."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from datapark_sdk.config import ConfigError, load_config
+from datapark_sdk.config.keys import CONFIG_KEYS
+from datapark_sdk.spark import rest_authorization
+
+
+def node(script: str, env: dict[str, str] | None = None) -> str:
+    """Runs an ES module script with the workspace's builds importable; returns its stdout."""
+    executable = shutil.which("node")
+    if not executable:
+        pytest.fail("node is not on PATH: . tools/ci/node.sh")
+    for package in ("config", "spark-client"):
+        if not (ROOT / "packages" / package / "dist" / "index.js").exists():
+            pytest.fail(f"packages/{package}/dist is missing: npx nx run {package}:build")
+    result = subprocess.run(
+        [executable, "--input-type=module", "-e", script],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+CONFIG = "import * as config from './packages/config/dist/index.js';"
+
+
+def test_every_key_has_the_variable_default_and_wording_of_datapark_config():
+    typescript = json.loads(
+        node(
+            CONFIG + "console.log(JSON.stringify(Object.fromEntries(Object.entries(config.CONFIG_KEYS).map("
+            "([key, s]) => [key, { env: s.env, default: s.default ?? null, secret: !!s.secret, "
+            "doc: s.doc, example: s.example }]))));"
+        )
+    )
+    python = {
+        key: {
+            "env": spec.env,
+            "default": spec.default,
+            "secret": spec.secret,
+            "doc": spec.doc,
+            "example": spec.example,
+        }
+        for key, spec in CONFIG_KEYS.items()
+    }
+    assert python == typescript
+
+
+BAD_VALUES = {
+    "DATAPARK_POSTGRES_PORT": "abc",
+    "DATAPARK_REDIS_PORT": "-1.5",
+    "DATAPARK_POSTGRES_DATABASE": "Not-An-Identifier",
+    "DATAPARK_KAFKA_BOOTSTRAP_SERVERS": "a, b:1,c",
+    "DATAPARK_SPARK_MASTER_URL": "http://master:7077",
+    "DATAPARK_SPARK_REST_URL": "not a url",
+    "DATAPARK_SPARK_REST_SECRET": "too-short",
+    "DATAPARK_SPARK_CONNECTOR_JARS": "relative/jars",
+    "DATAPARK_AIRFLOW_PASSWORD": "short",
+}
+
+
+def test_bad_values_get_the_message_datapark_config_gives(tmp_path):
+    env = {"DATAPARK_STATE_DIR": str(tmp_path), **BAD_VALUES}
+    typescript = node(CONFIG + "try { config.loadConfig(); } catch (e) { console.log(e.message); }", env)
+    with pytest.raises(ConfigError) as python:
+        load_config(env=env, cwd=ROOT)
+    assert str(python.value) == typescript.rstrip("\n")
+
+
+def test_a_missing_credential_gets_the_message_datapark_config_gives(tmp_path):
+    (tmp_path / "endpoints.json").write_text("{}")
+    env = {"DATAPARK_STATE_DIR": str(tmp_path)}
+    typescript = node(
+        CONFIG
+        + "try { config.postgresUrl(config.loadConfig(), 'analyst'); } catch (e) { console.log(e.message); }",
+        env,
+    )
+    with pytest.raises(ConfigError) as python:
+        load_config(env=env, cwd=ROOT).postgres_login("analyst")
+    assert str(python.value) == typescript.rstrip("\n")
+
+
+def test_signs_as_spark_client_does_for_the_same_key_and_time():
+    secret = "dGhpcyBpcyBhIDMyLWJ5dGUga2V5IGZvciB0ZXN0aW5nIQ"
+    at = 1_767_225_600
+    typescript = node(
+        "import { restAuthorization } from './packages/spark-client/dist/index.js';"
+        f"console.log(restAuthorization('{secret}', {at * 1000}));"
+    ).strip()
+    assert rest_authorization(secret, now=at) == typescript
