@@ -1,6 +1,8 @@
 /** Base of every error the platform raises: what failed, where, and what to do. */
 export class PlatformError extends Error {
   override readonly name: string = 'PlatformError';
+  /** What failed, without the fix (`message` carries both). */
+  readonly problem: string;
   constructor(
     message: string,
     /** The component (or unit) it concerns, e.g. `postgres`, `kafka-2`. */
@@ -9,6 +11,7 @@ export class PlatformError extends Error {
     readonly fix?: string,
   ) {
     super(fix ? `${message}\n  Fix: ${fix}` : message);
+    this.problem = message;
   }
 }
 
