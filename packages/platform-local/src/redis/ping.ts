@@ -16,6 +16,11 @@ export function redisPing(
     };
     socket.setTimeout(timeoutMs, () => fail(new Error(`no answer from Redis at ${host}:${port}`)));
     socket.once('error', fail);
+    // A peer that closes without answering (not Redis) must not leave the promise unsettled:
+    // `status` would then end with nothing printed. After a settlement this is a no-op.
+    socket.once('close', () =>
+      fail(new Error(`${host}:${port} closed the connection without answering PING`)),
+    );
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
       if (received.includes('-')) fail(new Error(`Redis said: ${received.trim()}`));
