@@ -114,6 +114,12 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return Promise.all(this.components.map((c) => c.status(this.context(c))));
   }
 
+  /** The status of one component, e.g. to report the others when one of them cannot say. */
+  async componentStatus(name: string): Promise<ComponentStatus> {
+    const component = this.componentOf(name);
+    return component.status(this.context(component));
+  }
+
   /**
    * Every component's prerequisite check, all of them, starting nothing: what `up` would stop
    * at, component by component.
