@@ -49,7 +49,7 @@ export function kafkaPorts(ctx: ComponentContext): PortClaim[] {
       unit: node.unit,
       host: node.host,
       port: node.controllerPort,
-      purpose: `controller (broker port + ${CONTROLLER_PORT_OFFSET})`,
+      purpose: `controller, broker port + ${CONTROLLER_PORT_OFFSET}`,
       variable,
     },
   ]);

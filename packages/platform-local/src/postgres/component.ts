@@ -90,7 +90,7 @@ export function postgresComponent(): LocalComponent {
     ports(ctx) {
       const { host, port } = ctx.config.postgres;
       return [
-        { unit: NAME, host, port, purpose: 'connections', variable: 'DATAPARK_POSTGRES_PORT' },
+        { unit: NAME, host, port, purpose: 'PostgreSQL', variable: 'DATAPARK_POSTGRES_PORT' },
       ];
     },
 

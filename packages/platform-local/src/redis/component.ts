@@ -72,7 +72,7 @@ export function redisComponent(): LocalComponent {
 
     ports(ctx) {
       const { host, port } = ctx.config.redis;
-      return [{ unit: NAME, host, port, purpose: 'connections', variable: 'DATAPARK_REDIS_PORT' }];
+      return [{ unit: NAME, host, port, purpose: 'Redis', variable: 'DATAPARK_REDIS_PORT' }];
     },
 
     logFiles(ctx) {

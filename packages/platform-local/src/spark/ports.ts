@@ -28,7 +28,7 @@ export function sparkPorts(ctx: ComponentContext): PortClaim[] {
       unit: `spark-worker-${n}`,
       host: master.host,
       port: workerUiPort(ctx, n),
-      purpose: `worker UI (master UI + ${n})`,
+      purpose: `worker UI, master UI + ${n}`,
       variable: 'DATAPARK_SPARK_UI_URL',
       movesWhenTaken: true,
     })),
