@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, redactConfig } from '@datapark/config';
 import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
+import { doctorCommand } from './doctor/doctor-command.js';
 
 const list = (value: string) =>
   value
@@ -12,7 +13,7 @@ const list = (value: string) =>
 const platform = () => new LocalPlatform({ components: defaultComponents() });
 
 /**
- * `datapark up|down|status|logs|start|stop|endpoints`: the local platform (LocalPlatform with
+ * `datapark up|down|status|doctor|logs|start|stop|endpoints`: the local platform (LocalPlatform with
  * every component), added to `program` in the order `--help` lists them.
  */
 export function addLocalCommands(program: Command): Command {
@@ -57,6 +58,8 @@ export function addLocalCommands(program: Command): Command {
       if (options.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
       else printStatus(status);
     });
+
+  program.addCommand(doctorCommand());
 
   program
     .command('logs')

@@ -10,6 +10,7 @@ import type {
   ProgressReporter,
 } from '@datapark/platform';
 import { consoleReporter, PlatformError } from '@datapark/platform';
+import { asError, type ComponentPorts, type PrerequisiteResult } from './check-results.js';
 
 /**
  * Written into a state directory the platform creates; `down --purge` deletes only a directory
@@ -111,6 +112,45 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
 
   async status(): Promise<ComponentStatus[]> {
     return Promise.all(this.components.map((c) => c.status(this.context(c))));
+  }
+
+  /** The status of one component, e.g. to report the others when one of them cannot say. */
+  async componentStatus(name: string): Promise<ComponentStatus> {
+    const component = this.componentOf(name);
+    return component.status(this.context(component));
+  }
+
+  /**
+   * Every component's prerequisite check, all of them, starting nothing: what `up` would stop
+   * at, component by component.
+   *
+   * @example
+   * ```ts
+   * for (const r of await platform.checkPrerequisites()) if (!r.ok) console.log(r.error?.message);
+   * ```
+   */
+  async checkPrerequisites(): Promise<PrerequisiteResult[]> {
+    const results: PrerequisiteResult[] = [];
+    for (const component of this.components) {
+      try {
+        await component.checkPrerequisites(this.context(component));
+        results.push({ component: component.name, ok: true });
+      } catch (error) {
+        results.push({ component: component.name, ok: false, error: asError(error) });
+      }
+    }
+    return results;
+  }
+
+  /** Every port each component's units listen on, with the variable that moves it. */
+  ports(): ComponentPorts[] {
+    return this.components.map((component) => {
+      try {
+        return { component: component.name, ports: component.ports(this.context(component)) };
+      } catch (error) {
+        return { component: component.name, ports: [], error: asError(error) };
+      }
+    });
   }
 
   logFiles(name?: string): readonly string[] {

@@ -36,6 +36,20 @@ export interface ComponentStatus {
   readonly detail?: string;
 }
 
+/** A TCP port a unit listens on, and the variable that moves it. */
+export interface PortClaim {
+  /** The unit that listens on it (`kafka-2`, `spark-master`). */
+  readonly unit: string;
+  readonly host: string;
+  readonly port: number;
+  /** What the port is for, e.g. `broker`, `REST submission`. */
+  readonly purpose: string;
+  /** The environment variable that moves it (for a derived port, the one it follows). */
+  readonly variable: string;
+  /** The unit binds the next free port when this one is taken (Spark's worker UIs). */
+  readonly movesWhenTaken?: boolean;
+}
+
 /**
  * One component of the local platform (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter).
  * `LocalPlatform` calls these in dependency order; each method is idempotent.
@@ -58,6 +72,8 @@ export interface LocalComponent {
   provision?(ctx: ComponentContext): Promise<void>;
   stop(ctx: ComponentContext): Promise<void>;
   status(ctx: ComponentContext): Promise<ComponentStatus>;
+  /** Every port its units listen on, from the configuration as it stands. */
+  ports(ctx: ComponentContext): readonly PortClaim[];
   /** Log files, newest information last. */
   logFiles(ctx: ComponentContext): readonly string[];
   startUnit?(ctx: ComponentContext, unit: string): Promise<void>;

@@ -3,6 +3,8 @@ import { DataparkError } from '@datapark/config';
 /** Base of every error the platform raises: what failed, where, and what to do. */
 export class PlatformError extends DataparkError {
   override readonly name: string = 'PlatformError';
+  /** What failed, without the fix (`message` carries both). */
+  readonly problem: string;
   constructor(
     message: string,
     /** The component (or unit) it concerns, e.g. `postgres`, `kafka-2`. */
@@ -11,7 +13,9 @@ export class PlatformError extends DataparkError {
     readonly fix?: string,
     code = 'PLATFORM_ERROR',
   ) {
-    super(fix ? `${message}\n  Fix: ${fix}` : message, { code, hint: fix });
+    super(fix ? `${message}
+  Fix: ${fix}` : message, { code, hint: fix });
+    this.problem = message;
   }
 }
 

@@ -3,6 +3,7 @@ export type {
   ComponentState,
   ComponentStatus,
   LocalComponent,
+  PortClaim,
   UnitStatus,
 } from './component.js';
 export { HealthTimeoutError, PlatformError, PortInUseError, PrerequisiteError } from './errors.js';

@@ -21,6 +21,7 @@ describe('the errors every backend raises', () => {
     expect(error.name).toBe('PrerequisiteError');
     expect(error.component).toBe('postgres');
     expect(error.message).toBe('`initdb` was not found\n  Fix: bash tools/ci/apt.sh');
+    expect(error.problem).toBe('`initdb` was not found');
     expect(new PortInUseError('port taken', 'redis').message).toBe('port taken');
     expect(new HealthTimeoutError('timed out', 'kafka', 'see logs').name).toBe(
       'HealthTimeoutError',

@@ -146,6 +146,19 @@ export function airflowComponent(): LocalComponent {
       };
     },
 
+    ports(ctx) {
+      const api = new URL(ctx.config.airflow.url);
+      return [
+        {
+          unit: 'airflow-api-server',
+          host: api.hostname,
+          port: Number(api.port),
+          purpose: 'UI, REST and execution API',
+          variable: 'DATAPARK_AIRFLOW_URL',
+        },
+      ];
+    },
+
     logFiles(ctx) {
       return AIRFLOW_UNITS.map((u) => logFile(ctx, u.unit));
     },

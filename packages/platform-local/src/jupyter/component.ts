@@ -74,6 +74,19 @@ export function jupyterComponent(): LocalComponent {
       );
     },
 
+    ports(ctx) {
+      const url = endpoint(ctx);
+      return [
+        {
+          unit: NAME,
+          host: url.hostname,
+          port: Number(url.port),
+          purpose: 'JupyterLab',
+          variable: 'DATAPARK_JUPYTER_URL',
+        },
+      ];
+    },
+
     logFiles(ctx) {
       return [jupyterLogFile(ctx)];
     },

@@ -11,6 +11,7 @@ import {
   kafkaNodeOf,
   kafkaNodes,
   kafkaPidFile,
+  kafkaPorts,
   NAME,
   NODES,
 } from './nodes.js';
@@ -95,6 +96,8 @@ export function kafkaComponent(): LocalComponent {
         detail: `${registered.length}/3 brokers registered`,
       };
     },
+
+    ports: kafkaPorts,
 
     logFiles(ctx) {
       return kafkaNodes(ctx).map((n) => kafkaLogFile(ctx, n));

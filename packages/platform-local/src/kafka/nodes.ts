@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ComponentContext } from '@datapark/platform';
+import type { ComponentContext, PortClaim } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 
 export const NAME = 'kafka';
@@ -38,6 +38,21 @@ export function kafkaNodes(ctx: ComponentContext): KafkaNode[] {
       dir: join(ctx.dir, `kafka-${id}`),
     };
   });
+}
+
+/** Each node's broker and controller ports, both moved by DATAPARK_KAFKA_BOOTSTRAP_SERVERS. */
+export function kafkaPorts(ctx: ComponentContext): PortClaim[] {
+  const variable = 'DATAPARK_KAFKA_BOOTSTRAP_SERVERS';
+  return kafkaNodes(ctx).flatMap((node) => [
+    { unit: node.unit, host: node.host, port: node.port, purpose: 'broker', variable },
+    {
+      unit: node.unit,
+      host: node.host,
+      port: node.controllerPort,
+      purpose: `controller, broker port + ${CONTROLLER_PORT_OFFSET}`,
+      variable,
+    },
+  ]);
 }
 
 /** The node a unit name (`kafka-2`) stands for. */

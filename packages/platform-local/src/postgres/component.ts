@@ -87,6 +87,13 @@ export function postgresComponent(): LocalComponent {
       );
     },
 
+    ports(ctx) {
+      const { host, port } = ctx.config.postgres;
+      return [
+        { unit: NAME, host, port, purpose: 'PostgreSQL', variable: 'DATAPARK_POSTGRES_PORT' },
+      ];
+    },
+
     logFiles(ctx) {
       return [join(ctx.logDir, 'postgres.log')];
     },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
 import { runningPid } from '../pid-file.js';
@@ -34,5 +34,8 @@ export function postgresPaths(ctx: ComponentContext): PostgresPaths {
 
 /** The postmaster's pid when the server runs (its own postmaster.pid), else undefined. */
 export function postmasterPid(ctx: ComponentContext): number | undefined {
+  // Without its directory it never ran here; postgresPaths would create it, and a status must
+  // write nothing.
+  if (!existsSync(ctx.dir)) return undefined;
   return runningPid(join(postgresPaths(ctx).data, 'postmaster.pid'));
 }

@@ -70,6 +70,11 @@ export function redisComponent(): LocalComponent {
       );
     },
 
+    ports(ctx) {
+      const { host, port } = ctx.config.redis;
+      return [{ unit: NAME, host, port, purpose: 'Redis', variable: 'DATAPARK_REDIS_PORT' }];
+    },
+
     logFiles(ctx) {
       return [logFile(ctx)];
     },

@@ -26,6 +26,18 @@ export function redisPing(
       ),
     );
     socket.once('error', fail);
+    // A peer that closes without answering (not Redis) must not leave the promise unsettled:
+    // `status` would then end with nothing printed. After a settlement this is a no-op.
+    socket.once('close', () =>
+      fail(
+        new PlatformError(
+          `${host}:${port} closed the connection without answering PING`,
+          'redis',
+          undefined,
+          'REDIS_NO_ANSWER',
+        ),
+      ),
+    );
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
       if (received.includes('-'))

@@ -8,7 +8,7 @@ import { requireExecutable } from '../prerequisites.js';
 import { waitUntil } from '../wait-until.js';
 import { sparkHealthy } from './health.js';
 import { connectorJarsDir, NAME, requireSparkHome } from './installation.js';
-import { assertSparkPortsFree } from './ports.js';
+import { assertSparkPortsFree, sparkPorts } from './ports.js';
 import { writeSparkDefaults } from './spark-defaults.js';
 import { SPARK_UNITS, sparkLogFile, sparkPidFile, startSparkUnit, WORKERS } from './units.js';
 
@@ -101,6 +101,8 @@ export function sparkComponent(): LocalComponent {
         units: states,
       };
     },
+
+    ports: sparkPorts,
 
     logFiles(ctx) {
       return units.map((u) => sparkLogFile(ctx, u.unit));

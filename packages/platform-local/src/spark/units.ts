@@ -10,6 +10,10 @@ export const WORKERS = [1, 2] as const;
 /** Worker web UIs sit right above the master's. */
 const WORKER_UI_OFFSET = 1;
 
+/** The web UI port of worker `n` (1, 2): the master UI's port + n. */
+export const workerUiPort = (ctx: ComponentContext, n: number) =>
+  hostPort(ctx.config.spark.uiUrl).port + WORKER_UI_OFFSET + n - 1;
+
 /** One process of the cluster: the class spark-class runs, and its arguments. */
 export interface SparkUnit {
   readonly unit: string;
@@ -45,7 +49,7 @@ export const SPARK_UNITS: readonly SparkUnit[] = [
         '--host',
         master.host,
         '--webui-port',
-        String(hostPort(ctx.config.spark.uiUrl).port + WORKER_UI_OFFSET + n - 1),
+        String(workerUiPort(ctx, n)),
         // Two cores each on a two-core machine: drivers mostly wait, and a streaming job must
         // not starve every batch job of a core.
         '--cores',
