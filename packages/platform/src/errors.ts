@@ -13,8 +13,13 @@ export class PlatformError extends DataparkError {
     readonly fix?: string,
     code = 'PLATFORM_ERROR',
   ) {
-    super(fix ? `${message}
-  Fix: ${fix}` : message, { code, hint: fix });
+    super(
+      fix
+        ? `${message}
+  Fix: ${fix}`
+        : message,
+      { code, hint: fix },
+    );
     this.problem = message;
   }
 }
