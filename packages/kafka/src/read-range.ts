@@ -3,23 +3,23 @@ import type { KafkaMessage } from 'kafkajs';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { KafkaError } from './errors.js';
+import { fetchWatermarks } from './watermarks.js';
 
 /** Partition → offset, as Kafka counts them (strings: they may exceed 2^53). */
 export type PartitionOffsets = ReadonlyMap<number, string>;
 
-/** The next offset of every partition of a topic: where records produced from now on land. */
+/**
+ * The next offset of every partition of a topic: where records produced from now on land.
+ * Through fetchWatermarks, which retries: right after a broker comes back, Kafka moves the
+ * leadership of its partitions back to it, and a broker asked in between answers "This server
+ * is not the leader for that topic-partition" (the failure drill hit it once).
+ */
 export async function topicEndOffsets(
   connection: KafkaConnection,
   topic: string,
 ): Promise<PartitionOffsets> {
-  const admin = createKafka(connection).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, o.high]));
-  } finally {
-    await admin.disconnect();
-  }
+  const marks = await fetchWatermarks(connection, [topic]);
+  return new Map(marks.map((w) => [w.partition, String(w.high)]));
 }
 
 export interface RangeRecord {

@@ -51,15 +51,24 @@ export class WatermarkReader {
   }
 }
 
-/** One read of the topics' watermarks, on a connection of its own. */
+/**
+ * One read of the topics' watermarks, on a connection of its own. When the reads keep failing
+ * (a leader moved and this admin's metadata still names the old one), a fresh connection, with
+ * fresh metadata, tries again.
+ */
 export async function fetchWatermarks(
   connection: KafkaConnection,
   topics: readonly string[],
 ): Promise<PartitionWatermarks[]> {
-  const reader = await WatermarkReader.connect(connection);
-  try {
-    return await reader.read(topics);
-  } finally {
-    await reader.disconnect();
+  for (let attempt = 0; ; attempt++) {
+    const reader = await WatermarkReader.connect(connection);
+    try {
+      return await reader.read(topics);
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    } finally {
+      await reader.disconnect();
+    }
+    await sleep(1000 * (attempt + 1));
   }
 }
