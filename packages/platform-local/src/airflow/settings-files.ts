@@ -31,7 +31,7 @@ export function writeAirflowSettings(
   mkdirSync(join(ctx.dir, 'bin'), { recursive: true });
   mkdirSync(p.taskLogs, { recursive: true });
   // A fresh clone has the folder once the DAGs land; Airflow must not fail before.
-  mkdirSync(p.dags, { recursive: true });
+  for (const dir of [p.dags, p.labDags, p.testDags]) mkdirSync(dir, { recursive: true });
   chmodSync(ctx.dir, 0o700);
   const env = airflowEnvironment(
     ctx,
