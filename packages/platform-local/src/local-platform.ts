@@ -11,6 +11,7 @@ import type {
 } from '@datapark/platform';
 import { consoleReporter, PlatformError } from '@datapark/platform';
 import { asError, type ComponentPorts, type PrerequisiteResult } from './check-results.js';
+import { requestedProfile, stampedProfile, stampProfile } from './profile.js';
 
 /**
  * Written into a state directory the platform creates; `down --purge` deletes only a directory
@@ -59,6 +60,7 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
   async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
     const order = this.resolveOrder(options.only);
     this.createStateDir();
+    await this.chooseProfile();
     for (const component of order) await component.checkPrerequisites(this.context(component));
     for (const component of order) {
       const started = Date.now();
@@ -86,6 +88,28 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
       rmSync(this.stateDir, { recursive: true, force: true });
       this.reporter.done('platform', `purged ${this.stateDir}`);
     }
+  }
+
+  /**
+   * Stamps the requested profile (DATAPARK_PROFILE / `up --profile`); with none requested the
+   * platform keeps the one it has. Switching needs everything stopped: half a platform with
+   * one worker and half with two is neither.
+   */
+  private async chooseProfile(): Promise<void> {
+    const requested = requestedProfile(this.configOptions.env ?? process.env);
+    const stamped = stampedProfile(this.stateDir);
+    if (!requested || requested === stamped) {
+      if (!stamped) stampProfile(this.stateDir, requested ?? 'full');
+      return;
+    }
+    if (stamped && (await this.status()).some((s) => s.state !== 'stopped'))
+      throw new PlatformError(
+        `the platform runs the ${stamped} profile, not ${requested}`,
+        'platform',
+        `stop it first (datapark down; data is kept), then datapark up --profile ${requested}`,
+        'PROFILE_MISMATCH',
+      );
+    stampProfile(this.stateDir, requested);
   }
 
   /** Creates the state directory, marking it as ours when it is new or empty. */

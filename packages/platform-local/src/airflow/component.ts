@@ -6,7 +6,7 @@ import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
 import { generateSecret } from '../secrets.js';
 import { waitUntil } from '../wait-until.js';
-import { airflowExecutor, assertSameExecutor, stampExecutor, startedExecutor } from './executor.js';
+import { assertSameExecutor, profileExecutor, stampExecutor, startedExecutor } from './executor.js';
 import { airflowHealthy, workerReady } from './health.js';
 import { dropMetadataDatabase, migrateMetadataDatabase } from './metadata-database.js';
 import { airflowPaths, NAME } from './paths.js';
@@ -41,7 +41,7 @@ export function airflowComponent(): LocalComponent {
     units: AIRFLOW_UNITS.map((u) => u.unit),
 
     async checkPrerequisites(ctx) {
-      airflowExecutor();
+      profileExecutor(ctx);
       if (!existsSync(airflowPaths(ctx).airflow)) {
         throw new PrerequisiteError(
           'apache-airflow is not installed in the project venv',
@@ -56,11 +56,11 @@ export function airflowComponent(): LocalComponent {
       ctx.publish({
         airflow: { url: ctx.config.airflow.url, username: ctx.config.airflow.username },
       });
-      const executor = airflowExecutor();
+      const executor = profileExecutor(ctx);
       const running = AIRFLOW_UNITS.filter((u) => runningPid(pidFile(ctx, u.unit)));
       assertSameExecutor(ctx, executor, running);
-      const env = writeAirflowSettings(ctx, running.length === 0);
       stampExecutor(ctx, executor);
+      const env = writeAirflowSettings(ctx, running.length === 0);
       const units = activeUnits(executor);
       const api = new URL(ctx.config.airflow.url);
       if (!runningPid(pidFile(ctx, 'airflow-api-server'))) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowEnvironment } from './environment.js';
-import { airflowExecutor } from './executor.js';
+import { startedExecutor } from './executor.js';
 import { airflowPaths, NAME } from './paths.js';
 import { loadAirflowSecrets } from './secrets.js';
 
@@ -35,7 +35,7 @@ export function writeAirflowSettings(
   chmodSync(ctx.dir, 0o700);
   const env = airflowEnvironment(
     ctx,
-    airflowExecutor(),
+    startedExecutor(ctx),
     loadAirflowSecrets(p.secrets, nothingRuns),
   );
   const password = ctx.config.airflow.password;
