@@ -13,7 +13,7 @@ const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 export const FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
 export interface PlotOptions {
-  /** Pixels per chart unit: 2 for a sharp image on high-density screens (the default). */
+  /** Pixels per chart unit (default 1.5: sharp enough on a high-density screen, small in a committed notebook). */
   readonly scale?: number;
 }
 
@@ -44,7 +44,7 @@ export interface Chart {
  * ```
  */
 export async function plot(spec: TopLevelSpec, options: PlotOptions = {}): Promise<Chart> {
-  const scale = options.scale ?? 2;
+  const scale = options.scale ?? 1.5;
   const withFont = {
     ...spec,
     config: { font: FONT_FAMILY, ...spec.config },

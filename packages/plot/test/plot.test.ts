@@ -37,9 +37,9 @@ describe('plot', () => {
       },
     });
     expect([...chart.png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-    // Scale 2 by default: at least twice the plotting area.
-    expect(chart.width).toBeGreaterThan(600);
-    expect(chart.height).toBeGreaterThan(320);
+    // Scale 1.5 by default: at least one and a half times the plotting area.
+    expect(chart.width).toBeGreaterThan(450);
+    expect(chart.height).toBeGreaterThan(240);
     const blue = pixels(
       chart.png,
       chart.width,
