@@ -246,7 +246,7 @@ export const CONFIG_KEYS = Object.freeze({
     env: 'DATAPARK_MONITORING_POSTGRES_PASSWORD',
     schema: secret,
     secret: true,
-    doc: 'password of the PostgreSQL role datapark_monitor (pg_monitor only) the PostgreSQL exporter logs in as',
+    doc: "password of the PostgreSQL exporter's role datapark_monitor (pg_monitor only)",
     example: 'a generated secret (the platform writes it to the endpoints file)',
   },
 } satisfies Record<string, KeySpec>) as Readonly<Record<string, KeySpec>>;

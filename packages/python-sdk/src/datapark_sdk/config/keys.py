@@ -288,7 +288,7 @@ CONFIG_KEYS: MappingProxyType[str, KeySpec] = MappingProxyType(
         "monitoring.postgresPassword": KeySpec(
             "DATAPARK_MONITORING_POSTGRES_PASSWORD",
             _secret,
-            "password of the PostgreSQL role datapark_monitor (pg_monitor only) the PostgreSQL exporter logs in as",
+            "password of the PostgreSQL exporter's role datapark_monitor (pg_monitor only)",
             "a generated secret (the platform writes it to the endpoints file)",
             secret=True,
         ),
