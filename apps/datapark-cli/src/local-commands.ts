@@ -22,15 +22,20 @@ export function addLocalCommands(program: Command): Command {
     .description('start the platform (or --only some components and what they need); idempotent')
     .option('--only <components>', 'comma-separated components, e.g. postgres,redis', list)
     .option(
+      '--without <components>',
+      'comma-separated components to leave out, e.g. monitoring (and nothing that needs them)',
+      list,
+    )
+    .option(
       '--airflow-executor <executor>',
       'celery (default: api-server, scheduler, dag-processor, triggerer, Celery worker) or local (no worker); same as DATAPARK_AIRFLOW_EXECUTOR',
     )
-    .action(async (options: { only?: string[]; airflowExecutor?: string }) => {
+    .action(async (options: { only?: string[]; without?: string[]; airflowExecutor?: string }) => {
       if (options.airflowExecutor)
         process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
       const p = platform();
       const started = Date.now();
-      await p.up({ only: options.only ?? [] });
+      await p.up({ only: options.only ?? [], without: options.without ?? [] });
       process.stderr.write(
         `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
       );
