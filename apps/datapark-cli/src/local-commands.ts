@@ -118,6 +118,8 @@ function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void
       s.endpoint ?? '',
       s.units.length === 1 ? String(s.units[0]?.pid ?? '') : '',
     ],
+    // What the component adds: brokers registered, alerts firing, what is unhealthy.
+    ...(s.detail ? [['', '', s.detail, '']] : []),
     ...(s.units.length > 1
       ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')])
       : []),

@@ -12,6 +12,8 @@ export interface CommittedOffset {
 export interface LagSnapshot {
   readonly partitions: readonly PartitionWatermarks[];
   readonly committed: readonly CommittedOffset[];
+  /** Members of each group now: 0 for a group nobody consumes with (its lag only grows). */
+  readonly members?: ReadonlyMap<string, number>;
 }
 
 const label = (value: string) =>
@@ -22,7 +24,8 @@ const label = (value: string) =>
  * dashboards and rules apply): per partition its end offset (`kafka_topic_partition_current_
  * offset`, which grows with every record produced, dead letters included) and log start; per
  * group and partition the committed offset and the lag, end offset minus committed (never
- * below 0). A group that committed nothing on a partition has no lag series there.
+ * below 0), and how many members each group has. A group that committed nothing on a partition
+ * has no lag series there.
  *
  * @example
  * ```ts
@@ -81,6 +84,15 @@ export function renderLagMetrics(snapshot: LagSnapshot): string {
     if (high === undefined) continue;
     const lag = high > c.offset ? high - c.offset : 0n;
     lines.push(`kafka_consumergroup_lag{${groupLabels(c)}} ${lag}`);
+  }
+  if (snapshot.members) {
+    family(
+      'kafka_consumergroup_members',
+      'gauge',
+      'Members of a consumer group now; 0 when nobody consumes with it.',
+    );
+    for (const [group, count] of [...snapshot.members].sort(([a], [b]) => a.localeCompare(b)))
+      lines.push(`kafka_consumergroup_members{consumergroup="${label(group)}"} ${count}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -9,10 +9,10 @@ if (!host || !port || !Number.isInteger(Number(port))) {
   process.stderr.write('usage: node main.js <host> <port>\n');
   process.exit(2);
 }
-const server = await serveLagExporter({
+const exporter = await serveLagExporter({
   connection: connectionFromConfig(loadConfig(), 'datapark-kafka-lag-exporter'),
   host,
   port: Number(port),
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => void exporter.close().finally(() => process.exit(0)));

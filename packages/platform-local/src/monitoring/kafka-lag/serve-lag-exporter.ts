@@ -10,13 +10,19 @@ export interface LagExporterOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A running exporter: its server, and `close()`, which also ends its Kafka connections. */
+export interface LagExporter {
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
 /**
  * Serves `GET /metrics`: consumer-group lag per group, topic and partition, and every
  * partition's offsets, read from Kafka at each scrape (concurrent scrapes share one read).
  * When Kafka cannot be read the answer is 503 with the reason, so Prometheus marks the target
- * down. Returns the listening server.
+ * down.
  */
-export async function serveLagExporter(options: LagExporterOptions): Promise<Server> {
+export async function serveLagExporter(options: LagExporterOptions): Promise<LagExporter> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let reader: Promise<LagReader> | undefined;
   let inFlight: Promise<string> | undefined;
@@ -31,7 +37,10 @@ export async function serveLagExporter(options: LagExporterOptions): Promise<Ser
         renderLagMetrics(snapshot) +
         '# HELP kafka_lag_exporter_scrape_duration_seconds How long reading Kafka took.\n' +
         '# TYPE kafka_lag_exporter_scrape_duration_seconds gauge\n' +
-        `kafka_lag_exporter_scrape_duration_seconds ${seconds.toFixed(3)}\n`
+        `kafka_lag_exporter_scrape_duration_seconds ${seconds.toFixed(3)}\n` +
+        '# HELP kafka_lag_exporter_skipped Topics and groups this read skipped: deleted while it ran, or unreadable.\n' +
+        '# TYPE kafka_lag_exporter_skipped gauge\n' +
+        `kafka_lag_exporter_skipped ${snapshot.skipped}\n`
       );
     } catch (error) {
       // A fresh connection next time: this one's metadata may name brokers that moved.
@@ -64,5 +73,12 @@ export async function serveLagExporter(options: LagExporterOptions): Promise<Ser
     server.listen(options.port, options.host, () => resolve());
   });
   log(`kafka-lag-exporter: serving http://${options.host}:${options.port}/metrics`);
-  return server;
+  return {
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await reader?.then((r) => r.disconnect()).catch(() => undefined);
+    },
+  };
 }
