@@ -27,7 +27,15 @@ export interface MonitoringUnit {
 
 const goBin = () => join(process.env['GOPATH']?.split(':')[0] ?? join(homedir(), 'go'), 'bin');
 const fromGo = (name: string) =>
-  requireExecutable(NAME, name, { command: 'bash tools/ci/monitoring.sh' }, [goBin()]);
+  requireExecutable(
+    NAME,
+    name,
+    {
+      command:
+        'bash tools/ci/monitoring.sh (builds it with Go 1.25 or newer), or leave monitoring out: npx nx run platform:up -- --without monitoring',
+    },
+    [goBin()],
+  );
 const fromDebian = (name: string, debianPackage = name) =>
   requireExecutable(NAME, name, { debianPackage });
 
