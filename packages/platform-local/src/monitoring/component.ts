@@ -170,8 +170,8 @@ export function monitoringComponent(): LocalComponent {
         }),
       );
       const running = states.filter((s) => s.state === 'running').length;
-      const firing =
-        running > 0 ? await firingAlerts(ctx).catch(() => undefined) : ([] as string[]);
+      // What fires, when Prometheus can say.
+      const firing = running > 0 ? await firingAlerts(ctx).catch(() => undefined) : undefined;
       return {
         component: NAME,
         state:
