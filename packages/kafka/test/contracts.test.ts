@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf } from '@datapark/events';
 import { buildEvent } from '@datapark/events';
-import type { DecodedRecord } from '@datapark/kafka';
+import type { DecodedRecord, PartitionOffsets } from '@datapark/kafka';
 import {
   consumeBatches,
   decodeRecord,
@@ -35,7 +35,7 @@ const pageView = (session: string, version: 1 | 2) =>
  * Reads the topic from `from` with the batch consumer, decoding and dead-lettering as ingest
  * does, until `count` records of `session` were seen.
  */
-async function consume(session: string, from: Map<number, string>, count: number) {
+async function consume(session: string, from: PartitionOffsets, count: number) {
   const decoded: DecodedRecord<typeof topic>[] = [];
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), 90_000);
