@@ -1,4 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +124,8 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
     expect(out).toContain(
       'contract clickstream-page_view on clickstream: v1,v2 (BACKWARD_TRANSITIVE)',
     );
-    expect(out).toContain('contract catalog: 19 subjects');
+    const subjects = readdirSync(join(ROOT, 'packages', 'events', 'contracts')).length;
+    expect(out).toContain(`contract catalog: ${subjects} subjects`);
     expect(await describe(topic)).toEqual({
       partitions: 2,
       replication: 3,

@@ -36,8 +36,10 @@ describe('the published contracts', () => {
   it('hold every version of every event type, unchanged, within its rule (the CI gate; fix with npx nx run events:export-schemas)', () => {
     const check = checkContracts();
     expect(check.problems.map((p) => p.message)).toEqual([]);
-    expect(check.subjects).toBe(19);
-    expect(check.versions).toBe(20);
+    // Four topics, 19 event types; page_view has two versions (more once you add some).
+    expect(check.subjects).toBeGreaterThanOrEqual(19);
+    expect(check.versions).toBe(CONTRACTS.reduce((n, c) => n + c.versions.length, 0));
+    expect(check.versions).toBeGreaterThan(check.subjects);
     expect([...readPublished().keys()].sort()).toEqual(CONTRACTS.map((c) => c.subject).sort());
   });
 
