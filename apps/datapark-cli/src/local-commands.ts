@@ -22,12 +22,17 @@ export function addLocalCommands(program: Command): Command {
     .description('start the platform (or --only some components and what they need); idempotent')
     .option('--only <components>', 'comma-separated components, e.g. postgres,redis', list)
     .option(
-      '--airflow-executor <executor>',
-      'celery (default: api-server, scheduler, dag-processor, triggerer, Celery worker) or local (no worker); same as DATAPARK_AIRFLOW_EXECUTOR',
+      '--profile <profile>',
+      'full (default) or lean for an 8 GB laptop: one Spark worker, no history server, smaller Kafka heaps, Airflow LocalExecutor; kept until `down`; same as DATAPARK_PROFILE',
     )
-    .action(async (options: { only?: string[]; airflowExecutor?: string }) => {
+    .option(
+      '--airflow-executor <executor>',
+      "celery (two Celery workers) or local (no worker); default: the profile's; same as DATAPARK_AIRFLOW_EXECUTOR",
+    )
+    .action(async (options: { only?: string[]; airflowExecutor?: string; profile?: string }) => {
       if (options.airflowExecutor)
         process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
+      if (options.profile) process.env['DATAPARK_PROFILE'] = options.profile;
       const p = platform();
       const started = Date.now();
       await p.up({ only: options.only ?? [] });

@@ -11,6 +11,7 @@ import type {
 } from '@datapark/platform';
 import { consoleReporter, PlatformError } from '@datapark/platform';
 import { asError, type ComponentPorts, type PrerequisiteResult } from './check-results.js';
+import { requestedProfile, stampedProfile, stampProfile } from './profile.js';
 import { forgetStateDir, recordStateDir } from './state-pointer.js';
 
 /**
@@ -60,6 +61,7 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
   async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
     const order = this.resolveOrder(options.only);
     this.createStateDir();
+    await this.chooseProfile();
     this.recordStateDir();
     for (const component of order) await component.checkPrerequisites(this.context(component));
     for (const component of order) {
@@ -101,6 +103,28 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
         `could not record the state directory for scripts outside the checkout (${asError(error).message}); they need DATAPARK_STATE_DIR=${this.stateDir}`,
       );
     }
+  }
+
+  /**
+   * Stamps the requested profile (DATAPARK_PROFILE / `up --profile`); with none requested the
+   * platform keeps the one it has. Switching needs everything stopped: half a platform with
+   * one worker and half with two is neither.
+   */
+  private async chooseProfile(): Promise<void> {
+    const requested = requestedProfile(this.configOptions.env ?? process.env);
+    const stamped = stampedProfile(this.stateDir);
+    if (!requested || requested === stamped) {
+      if (!stamped) stampProfile(this.stateDir, requested ?? 'full');
+      return;
+    }
+    if (stamped && (await this.status()).some((s) => s.state !== 'stopped'))
+      throw new PlatformError(
+        `the platform runs the ${stamped} profile, not ${requested}`,
+        'platform',
+        `stop it first (datapark down; data is kept), then datapark up --profile ${requested}`,
+        'PROFILE_MISMATCH',
+      );
+    stampProfile(this.stateDir, requested);
   }
 
   /** Creates the state directory, marking it as ours when it is new or empty. */

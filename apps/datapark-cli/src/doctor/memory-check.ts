@@ -61,8 +61,8 @@ export function memoryCheck(
   const finding = parts.join('; ');
   const memory = checksOf('machine');
   const fix =
-    'close other programs, or start fewer components: npx nx run platform:up -- --only postgres,kafka ' +
-    '(and --airflow-executor local runs Airflow without its Celery worker, about 1 GiB less)';
+    'close other programs, start the lean profile (npx nx run platform:up -- --profile lean), ' +
+    'or start fewer components: npx nx run platform:up -- --only postgres,kafka';
   if (available < needed) return memory.fail('memory', finding, { fix });
   if (available < needed + WORK_ROOM)
     return memory.warn(

@@ -8,8 +8,11 @@ import type { AirflowExecutor } from './executor.js';
 import { airflowPaths, NAME } from './paths.js';
 import type { AirflowSecrets } from './secrets.js';
 
-/** Celery pool processes: tasks mostly wait on Spark and PostgreSQL, two cores are shared. */
-const WORKER_CONCURRENCY = 3;
+/**
+ * Pool processes per Celery worker (two workers, as the seed and the chart run): tasks mostly
+ * wait on Spark and PostgreSQL, and two cores are shared.
+ */
+const WORKER_CONCURRENCY = 2;
 /** The worker's and the triggerer's log servers sit right above the api-server's port. */
 const WORKER_LOG_PORT_OFFSET = 13;
 const TRIGGERER_LOG_PORT_OFFSET = 14;
@@ -67,6 +70,7 @@ export function airflowEnvironment(
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '10',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES: '1',
+    AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST: dagBundles(p),
     AIRFLOW__DAG_PROCESSOR__PRINT_STATS_INTERVAL: '300',
     AIRFLOW__LOGGING__BASE_LOG_FOLDER: p.taskLogs,
     AIRFLOW__LOGGING__DAG_PROCESSOR_CHILD_PROCESS_LOG_DIRECTORY: join(p.taskLogs, 'dag-processor'),
@@ -87,4 +91,24 @@ export function airflowEnvironment(
     PYTHONUNBUFFERED: '1',
     ...airflowConnections(config, { sparkJobs: p.sparkJobs, stateDir: ctx.stateDir }),
   };
+}
+
+/**
+ * Three local bundles: the platform's DAGs (the name Airflow gives its default bundle, so
+ * existing runs keep their bundle), the learner's lab/dags, and the folder tests copy their
+ * DAGs into, which keeps test DAGs out of the platform's folder and out of the chart.
+ */
+export function dagBundles(
+  p: Pick<ReturnType<typeof airflowPaths>, 'dags' | 'labDags' | 'testDags'>,
+) {
+  const local = (name: string, path: string) => ({
+    name,
+    classpath: 'airflow.dag_processing.bundles.local.LocalDagBundle',
+    kwargs: { path },
+  });
+  return JSON.stringify([
+    local('dags-folder', p.dags),
+    local('lab', p.labDags),
+    local('test-dags', p.testDags),
+  ]);
 }

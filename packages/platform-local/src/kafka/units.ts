@@ -4,6 +4,7 @@ import type { ComponentContext } from '@datapark/platform';
 import { startDaemon } from '../daemon.js';
 import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
+import { activeProfile } from '../profile.js';
 import { requireExecutable } from '../prerequisites.js';
 import { kafkaJarsDir, kafkaLogFile, kafkaPidFile, NAME, type KafkaNode } from './nodes.js';
 import { LOG4J2, serverProperties } from './server-properties.js';
@@ -45,7 +46,7 @@ export async function startKafkaNode(
     command: kafkaJava(),
     args: [
       '-Xms128m',
-      `-Xmx${process.env['DATAPARK_KAFKA_HEAP'] ?? '384m'}`,
+      `-Xmx${process.env['DATAPARK_KAFKA_HEAP'] ?? activeProfile(ctx.stateDir).kafkaHeap}`,
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',
