@@ -39,16 +39,19 @@ def probe():
 probe()
 `,
   );
-  // The dag-processor lists a new file within about 10 s.
-  const started = Date.now();
+  // The dag-processor lists a new file within about 10 s. A rerun finds the DAG of the last run,
+  // stale since its file went: wait for this file's parse.
+  const written = Date.now() - 1000;
   for (;;) {
     try {
-      await airflow.dags.get(DAG_ID);
-      return;
+      const dag = await airflow.dags.get(DAG_ID);
+      if (!dag.is_stale && Date.parse(dag.last_parsed_time ?? '') >= written) return;
     } catch (error) {
-      if (!(error instanceof NotFoundError) || Date.now() - started > 180_000) throw error;
-      await sleep(2000);
+      if (!(error instanceof NotFoundError)) throw error;
     }
+    if (Date.now() - written > 180_000)
+      throw new Error(`Airflow did not parse ${file} within 3 minutes: is its dag-processor up?`);
+    await sleep(2000);
   }
 }, 200_000);
 
