@@ -50,14 +50,14 @@ describe('files delivered into the pods', () => {
       });
   });
 
-  it('the notebooks ConfigMap holds every notebook of apps/notebooks, unchanged', async () => {
+  it('the notebooks ConfigMap holds every notebook of apps/notebooks/notebooks, unchanged', async () => {
     const data = configMap((await renderProfile('default')).manifests, 'dp-jupyter-notebooks');
-    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks'), (n) =>
+    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks', 'notebooks'), (n) =>
       n.endsWith('.ipynb'),
-    ).filter((p) => !relative(join(ROOT, 'apps', 'notebooks'), p).includes('/'));
+    ).filter((p) => !relative(join(ROOT, 'apps', 'notebooks', 'notebooks'), p).includes('/'));
     expect(notebooks.length).toBeGreaterThan(0);
     for (const path of notebooks) {
-      const name = relative(join(ROOT, 'apps', 'notebooks'), path);
+      const name = relative(join(ROOT, 'apps', 'notebooks', 'notebooks'), path);
       expect(data[name]).toBe(readFileSync(path, 'utf8'));
     }
   });

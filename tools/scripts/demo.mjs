@@ -57,14 +57,16 @@ const days = Number(flag('--days', '2'));
 const realtimeSeconds = Number(flag('--realtime-seconds', '60'));
 
 // The same idempotent install scripts CI runs: each returns at once when its part is present.
-step('install what is missing (Debian packages, the Python venv, JVM jars from Maven Central)');
-for (const script of ['apt.sh', 'python.sh', 'maven.sh'])
+step(
+  'install what is missing (Debian packages, the Python venv, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
+);
+for (const script of ['apt.sh', 'python.sh', 'maven.sh', 'monitoring.sh'])
   run('bash', [join(root, 'tools', 'ci', script)]);
 
 step('build');
 run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static']);
 
-step('start the local platform (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter)');
+step('start the local platform (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter, monitoring)');
 node(cli, ['up']);
 
 // Imported after the build: the SDKs' dist is what a user script imports too.

@@ -57,9 +57,14 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return this.config.endpointsFile;
   }
 
-  /** Starts `only` (and what they depend on), or everything, in dependency order. */
-  async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
-    const order = this.resolveOrder(options.only);
+  /**
+   * Starts `only` (and what they depend on), or everything, in dependency order; never the
+   * components in `without` (an error when a component started needs one of them).
+   */
+  async up(
+    options: { only?: readonly string[]; without?: readonly string[] } = {},
+  ): Promise<DataparkConfig> {
+    const order = this.resolveOrder(options.only, options.without);
     this.createStateDir();
     await this.chooseProfile();
     this.recordStateDir();
@@ -234,12 +239,40 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return names.map((n) => this.componentOf(n));
   }
 
-  /** The requested components plus their dependencies, dependencies first. */
-  private resolveOrder(only?: readonly string[]): LocalComponent[] {
-    const wanted = only && only.length > 0 ? this.byNames(only) : [...this.components];
+  /**
+   * The requested components plus their dependencies, dependencies first, leaving out
+   * `without` (whole components: `--without monitoring`).
+   */
+  private resolveOrder(
+    only?: readonly string[],
+    without: readonly string[] = [],
+  ): LocalComponent[] {
+    const excluded = new Set(
+      without.map((name) => {
+        const component = this.componentOf(name);
+        if (component.name !== name)
+          throw new PlatformError(
+            `--without takes components, and ${name} is a unit of ${component.name}`,
+            name,
+            `leave out the whole component (--without ${component.name}), or stop the unit after up: datapark stop ${name}`,
+          );
+        return component;
+      }),
+    );
+    const wanted = (only && only.length > 0 ? this.byNames(only) : [...this.components]).filter(
+      (c) => !excluded.has(c),
+    );
     const order: LocalComponent[] = [];
     const visit = (component: LocalComponent, path: readonly string[]) => {
       if (order.includes(component)) return;
+      if (excluded.has(component)) {
+        const needer = path.at(-1) ?? component.name;
+        throw new PlatformError(
+          `${needer} needs ${component.name}, which --without leaves out`,
+          needer,
+          `leave ${needer} out too: --without ${[...without, needer].join(',')}`,
+        );
+      }
       if (path.includes(component.name)) {
         throw new PlatformError(
           `dependency cycle: ${[...path, component.name].join(' → ')}`,

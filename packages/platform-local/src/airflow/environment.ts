@@ -1,9 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataparkConfig } from '@datapark/config';
 import { postgresUrl } from '@datapark/config';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowConnections } from './connections.js';
+import { monitoringAddresses } from '../monitoring/addresses.js';
 import type { AirflowExecutor } from './executor.js';
 import { airflowPaths, NAME } from './paths.js';
 import type { AirflowSecrets } from './secrets.js';
@@ -22,6 +24,35 @@ function sqlAlchemyUrl(config: DataparkConfig): string {
   return postgresUrl(config, 'airflow', config.postgres.airflowDatabase).replace(
     /^postgres:/,
     'postgresql+psycopg2:',
+  );
+}
+
+/**
+ * Airflow's metrics as StatsD to the monitoring component's statsd_exporter, which Prometheus
+ * scrapes. StatsD rather than OpenTelemetry: this Prometheus (2.42) cannot receive OTLP and an
+ * OpenTelemetry collector would be one more large build; the official Airflow chart does the
+ * same. Only when the venv has the `statsd` client (Airflow imports it and fails without it), so
+ * an older venv still starts Airflow, without metrics.
+ */
+function statsdSettings(
+  ctx: Pick<ComponentContext, 'workspaceRoot' | 'config'>,
+): Record<string, string> {
+  if (!hasStatsdClient(ctx.workspaceRoot)) return {};
+  const statsd = monitoringAddresses(ctx.config).statsd;
+  return {
+    AIRFLOW__METRICS__STATSD_ON: 'True',
+    AIRFLOW__METRICS__STATSD_HOST: statsd.host,
+    AIRFLOW__METRICS__STATSD_PORT: String(statsd.port),
+    AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+  };
+}
+
+/** True when the project venv has the `statsd` package (tools/python/requirements.lock). */
+export function hasStatsdClient(workspaceRoot: string): boolean {
+  const lib = join(workspaceRoot, '.venv', 'lib');
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((python) =>
+    existsSync(join(lib, python, 'site-packages', 'statsd', '__init__.py')),
   );
 }
 
@@ -85,6 +116,7 @@ export function airflowEnvironment(
     AIRFLOW__WORKERS__EXECUTION_API_RETRIES: '8',
     AIRFLOW__WORKERS__MAX_FAILED_HEARTBEATS: '24',
     AIRFLOW__TRIGGERER__CAPACITY: '100',
+    ...statsdSettings(ctx),
     // No telemetry or update checks from a learner's laptop.
     SCARF_ANALYTICS: 'false',
     DO_NOT_TRACK: 'true',

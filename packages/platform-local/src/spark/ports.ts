@@ -4,14 +4,12 @@ import { assertPortFree } from '../ports.js';
 import { hostPort } from './addresses.js';
 import { NAME } from './installation.js';
 import { activeProfile } from '../profile.js';
-import { sparkPidFile, workerUiPort } from './units.js';
+import { sparkPidFile, sparkWorkerNumbers, workerUiPort } from './units.js';
 
 /**
  * The ports of the master (RPC, REST, UI), of each worker's UI and of the history server. The
  * workers' own RPC ports are left to the kernel, so they never collide.
  */
-const workerNumbers = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
-
 export function sparkPorts(ctx: ComponentContext): PortClaim[] {
   const urls = ctx.config.spark;
   const master = hostPort(urls.masterUrl);
@@ -27,7 +25,7 @@ export function sparkPorts(ctx: ComponentContext): PortClaim[] {
     masterPort(master.port, 'master', 'DATAPARK_SPARK_MASTER_URL'),
     masterPort(hostPort(urls.restUrl).port, 'REST submission', 'DATAPARK_SPARK_REST_URL'),
     masterPort(hostPort(urls.uiUrl).port, 'master UI', 'DATAPARK_SPARK_UI_URL'),
-    ...workerNumbers(activeProfile(ctx.stateDir).sparkWorkers).map((n) => ({
+    ...sparkWorkerNumbers(activeProfile(ctx.stateDir)).map((n) => ({
       unit: `spark-worker-${n}`,
       host: master.host,
       port: workerUiPort(ctx, n),

@@ -72,6 +72,10 @@ export const SPARK_UNITS: readonly SparkUnit[] = [
   },
 ];
 
+/** The numbers of the workers a profile runs (1, or 1 and 2). */
+export const sparkWorkerNumbers = (profile: Profile): number[] =>
+  WORKERS.filter((n) => n <= profile.sparkWorkers);
+
 /** The units a profile runs: its number of workers, the history server unless lean. */
 export const activeSparkUnits = (profile: Profile): readonly SparkUnit[] =>
   SPARK_UNITS.filter((u) => {

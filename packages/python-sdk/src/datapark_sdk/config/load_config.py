@@ -92,6 +92,17 @@ class JupyterConfig:
 
 
 @dataclass(frozen=True)
+class MonitoringConfig:
+    prometheus_url: str
+    alertmanager_url: str
+    username: str
+    #: Basic auth of Prometheus and Alertmanager; None until the platform made it.
+    password: str | None = field(repr=False)
+    #: The PostgreSQL exporter's role (datapark_monitor, pg_monitor only).
+    postgres_password: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
 class DataparkConfig:
     """Endpoints and credentials of every component: typed, validated, frozen."""
 
@@ -103,6 +114,7 @@ class DataparkConfig:
     spark: SparkConfig
     airflow: AirflowConfig
     jupyter: JupyterConfig
+    monitoring: MonitoringConfig
 
     def postgres_login(self, role: str, database: str | None = None) -> PostgresLogin:
         """How to connect as one PostgreSQL role (``database`` defaults to the Data Park one).
@@ -201,6 +213,13 @@ def load_config(
             values["airflow.url"], values["airflow.username"], values.get("airflow.password")
         ),
         jupyter=JupyterConfig(values["jupyter.url"], values.get("jupyter.token")),
+        monitoring=MonitoringConfig(
+            prometheus_url=values["monitoring.prometheusUrl"],
+            alertmanager_url=values["monitoring.alertmanagerUrl"],
+            username=values["monitoring.username"],
+            password=values.get("monitoring.password"),
+            postgres_password=values.get("monitoring.postgresPassword"),
+        ),
     )
 
 
