@@ -1,4 +1,5 @@
-"""Every DAG we parse (the platform's and the SDK's test DAGs) imports cleanly and follows the rules.
+"""Every DAG we parse (the platform's, the SDK's test DAGs, the lab's example) imports cleanly and
+follows the rules.
 
 The rules, for anyone adding a DAG: no import errors, an `owner` other than Airflow's default,
 at least one tag, `retries` set in default_args (>= 1, except in a DAG tagged `test` that must
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DAGS, TEST_DAGS
+from conftest import DAGS, LAB_EXAMPLE_DAG, TEST_DAGS
 
 
 def _bag(folder):
@@ -23,7 +24,9 @@ def platform_dagbag():
     return _bag(DAGS)
 
 
-@pytest.fixture(scope="module", params=[DAGS, TEST_DAGS], ids=["platform", "sdk-tests"])
+@pytest.fixture(
+    scope="module", params=[DAGS, TEST_DAGS, LAB_EXAMPLE_DAG], ids=["platform", "sdk-tests", "lab-example"]
+)
 def dagbag(request, platform_dagbag):
     return platform_dagbag if request.param == DAGS else _bag(request.param)
 

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** Database roles of shared/DESIGN.md, plus the bootstrap superuser only the platform uses. */
+/**
+ * Database roles of shared/DESIGN.md, plus the bootstrap superuser only the platform uses.
+ * `lab` is the learner's own: it creates tables in the `lab` schema and reads `source`, `raw`
+ * and `processed` (lab/README.md).
+ */
 export const POSTGRES_ROLES = [
   'admin',
   'owner',
@@ -9,6 +13,7 @@ export const POSTGRES_ROLES = [
   'airflow',
   'analyst',
   'generator',
+  'lab',
 ] as const;
 export type PostgresRole = (typeof POSTGRES_ROLES)[number];
 
@@ -21,6 +26,7 @@ export const POSTGRES_ROLE_USERS: Readonly<Record<PostgresRole, string>> = Objec
   airflow: 'airflow',
   analyst: 'analyst',
   generator: 'generator',
+  lab: 'lab',
 });
 
 const port = z.coerce

@@ -12,6 +12,7 @@ import type {
 import { consoleReporter, PlatformError } from '@datapark/platform';
 import { asError, type ComponentPorts, type PrerequisiteResult } from './check-results.js';
 import { requestedProfile, stampedProfile, stampProfile } from './profile.js';
+import { forgetStateDir, recordStateDir } from './state-pointer.js';
 
 /**
  * Written into a state directory the platform creates; `down --purge` deletes only a directory
@@ -66,6 +67,7 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     const order = this.resolveOrder(options.only, options.without);
     this.createStateDir();
     await this.chooseProfile();
+    this.recordStateDir();
     for (const component of order) await component.checkPrerequisites(this.context(component));
     for (const component of order) {
       const started = Date.now();
@@ -91,7 +93,20 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     }
     if (options.purge && !options.only) {
       rmSync(this.stateDir, { recursive: true, force: true });
+      forgetStateDir(this.stateDir, this.configOptions.env ?? process.env);
       this.reporter.done('platform', `purged ${this.stateDir}`);
+    }
+  }
+
+  /** Points scripts run outside the checkout at this platform; a failure only warns. */
+  private recordStateDir(): void {
+    try {
+      recordStateDir(this.stateDir, this.configOptions.env ?? process.env);
+    } catch (error) {
+      this.reporter.warn(
+        'platform',
+        `could not record the state directory for scripts outside the checkout (${asError(error).message}); they need DATAPARK_STATE_DIR=${this.stateDir}`,
+      );
     }
   }
 

@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-POSTGRES_ROLES = ("admin", "owner", "ingest", "spark_etl", "airflow", "analyst", "generator")
+#: `lab` is the learner's own role: it creates tables in the `lab` schema, reads source/raw/processed.
+POSTGRES_ROLES = ("admin", "owner", "ingest", "spark_etl", "airflow", "analyst", "generator", "lab")
 
 #: The login name of each role in PostgreSQL.
 POSTGRES_ROLE_USERS = MappingProxyType(
@@ -25,6 +26,7 @@ POSTGRES_ROLE_USERS = MappingProxyType(
         "airflow": "airflow",
         "analyst": "analyst",
         "generator": "generator",
+        "lab": "lab",
     }
 )
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .config_error import ConfigError, ConfigProblem
 from .keys import CONFIG_KEYS, POSTGRES_ROLE_USERS, Invalid, KeySpec
-from .state_dir import resolve_endpoints_file, resolve_state_dir
+from .state_dir import resolve_endpoints_file, resolve_state_dir, state_pointer_file
 
 
 @dataclass(frozen=True)
@@ -248,11 +248,24 @@ def read_endpoints_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def missing_secret(config: DataparkConfig, key: str) -> ConfigError:
-    """The error for a credential nobody supplied: the platform generates it, or its variable."""
+    """The error for a credential nobody supplied: the platform generates it, or its variable.
+    Without any endpoints file the fix first says how to point at a platform that runs."""
     spec = CONFIG_KEYS[key]
     where = f"endpoints file {config.endpoints_file}"
-    if not config.endpoints_file.exists():
+    no_file = not config.endpoints_file.exists()
+    if no_file:
         where += " (which does not exist)"
+        fix = (
+            "if a platform runs from a checkout, set DATAPARK_STATE_DIR to its state directory "
+            "(export DATAPARK_STATE_DIR=/path/to/checkout/.datapark) or run from inside that checkout; "
+            "if none runs, start one (npx nx run platform:up), which records its state directory in "
+            f"{state_pointer_file()} for scripts run elsewhere; or set {spec.env}"
+        )
+    else:
+        fix = (
+            "start the platform (npx nx run platform:up), which generates it and writes the "
+            f"endpoints file, or set {spec.env}"
+        )
     return ConfigError(
         [
             ConfigProblem(
@@ -260,8 +273,7 @@ def missing_secret(config: DataparkConfig, key: str) -> ConfigError:
                 source=where,
                 shown_value="<missing>",
                 expected=f"{spec.doc} is required",
-                fix="start the platform (npx nx run platform:up), which generates it and writes the "
-                f"endpoints file, or set {spec.env}",
+                fix=fix,
             )
         ],
         "Missing Data Park credentials",
