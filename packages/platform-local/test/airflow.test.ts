@@ -139,6 +139,14 @@ describe('the shared Airflow of the local platform', () => {
       config.postgres.port,
       config.postgres.database,
     ]);
+    // The learner's DAGs get the lab role, never the airflow one.
+    const lab = await execa(paths.cli, ['connections', 'get', 'datapark_lab', '-o', 'json'], {
+      reject: false,
+      timeout: 180_000,
+      ...uncolouredEnv(),
+    });
+    const [labConn] = cliJson(lab.stdout) as { login: string }[];
+    expect(labConn!.login).toBe(config.postgres.roles.lab.user);
   }, 400_000);
 
   it('gives a token for the generated password, 401 for a wrong one and for admin:admin', async () => {
