@@ -54,6 +54,22 @@ describe('the analytics schema and the dbt role', () => {
       );
   });
 
+  it('lets the analyst read what dbt builds, and nothing more', async () => {
+    const table = own('analytics.for_analyst');
+    await sql.raw(`CREATE TABLE ${table} AS SELECT 1 AS id`).execute(db.as('dbt'));
+    try {
+      const { rows } = await sql
+        .raw<{ id: number }>(`SELECT id FROM ${table}`)
+        .execute(db.as('analyst'));
+      expect(rows).toEqual([{ id: 1 }]);
+      await expect(sql.raw(`DELETE FROM ${table}`).execute(db.as('analyst'))).rejects.toThrow(
+        /permission denied/,
+      );
+    } finally {
+      await sql.raw(`DROP TABLE ${table}`).execute(db.as('dbt'));
+    }
+  });
+
   it('is provisioned idempotently: applying it again changes no privilege', async () => {
     const acl = async () => {
       const { rows } = await sql<{ acl: string }>`
@@ -74,6 +90,7 @@ describe('the analytics schema and the dbt role', () => {
       database: 'datapark',
       owner: 'datapark_owner',
       dbt: 'dbt',
+      analyst: 'analyst',
     });
     expect(statements[0]).toBe(
       'CREATE SCHEMA IF NOT EXISTS "analytics" AUTHORIZATION "datapark_owner"',

@@ -9,6 +9,8 @@ export interface DbtWorkspaceNames {
   /** Login names: the migration owner (owns the schemas) and the dbt project's role. */
   readonly owner: string;
   readonly dbt: string;
+  /** The read-only role of notebooks and dashboards, which reads what dbt builds. */
+  readonly analyst: string;
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -18,17 +20,18 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * `analytics` schema owned by the owner, where the `dbt` role creates its views and tables (it
  * owns what it creates, so it can replace them), and read access for that role to `source` and
  * `raw`, including tables the owner creates there later, and temporary tables (incremental models
- * and unit tests stage rows in them). Nothing else: no write outside
+ * and unit tests stage rows in them); the `analyst` role reads what dbt builds. Nothing else: no write outside
  * `analytics`, no `processed`, `quality`, `etl` or `public`. Every statement is idempotent.
  *
  * @example
  * ```ts
- * dbtWorkspaceStatements({ database: 'datapark', owner: 'datapark_owner', dbt: 'dbt' })[0];
+ * dbtWorkspaceStatements({ database: 'datapark', owner: 'datapark_owner', dbt: 'dbt', analyst: 'analyst' })[0];
  * // CREATE SCHEMA IF NOT EXISTS "analytics" AUTHORIZATION "datapark_owner"
  * ```
  */
 export function dbtWorkspaceStatements(names: DbtWorkspaceNames): readonly string[] {
   const dbt = quote(names.dbt);
+  const analyst = quote(names.analyst);
   const owner = quote(names.owner);
   const schema = quote(ANALYTICS_SCHEMA);
   const reads = DBT_READS.map(quote).join(', ');
@@ -41,6 +44,10 @@ export function dbtWorkspaceStatements(names: DbtWorkspaceNames): readonly strin
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${reads} GRANT SELECT ON TABLES TO ${dbt}`,
     // dbt's incremental merges and unit tests stage rows in session-local temporary tables.
     `GRANT TEMPORARY ON DATABASE ${quote(names.database)} TO ${dbt}`,
+    // The analyst (notebooks, dashboards) reads the models, those dbt builds later included.
+    `GRANT USAGE ON SCHEMA ${schema} TO ${analyst}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${analyst}`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${dbt} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${analyst}`,
   ];
 }
 
@@ -56,6 +63,7 @@ export async function provisionDbtWorkspace(config: DataparkConfig): Promise<voi
       database: config.postgres.database,
       owner: POSTGRES_ROLE_USERS.owner,
       dbt: POSTGRES_ROLE_USERS.dbt,
+      analyst: POSTGRES_ROLE_USERS.analyst,
     });
     for (const statement of statements) await admin.query(statement);
   } finally {
