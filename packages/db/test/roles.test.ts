@@ -31,6 +31,8 @@ const EXPECTED: Record<
   analyst: { read: ['source', 'raw', 'processed', 'quality', 'etl'], write: [] },
   // The learner's role writes only in its own schema, lab (lab-workspace.test.ts).
   lab: { read: ['source', 'raw', 'processed'], write: [] },
+  // The dbt project's role writes only in its own schema, analytics (dbt-workspace.test.ts).
+  dbt: { read: ['source', 'raw'], write: [] },
 };
 
 async function allowed(action: () => Promise<unknown>): Promise<boolean> {
