@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { TopicName } from '@datapark/events';
-import { TOPIC_CATALOG } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { DecodedRecord } from './decode-record.js';
 import { HEADERS } from './headers.js';
 
@@ -16,7 +16,7 @@ export async function sendToDeadLetters<T extends TopicName>(
 ): Promise<void> {
   const { message, position, reason, code } = failed;
   await producer.send({
-    topic: TOPIC_CATALOG[topic].dlq,
+    topic: topicSpec(topic).dlq,
     acks: -1,
     messages: [
       {

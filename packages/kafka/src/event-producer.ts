@@ -1,10 +1,9 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
-import { keyOf, subjectName, TOPIC_CATALOG } from '@datapark/events';
+import { EventValidationError, keyOf, subjectName, topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
-import { EventValidationError } from './errors.js';
 import { HEADERS, JSON_CONTENT_TYPE } from './headers.js';
 import { KafkaError } from './errors.js';
 
@@ -68,13 +67,17 @@ export class EventProducer {
     return new EventProducer(producer, admin, options.compression ?? 'gzip');
   }
 
-  /** Validates, then sends the events of one topic in one batch; resolves when all are acknowledged. */
+  /**
+   * Validates, then sends the events of one topic in one batch; resolves when all are
+   * acknowledged. An unknown topic (from untyped code) throws {@link UnknownTopicError} naming
+   * the known ones; an invalid event, {@link EventValidationError}; nothing is sent then.
+   */
   async send<T extends TopicName>(
     topic: T,
     events: readonly EventOf<T>[],
   ): Promise<RecordMetadata[]> {
+    const schema = topicSpec(topic).schema;
     if (events.length === 0) return [];
-    const schema = TOPIC_CATALOG[topic].schema;
     const messages = events.map((event, index) => {
       const checked = schema.safeParse(event);
       if (!checked.success) throw new EventValidationError(topic, index, checked.error.issues);
