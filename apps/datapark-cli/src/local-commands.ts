@@ -6,6 +6,8 @@ import { loadConfig, redactConfig } from '@datapark/config';
 import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
 import { doctorCommand } from './doctor/doctor-command.js';
 import { statusTable, whereToLook } from './status/print-status.js';
+import { kafkaCommand } from './tools/kafka-command.js';
+import { psqlCommand } from './tools/psql-command.js';
 
 const list = (value: string) =>
   value
@@ -112,6 +114,9 @@ export function addLocalCommands(program: Command): Command {
     .description('stop one component or unit, e.g. kafka-2, leaving the rest running')
     .argument('<name>')
     .action(async (name: string) => platform().stop(name));
+
+  program.addCommand(psqlCommand());
+  program.addCommand(kafkaCommand());
 
   program
     .command('endpoints')

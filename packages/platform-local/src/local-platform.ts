@@ -62,6 +62,11 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return this.config.endpointsFile;
   }
 
+  /** The checkout the state directory belongs to, else the one we run in (jars, venv, DAGs). */
+  get workspaceRoot(): string {
+    return findWorkspaceRoot(dirname(this.stateDir)) ?? process.cwd();
+  }
+
   /** The configuration as it stands (reloaded by `up` after each component publishes). */
   get configuration(): DataparkConfig {
     return this.config;
@@ -316,8 +321,7 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
       stateDir,
       dir: join(stateDir, component.name),
       logDir: join(stateDir, 'logs'),
-      // The checkout the state directory belongs to, else the one we run in.
-      workspaceRoot: findWorkspaceRoot(dirname(stateDir)) ?? process.cwd(),
+      workspaceRoot: this.workspaceRoot,
       get config() {
         return current();
       },

@@ -76,6 +76,6 @@ export const kafkaLogFile = (ctx: ComponentContext, node: KafkaNode) =>
   join(ctx.logDir, `${node.unit}.log`);
 
 /** Where tools/ci/maven.sh puts the broker's and the tools' jars. */
-export function kafkaJarsDir(ctx: ComponentContext): string {
+export function kafkaJarsDir(ctx: Pick<ComponentContext, 'workspaceRoot'>): string {
   return join(ctx.workspaceRoot, '.tools', 'jars', 'kafka');
 }
