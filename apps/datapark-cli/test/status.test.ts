@@ -53,6 +53,21 @@ describe('datapark status', () => {
     );
   });
 
+  it('reports every other component when one cannot say, and why that one cannot', () => {
+    const result = run({ DATAPARK_KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' }, 'status');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    const row = lines.findIndex((l) => /^kafka\s/.test(l));
+    expect(lines[row]).toMatch(/^kafka\s+degraded$/);
+    expect(lines[row + 1]).toBe(
+      '  ↳ the local Kafka cluster has 3 nodes, but DATAPARK_KAFKA_BOOTSTRAP_SERVERS lists 1; ' +
+        `Kafka at 127.0.0.1:1 (set by DATAPARK_KAFKA_BOOTSTRAP_SERVERS; the platform's Kafka is at ` +
+        `${config.kafka.bootstrapServers.join(',')}). ` +
+        "Fix: unset DATAPARK_KAFKA_BOOTSTRAP_SERVERS to use the platform's Kafka",
+    );
+    expect(result.stdout).toMatch(/^postgres\s+running/m);
+  });
+
   it('lists the web UIs and where their credentials are, never a credential', () => {
     const result = run({}, 'status');
     expect(result.status).toBe(0);

@@ -175,7 +175,17 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
    * platform's PostgreSQL is at 127.0.0.1:15432`.
    */
   async status(): Promise<ComponentStatus[]> {
-    const statuses = await Promise.all(this.components.map((c) => c.status(this.context(c))));
+    const statuses = await Promise.all(
+      this.components.map((c) =>
+        // One component that cannot say (its configuration is wrong) does not hide the others.
+        c.status(this.context(c)).catch((error: unknown): ComponentStatus => ({
+          component: c.name,
+          state: 'degraded',
+          units: [],
+          detail: error instanceof PlatformError ? error.problem : String(error),
+        })),
+      ),
+    );
     return statuses.map((s) => withOverrides(s, this.config));
   }
 
