@@ -83,6 +83,12 @@ describe('datapark status', () => {
     );
     expect(out).toMatch(new RegExp(`^ {2}Spark master\\s+${config.spark.uiUrl}\\s`, 'm'));
     expect(out).toMatch(new RegExp(`^ {2}Spark history\\s+${config.spark.historyUrl}\\s`, 'm'));
+    expect(out).toMatch(
+      new RegExp(
+        `^ {2}Prometheus\\s+${config.monitoring.prometheusUrl}\\s+user ${config.monitoring.username}, password: monitoring\\.password$`,
+        'm',
+      ),
+    );
     expect(out).toContain(
       `Credentials: in ${config.endpointsFile} (mode 0600), or \`datapark endpoints --show-secrets\`.`,
     );

@@ -49,6 +49,12 @@ export const ENDPOINTS = Object.freeze({
   },
   airflow: { what: 'Airflow', component: 'airflow', ...url('airflow.url') },
   jupyter: { what: 'JupyterLab', component: 'jupyter', ...url('jupyter.url') },
+  prometheus: { what: 'Prometheus', component: 'monitoring', ...url('monitoring.prometheusUrl') },
+  alertmanager: {
+    what: 'Alertmanager',
+    component: 'monitoring',
+    ...url('monitoring.alertmanagerUrl'),
+  },
 } satisfies Record<string, EndpointSpec>);
 
 export type EndpointName = keyof typeof ENDPOINTS;

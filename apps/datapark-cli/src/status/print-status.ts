@@ -63,6 +63,18 @@ export function whereToLook(
     ['jupyter', 'JupyterLab', config.jupyter.url, 'token: jupyter.token'],
     ['spark', 'Spark master', config.spark.uiUrl, 'no login (127.0.0.1 only)'],
     ['spark', 'Spark history', config.spark.historyUrl, 'no login (127.0.0.1 only)'],
+    [
+      'monitoring',
+      'Prometheus',
+      config.monitoring.prometheusUrl,
+      `user ${config.monitoring.username}, password: monitoring.password`,
+    ],
+    [
+      'monitoring',
+      'Alertmanager',
+      config.monitoring.alertmanagerUrl,
+      `user ${config.monitoring.username}, password: monitoring.password`,
+    ],
   ];
   const shown = uis.filter(([component]) => running(component));
   if (shown.length === 0) return [];
