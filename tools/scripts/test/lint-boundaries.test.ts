@@ -21,7 +21,7 @@ describe('lint boundaries', () => {
     ).toEqual([]);
   });
 
-  it.each(['kafkajs', 'pg', 'axios'])('refuses %s imported by an app', async (name) => {
+  it.each(['kafkajs', '@platformatic/kafka', 'pg', 'axios'])('refuses %s imported by an app', async (name) => {
     // axios is refused twice: etl-driver does not declare it either.
     expect(
       await errors(
