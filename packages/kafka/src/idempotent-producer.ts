@@ -53,7 +53,10 @@ interface Lane {
  * it takes, so a retried request cannot land twice), fed through one lane per partition.
  *
  * A lane has one request in flight; records that callers add meanwhile go into its next request
- * (up to {@link MAX_REQUEST_BYTES}), as the Java client's accumulator does. So a partition's
+ * (up to {@link MAX_REQUEST_BYTES}), as the Java client's accumulator does. An idempotent
+ * @platformatic/kafka producer has one request in flight per broker connection, so with every
+ * leader on one broker a single producer would send one partition at a time: partition p goes
+ * through producer p % `producers`, each with its own connections, producer id and sequences. So a partition's
  * records reach the broker in the order they were sent, a retry can never overtake the request
  * behind it, and one request never spans two partitions: kafkajs 2.2.4 lost acknowledged records
  * when a multi-partition request's leaders moved, and @platformatic/kafka retries a
@@ -65,16 +68,40 @@ export class IdempotentProducer {
   private readonly partitioner = Partitioners.DefaultPartitioner();
 
   private constructor(
-    private readonly producer: WireProducer,
+    /** Partition p of every topic goes through producer p % length. */
+    private readonly producers: readonly WireProducer[],
     private readonly brokers: readonly string[],
   ) {}
 
   static async connect(
     connection: KafkaConnection,
-    options: { clientId: string; compression: 'gzip' | 'none' },
+    options: { clientId: string; compression: 'gzip' | 'none'; producers?: number },
   ): Promise<IdempotentProducer> {
-    const producer: WireProducer = new Producer({
-      clientId: connection.clientId ?? options.clientId,
+    const producers = Array.from({ length: options.producers ?? 1 }, (_, i) =>
+      IdempotentProducer.wire(connection, options, i),
+    );
+    const self = new IdempotentProducer(producers, connection.brokers);
+    try {
+      await Promise.all(
+        producers.map(async (producer) => {
+          await producer.metadata({ topics: [], retries: CONNECT_RETRIES });
+          await producer.initIdempotentProducer({});
+        }),
+      );
+    } catch (error) {
+      await Promise.all(producers.map((p) => p.close(true).catch(() => undefined)));
+      throw self.failure('cannot connect', error);
+    }
+    return self;
+  }
+
+  private static wire(
+    connection: KafkaConnection,
+    options: { clientId: string; compression: 'gzip' | 'none' },
+    index: number,
+  ): WireProducer {
+    return new Producer({
+      clientId: `${connection.clientId ?? options.clientId}${index > 0 ? `-${index}` : ''}`,
       bootstrapBrokers: [...connection.brokers],
       idempotent: true,
       acks: -1,
@@ -86,15 +113,6 @@ export class IdempotentProducer {
       retryDelay: (_client, _operation, attempt) => Math.min(300 * 2 ** (attempt - 1), 5_000),
       connectTimeout: 5_000,
     });
-    const self = new IdempotentProducer(producer, connection.brokers);
-    try {
-      await producer.metadata({ topics: [], retries: CONNECT_RETRIES });
-      await producer.initIdempotentProducer({});
-    } catch (error) {
-      await producer.close(true).catch(() => undefined);
-      throw self.failure('cannot connect', error);
-    }
-    return self;
   }
 
   /**
@@ -139,7 +157,7 @@ export class IdempotentProducer {
   }
 
   async disconnect(): Promise<void> {
-    await this.producer.close();
+    await Promise.all(this.producers.map((p) => p.close()));
   }
 
   /** The topic's partition count, fetched once; a missing topic says how to create it. */
@@ -147,7 +165,7 @@ export class IdempotentProducer {
     let count = this.partitionCounts.get(topic);
     if (count === undefined) {
       try {
-        const metadata = await this.producer.metadata({ topics: [topic], retries: 3 });
+        const metadata = await this.producers[0]!.metadata({ topics: [topic], retries: 3 });
         count = metadata.topics.get(topic)?.partitionsCount ?? 0;
       } catch (error) {
         if (/unknown topic/i.test((error as Error).message)) count = 0;
@@ -204,16 +222,15 @@ export class IdempotentProducer {
     }
     while (lane.queue[0] && lane.queue[0].next === lane.queue[0].records.length) lane.queue.shift();
     lane.busy = true;
-    this.producer
-      .send({
-        messages: batch.map((r) => ({
-          topic,
-          partition,
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-        })),
-      })
+    this.producers[partition % this.producers.length]!.send({
+      messages: batch.map((r) => ({
+        topic,
+        partition,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+      })),
+    })
       .then(
         (result) => {
           const base = result.offsets?.find(

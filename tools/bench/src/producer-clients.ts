@@ -359,8 +359,14 @@ try {
           const topic = topicOf(c.slug);
           const client = await c.connect(topic);
           try {
+            const cpu = process.cpuUsage();
             const seconds = await drive(client, topic, all);
-            return { rate: RECORDS / seconds, detail: `${seconds.toFixed(2)} s` };
+            const used = process.cpuUsage(cpu);
+            const cpuSeconds = (used.user + used.system) / 1e6;
+            return {
+              rate: RECORDS / seconds,
+              detail: `${seconds.toFixed(2)} s, Node CPU ${cpuSeconds.toFixed(2)} s`,
+            };
           } finally {
             await client.close();
           }
