@@ -64,7 +64,7 @@ interface Lane {
  */
 export class IdempotentProducer {
   private readonly lanes = new Map<string, Lane>();
-  private readonly partitionCounts = new Map<string, number>();
+  private readonly partitionCounts = new Map<string, Promise<number>>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
 
   private constructor(
@@ -160,24 +160,36 @@ export class IdempotentProducer {
     await Promise.all(this.producers.map((p) => p.close()));
   }
 
-  /** The topic's partition count, fetched once; a missing topic says how to create it. */
-  private async partitionCount(topic: string): Promise<number> {
+  /**
+   * The topic's partition count, fetched once. Every caller awaits the same promise, so sends
+   * reach their lanes in the order they were called, the first ones too.
+   */
+  private partitionCount(topic: string): Promise<number> {
     let count = this.partitionCounts.get(topic);
     if (count === undefined) {
-      try {
-        const metadata = await this.producers[0]!.metadata({ topics: [topic], retries: 3 });
-        count = metadata.topics.get(topic)?.partitionsCount ?? 0;
-      } catch (error) {
-        if (/unknown topic/i.test((error as Error).message)) count = 0;
-        else throw this.failure(`cannot read the metadata of ${topic}`, error);
-      }
-      if (count === 0)
-        throw new KafkaError(`topic ${topic} has no partitions`, {
-          code: 'TOPIC_MISSING',
-          hint: 'is the platform up? npx nx run platform:up --only kafka',
-        });
+      count = this.fetchPartitionCount(topic);
       this.partitionCounts.set(topic, count);
+      // A failure is not cached: the next send asks again.
+      count.catch(() => this.partitionCounts.delete(topic));
     }
+    return count;
+  }
+
+  private async fetchPartitionCount(topic: string): Promise<number> {
+    let count: number;
+    try {
+      const metadata = await this.producers[0]!.metadata({ topics: [topic], retries: 3 });
+      count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    } catch (error) {
+      if (!/unknown topic/i.test((error as Error).message))
+        throw this.failure(`cannot read the metadata of ${topic}`, error);
+      count = 0;
+    }
+    if (count === 0)
+      throw new KafkaError(`topic ${topic} does not exist`, {
+        code: 'TOPIC_MISSING',
+        hint: 'is the platform up? npx nx run platform:up --only kafka',
+      });
     return count;
   }
 
