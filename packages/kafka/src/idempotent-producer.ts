@@ -90,7 +90,7 @@ export class IdempotentProducer {
       );
     } catch (error) {
       await Promise.all(producers.map((p) => p.close(true).catch(() => undefined)));
-      throw self.failure('cannot connect', error);
+      throw self.failure('cannot connect', error, 'KAFKA_UNREACHABLE');
     }
     return self;
   }
@@ -275,14 +275,27 @@ export class IdempotentProducer {
       });
   }
 
-  private failure(what: string, error: unknown): KafkaError {
-    const detail = error instanceof Error ? error.message : String(error);
-    return new KafkaError(`Kafka producer (${this.brokers.join(',')}): ${what}: ${detail}`, {
-      code: 'KAFKA_SEND_FAILED',
+  private failure(what: string, error: unknown, code = 'KAFKA_SEND_FAILED'): KafkaError {
+    return new KafkaError(`Kafka producer (${this.brokers.join(',')}): ${what}: ${detail(error)}`, {
+      code,
       hint: 'are the brokers up? npx nx run platform:status',
       cause: error,
     });
   }
+}
+
+/**
+ * What went wrong, at the bottom: @platformatic/kafka wraps a refused connection in "metadata
+ * failed 3 times", with the tries in `errors` and the socket's error as their `cause`.
+ */
+function detail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const tries = (error as { errors?: unknown[] }).errors;
+  const last = Array.isArray(tries) && tries.length > 0 ? tries[tries.length - 1] : undefined;
+  const inner = last ?? error.cause;
+  return inner === undefined || inner === error
+    ? error.message
+    : `${error.message} (${detail(inner)})`;
 }
 
 const asBuffer = (value: string | Buffer | null | undefined): Buffer | undefined =>

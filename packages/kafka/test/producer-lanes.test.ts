@@ -61,6 +61,15 @@ describe("@datapark/kafka's producers", () => {
     expect(values).toEqual(['one', 'two']);
   });
 
+  it('fails to connect in seconds when no broker answers, naming the refused address', async () => {
+    const started = Date.now();
+    await expect(EventProducer.connect({ brokers: ['127.0.0.1:1'] })).rejects.toMatchObject({
+      code: 'KAFKA_UNREACHABLE',
+      message: expect.stringContaining('ECONNREFUSED 127.0.0.1:1'),
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('refuses a topic that does not exist, saying so', async () => {
     const missing = `no-such-topic-${randomUUID()}`;
     const attempt = unchecked.send(missing, [{ key: 'k', value: 'v' }]);
