@@ -1,6 +1,6 @@
 // bench:producer-clients — which Node Kafka client, called how, gets closest to the Java
 // producer: the same 1 KiB records (valid clickstream events, keyed, with our four headers),
-// acks=all, idempotent, no compression, to a topic of its own per candidate (6 partitions,
+// acks=all, idempotent, no compression (BENCH_COMPRESSION=gzip for gzip), to a topic of its own per candidate (6 partitions,
 // RF 3, min ISR 2: the catalog's clickstream), rounds alternated and printed, and the tuned
 // ProducerPerformance in the same run. The records are encoded once up front, so the rates
 // compare the clients, not our validation (which costs every candidate the same).
@@ -32,6 +32,8 @@ const POOL = Number(process.env['BENCH_POOL'] ?? PARTITIONS);
 const LANE_MAX_BYTES = 768 * 1024;
 const RECORD_BYTES = 1024;
 const ONLY = process.env['BENCH_ONLY']?.split(',');
+/** none (default, as bench:producer) or gzip (EventProducer's default), on every side. */
+const COMPRESSION = process.env['BENCH_COMPRESSION'] === 'gzip' ? 'gzip' : 'none';
 
 const config = loadConfig();
 const connection = connectionFromConfig(config, 'bench-producer-clients');
@@ -171,7 +173,7 @@ const kafkajsSend = (producer: KafkajsProducer, topic: string, records: readonly
     .send({
       topic,
       acks: -1,
-      compression: CompressionTypes.None,
+      compression: COMPRESSION === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       messages: records.map((r) => ({
         key: r.key,
         value: r.value,
@@ -189,7 +191,7 @@ async function platformaticProducer(clientId: string, topic: string): Promise<Pl
     bootstrapBrokers: [...config.kafka.bootstrapServers],
     idempotent: true,
     acks: -1,
-    compression: 'none',
+    compression: COMPRESSION,
     autocreateTopics: false,
     serializers: serializersFrom((data?: string) =>
       data === undefined ? undefined : Buffer.from(data),
@@ -348,7 +350,7 @@ try {
   );
   process.stderr.write(
     `bench:producer-clients: ${RECORDS} records of ${RECORD_BYTES} B (keyed, 4 headers) per round, ` +
-      `acks=all, idempotent, no compression, ${PARTITIONS} partitions RF 3 min ISR 2, ` +
+      `acks=all, idempotent, compression ${COMPRESSION}, ${PARTITIONS} partitions RF 3 min ISR 2, ` +
       `callers: ${CONCURRENCY} × sends of ${BATCH}; ${ROUNDS} rounds, alternated\n`,
   );
   const rounds = await alternateRounds(
@@ -380,7 +382,7 @@ try {
             records: RECORDS,
             payloadFile,
             bootstrapServers: config.kafka.bootstrapServers,
-            extraProps: TUNED_JAVA_PRODUCER,
+            extraProps: [...TUNED_JAVA_PRODUCER, `compression.type=${COMPRESSION}`],
           });
           return { rate: ref.recordsPerSec, detail: ref.line };
         },
