@@ -53,14 +53,15 @@ interface Lane {
  * it takes, so a retried request cannot land twice), fed through one lane per partition.
  *
  * A lane has one request in flight; records that callers add meanwhile go into its next request
- * (up to {@link MAX_REQUEST_BYTES}), as the Java client's accumulator does. An idempotent
- * @platformatic/kafka producer has one request in flight per broker connection, so with every
- * leader on one broker a single producer would send one partition at a time: partition p goes
- * through producer p % `producers`, each with its own connections, producer id and sequences. So a partition's
+ * (up to {@link MAX_REQUEST_BYTES}), as the Java client's accumulator does. So a partition's
  * records reach the broker in the order they were sent, a retry can never overtake the request
  * behind it, and one request never spans two partitions: kafkajs 2.2.4 lost acknowledged records
  * when a multi-partition request's leaders moved, and @platformatic/kafka retries a
  * multi-partition request towards the leader of its first partition only.
+ *
+ * An idempotent @platformatic/kafka producer has one request in flight per broker connection, so
+ * with every leader on one broker a single producer sends one partition at a time: partition p
+ * goes through producer p % `producers`, each with its own connections, producer id and sequences.
  */
 export class IdempotentProducer {
   private readonly lanes = new Map<string, Lane>();
