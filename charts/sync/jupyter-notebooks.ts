@@ -6,5 +6,5 @@ import type { Delivery } from './files.ts';
 export const jupyterNotebooks: Delivery = {
   folder: 'jupyter/files/notebooks',
   generatedBy: generatorName(import.meta.filename),
-  build: () => collectTree('apps/notebooks', (name) => name.endsWith('.ipynb')),
+  build: () => collectTree('apps/notebooks/notebooks', (name) => name.endsWith('.ipynb')),
 };

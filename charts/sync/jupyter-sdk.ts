@@ -58,9 +58,9 @@ function lockedVersion(lock: PackageLock, name: string, why: string): string {
   return version;
 }
 
-/** The code cells of apps/notebooks/*.ipynb that run in the TypeScript kernel, by notebook. */
+/** The code cells of apps/notebooks/notebooks/*.ipynb that run in the TypeScript kernel, by notebook. */
 function typescriptNotebooks(): ReadonlyMap<string, string> {
-  const dir = join(ROOT, 'apps', 'notebooks');
+  const dir = join(ROOT, 'apps', 'notebooks', 'notebooks');
   const code = new Map<string, string>();
   for (const path of listFiles(dir, (name) => name.endsWith('.ipynb'))) {
     if (dirname(path) !== dir) continue;

@@ -3,7 +3,7 @@
 // folder:
 //
 //   postgres-sql.ts        postgresql/files/sql/      roles and migrations SQL from @datapark/db
-//   kafka-topics.ts        kafka/files/topics/        the events catalog's topics and DLQs
+//   kafka-topics.ts        kafka/files/topics/        the events catalog's topics and DLQs, the contracts
 //   airflow-dags.ts        airflow/files/dags/        the DAGs and the Python SDK beside them
 //   jupyter-notebooks.ts   jupyter/files/notebooks/   the sample notebooks
 //   jupyter-python-sdk.ts  jupyter/files/python-sdk/  the Python SDK for the PySpark kernel

@@ -50,14 +50,14 @@ describe('files delivered into the pods', () => {
       });
   });
 
-  it('the notebooks ConfigMap holds every notebook of apps/notebooks, unchanged', async () => {
+  it('the notebooks ConfigMap holds every notebook of apps/notebooks/notebooks, unchanged', async () => {
     const data = configMap((await renderProfile('default')).manifests, 'dp-jupyter-notebooks');
-    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks'), (n) =>
+    const notebooks = listFiles(join(ROOT, 'apps', 'notebooks', 'notebooks'), (n) =>
       n.endsWith('.ipynb'),
-    ).filter((p) => !relative(join(ROOT, 'apps', 'notebooks'), p).includes('/'));
+    ).filter((p) => !relative(join(ROOT, 'apps', 'notebooks', 'notebooks'), p).includes('/'));
     expect(notebooks.length).toBeGreaterThan(0);
     for (const path of notebooks) {
-      const name = relative(join(ROOT, 'apps', 'notebooks'), path);
+      const name = relative(join(ROOT, 'apps', 'notebooks', 'notebooks'), path);
       expect(data[name]).toBe(readFileSync(path, 'utf8'));
     }
   });
@@ -182,10 +182,23 @@ describe('files delivered into the pods', () => {
     expect(volume.configMap!.items!.map((i) => i.path)).toContain('datapark_sdk/__init__.py');
   });
 
-  it('the PostgreSQL init Job applies the roles and the migrations of packages/db', async () => {
+  it('the PostgreSQL init Job applies the roles, the migrations and the lab schema of packages/db', async () => {
     const data = configMap((await renderProfile('default')).manifests, 'dp-postgresql-init-sql');
-    for (const role of ['datapark_owner', 'ingest', 'spark_etl', 'airflow', 'analyst', 'generator'])
+    for (const role of [
+      'datapark_owner',
+      'ingest',
+      'spark_etl',
+      'airflow',
+      'analyst',
+      'generator',
+      'lab',
+    ])
       expect(data['roles.sql']).toContain(`ALTER ROLE "${role}" WITH LOGIN`);
+    expect(data['lab.sql']).toContain('GRANT USAGE, CREATE ON SCHEMA "lab" TO "lab";');
+    // After the migrations, whose tables it grants on.
+    expect(data['init.sh']!.indexOf('/sql/lab.sql')).toBeGreaterThan(
+      data['init.sh']!.indexOf('/sql/migrations.sql'),
+    );
     expect(data['roles.sql']).not.toMatch(/PASSWORD '[^']/);
     for (const migration of ['0001-schemas', '0002-tables', '0003-grants'])
       expect(data['migrations.sql']).toContain(

@@ -29,7 +29,7 @@ import type { Manifest } from './fixtures/render.js';
 
 const JUPYTER_CHART = join(CHART, 'charts', 'jupyter');
 const SCRIPT = join(JUPYTER_CHART, 'files', 'kernels', 'install-kernels.sh');
-const NOTEBOOKS = join(ROOT, 'apps', 'notebooks');
+const NOTEBOOKS = join(ROOT, 'apps', 'notebooks', 'notebooks');
 const VENV_BIN = join(ROOT, '.venv', 'bin');
 
 interface Mount {

@@ -1,4 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +25,11 @@ async function kafkaConfigMaps() {
   const { manifests } = await renderProfile('default');
   const data = (name: string) =>
     manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
-  return { topics: data('dp-kafka-topics'), node: data('dp-kafka') };
+  return {
+    topics: data('dp-kafka-topics'),
+    contracts: data('dp-kafka-contracts'),
+    node: data('dp-kafka'),
+  };
 }
 
 /** A bin/ folder standing in for /opt/kafka/bin: the same tool classes, from Maven's jars. */
@@ -41,11 +52,13 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
   const dlq = `${topic}.dlq`;
 
   async function runTopicsScript(topicsTxt: string): Promise<string> {
-    const { topics } = await kafkaConfigMaps();
+    const { topics, contracts } = await kafkaConfigMaps();
     writeFileSync(join(dir, 'topics.txt'), topicsTxt);
+    writeFileSync(join(dir, 'contracts.txt'), contracts['contracts.txt']!);
     const script = topics['topics.sh']!.replace('kafka=/opt/kafka/bin', `kafka=${bin}`)
       .replace(/^bootstrap=.*$/m, `bootstrap="${bootstrap}"`)
-      .replace('/opt/datapark/topics.txt', join(dir, 'topics.txt'));
+      .replace('/opt/datapark/topics.txt', join(dir, 'topics.txt'))
+      .replaceAll('/opt/datapark-contracts/contracts.txt', join(dir, 'contracts.txt'));
     expect(script).toContain(`kafka=${bin}`);
     const result = await execa('sh', ['-c', script], {
       reject: false,
@@ -107,6 +120,12 @@ describe('the Kafka topics Job script, against the real Kafka cluster', () => {
       `${topic} 2 3 cleanup.policy=delete,min.insync.replicas=2,retention.ms=3600000\n${dlq} 1 3 retention.ms=7200000\n`,
     );
     expect(out).toContain(`topic ${topic}: creating (2 partitions, replication 3)`);
+    // It logs the contract catalog the chart ships beside the topics.
+    expect(out).toContain(
+      'contract clickstream-page_view on clickstream: v1,v2 (BACKWARD_TRANSITIVE)',
+    );
+    const subjects = readdirSync(join(ROOT, 'packages', 'events', 'contracts')).length;
+    expect(out).toContain(`contract catalog: ${subjects} subjects`);
     expect(await describe(topic)).toEqual({
       partitions: 2,
       replication: 3,

@@ -14,7 +14,12 @@ async function initSql() {
     (m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-postgresql-init-sql',
   );
   if (!configMap) throw new Error('the init SQL ConfigMap was not rendered');
-  return configMap.data as { 'roles.sql': string; 'migrations.sql': string; 'init.sh': string };
+  return configMap.data as {
+    'roles.sql': string;
+    'migrations.sql': string;
+    'lab.sql': string;
+    'init.sh': string;
+  };
 }
 
 const SHAPE = `
@@ -29,6 +34,19 @@ const SHAPE = `
     FROM information_schema.table_privileges
    WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl') AND grantee <> 'datapark_owner'
   ORDER BY 1, 2, 3, 4`;
+
+// What the lab role may do outside its own tables: the schemas' ACLs, the default privileges,
+// its table privileges outside lab.
+const LAB_SHAPE = `
+  SELECT 'schema', nspname, coalesce(nspacl::text, '') FROM pg_namespace
+   WHERE nspname IN ('lab', 'source', 'raw', 'processed', 'quality', 'etl')
+  UNION ALL
+  SELECT 'default', n.nspname, array_to_string(d.defaclacl, ',')
+    FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
+  UNION ALL
+  SELECT 'table', table_schema || '.' || table_name, privilege_type
+    FROM information_schema.table_privileges WHERE grantee = 'lab' AND table_schema <> 'lab'
+  ORDER BY 1, 2, 3`;
 
 describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
   beforeAll(async () => {
@@ -48,13 +66,36 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     ]);
   });
 
-  it("migrations.sql builds the schema, constraints and grants that @datapark/db's migrations build", async () => {
-    const file = tempFile('migrations.sql', (await initSql())['migrations.sql']);
-    await psql(config, 'owner', SCRATCH, ['-f', file]);
+  it("migrations.sql, then lab.sql, build the schema, constraints and grants that @datapark/db's provisioning builds", async () => {
+    const data = await initSql();
+    await psql(config, 'owner', SCRATCH, [
+      '-f',
+      tempFile('migrations.sql', data['migrations.sql']),
+    ]);
+    await psql(config, 'admin', SCRATCH, ['-f', tempFile('lab.sql', data['lab.sql'])]);
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', SHAPE]);
     const fromKysely = await psql(config, 'admin', config.postgres.database, ['-c', SHAPE]);
     expect(fromChart.split('\n').length).toBeGreaterThan(50);
     expect(fromChart).toEqual(fromKysely);
+  });
+
+  it("lab.sql, after migrations.sql, grants the lab role what @datapark/db's provisioning grants", async () => {
+    const data = await initSql();
+    await psql(config, 'owner', SCRATCH, [
+      '-f',
+      tempFile('migrations.sql', data['migrations.sql']),
+    ]);
+    const lab = tempFile('lab.sql', data['lab.sql']);
+    await psql(config, 'admin', SCRATCH, ['-f', lab]);
+    await psql(config, 'admin', SCRATCH, ['-f', lab]); // idempotent
+    const fromChart = await psql(config, 'admin', SCRATCH, ['-c', LAB_SHAPE]);
+    const fromProvisioning = await psql(config, 'admin', config.postgres.database, [
+      '-c',
+      LAB_SHAPE,
+    ]);
+    expect(fromChart).toContain('lab=UC/datapark_owner');
+    expect(fromChart).toContain('processed.daily_sales|SELECT');
+    expect(fromChart).toEqual(fromProvisioning);
   });
 
   it('migrations.sql records each migration as Kysely does and applies nothing twice', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, renderProfile } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
@@ -94,5 +94,66 @@ describe('the Kafka topics Job', () => {
     expect(start).toMatch(
       /controller\.quorum\.voters=0@dp-kafka-0\.[^,]+:9093,1@dp-kafka-1\.[^,]+:9093,2@dp-kafka-2\.[^,]+:9093\n/,
     );
+  });
+});
+
+describe('the contract catalog the chart ships (docs/contracts.md)', () => {
+  const CONTRACTS = join(ROOT, 'packages', 'events', 'contracts');
+
+  it('is a ConfigMap of its own, not a hook, holding every published version of every subject as committed', async () => {
+    const { manifests } = await renderProfile('default');
+    const configMap = manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata.name === 'dp-kafka-contracts',
+    );
+    expect(configMap).toBeDefined();
+    expect(configMap!.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+    const shipped = JSON.parse(configMap!.data!['contracts.json']!) as {
+      subjects: {
+        subject: string;
+        topic: string;
+        compatibility: string;
+        versions: { version: number; schema: unknown }[];
+      }[];
+    };
+    const committed = readdirSync(CONTRACTS).sort();
+    expect(shipped.subjects.map((s) => s.subject).sort()).toEqual(committed);
+    for (const subject of shipped.subjects) {
+      const files = readdirSync(join(CONTRACTS, subject.subject)).sort();
+      expect(subject.versions.map((v) => `v${v.version}.json`)).toEqual(files);
+      for (const { version, schema } of subject.versions)
+        expect(schema).toEqual(
+          JSON.parse(readFileSync(join(CONTRACTS, subject.subject, `v${version}.json`), 'utf8')),
+        );
+      const topic = catalog.topics.find((t) => t.name === subject.topic) as unknown as {
+        compatibility: string;
+      };
+      expect(subject.compatibility).toBe(topic.compatibility);
+    }
+    expect(configMap!.data!['contracts.txt']).toContain(
+      'clickstream-page_view clickstream BACKWARD_TRANSITIVE v1,v2',
+    );
+  });
+
+  it('is mounted into the topics Job', async () => {
+    const { manifests } = await renderProfile('default');
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'dp-kafka-topics')!;
+    const pod = (
+      job.spec as {
+        template: {
+          spec: {
+            volumes: { name: string; configMap?: { name: string } }[];
+            containers: { volumeMounts: { name: string; mountPath: string }[] }[];
+          };
+        };
+      }
+    ).template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: 'contracts',
+      configMap: { name: 'dp-kafka-contracts' },
+    });
+    expect(pod.containers[0]!.volumeMounts).toContainEqual({
+      name: 'contracts',
+      mountPath: '/opt/datapark-contracts',
+    });
   });
 });

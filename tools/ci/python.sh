@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project venv (.venv) from the committed lock tools/python/requirements.lock: pytest and
 # ruff for the Python projects, pyspark for the Spark cluster, apache-airflow and jupyterlab; and
-# the workspace's Python SDK (packages/python-sdk) on its path (tools/ci/python-sdk.sh).
+# the workspace's Python SDK (packages/python-sdk) on its path (tools/ci/python-sdk.sh) and the
+# notebooks' kernelspecs in the venv, where Jupyter finds them (tools/ci/jupyter-kernels.sh).
 # pip's cache (~/.cache/pip) makes later runs fast; the venv is rebuilt when the lock changes.
 set -euo pipefail
 lock=tools/python/requirements.lock
@@ -12,6 +13,7 @@ hash=$(sha256sum "$lock" | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
   echo "python: $venv matches $lock"
   bash tools/ci/python-sdk.sh "$venv"
+  bash tools/ci/jupyter-kernels.sh "$venv"
   exit 0
 fi
 echo "python: creating $venv from $lock"
@@ -43,3 +45,4 @@ done
 echo "$hash" > "$stamp"
 echo "python: $("$venv/bin/python" --version) with $total locked packages in $((SECONDS - started)) s"
 bash tools/ci/python-sdk.sh "$venv"
+bash tools/ci/jupyter-kernels.sh "$venv"

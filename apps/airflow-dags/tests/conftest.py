@@ -15,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 DAGS = ROOT / "apps" / "airflow-dags" / "dags"
+# The SDK's test DAGs: the local platform parses them from a bundle of their own (`test-dags`).
+TEST_DAGS = ROOT / "packages" / "airflow-client" / "test" / "dags"
+# The lab's example DAG (the `lab` bundle is lab/dags; the learner's own DAGs there are theirs).
+LAB_EXAMPLE_DAG = ROOT / "lab" / "dags" / "lab_first_dag.py"
 
 # Parsing DAGs imports airflow, which reads AIRFLOW_HOME at import: point it at a throw-away
 # directory first, so a test never writes ~/airflow nor touches the platform's metadata.

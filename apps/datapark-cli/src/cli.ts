@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '@datapark/config';
 import { PlatformError } from '@datapark/platform';
+import { contractsCommand, ContractsCommandError } from './contracts-commands.js';
 import { kubernetesCommand } from './kubernetes-commands.js';
 import { addLocalCommands } from './local-commands.js';
 
@@ -13,6 +14,7 @@ const program = new Command('datapark')
 
 addLocalCommands(program);
 program.addCommand(kubernetesCommand());
+program.addCommand(contractsCommand());
 
 // `datapark` alone is a question, not a mistake: answer it with the help, and exit 0.
 if (process.argv.length <= 2) {
@@ -21,7 +23,9 @@ if (process.argv.length <= 2) {
 }
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PlatformError) {
+  if (error instanceof ContractsCommandError) {
+    process.stderr.write(`✗ ${error.message}\n`);
+  } else if (error instanceof ConfigError || error instanceof PlatformError) {
     process.stderr.write(
       `\n✗ ${error instanceof PlatformError ? `${error.component}: ` : ''}${error.message}\n`,
     );

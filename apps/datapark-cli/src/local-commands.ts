@@ -22,20 +22,37 @@ export function addLocalCommands(program: Command): Command {
     .description('start the platform (or --only some components and what they need); idempotent')
     .option('--only <components>', 'comma-separated components, e.g. postgres,redis', list)
     .option(
-      '--airflow-executor <executor>',
-      'celery (default: api-server, scheduler, dag-processor, triggerer, Celery worker) or local (no worker); same as DATAPARK_AIRFLOW_EXECUTOR',
+      '--without <components>',
+      'comma-separated components to leave out, e.g. monitoring (and nothing that needs them)',
+      list,
     )
-    .action(async (options: { only?: string[]; airflowExecutor?: string }) => {
-      if (options.airflowExecutor)
-        process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
-      const p = platform();
-      const started = Date.now();
-      await p.up({ only: options.only ?? [] });
-      process.stderr.write(
-        `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
-      );
-      printStatus(await p.status());
-    });
+    .option(
+      '--profile <profile>',
+      'full (default) or lean for an 8 GB laptop: one Spark worker, no history server, smaller Kafka heaps, Airflow LocalExecutor; kept until `down`; same as DATAPARK_PROFILE',
+    )
+    .option(
+      '--airflow-executor <executor>',
+      "celery (two Celery workers) or local (no worker); default: the profile's; same as DATAPARK_AIRFLOW_EXECUTOR",
+    )
+    .action(
+      async (options: {
+        only?: string[];
+        without?: string[];
+        airflowExecutor?: string;
+        profile?: string;
+      }) => {
+        if (options.airflowExecutor)
+          process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
+        if (options.profile) process.env['DATAPARK_PROFILE'] = options.profile;
+        const p = platform();
+        const started = Date.now();
+        await p.up({ only: options.only ?? [], without: options.without ?? [] });
+        process.stderr.write(
+          `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
+        );
+        printStatus(await p.status());
+      },
+    );
 
   program
     .command('down')
@@ -113,6 +130,8 @@ function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void
       s.endpoint ?? '',
       s.units.length === 1 ? String(s.units[0]?.pid ?? '') : '',
     ],
+    // What the component adds: brokers registered, alerts firing, what is unhealthy.
+    ...(s.detail ? [['', '', s.detail, '']] : []),
     ...(s.units.length > 1
       ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')])
       : []),

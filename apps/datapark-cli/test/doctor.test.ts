@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
-const COMPONENTS = ['postgres', 'redis', 'kafka', 'spark', 'airflow', 'jupyter'];
+const COMPONENTS = ['postgres', 'redis', 'kafka', 'spark', 'airflow', 'jupyter', 'monitoring'];
 
 interface Check {
   readonly group: string;

@@ -105,15 +105,17 @@ describe('datapark-etl ingest', () => {
     }
   }, 240_000);
 
-  it('sets aside rows PostgreSQL refuses (out of range, a bad date) and a NUL character: they go to the DLQ with the SQLSTATE, the rows around them land once, and ingest goes on', async () => {
+  it('sets aside a row PostgreSQL refuses (a bad date), a NUL character and an unknown schema version: they go to the DLQ with the SQLSTATE or the code, the rows around them land once, and ingest goes on', async () => {
     const topic = 'clickstream';
     const key = randomUUID();
     const group = await freshGroup('test-refused', [topic]);
     const dlqBefore = await endOffsets(TOPIC_CATALOG[topic].dlq);
     const good = validEvents(topic, 6);
     const [a, b, c] = validEvents(topic, 3);
-    // Each passes a JSON parse; the first two pass our schema too and only PostgreSQL refuses
-    // them. The NUL one is what issue 14 reproduced: it once stopped ingest for good.
+    // Each passes a JSON parse. The version 3e9 once reached PostgreSQL, which refused it as out
+    // of integer range (22003); now no contract publishes it, so it never gets that far. The
+    // year 0 passes our schema and only PostgreSQL refuses it. The NUL one is what issue 14
+    // reproduced: it once stopped ingest for good.
     const outOfRange = { ...a!, schema_version: 3_000_000_000 };
     const yearZero = { ...b!, occurred_at: '0000-01-01T00:00:00Z' };
     const nul = { ...c!, payload: { ...c!.payload, page: '/\u0000x' } };
@@ -141,11 +143,14 @@ describe('datapark-etl ingest', () => {
 
     const letters = await deadLetters(topic, dlqBefore, key);
     expect(letters.map((l) => [JSON.parse(l.value!).event_id, l.code])).toEqual([
-      [outOfRange.event_id, '22003'],
+      [outOfRange.event_id, 'UNKNOWN_SCHEMA_VERSION'],
       [yearZero.event_id, '22008'],
       [nul.event_id, undefined],
     ]);
-    expect(letters[0]!.reason).toMatch(/^PostgreSQL refused it: 22003 .*out of range/);
+    expect(letters[0]!.reason).toMatch(
+      /^unknown schema version 3000000000 of clickstream-page_view/,
+    );
+    expect(letters[1]!.reason).toMatch(/^PostgreSQL refused it: 22008 /);
     expect(letters[2]!.reason).toMatch(/^schema: payload\.page: must not contain U\+0000/);
     expect(summary.deadLetters).toBe(3);
   }, 120_000);

@@ -32,6 +32,11 @@ const program = new Command('event-generator')
   .option('--sink <sinks>', `comma-separated: ${SINK_NAMES.join(', ')} (default dry-run)`)
   .option('--out <file>', 'dry-run: write JSON lines to this file instead of stdout')
   .option('--seed <seed>', 'same seed and config, same events')
+  .option(
+    '--schema-version <type=version>',
+    'emit an event type at a newer contract version, e.g. page_view=2 (repeatable; default 1)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .option('--http', `serve the control API and /metrics on 127.0.0.1 (port ${DEFAULT_HTTP_PORT})`)
   .option('--http-port <port>', 'control API port (implies --http; env DATAPARK_GENERATOR_PORT)')
   .option('--batch-size <n>', 'events per batch a sink sends or commits (default 2000)')

@@ -71,6 +71,7 @@ const SET_BY: Readonly<Record<string, string>> = {
   batchSize: '--batch-size',
   compression: '--compression',
   'simulation.seed': '--seed',
+  'simulation.schemaVersions': '--schema-version',
 };
 
 /** A config that failed validation: every problem, each naming its field. */
@@ -118,6 +119,8 @@ export function parseGeneratorConfig(input: unknown, source = 'config'): Generat
 export interface GeneratorFlags {
   readonly config?: string;
   readonly seed?: string;
+  /** `page_view=2`, possibly comma-separated or repeated. */
+  readonly schemaVersion?: readonly string[];
   readonly mode?: string;
   readonly rate?: string;
   readonly days?: string;
@@ -130,6 +133,20 @@ export interface GeneratorFlags {
   readonly httpPort?: string;
   readonly batchSize?: string;
   readonly compression?: string;
+}
+
+/** `--schema-version page_view=2[,other=1]` (repeatable) as `{ page_view: 2 }`. */
+function parseSchemaVersions(values: readonly string[]): Record<string, number | string> {
+  const versions: Record<string, number | string> = {};
+  for (const pair of values.flatMap((v) => v.split(','))) {
+    const [eventType, version] = pair.split('=').map((part) => part.trim());
+    if (!eventType || version === undefined)
+      throw new GeneratorConfigError('flags', [
+        { field: '--schema-version', message: `expected EVENT_TYPE=VERSION, got "${pair}"` },
+      ]);
+    versions[eventType] = numberOrText(version) as number | string;
+  }
+  return versions;
 }
 
 /** A flag's number, or the text itself so that validation names the field and shows the value. */
@@ -198,6 +215,11 @@ export function resolveGeneratorConfig(
   set('batchSize', numberOrText(flags.batchSize));
   set('compression', flags.compression);
   if (flags.seed !== undefined) simulation['seed'] = flags.seed;
+  if (flags.schemaVersion !== undefined)
+    simulation['schemaVersions'] = {
+      ...((simulation['schemaVersions'] as Record<string, unknown>) ?? {}),
+      ...parseSchemaVersions(flags.schemaVersion),
+    };
   if (Object.keys(simulation).length > 0) merged['simulation'] = simulation;
   const source = flags.config ? `config (${flags.config} and flags)` : 'flags';
   return parseGeneratorConfig(merged, source);

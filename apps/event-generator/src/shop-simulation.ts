@@ -1,5 +1,4 @@
 import type { EventOf, TopicName } from '@datapark/events';
-import { SCHEMA_VERSION } from '@datapark/events';
 import { EventQueue } from './event-queue.js';
 import { SeededRandom } from './seeded-random.js';
 import { Catalog } from './shop/catalog.js';
@@ -140,7 +139,7 @@ export class ShopSimulation {
     const event = {
       event_id: this.rng.uuid(),
       event_type: eventType,
-      schema_version: SCHEMA_VERSION,
+      schema_version: this.config.schemaVersions[eventType] ?? 1,
       occurred_at: this.timestamp(),
       producer: this.config.producer,
       payload,

@@ -1,6 +1,28 @@
 import { z } from 'zod';
 import { GeneratorError } from './generator-error.js';
 
+/**
+ * The contract versions the shop can emit besides version 1, per event type. Emitting a newer
+ * version means filling its new fields, which is code: a version appears here once the shop
+ * does (docs/contracts.md walks through page_view v2).
+ */
+export const EMITTABLE_VERSIONS: Readonly<Record<string, readonly number[]>> = Object.freeze({
+  page_view: [1, 2],
+});
+
+/** `{ page_view: 2 }`: which version of an event type to emit; every other type is at 1. */
+const SchemaVersions = z.record(z.string(), z.number().int().positive()).superRefine((map, ctx) => {
+  for (const [eventType, version] of Object.entries(map)) {
+    const emittable = EMITTABLE_VERSIONS[eventType] ?? [1];
+    if (!emittable.includes(version))
+      ctx.addIssue({
+        code: 'custom',
+        path: [eventType],
+        message: `the generator emits ${eventType} at version ${emittable.join(' or ')}, not ${version}`,
+      });
+  }
+});
+
 /** The knobs of the simulated shop. Rates are per simulated hour unless named otherwise. */
 export const SimulationConfig = z
   .object({
@@ -30,6 +52,11 @@ export const SimulationConfig = z
      */
     maxActiveCustomers: z.number().int().min(10).default(20_000),
     producer: z.string().min(1).default('event-generator/0.1.0'),
+    /**
+     * The contract version to emit per event type (`--schema-version page_view=2`); version 1
+     * when not named, so a seed's output stays what it was.
+     */
+    schemaVersions: SchemaVersions.default({}),
   })
   .strict();
 

@@ -88,6 +88,20 @@ describe('generator configuration', () => {
     ]);
   });
 
+  it('reads --schema-version EVENT_TYPE=VERSION, repeated or comma-separated, and names the flag on error', () => {
+    const config = resolveGeneratorConfig({ schemaVersion: ['page_view=2'] }, {});
+    expect(config.simulation.schemaVersions).toEqual({ page_view: 2 });
+    expect(resolveGeneratorConfig({}, {}).simulation.schemaVersions).toEqual({});
+    expect(
+      problems(() => resolveGeneratorConfig({ schemaVersion: ['page_view=2,search=2'] }, {})),
+    ).toEqual([
+      'simulation.schemaVersions.search (--schema-version): the generator emits search at version 1, not 2',
+    ]);
+    expect(problems(() => resolveGeneratorConfig({ schemaVersion: ['page_view'] }, {}))).toEqual([
+      '--schema-version: expected EVENT_TYPE=VERSION, got "page_view"',
+    ]);
+  });
+
   it('names the field inside the file, unknown keys included, and says which file', () => {
     const path = file(
       'bad.json',

@@ -236,3 +236,45 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('contract versions (--schema-version)', () => {
+  const run = (schemaVersions: Record<string, number>) => [
+    ...new ShopSimulation(parseSimulationConfig({ seed: 7, schemaVersions })).events({
+      count: 5_000,
+    }),
+  ];
+
+  it('emits page_view at version 2 when asked: the same run as version 1 plus a device, every event valid', () => {
+    const v1 = run({});
+    const v2 = run({ page_view: 2 });
+    const pageViews = v2.filter((e) => e.event.event_type === 'page_view');
+    expect(pageViews.length).toBeGreaterThan(100);
+    const devices = new Set(
+      pageViews.map(({ event }) => {
+        expect(event.schema_version).toBe(2);
+        return (event.payload as { device?: string }).device;
+      }),
+    );
+    expect(devices).toEqual(new Set(['desktop', 'mobile', 'tablet']));
+    for (const { topic, event } of v2)
+      expect(TOPIC_CATALOG[topic].schema.safeParse(event).error?.issues ?? []).toEqual([]);
+    // Strip the field and the version: what is left is the version-1 run, byte for byte.
+    const backToV1 = v2.map(({ topic, event }) => {
+      if (event.event_type !== 'page_view') return { topic, event };
+      const { device: _device, ...payload } = event.payload as { device?: string };
+      return { topic, event: { ...event, schema_version: 1, payload } };
+    });
+    expect(JSON.stringify(backToV1)).toBe(JSON.stringify(v1));
+    // Version 1, the default, has no device anywhere.
+    expect(JSON.stringify(v1)).not.toContain('"device"');
+  });
+
+  it('refuses a version it cannot emit, naming the event type and the versions it can', () => {
+    expect(() => parseSimulationConfig({ schemaVersions: { page_view: 3 } })).toThrow(
+      /schemaVersions\.page_view: the generator emits page_view at version 1 or 2, not 3/,
+    );
+    expect(() => parseSimulationConfig({ schemaVersions: { order_paid: 2 } })).toThrow(
+      /the generator emits order_paid at version 1, not 2/,
+    );
+  });
+});

@@ -1,42 +1,36 @@
-"""Shared fixtures: the running local platform's Jupyter set-up, found like @datapark/config does."""
+"""Shared fixtures: the running local platform, found like @datapark/config does, and a shop in
+it for the notebooks to show."""
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-NOTEBOOKS = ROOT / "apps" / "notebooks"
+# The runner (apps/notebooks/runner) is what `npx nx run notebooks:execute` runs.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from runner.paths import ROOT, endpoints_file  # noqa: E402
+from shop import ensure_shop  # noqa: E402
 
-def state_dir() -> Path:
-    return Path(os.environ.get("DATAPARK_STATE_DIR", ROOT / ".datapark"))
+# The kernels import the Python SDK through the venv's .pth (tools/ci/python.sh); this
+# checkout's comes first, should the venv name another checkout's.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in [str(ROOT / "packages" / "python-sdk" / "src"), os.environ.get("PYTHONPATH")] if p
+)
 
 
 @pytest.fixture(scope="session")
 def endpoints() -> dict:
-    path = Path(os.environ.get("DATAPARK_ENDPOINTS_FILE", state_dir() / "endpoints.json"))
+    path = endpoints_file()
     if not path.exists():
         pytest.fail(f"{path} is missing: start the platform first (npx nx run platform:up)")
     return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="session")
-def jupyter_env(endpoints) -> dict:
-    """Environment in which nbclient finds the kernelspecs the jupyter component wrote."""
-    share = state_dir() / "jupyter" / "share"
-    if not (share / "kernels" / "datapark-typescript" / "kernel.json").exists():
-        pytest.fail(f"no kernelspecs in {share}: start the platform (npx nx run platform:up --only jupyter)")
-    env = {
-        "JUPYTER_PATH": str(share),
-        "JUPYTER_RUNTIME_DIR": str(state_dir() / "jupyter" / "runtime"),
-        "DATAPARK_STATE_DIR": str(state_dir()),
-        # The kernels import the Python SDK through the venv's .pth (tools/ci/python.sh); this
-        # checkout's comes first, should the venv name another.
-        "PYTHONPATH": os.pathsep.join(
-            p for p in [str(ROOT / "packages" / "python-sdk" / "src"), os.environ.get("PYTHONPATH")] if p
-        ),
-    }
-    os.environ.update(env)
-    return env
+def shop(endpoints) -> dict:
+    """Days of the simulated shop in source, raw and processed, made as `npm run demo` makes them
+    when the platform has none; what was there is left as it is."""
+    return ensure_shop(ROOT)

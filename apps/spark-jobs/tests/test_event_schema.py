@@ -4,7 +4,7 @@ import json
 
 from pyspark.sql import types as T
 
-from datapark_jobs.event_schema import CATALOG, topic_schema
+from datapark_jobs.event_schema import CATALOG, topic_event_types, topic_event_versions, topic_schema
 
 
 def test_every_catalog_topic_has_a_schema_with_the_envelope():
@@ -57,3 +57,14 @@ def test_parses_a_real_event_with_the_derived_schema(spark):
     assert row.payload.total_amount == "19.00"
     assert row.payload["items"][0].quantity == 2
     assert row.payload.amount is None
+
+
+def test_every_published_version_is_known_and_its_fields_are_in_the_struct():
+    assert ("page_view", 1) in topic_event_versions("clickstream")
+    assert ("page_view", 2) in topic_event_versions("clickstream")
+    # One entry per event type, however many versions it has.
+    assert topic_event_types("clickstream").count("page_view") == 1
+    envelope = topic_schema("clickstream")
+    assert envelope["schema_version"].dataType == T.LongType()
+    # page_view v2's device is in the payload struct, null for records of v1.
+    assert "device" in envelope["payload"].dataType.fieldNames()

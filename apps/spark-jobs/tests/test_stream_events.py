@@ -46,3 +46,31 @@ def test_drops_records_that_are_not_usable_events_and_keeps_the_good_ones(spark)
     rows = parse_events(frame, "clickstream").collect()
     assert [(r.event_type, r.payload.session_id) for r in rows] == [("page_view", SESSION)]
     assert rows[0].ts is not None
+
+
+def test_keeps_page_view_v1_and_v2_and_sets_aside_an_unknown_version(spark):
+    """The sample evolution of docs/contracts.md: v2 adds an optional `device`."""
+    v1 = click(event_id="1d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11")
+    v2 = click(
+        event_id="2d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11",
+        schema_version=2,
+        payload={"session_id": SESSION, "page": "/", "device": "mobile"},
+    )
+    v2_without_device = click(event_id="3d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11", schema_version=2)
+    v3 = click(event_id="4e1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11", schema_version=3)
+    # product_view has only version 1.
+    product_view_v2 = click(
+        event_id="5d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11", event_type="product_view", schema_version=2
+    )
+    no_version = json.dumps(
+        {**json.loads(click(event_id="6d1f6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11")), "schema_version": None}
+    )
+    frame = spark.createDataFrame(
+        [(v,) for v in [v1, v2, v2_without_device, v3, product_view_v2, no_version]], "value string"
+    )
+    rows = parse_events(frame, "clickstream").collect()
+    assert [(r.event_id[0], r.schema_version, r.payload.device) for r in rows] == [
+        ("1", 1, None),
+        ("2", 2, "mobile"),
+        ("3", 2, None),
+    ]

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -15,10 +16,25 @@ export const runPrefix = (what: string) =>
   `client_test_${what}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
 
 /**
+ * The local platform's `test-dags` bundle (a folder under its state dir, beside the platform's
+ * and the lab's bundles): the test DAGs are copied in there, so they are never in the folder
+ * the chart ships nor in a learner's Airflow until a test runs.
+ */
+export const testDagsFolder = join(config.stateDir, 'airflow', 'test-dags');
+
+function installTestDags(): void {
+  const source = join(import.meta.dirname, 'dags');
+  mkdirSync(testDagsFolder, { recursive: true });
+  for (const file of readdirSync(source).filter((f) => f.endsWith('.py')))
+    copyFileSync(join(source, file), join(testDagsFolder, file));
+}
+
+/**
  * The DAG once the dag-processor has parsed its file (it lists new files every 10 s on the
- * local platform), so a test never races the parser.
+ * local platform), so a test never races the parser. Installs the test DAGs first.
  */
 export async function parsedDag(dagId: string, timeoutMs = 120_000): Promise<Dag> {
+  installTestDags();
   const started = Date.now();
   for (;;) {
     try {

@@ -1,18 +1,25 @@
+import { existsSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
 import type { PostgresRole } from './keys.js';
 import { CONFIG_KEYS } from './keys.js';
 import type { DataparkConfig } from './load-config.js';
+import { statePointerFile } from './state-pointer.js';
 
 function missingSecret(config: DataparkConfig, key: string): ConfigError {
   const spec = CONFIG_KEYS[key]!;
+  // No endpoints file at all: most often a script run outside the checkout of a platform that
+  // is running, so the fix names where to point it before how to start one.
+  const noFile = !existsSync(config.endpointsFile);
   return new ConfigError(
     [
       {
         key,
-        source: `endpoints file ${config.endpointsFile}`,
+        source: `endpoints file ${config.endpointsFile}${noFile ? ' (which does not exist)' : ''}`,
         shownValue: '<missing>',
         expected: `${spec.doc} is required`,
-        fix: `start the platform (npx nx run platform:up), which generates it and writes the endpoints file, or set ${spec.env}`,
+        fix: noFile
+          ? `if a platform runs from a checkout, set DATAPARK_STATE_DIR to its state directory (export DATAPARK_STATE_DIR=/path/to/checkout/.datapark) or run from inside that checkout; if none runs, start one (npx nx run platform:up), which records its state directory in ${statePointerFile()} for scripts run elsewhere; or set ${spec.env}`
+          : `start the platform (npx nx run platform:up), which generates it and writes the endpoints file, or set ${spec.env}`,
       },
     ],
     'Missing Data Park credentials',

@@ -22,4 +22,5 @@ export {
   resolveEndpointsFile,
   resolveStateDir,
 } from './state-dir.js';
+export { readStatePointer, statePointerFile } from './state-pointer.js';
 export { findWorkspaceRoot, WORKSPACE_MARKER } from './workspace-root.js';

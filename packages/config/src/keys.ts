@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** Database roles of shared/DESIGN.md, plus the bootstrap superuser only the platform uses. */
+/**
+ * Database roles of shared/DESIGN.md, plus the bootstrap superuser only the platform uses.
+ * `lab` is the learner's own: it creates tables in the `lab` schema and reads `source`, `raw`
+ * and `processed` (lab/README.md).
+ */
 export const POSTGRES_ROLES = [
   'admin',
   'owner',
@@ -9,6 +13,7 @@ export const POSTGRES_ROLES = [
   'airflow',
   'analyst',
   'generator',
+  'lab',
 ] as const;
 export type PostgresRole = (typeof POSTGRES_ROLES)[number];
 
@@ -21,6 +26,7 @@ export const POSTGRES_ROLE_USERS: Readonly<Record<PostgresRole, string>> = Objec
   airflow: 'airflow',
   analyst: 'analyst',
   generator: 'generator',
+  lab: 'lab',
 });
 
 const port = z.coerce
@@ -213,6 +219,41 @@ export const CONFIG_KEYS = Object.freeze({
     secret: true,
     doc: 'JupyterLab token',
     example: 'a generated secret',
+  },
+  'monitoring.prometheusUrl': {
+    env: 'DATAPARK_PROMETHEUS_URL',
+    schema: url,
+    default: 'http://127.0.0.1:19090',
+    doc: 'Prometheus (UI and API); the exporters sit at fixed offsets above its port',
+    example: 'http://127.0.0.1:19090',
+  },
+  'monitoring.alertmanagerUrl': {
+    env: 'DATAPARK_ALERTMANAGER_URL',
+    schema: url,
+    default: 'http://127.0.0.1:19095',
+    doc: 'Alertmanager (UI and API)',
+    example: 'http://127.0.0.1:19095',
+  },
+  'monitoring.username': {
+    env: 'DATAPARK_MONITORING_USERNAME',
+    schema: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a user name of letters, digits, _ . -'),
+    default: 'datapark',
+    doc: 'user of the Prometheus and Alertmanager UIs and APIs (basic auth)',
+    example: 'datapark',
+  },
+  'monitoring.password': {
+    env: 'DATAPARK_MONITORING_PASSWORD',
+    schema: secret,
+    secret: true,
+    doc: 'password of the Prometheus and Alertmanager UIs and APIs (basic auth)',
+    example: 'a generated secret',
+  },
+  'monitoring.postgresPassword': {
+    env: 'DATAPARK_MONITORING_POSTGRES_PASSWORD',
+    schema: secret,
+    secret: true,
+    doc: "password of the PostgreSQL exporter's role datapark_monitor (pg_monitor only)",
+    example: 'a generated secret (the platform writes it to the endpoints file)',
   },
 } satisfies Record<string, KeySpec>) as Readonly<Record<string, KeySpec>>;
 

@@ -36,6 +36,15 @@ export interface DataparkConfig {
   };
   readonly airflow: { readonly url: string; readonly username: string; readonly password?: string };
   readonly jupyter: { readonly url: string; readonly token?: string };
+  readonly monitoring: {
+    readonly prometheusUrl: string;
+    readonly alertmanagerUrl: string;
+    readonly username: string;
+    /** Basic auth of Prometheus and Alertmanager; undefined until the platform made it. */
+    readonly password?: string;
+    /** The PostgreSQL exporter's role (datapark_monitor, pg_monitor only). */
+    readonly postgresPassword?: string;
+  };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

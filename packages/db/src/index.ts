@@ -18,9 +18,20 @@ export {
 } from './create-db.js';
 export { withPoolClient } from './with-pool-client.js';
 export { createMigrator, migrateToLatest } from './migrate.js';
-export { RAW_EVENT_TABLES, SCHEMAS, type SchemaName } from './schema/layout.js';
+export {
+  LAB_READS,
+  LAB_SCHEMA,
+  RAW_EVENT_TABLES,
+  SCHEMAS,
+  type SchemaName,
+} from './schema/layout.js';
 export { migrations } from './migrations/index.js';
 export { COMPONENT_ROLES, createRolesAndDatabases } from './provision/create-roles.js';
+export {
+  labWorkspaceStatements,
+  provisionLabWorkspace,
+  type LabWorkspaceNames,
+} from './provision/lab-workspace.js';
 export { provisionDatabase } from './provision/provision-database.js';
 export type * from './schema/column-types.js';
 export type { Database, TableName } from './schema/database.js';

@@ -1,42 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import type { EventOf, EventTypeOf, TopicName } from './catalog.js';
+import type { EventAt, EventTypeOf, LatestVersionOf, TopicName, VersionOf } from './catalog.js';
 import { TOPIC_CATALOG } from './catalog.js';
-import { SCHEMA_VERSION } from './envelope.js';
+import { contractOf, latestVersion } from './contracts/subjects.js';
 
-type PayloadOf<T extends TopicName, E extends EventTypeOf<T>> = Extract<
-  EventOf<T>,
-  { event_type: E }
+type PayloadOf<T extends TopicName, E extends EventTypeOf<T>, V extends VersionOf<T, E>> = EventAt<
+  T,
+  E,
+  V
 >['payload'];
 
 /**
  * Builds a valid event: the envelope filled in, the payload as given, validated against the
- * catalog's schema (a ZodError names what is wrong).
+ * schema of the version asked for (the newest when `version` is left out; a ZodError names what
+ * is wrong). The payload's type is that version's.
  *
  * @example
  * ```ts
  * const paid = buildEvent('order-events', 'order_paid', { order_id, customer_id, amount: '39.98', payment_method: 'card' });
+ * const v1 = buildEvent('clickstream', 'page_view', { session_id, customer_id: null, page: '/', referrer: null }, { version: 1 });
  * ```
  */
-export function buildEvent<T extends TopicName, E extends EventTypeOf<T>>(
+export function buildEvent<
+  T extends TopicName,
+  E extends EventTypeOf<T>,
+  V extends VersionOf<T, E> = LatestVersionOf<T, E>,
+>(
   topic: T,
   eventType: E,
-  payload: PayloadOf<T, E>,
-  envelope: { event_id?: string; occurred_at?: string; producer?: string } = {},
-): Extract<EventOf<T>, { event_type: E }> {
+  payload: PayloadOf<T, E, V>,
+  envelope: { event_id?: string; occurred_at?: string; producer?: string; version?: V } = {},
+): EventAt<T, E, V> {
   const event = {
     event_id: envelope.event_id ?? randomUUID(),
     event_type: eventType,
-    schema_version: SCHEMA_VERSION,
+    schema_version: envelope.version ?? latestVersion(contractOf(topic, eventType)!),
     occurred_at: envelope.occurred_at ?? new Date().toISOString(),
     producer: envelope.producer ?? 'datapark-test',
     payload,
   };
-  return TOPIC_CATALOG[topic].schema.parse(event) as Extract<EventOf<T>, { event_type: E }>;
+  return TOPIC_CATALOG[topic].schema.parse(event) as EventAt<T, E, V>;
 }
 
 /** One valid sample event per topic, with fresh ids: fixtures for tests and docs. */
 export const sampleEvents = {
-  customer(overrides: Partial<PayloadOf<'customer-events', 'customer_registered'>> = {}) {
+  customer(overrides: Partial<PayloadOf<'customer-events', 'customer_registered', 1>> = {}) {
     const customer_id = randomUUID();
     return buildEvent('customer-events', 'customer_registered', {
       customer_id,
@@ -48,7 +55,7 @@ export const sampleEvents = {
       ...overrides,
     });
   },
-  product(overrides: Partial<PayloadOf<'product-events', 'product_created'>> = {}) {
+  product(overrides: Partial<PayloadOf<'product-events', 'product_created', 1>> = {}) {
     const product_id = randomUUID();
     return buildEvent('product-events', 'product_created', {
       product_id,
@@ -60,7 +67,7 @@ export const sampleEvents = {
       ...overrides,
     });
   },
-  order(overrides: Partial<PayloadOf<'order-events', 'order_placed'>> = {}) {
+  order(overrides: Partial<PayloadOf<'order-events', 'order_placed', 1>> = {}) {
     return buildEvent('order-events', 'order_placed', {
       order_id: randomUUID(),
       customer_id: randomUUID(),
@@ -71,13 +78,13 @@ export const sampleEvents = {
       ...overrides,
     });
   },
-  click(overrides: Partial<PayloadOf<'clickstream', 'page_view'>> = {}) {
-    return buildEvent('clickstream', 'page_view', {
-      session_id: randomUUID(),
-      customer_id: null,
-      page: '/',
-      referrer: null,
-      ...overrides,
-    });
+  /** A version-1 page view (the version the generator emits by default). */
+  click(overrides: Partial<PayloadOf<'clickstream', 'page_view', 1>> = {}) {
+    return buildEvent(
+      'clickstream',
+      'page_view',
+      { session_id: randomUUID(), customer_id: null, page: '/', referrer: null, ...overrides },
+      { version: 1 },
+    );
   },
 };

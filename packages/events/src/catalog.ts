@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CompatibilityRule } from './contracts/rules.js';
 import { ClickstreamEvent } from './topics/clickstream.js';
 import { CustomerEvent } from './topics/customer-events.js';
 import { OrderEvent } from './topics/order-events.js';
@@ -17,14 +18,24 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   readonly configs: Readonly<Record<string, string>>;
   /** Where records that fail validation go, with the reason in headers. */
   readonly dlq: string;
+  /**
+   * How each event type's versions may evolve (docs/contracts.md). BACKWARD_TRANSITIVE unless a
+   * topic says otherwise: ingest and the Spark job read every version still in the topic (days
+   * of it, and DLQ replays for 30 days) with the newest schema, so the newest must accept all.
+   */
+  readonly compatibility: CompatibilityRule;
 }
 
 function topic<S extends z.ZodType>(
-  spec: Omit<TopicSpec<S>, 'dlq' | 'replicationFactor' | 'configs'> & { retentionDays: number },
+  spec: Omit<TopicSpec<S>, 'dlq' | 'replicationFactor' | 'configs' | 'compatibility'> & {
+    retentionDays: number;
+    compatibility?: CompatibilityRule;
+  },
 ): TopicSpec<S> {
-  const { retentionDays, ...rest } = spec;
+  const { retentionDays, compatibility, ...rest } = spec;
   return Object.freeze({
     ...rest,
+    compatibility: compatibility ?? 'BACKWARD_TRANSITIVE',
     replicationFactor: 3,
     // With 3 replicas and min.insync.replicas=2, acks=all survives one broker down.
     configs: Object.freeze({
@@ -79,6 +90,30 @@ export const TOPIC_NAMES = Object.freeze(Object.keys(TOPIC_CATALOG) as TopicName
 export type EventOf<T extends TopicName> = z.infer<(typeof TOPIC_CATALOG)[T]['schema']>;
 export type AnyEvent = EventOf<TopicName>;
 export type EventTypeOf<T extends TopicName> = EventOf<T>['event_type'];
+/** The published versions of an event type, e.g. `1 | 2` for `page_view`. */
+export type VersionOf<T extends TopicName, E extends EventTypeOf<T>> = Extract<
+  EventOf<T>,
+  { event_type: E }
+>['schema_version'];
+/**
+ * One version of one event type: `EventAt<'clickstream', 'page_view', 2>`. A function that
+ * takes it refuses a version-1 page view at compile time.
+ */
+export type EventAt<
+  T extends TopicName,
+  E extends EventTypeOf<T>,
+  V extends VersionOf<T, E>,
+> = Extract<EventOf<T>, { event_type: E; schema_version: V }>;
+
+type NextVersion = { 1: 2; 2: 3; 3: 4; 4: 5; 5: 6; 6: 7; 7: 8; 8: 9; 9: 10; 10: 11 };
+/** The newest version of an event type, e.g. `2` for `page_view` (versions up to 10). */
+export type LatestVersionOf<T extends TopicName, E extends EventTypeOf<T>> = {
+  [V in VersionOf<T, E>]: V extends keyof NextVersion
+    ? NextVersion[V] extends VersionOf<T, E>
+      ? never
+      : V
+    : V;
+}[VersionOf<T, E>];
 
 /** Every topic the cluster should have, with its settings; DLQs keep records for 30 days. */
 export function desiredTopics(): readonly {

@@ -17,10 +17,12 @@ export const Text = z.string().refine((s) => !s.includes('\u0000') && s.isWellFo
 });
 
 /**
- * The envelope every event shares. `payload` is refined per event type in the topic schemas.
+ * The envelope every event shares. `payload` is refined per event type in the topic schemas,
+ * and `schema_version` is pinned per version there (see {@link eventSchema}).
  */
 export const EnvelopeFields = {
   event_id: z.uuid(),
+  /** Which version of its event type's contract the event follows (docs/contracts.md). */
   schema_version: z.number().int().positive(),
   /** When it happened in the shop, ISO 8601 with offset. */
   occurred_at: z.iso.datetime({ offset: true }),
@@ -28,9 +30,28 @@ export const EnvelopeFields = {
   producer: Text.min(1),
 } as const;
 
-/** Builds the schema of one event type: the envelope plus its literal type and payload. */
-export function eventSchema<T extends string, P extends z.ZodType>(eventType: T, payload: P) {
-  return z.object({ ...EnvelopeFields, event_type: z.literal(eventType), payload }).strict();
+/**
+ * Builds the schema of one version of an event type: the envelope with its literal type and
+ * version, and the payload. Versions start at 1; a new version is a new schema next to the old
+ * one, never an edit of a published one (docs/contracts.md).
+ *
+ * @example
+ * ```ts
+ * export const PageViewV1 = eventSchema('page_view', PageViewPayload);
+ * export const PageViewV2 = eventSchema('page_view', PageViewPayload.extend({ device: Device.optional() }), 2);
+ * ```
+ */
+export function eventSchema<T extends string, P extends z.ZodType, V extends number = 1>(
+  eventType: T,
+  payload: P,
+  version: V = 1 as V,
+) {
+  return z
+    .object({
+      ...EnvelopeFields,
+      schema_version: z.literal(version),
+      event_type: z.literal(eventType),
+      payload,
+    })
+    .strict();
 }
-
-export const SCHEMA_VERSION = 1;

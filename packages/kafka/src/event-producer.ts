@@ -1,6 +1,6 @@
 import type { RecordMetadata } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
-import { keyOf, TOPIC_CATALOG } from '@datapark/events';
+import { keyOf, subjectName, TOPIC_CATALOG } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { EventValidationError } from './errors.js';
 import { HEADERS, JSON_CONTENT_TYPE } from './headers.js';
@@ -23,11 +23,13 @@ export interface EventProducerOptions {
 
 /**
  * Sends events to their topics, typed by the catalog: `send('clickstream', [orderPlaced])` does
- * not compile. Each event is validated first (an invalid one throws {@link EventValidationError}
- * and nothing of the batch is sent), keyed by its topic's key field (murmur2, as the Java
- * client: Spark and the console tools agree on a key's partition), and written idempotently
- * with acks=all. Sends may overlap: each partition's records go out in the order `send` was
- * called (see {@link IdempotentProducer}).
+ * not compile, nor does a version-1 event where the caller's type asks for version 2
+ * (`EventAt<'clickstream', 'page_view', 2>`). Each record carries its contract's subject and
+ * version in headers. Each event is validated first (an invalid one throws
+ * {@link EventValidationError} and nothing of the batch is sent), keyed by its topic's key field
+ * (murmur2, as the Java client: Spark and the console tools agree on a key's partition), and
+ * written idempotently with acks=all. Sends may overlap: each partition's records go out in the
+ * order `send` was called (see {@link IdempotentProducer}).
  *
  * @example
  * ```ts
@@ -68,9 +70,12 @@ export class EventProducer {
       return {
         key: keyOf(topic, event),
         value: JSON.stringify(event),
+        // Subject and version in headers: a consumer can route or refuse a record without
+        // parsing its value (docs/contracts.md).
         headers: {
           [HEADERS.eventType]: event.event_type,
           [HEADERS.eventId]: event.event_id,
+          [HEADERS.schemaSubject]: subjectName(topic, event.event_type),
           [HEADERS.schemaVersion]: String(event.schema_version),
           [HEADERS.contentType]: JSON_CONTENT_TYPE,
         },

@@ -2,10 +2,16 @@
 export const HEADERS = Object.freeze({
   eventType: 'event-type',
   eventId: 'event-id',
+  /** The event's contract: `<topic>-<event_type>`, e.g. `clickstream-page_view`. */
+  schemaSubject: 'schema-subject',
+  /** The version of that contract the value follows: what the envelope's schema_version says. */
   schemaVersion: 'schema-version',
   contentType: 'content-type',
   dlqReason: 'dlq-reason',
-  /** Set when a database refused the record: the SQLSTATE, e.g. `22P05`. */
+  /**
+   * A machine-readable cause, where there is one: the SQLSTATE a database refused the record
+   * with (e.g. `22P05`), or `UNKNOWN_SCHEMA_VERSION`.
+   */
   dlqErrorCode: 'dlq-error-code',
   dlqSourceTopic: 'dlq-source-topic',
   dlqSourcePartition: 'dlq-source-partition',

@@ -1,7 +1,12 @@
 export { connectionFromConfig, createKafka, type KafkaConnection } from './create-kafka.js';
 export { formatKafkaLog, kafkaLogCreator } from './kafka-log.js';
 export { sendToDeadLetters } from './dead-letters.js';
-export { decodeRecord, type DecodedRecord, type RecordPosition } from './decode-record.js';
+export {
+  decodeRecord,
+  UNKNOWN_SCHEMA_VERSION,
+  type DecodedRecord,
+  type RecordPosition,
+} from './decode-record.js';
 export {
   BatchAbandoned,
   consumeBatches,

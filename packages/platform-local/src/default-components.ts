@@ -2,6 +2,7 @@ import type { LocalComponent } from '@datapark/platform';
 import { airflowComponent } from './airflow/component.js';
 import { jupyterComponent } from './jupyter/component.js';
 import { kafkaComponent } from './kafka/component.js';
+import { monitoringComponent } from './monitoring/component.js';
 import { postgresComponent } from './postgres/component.js';
 import { redisComponent } from './redis/component.js';
 import { sparkComponent } from './spark/component.js';
@@ -19,5 +20,6 @@ export function defaultComponents(): LocalComponent[] {
     sparkComponent(),
     airflowComponent(),
     jupyterComponent(),
+    monitoringComponent(),
   ];
 }

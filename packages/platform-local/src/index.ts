@@ -2,6 +2,7 @@ export { airflowHealth, unhealthyParts, type AirflowHealth } from './airflow/hea
 export type { ComponentPorts, PrerequisiteResult } from './check-results.js';
 export { defaultComponents } from './default-components.js';
 export { LocalPlatform, type LocalPlatformOptions } from './local-platform.js';
+export { activeProfile, PROFILES, type Profile, type ProfileName } from './profile.js';
 export { canBind } from './ports.js';
 export { processTree, readProcessTable, type ProcessInfo } from './processes/process-table.js';
 export { tcpListeners } from './processes/tcp-listeners.js';

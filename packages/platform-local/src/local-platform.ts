@@ -11,6 +11,8 @@ import type {
 } from '@datapark/platform';
 import { consoleReporter, PlatformError } from '@datapark/platform';
 import { asError, type ComponentPorts, type PrerequisiteResult } from './check-results.js';
+import { requestedProfile, stampedProfile, stampProfile } from './profile.js';
+import { forgetStateDir, recordStateDir } from './state-pointer.js';
 
 /**
  * Written into a state directory the platform creates; `down --purge` deletes only a directory
@@ -55,10 +57,17 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return this.config.endpointsFile;
   }
 
-  /** Starts `only` (and what they depend on), or everything, in dependency order. */
-  async up(options: { only?: readonly string[] } = {}): Promise<DataparkConfig> {
-    const order = this.resolveOrder(options.only);
+  /**
+   * Starts `only` (and what they depend on), or everything, in dependency order; never the
+   * components in `without` (an error when a component started needs one of them).
+   */
+  async up(
+    options: { only?: readonly string[]; without?: readonly string[] } = {},
+  ): Promise<DataparkConfig> {
+    const order = this.resolveOrder(options.only, options.without);
     this.createStateDir();
+    await this.chooseProfile();
+    this.recordStateDir();
     for (const component of order) await component.checkPrerequisites(this.context(component));
     for (const component of order) {
       const started = Date.now();
@@ -84,8 +93,43 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     }
     if (options.purge && !options.only) {
       rmSync(this.stateDir, { recursive: true, force: true });
+      forgetStateDir(this.stateDir, this.configOptions.env ?? process.env);
       this.reporter.done('platform', `purged ${this.stateDir}`);
     }
+  }
+
+  /** Points scripts run outside the checkout at this platform; a failure only warns. */
+  private recordStateDir(): void {
+    try {
+      recordStateDir(this.stateDir, this.configOptions.env ?? process.env);
+    } catch (error) {
+      this.reporter.warn(
+        'platform',
+        `could not record the state directory for scripts outside the checkout (${asError(error).message}); they need DATAPARK_STATE_DIR=${this.stateDir}`,
+      );
+    }
+  }
+
+  /**
+   * Stamps the requested profile (DATAPARK_PROFILE / `up --profile`); with none requested the
+   * platform keeps the one it has. Switching needs everything stopped: half a platform with
+   * one worker and half with two is neither.
+   */
+  private async chooseProfile(): Promise<void> {
+    const requested = requestedProfile(this.configOptions.env ?? process.env);
+    const stamped = stampedProfile(this.stateDir);
+    if (!requested || requested === stamped) {
+      if (!stamped) stampProfile(this.stateDir, requested ?? 'full');
+      return;
+    }
+    if (stamped && (await this.status()).some((s) => s.state !== 'stopped'))
+      throw new PlatformError(
+        `the platform runs the ${stamped} profile, not ${requested}`,
+        'platform',
+        `stop it first (datapark down; data is kept), then datapark up --profile ${requested}`,
+        'PROFILE_MISMATCH',
+      );
+    stampProfile(this.stateDir, requested);
   }
 
   /** Creates the state directory, marking it as ours when it is new or empty. */
@@ -195,12 +239,40 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     return names.map((n) => this.componentOf(n));
   }
 
-  /** The requested components plus their dependencies, dependencies first. */
-  private resolveOrder(only?: readonly string[]): LocalComponent[] {
-    const wanted = only && only.length > 0 ? this.byNames(only) : [...this.components];
+  /**
+   * The requested components plus their dependencies, dependencies first, leaving out
+   * `without` (whole components: `--without monitoring`).
+   */
+  private resolveOrder(
+    only?: readonly string[],
+    without: readonly string[] = [],
+  ): LocalComponent[] {
+    const excluded = new Set(
+      without.map((name) => {
+        const component = this.componentOf(name);
+        if (component.name !== name)
+          throw new PlatformError(
+            `--without takes components, and ${name} is a unit of ${component.name}`,
+            name,
+            `leave out the whole component (--without ${component.name}), or stop the unit after up: datapark stop ${name}`,
+          );
+        return component;
+      }),
+    );
+    const wanted = (only && only.length > 0 ? this.byNames(only) : [...this.components]).filter(
+      (c) => !excluded.has(c),
+    );
     const order: LocalComponent[] = [];
     const visit = (component: LocalComponent, path: readonly string[]) => {
       if (order.includes(component)) return;
+      if (excluded.has(component)) {
+        const needer = path.at(-1) ?? component.name;
+        throw new PlatformError(
+          `${needer} needs ${component.name}, which --without leaves out`,
+          needer,
+          `leave ${needer} out too: --without ${[...without, needer].join(',')}`,
+        );
+      }
       if (path.includes(component.name)) {
         throw new PlatformError(
           `dependency cycle: ${[...path, component.name].join(' → ')}`,

@@ -18,7 +18,8 @@ const UNITS = [
   'airflow-scheduler',
   'airflow-dag-processor',
   'airflow-triggerer',
-  'airflow-worker',
+  'airflow-worker-1',
+  'airflow-worker-2',
 ];
 const platform = () =>
   new LocalPlatform({
@@ -66,14 +67,21 @@ function cliJson(stdout: string): unknown {
 }
 
 describe('the shared Airflow of the local platform', () => {
-  it('runs api-server, scheduler, dag-processor, triggerer and a Celery worker as separate processes, all healthy', async () => {
+  it('runs api-server, scheduler, dag-processor, triggerer and two Celery workers as separate processes, all healthy', async () => {
     const status = (await platform().status()).find((s) => s.component === 'airflow')!;
     expect(status.state).toBe('running');
     expect(status.units.map((u) => [u.name, u.state])).toEqual(UNITS.map((u) => [u, 'running']));
     const pids = status.units.map((u) => u.pid!);
-    expect(new Set(pids).size).toBe(5);
+    expect(new Set(pids).size).toBe(6);
     // What each process runs (Airflow and Celery rename their processes, so match loosely).
-    const expected = [/api.server/, /scheduler/, /dag.processor/, /triggerer/, /celery.*worker/];
+    const expected = [
+      /api.server/,
+      /scheduler/,
+      /dag.processor/,
+      /triggerer/,
+      /celery.*worker/,
+      /celery.*worker/,
+    ];
     for (const [i, pid] of pids.entries()) {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
       expect(cmdline).toMatch(expected[i]!);
@@ -85,7 +93,7 @@ describe('the shared Airflow of the local platform', () => {
     );
   });
 
-  it('has a Celery worker that answers a ping through Redis', async () => {
+  it('has two Celery workers that answer a ping through Redis', async () => {
     // The worker's own settings (broker URL with the Redis password) from the 0600 env file.
     const result = await execa(
       'sh',
@@ -95,7 +103,8 @@ describe('the shared Airflow of the local platform', () => {
       ],
       { reject: false, all: true, timeout: 180_000 },
     );
-    expect(result.all).toMatch(/datapark@\S+: OK/);
+    expect(result.all).toMatch(/datapark-1@\S+: OK/);
+    expect(result.all).toMatch(/datapark-2@\S+: OK/);
     expect(result.all).toMatch(/pong/);
   }, 200_000);
 
@@ -130,6 +139,14 @@ describe('the shared Airflow of the local platform', () => {
       config.postgres.port,
       config.postgres.database,
     ]);
+    // The learner's DAGs get the lab role, never the airflow one.
+    const lab = await execa(paths.cli, ['connections', 'get', 'datapark_lab', '-o', 'json'], {
+      reject: false,
+      timeout: 180_000,
+      ...uncolouredEnv(),
+    });
+    const [labConn] = cliJson(lab.stdout) as { login: string }[];
+    expect(labConn!.login).toBe(config.postgres.roles.lab.user);
   }, 400_000);
 
   it('gives a token for the generated password, 401 for a wrong one and for admin:admin', async () => {

@@ -37,7 +37,21 @@ describe('what LocalPlatform reports without starting anything', () => {
       purpose: 'Redis',
       variable: 'DATAPARK_REDIS_PORT',
     });
-    expect(claims.filter((c) => c.unit === 'kafka-2').map((c) => c.port)).toEqual([19093, 19193]);
+    // Broker, controller (+ 100), JMX exporter metrics (+ 200).
+    expect(claims.filter((c) => c.unit === 'kafka-2').map((c) => c.port)).toEqual([
+      19093, 19193, 19293,
+    ]);
+    // Monitoring: Prometheus and Alertmanager on their own variables, the exporters above
+    // Prometheus' port, statsd_exporter with its StatsD port too.
+    expect(claims.find((c) => c.unit === 'alertmanager')).toMatchObject({
+      port: 19095,
+      variable: 'DATAPARK_ALERTMANAGER_URL',
+    });
+    expect(claims.filter((c) => c.unit === 'statsd-exporter').map((c) => c.port)).toEqual([
+      19102, 19125,
+    ]);
+    for (const unit of ['prometheus', 'node-exporter', 'postgres-exporter', 'kafka-lag-exporter'])
+      expect(claims.find((c) => c.unit === unit)?.variable).toBe('DATAPARK_PROMETHEUS_URL');
     expect(claims.find((c) => c.unit === 'spark-worker-2')).toMatchObject({
       port: 28082,
       variable: 'DATAPARK_SPARK_UI_URL',

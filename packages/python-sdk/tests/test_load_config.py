@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from datapark_sdk.config import ConfigError, load_config, resolve_state_dir
+from datapark_sdk.config import (
+    ConfigError,
+    load_config,
+    read_state_pointer,
+    resolve_state_dir,
+    state_pointer_file,
+)
 
 SECRET = "s3cret-value-for-tests"
 
@@ -75,6 +81,47 @@ def test_finds_the_state_directory_of_the_checkout_it_runs_in(tmp_path):
     assert resolve_state_dir(env={"DATAPARK_STATE_DIR": "state"}, cwd=deep) == deep / "state"
 
 
+def point(env: dict, target: Path | str) -> None:
+    """Writes the user-level pointer, as `up` does."""
+    pointer = state_pointer_file(env)
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    pointer.write_text(f"{target}\n")
+
+
+def test_the_pointer_lives_under_xdg_state_home_by_default_in_local_state():
+    assert state_pointer_file({"HOME": "/home/ada"}) == Path("/home/ada/.local/state/datapark/current")
+    assert state_pointer_file({"HOME": "/home/ada", "XDG_STATE_HOME": "/var/s"}) == Path(
+        "/var/s/datapark/current"
+    )
+    # A relative XDG variable is invalid (the spec says to ignore it).
+    assert state_pointer_file({"HOME": "/home/ada", "XDG_STATE_HOME": "s"}) == Path(
+        "/home/ada/.local/state/datapark/current"
+    )
+
+
+def test_outside_a_checkout_the_pointer_finds_the_platform_after_the_variable_and_the_checkout(tmp_path):
+    home, checkout, elsewhere = tmp_path / "home", tmp_path / "checkout", tmp_path / "scripts"
+    for directory in (home, checkout / "lab", elsewhere):
+        directory.mkdir(parents=True)
+    (checkout / "nx.json").write_text("{}")
+    (checkout / ".datapark").mkdir()
+    env = {"HOME": str(home)}
+    assert resolve_state_dir(env, elsewhere) == home / ".datapark"
+    point(env, checkout / ".datapark")
+    assert resolve_state_dir(env, elsewhere) == checkout / ".datapark"
+    other = tmp_path / "other-state"
+    other.mkdir()
+    point(env, other)
+    assert resolve_state_dir(env, checkout / "lab") == checkout / ".datapark"
+    assert (
+        resolve_state_dir({**env, "DATAPARK_STATE_DIR": str(tmp_path / "mine")}, elsewhere)
+        == tmp_path / "mine"
+    )
+    other.rmdir()
+    assert read_state_pointer(env) is None
+    assert resolve_state_dir(env, elsewhere) == home / ".datapark"
+
+
 def test_a_missing_endpoints_file_names_the_key_the_variable_and_the_fix(tmp_path):
     config = load_config(env={"DATAPARK_STATE_DIR": str(tmp_path)}, cwd=tmp_path)
     with pytest.raises(ConfigError) as missing:
@@ -83,7 +130,9 @@ def test_a_missing_endpoints_file_names_the_key_the_variable_and_the_fix(tmp_pat
     assert message.startswith("Missing Data Park credentials:\n")
     assert "postgres.roles.spark_etl.password = <missing>" in message
     assert f"endpoints file {tmp_path / 'endpoints.json'} (which does not exist)" in message
-    assert "Fix: start the platform (npx nx run platform:up)" in message
+    # No endpoints file: the fix first says how to point at a platform that runs elsewhere.
+    assert "set DATAPARK_STATE_DIR to its state directory" in message
+    assert "start one (npx nx run platform:up)" in message
     assert "or set DATAPARK_POSTGRES_SPARK_ETL_PASSWORD" in message
     assert [p.key for p in missing.value.problems] == ["postgres.roles.spark_etl.password"]
 

@@ -94,6 +94,22 @@ def test_a_missing_credential_gets_the_message_datapark_config_gives(tmp_path):
     assert str(python.value) == typescript.rstrip("\n")
 
 
+def test_no_endpoints_file_gets_the_message_datapark_config_gives(tmp_path, monkeypatch):
+    # The message names the user-level pointer, found from this process's HOME on both sides.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    env = {"DATAPARK_STATE_DIR": str(tmp_path / "nothing-here"), "HOME": str(tmp_path)}
+    typescript = node(
+        CONFIG
+        + "try { config.postgresUrl(config.loadConfig(), 'lab'); } catch (e) { console.log(e.message); }",
+        env,
+    )
+    with pytest.raises(ConfigError) as python:
+        load_config(env=env, cwd=ROOT).postgres_login("lab")
+    assert "DATAPARK_STATE_DIR" in typescript
+    assert str(python.value) == typescript.rstrip("\n")
+
+
 def test_signs_as_spark_client_does_for_the_same_key_and_time():
     secret = "dGhpcyBpcyBhIDMyLWJ5dGUga2V5IGZvciB0ZXN0aW5nIQ"
     at = 1_767_225_600

@@ -45,6 +45,28 @@ describe('lint boundaries', () => {
     ).toEqual([expect.stringMatching(/^@nx\/enforce-module-boundaries: /)]);
   });
 
+  it("lets a lab script import the SDKs (the learner's own workspace, an app)", async () => {
+    expect(
+      await errors(
+        'lab/scripts/probe.ts',
+        "import { loadConfig } from '@datapark/config';\nimport { createDb } from '@datapark/db';\nexport const probe = [loadConfig, createDb];\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses an SDK importing from the lab, which has no package name to import it by', async () => {
+    expect(
+      await errors(
+        'packages/kafka/src/probe.ts',
+        "import '../../../lab/scripts/first-pipeline.ts';\nexport const probe = 1;\n",
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^@nx\/enforce-module-boundaries: Projects cannot be imported by a relative or absolute path/,
+      ),
+    ]);
+  });
+
   it('refuses config importing another package of ours', async () => {
     expect(
       await errors(

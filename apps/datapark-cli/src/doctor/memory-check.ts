@@ -7,7 +7,8 @@ const MiB = 2 ** 20;
 /**
  * What each component takes when it runs: the RSS of its processes and their children, measured
  * on this project's machine with the platform idle (Kafka 1.7 GiB for three JVMs, Airflow 2.0
- * GiB of which the Celery worker and its pool 0.95).
+ * GiB of which the Celery worker and its pool 0.95; monitoring 0.3: Prometheus 90 MiB, the Node
+ * Kafka lag exporter 95, Alertmanager 40, the four other exporters 15-20 each).
  */
 const TYPICAL_RSS: Readonly<Record<string, number>> = {
   postgres: 300 * MiB,
@@ -16,6 +17,7 @@ const TYPICAL_RSS: Readonly<Record<string, number>> = {
   spark: 1000 * MiB,
   airflow: 2100 * MiB,
   jupyter: 150 * MiB,
+  monitoring: 300 * MiB,
 };
 /** Room left for work: a Spark job's driver and executor (512 MiB heap each) and a kernel. */
 const WORK_ROOM = 1536 * MiB;
@@ -61,8 +63,8 @@ export function memoryCheck(
   const finding = parts.join('; ');
   const memory = checksOf('machine');
   const fix =
-    'close other programs, or start fewer components: npx nx run platform:up -- --only postgres,kafka ' +
-    '(and --airflow-executor local runs Airflow without its Celery worker, about 1 GiB less)';
+    'close other programs, start the lean profile (npx nx run platform:up -- --profile lean), ' +
+    'or start fewer components: npx nx run platform:up -- --only postgres,kafka';
   if (available < needed) return memory.fail('memory', finding, { fix });
   if (available < needed + WORK_ROOM)
     return memory.warn(

@@ -87,7 +87,7 @@ export const DRILLS: readonly Drill[] = [
   },
   {
     name: 'poison',
-    description: `send ${POISON} poison records (not JSON, wrong schema, refused by PostgreSQL) to order-events`,
+    description: `send ${POISON} poison records (not JSON, wrong schema, an unknown schema version, refused by PostgreSQL) to order-events`,
     deadLettersExpected: POISON,
     async inject(ctx) {
       // Idempotent: a retry after a leader moved (the broker drill came before) cannot write

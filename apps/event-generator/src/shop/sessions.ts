@@ -5,6 +5,13 @@ import { HOUR, money } from './model.js';
 import type { ShopContext } from './shop-context.js';
 import { SEARCHES } from './vocabulary.js';
 
+const DEVICES = ['desktop', 'mobile', 'tablet'] as const;
+
+/** A session's device, from the last hex digit of its id: uniform enough, and no dice thrown. */
+function deviceOf(sessionId: string): (typeof DEVICES)[number] {
+  return DEVICES[Number.parseInt(sessionId.slice(-1), 16) % DEVICES.length]!;
+}
+
 /** Browsing sessions: a visit's clicks, a cart, and for converting visits an order. */
 export class Sessions {
   constructor(
@@ -27,12 +34,21 @@ export class Sessions {
       converts: !anonymous && this.shop.rng.chance(this.shop.config.conversionRate),
       cart: [],
     };
-    this.shop.emit('clickstream', 'page_view', {
+    const pageView = {
       session_id: session.id,
       customer_id: customerId,
       page: '/',
       referrer: this.shop.rng.chance(0.5) ? 'https://search.example' : null,
-    });
+    };
+    // Version 2 adds the device, taken from the session id rather than the dice: a run at
+    // version 2 is the same run as at version 1, plus the field.
+    this.shop.emit(
+      'clickstream',
+      'page_view',
+      this.shop.config.schemaVersions['page_view'] === 2
+        ? { ...pageView, device: deviceOf(session.id) }
+        : pageView,
+    );
     // The visit's steps, seconds to minutes apart; abandoners stop at some step on the way.
     let t = 0;
     const step = (kind: Extract<Action, { kind: 'click' }>['step']) => {

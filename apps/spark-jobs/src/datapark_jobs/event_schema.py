@@ -48,13 +48,23 @@ def topic_key(topic: str, catalog: Path = CATALOG) -> str:
 
 def topic_event_types(topic: str, catalog: Path = CATALOG) -> list[str]:
     """The event types the topic carries, e.g. `order_placed`, `order_paid`…"""
+    return list(dict.fromkeys(event_type for event_type, _ in topic_event_versions(topic, catalog)))
+
+
+def topic_event_versions(topic: str, catalog: Path = CATALOG) -> list[tuple[str, int]]:
+    """Every published (event type, contract version) of the topic, e.g. `("page_view", 2)`:
+    a record naming any other pair comes from a producer newer than this job (docs/contracts.md)."""
     spec = _topic_spec(topic, catalog)
-    return [event["properties"]["event_type"]["const"] for event in spec["schema"]["oneOf"]]
+    return [
+        (event["properties"]["event_type"]["const"], event["properties"]["schema_version"]["const"])
+        for event in spec["schema"]["oneOf"]
+    ]
 
 
 def topic_schema(topic: str, catalog: Path = CATALOG) -> T.StructType:
-    """One struct for every event type of the topic: the envelope, and a payload holding the
-    union of the payload fields of all its event types (absent ones are null)."""
+    """One struct for every event type and version of the topic: the envelope, and a payload
+    holding the union of the payload fields of all of them (absent ones are null). A field a newer
+    version added (page_view v2's `device`) is null in records of the older versions."""
     spec = _topic_spec(topic, catalog)
     envelope: dict[str, dict] = {}
     payload: dict[str, dict] = {}

@@ -8,6 +8,14 @@
 export const SCHEMAS = ['source', 'raw', 'processed', 'quality', 'etl'] as const;
 export type SchemaName = (typeof SCHEMAS)[number];
 
+/**
+ * The learner's own schema (lab/README.md): the `lab` role creates tables there. It is no part
+ * of the data model: no migration creates or drops it, the platform's provisioning does.
+ */
+export const LAB_SCHEMA = 'lab';
+/** What the `lab` role may read besides its own schema. */
+export const LAB_READS = ['source', 'raw', 'processed'] as const satisfies readonly SchemaName[];
+
 /** The event topics whose records land in `raw`, and the key column each is keyed by. */
 export const RAW_EVENT_TABLES = [
   { table: 'customer_events', key: 'customer_id' },

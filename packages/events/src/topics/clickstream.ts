@@ -4,10 +4,23 @@ import { eventSchema, Id, Money, Text } from '../envelope.js';
 /** An anonymous visitor has no customer id until they log in or register. */
 const SessionRef = { session_id: Id, customer_id: Id.nullable() };
 
-export const PageView = eventSchema(
+const PageViewPayload = z
+  .object({ ...SessionRef, page: Text.startsWith('/'), referrer: Text.nullable() })
+  .strict();
+export const PageViewV1 = eventSchema('page_view', PageViewPayload);
+/** The kind of screen a visit came from. */
+export const Device = z.enum(['desktop', 'mobile', 'tablet']);
+/**
+ * Version 2, the sample evolution of docs/contracts.md: an optional `device`. Optional, so every
+ * version-1 page view is a valid version 2 (BACKWARD): readers of version 2 read both.
+ */
+export const PageViewV2 = eventSchema(
   'page_view',
-  z.object({ ...SessionRef, page: Text.startsWith('/'), referrer: Text.nullable() }).strict(),
+  PageViewPayload.extend({ device: Device.optional() }).strict(),
+  2,
 );
+/** Every published version of page_view, told apart by `schema_version`. */
+export const PageView = z.discriminatedUnion('schema_version', [PageViewV1, PageViewV2]);
 export const ProductView = eventSchema(
   'product_view',
   z.object({ ...SessionRef, product_id: Id }).strict(),

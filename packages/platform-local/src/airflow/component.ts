@@ -6,7 +6,7 @@ import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
 import { generateSecret } from '../secrets.js';
 import { waitUntil } from '../wait-until.js';
-import { airflowExecutor, assertSameExecutor, stampExecutor, startedExecutor } from './executor.js';
+import { assertSameExecutor, profileExecutor, stampExecutor, startedExecutor } from './executor.js';
 import { airflowHealthy, workerReady } from './health.js';
 import { dropMetadataDatabase, migrateMetadataDatabase } from './metadata-database.js';
 import { airflowPaths, NAME } from './paths.js';
@@ -17,14 +17,18 @@ import {
   airflowLogFile,
   airflowPidFile,
   startAirflowUnit,
+  WORKER_UNIT_PREFIX,
 } from './units.js';
 
 /**
  * Apache Airflow 3 from the project venv as separate processes: api-server (UI, REST API v2,
- * execution API), scheduler, dag-processor, triggerer and a Celery worker fed through Redis.
+ * execution API), scheduler, dag-processor, triggerer and two Celery workers fed through Redis.
  * Metadata in the `airflow` PostgreSQL database as the `airflow` role; DAGs from
  * apps/airflow-dags/dags; the simple auth manager with a generated password.
  */
+/** Units earlier versions started (one `airflow-worker`), stopped by `down` all the same. */
+const RETIRED_UNITS = ['airflow-worker'];
+
 export function airflowComponent(): LocalComponent {
   const pidFile = airflowPidFile;
   const logFile = airflowLogFile;
@@ -32,12 +36,12 @@ export function airflowComponent(): LocalComponent {
   return {
     name: NAME,
     description:
-      'Apache Airflow 3 (project venv): api-server, scheduler, dag-processor, triggerer, Celery worker',
+      'Apache Airflow 3 (project venv): api-server, scheduler, dag-processor, triggerer, 2 Celery workers',
     dependsOn: ['postgres', 'redis', 'spark'],
     units: AIRFLOW_UNITS.map((u) => u.unit),
 
     async checkPrerequisites(ctx) {
-      airflowExecutor();
+      profileExecutor(ctx);
       if (!existsSync(airflowPaths(ctx).airflow)) {
         throw new PrerequisiteError(
           'apache-airflow is not installed in the project venv',
@@ -52,19 +56,25 @@ export function airflowComponent(): LocalComponent {
       ctx.publish({
         airflow: { url: ctx.config.airflow.url, username: ctx.config.airflow.username },
       });
-      const executor = airflowExecutor();
+      const executor = profileExecutor(ctx);
       const running = AIRFLOW_UNITS.filter((u) => runningPid(pidFile(ctx, u.unit)));
       assertSameExecutor(ctx, executor, running);
-      const env = writeAirflowSettings(ctx, running.length === 0);
       stampExecutor(ctx, executor);
+      const env = writeAirflowSettings(ctx, running.length === 0);
       const units = activeUnits(executor);
       const api = new URL(ctx.config.airflow.url);
       if (!runningPid(pidFile(ctx, 'airflow-api-server'))) {
         await assertPortFree(NAME, api.hostname, Number(api.port), 'DATAPARK_AIRFLOW_URL');
       }
       await migrateMetadataDatabase(ctx, env);
-      const workerLog = logFile(ctx, 'airflow-worker');
-      const workerOffset = existsSync(workerLog) ? statSync(workerLog).size : 0;
+      const workers = units.filter((u) => u.unit.startsWith(WORKER_UNIT_PREFIX)).map((u) => u.unit);
+      // Where each worker's log ends now: `ready.` must appear after it.
+      const logOffsets = new Map(
+        workers.map((w) => {
+          const file = logFile(ctx, w);
+          return [w, existsSync(file) ? statSync(file).size : 0];
+        }),
+      );
       const startedUnits = units
         .filter((spec) => startAirflowUnit(ctx, spec, env))
         .map((u) => u.unit);
@@ -78,22 +88,22 @@ export function airflowComponent(): LocalComponent {
         reporter: ctx.reporter,
         fix,
       });
-      if (startedUnits.includes('airflow-worker')) {
+      for (const worker of workers.filter((w) => startedUnits.includes(w))) {
         // Celery prints `celery@<host> ready.` once it consumes from Redis.
         await waitUntil(
           async () => {
-            if (!runningPid(pidFile(ctx, 'airflow-worker')))
+            if (!runningPid(pidFile(ctx, worker)))
               throw new PlatformError(
                 'the Celery worker exited',
-                'airflow-worker',
-                'its log says why: npx nx run platform:logs -- airflow-worker',
+                worker,
+                `its log says why: npx nx run platform:logs -- ${worker}`,
                 'AIRFLOW_WORKER_EXITED',
               );
-            return workerReady(ctx, workerOffset);
+            return workerReady(ctx, worker, logOffsets.get(worker) ?? 0);
           },
           {
             component: NAME,
-            what: 'the Celery worker to connect to Redis',
+            what: `Celery worker ${worker} to connect to Redis`,
             timeoutMs: 120_000,
             intervalMs: 500,
             reporter: ctx.reporter,
@@ -105,7 +115,8 @@ export function airflowComponent(): LocalComponent {
 
     async stop(ctx) {
       // Together: each shuts down on its own (the worker lets running tasks finish first).
-      await Promise.all(AIRFLOW_UNITS.map((spec) => stopDaemon(pidFile(ctx, spec.unit), 30_000)));
+      const units = [...AIRFLOW_UNITS.map((spec) => spec.unit), ...RETIRED_UNITS];
+      await Promise.all(units.map((unit) => stopDaemon(pidFile(ctx, unit), 30_000)));
     },
 
     async startUnit(ctx, unit) {

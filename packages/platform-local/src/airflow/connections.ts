@@ -10,7 +10,7 @@ export function airflowConnections(
   config: DataparkConfig,
   paths: { sparkJobs: string; stateDir: string },
 ): Record<string, string> {
-  const postgres = (role: 'airflow' | 'spark_etl') => ({
+  const postgres = (role: 'airflow' | 'spark_etl' | 'lab') => ({
     conn_type: 'postgres',
     host: config.postgres.host,
     port: config.postgres.port,
@@ -22,6 +22,8 @@ export function airflowConnections(
   return {
     AIRFLOW_CONN_DATAPARK_POSTGRES: JSON.stringify(postgres('airflow')),
     AIRFLOW_CONN_DATAPARK_SPARK_ETL: JSON.stringify(postgres('spark_etl')),
+    // The learner's DAGs in lab/dags: creates tables in `lab`, reads source, raw and processed.
+    AIRFLOW_CONN_DATAPARK_LAB: JSON.stringify(postgres('lab')),
     AIRFLOW_CONN_DATAPARK_SPARK_REST: JSON.stringify({
       conn_type: 'http',
       host: rest.hostname,

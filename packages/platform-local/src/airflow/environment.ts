@@ -1,15 +1,20 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataparkConfig } from '@datapark/config';
 import { postgresUrl } from '@datapark/config';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowConnections } from './connections.js';
+import { monitoringAddresses } from '../monitoring/addresses.js';
 import type { AirflowExecutor } from './executor.js';
 import { airflowPaths, NAME } from './paths.js';
 import type { AirflowSecrets } from './secrets.js';
 
-/** Celery pool processes: tasks mostly wait on Spark and PostgreSQL, two cores are shared. */
-const WORKER_CONCURRENCY = 3;
+/**
+ * Pool processes per Celery worker (two workers, as the seed and the chart run): tasks mostly
+ * wait on Spark and PostgreSQL, and two cores are shared.
+ */
+const WORKER_CONCURRENCY = 2;
 /** The worker's and the triggerer's log servers sit right above the api-server's port. */
 const WORKER_LOG_PORT_OFFSET = 13;
 const TRIGGERER_LOG_PORT_OFFSET = 14;
@@ -19,6 +24,35 @@ function sqlAlchemyUrl(config: DataparkConfig): string {
   return postgresUrl(config, 'airflow', config.postgres.airflowDatabase).replace(
     /^postgres:/,
     'postgresql+psycopg2:',
+  );
+}
+
+/**
+ * Airflow's metrics as StatsD to the monitoring component's statsd_exporter, which Prometheus
+ * scrapes. StatsD rather than OpenTelemetry: this Prometheus (2.42) cannot receive OTLP and an
+ * OpenTelemetry collector would be one more large build; the official Airflow chart does the
+ * same. Only when the venv has the `statsd` client (Airflow imports it and fails without it), so
+ * an older venv still starts Airflow, without metrics.
+ */
+function statsdSettings(
+  ctx: Pick<ComponentContext, 'workspaceRoot' | 'config'>,
+): Record<string, string> {
+  if (!hasStatsdClient(ctx.workspaceRoot)) return {};
+  const statsd = monitoringAddresses(ctx.config).statsd;
+  return {
+    AIRFLOW__METRICS__STATSD_ON: 'True',
+    AIRFLOW__METRICS__STATSD_HOST: statsd.host,
+    AIRFLOW__METRICS__STATSD_PORT: String(statsd.port),
+    AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+  };
+}
+
+/** True when the project venv has the `statsd` package (tools/python/requirements.lock). */
+export function hasStatsdClient(workspaceRoot: string): boolean {
+  const lib = join(workspaceRoot, '.venv', 'lib');
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((python) =>
+    existsSync(join(lib, python, 'site-packages', 'statsd', '__init__.py')),
   );
 }
 
@@ -67,6 +101,7 @@ export function airflowEnvironment(
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '10',
     AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL: '10',
     AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES: '1',
+    AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST: dagBundles(p),
     AIRFLOW__DAG_PROCESSOR__PRINT_STATS_INTERVAL: '300',
     AIRFLOW__LOGGING__BASE_LOG_FOLDER: p.taskLogs,
     AIRFLOW__LOGGING__DAG_PROCESSOR_CHILD_PROCESS_LOG_DIRECTORY: join(p.taskLogs, 'dag-processor'),
@@ -81,10 +116,31 @@ export function airflowEnvironment(
     AIRFLOW__WORKERS__EXECUTION_API_RETRIES: '8',
     AIRFLOW__WORKERS__MAX_FAILED_HEARTBEATS: '24',
     AIRFLOW__TRIGGERER__CAPACITY: '100',
+    ...statsdSettings(ctx),
     // No telemetry or update checks from a learner's laptop.
     SCARF_ANALYTICS: 'false',
     DO_NOT_TRACK: 'true',
     PYTHONUNBUFFERED: '1',
     ...airflowConnections(config, { sparkJobs: p.sparkJobs, stateDir: ctx.stateDir }),
   };
+}
+
+/**
+ * Three local bundles: the platform's DAGs (the name Airflow gives its default bundle, so
+ * existing runs keep their bundle), the learner's lab/dags, and the folder tests copy their
+ * DAGs into, which keeps test DAGs out of the platform's folder and out of the chart.
+ */
+export function dagBundles(
+  p: Pick<ReturnType<typeof airflowPaths>, 'dags' | 'labDags' | 'testDags'>,
+) {
+  const local = (name: string, path: string) => ({
+    name,
+    classpath: 'airflow.dag_processing.bundles.local.LocalDagBundle',
+    kwargs: { path },
+  });
+  return JSON.stringify([
+    local('dags-folder', p.dags),
+    local('lab', p.labDags),
+    local('test-dags', p.testDags),
+  ]);
 }

@@ -3,13 +3,17 @@ import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowPaths, NAME } from './paths.js';
 import type { AirflowUnit } from './units.js';
+import { activeProfile } from '../profile.js';
 
 /** How tasks run: Celery workers fed through Redis (the default), or inside the scheduler. */
 export type AirflowExecutor = 'celery' | 'local';
 
-/** The executor chosen with DATAPARK_AIRFLOW_EXECUTOR (`celery` unless it says `local`). */
-export function airflowExecutor(env: NodeJS.ProcessEnv = process.env): AirflowExecutor {
-  const value = (env['DATAPARK_AIRFLOW_EXECUTOR'] ?? 'celery').trim().toLowerCase();
+/** The executor chosen with DATAPARK_AIRFLOW_EXECUTOR, else the profile's (`celery` in full). */
+export function airflowExecutor(
+  env: NodeJS.ProcessEnv = process.env,
+  profileDefault: AirflowExecutor = 'celery',
+): AirflowExecutor {
+  const value = (env['DATAPARK_AIRFLOW_EXECUTOR'] ?? profileDefault).trim().toLowerCase();
   if (value === 'celery' || value === 'local') return value;
   throw new PlatformError(
     `DATAPARK_AIRFLOW_EXECUTOR = "${value}" is not an executor Data Park runs`,
@@ -21,7 +25,7 @@ export function airflowExecutor(env: NodeJS.ProcessEnv = process.env): AirflowEx
 /** The executor Airflow was last started with (status must not depend on the caller's env). */
 export function startedExecutor(ctx: ComponentContext): AirflowExecutor {
   const stamp = airflowPaths(ctx).executorStamp;
-  if (!existsSync(stamp)) return airflowExecutor();
+  if (!existsSync(stamp)) return profileExecutor(ctx);
   return readFileSync(stamp, 'utf8').trim() === 'local' ? 'local' : 'celery';
 }
 
@@ -54,3 +58,7 @@ export function assertSameExecutor(
 export function stampExecutor(ctx: ComponentContext, executor: AirflowExecutor): void {
   writeFileSync(airflowPaths(ctx).executorStamp, `${executor}\n`);
 }
+
+/** The executor this start uses: DATAPARK_AIRFLOW_EXECUTOR, else the platform profile's. */
+export const profileExecutor = (ctx: Pick<ComponentContext, 'stateDir'>): AirflowExecutor =>
+  airflowExecutor(process.env, activeProfile(ctx.stateDir).airflowExecutor);

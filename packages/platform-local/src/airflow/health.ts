@@ -38,9 +38,9 @@ export async function airflowHealthy(ctx: ComponentContext): Promise<boolean> {
   return true;
 }
 
-/** True when the Celery worker has said `ready` in its log since `offset`. */
-export function workerReady(ctx: ComponentContext, offset: number): boolean {
-  const file = airflowLogFile(ctx, 'airflow-worker');
+/** True when a Celery worker has said `ready` in its log since `offset`. */
+export function workerReady(ctx: ComponentContext, unit: string, offset: number): boolean {
+  const file = airflowLogFile(ctx, unit);
   if (!existsSync(file)) return false;
   return readFileSync(file).subarray(offset).toString('utf8').includes(' ready.');
 }

@@ -2,12 +2,18 @@ import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
 
 export const NAME = 'airflow';
+/** The test-DAG bundle's folder, under the component's state dir. */
+export const TEST_DAGS_DIR = 'test-dags';
 
 /** Where the Airflow installation and this component's files are. */
 export function airflowPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir' | 'logDir'>) {
   return {
     airflow: join(ctx.workspaceRoot, '.venv', 'bin', 'airflow'),
     dags: join(ctx.workspaceRoot, 'apps', 'airflow-dags', 'dags'),
+    /** The learner's own DAGs (lab/README.md), a bundle of its own so they show apart. */
+    labDags: join(ctx.workspaceRoot, 'lab', 'dags'),
+    /** DAGs that tests copy in (the SDK's test DAGs); never shipped, never in the repo's folder. */
+    testDags: join(ctx.dir, TEST_DAGS_DIR),
     sparkJobs: join(ctx.workspaceRoot, 'apps', 'spark-jobs', 'jobs'),
     /** AIRFLOW_HOME: airflow.cfg (as Airflow writes it), the auth manager's passwords. */
     home: ctx.dir,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowEnvironment } from './environment.js';
-import { airflowExecutor } from './executor.js';
+import { startedExecutor } from './executor.js';
 import { airflowPaths, NAME } from './paths.js';
 import { loadAirflowSecrets } from './secrets.js';
 
@@ -31,11 +31,11 @@ export function writeAirflowSettings(
   mkdirSync(join(ctx.dir, 'bin'), { recursive: true });
   mkdirSync(p.taskLogs, { recursive: true });
   // A fresh clone has the folder once the DAGs land; Airflow must not fail before.
-  mkdirSync(p.dags, { recursive: true });
+  for (const dir of [p.dags, p.labDags, p.testDags]) mkdirSync(dir, { recursive: true });
   chmodSync(ctx.dir, 0o700);
   const env = airflowEnvironment(
     ctx,
-    airflowExecutor(),
+    startedExecutor(ctx),
     loadAirflowSecrets(p.secrets, nothingRuns),
   );
   const password = ctx.config.airflow.password;

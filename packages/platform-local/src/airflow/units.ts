@@ -12,6 +12,32 @@ export interface AirflowUnit {
   readonly args: readonly string[];
   /** Only with the Celery executor. */
   readonly celeryOnly?: boolean;
+  /** Variables for this process alone. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The worker units' names start with this; each says `ready.` in its log once it consumes. */
+export const WORKER_UNIT_PREFIX = 'airflow-worker-';
+
+/**
+ * Celery worker N. Gossip and mingle only matter between many workers and cost seconds at
+ * start; the name tells a task (DATAPARK_AIRFLOW_WORKER) and `celery inspect` which one it is.
+ */
+function celeryWorker(n: number): AirflowUnit {
+  return {
+    unit: `${WORKER_UNIT_PREFIX}${n}`,
+    args: [
+      'celery',
+      'worker',
+      '--celery-hostname',
+      `datapark-${n}@%h`,
+      '--without-gossip',
+      '--without-mingle',
+      '--skip-serve-logs',
+    ],
+    celeryOnly: true,
+    env: { DATAPARK_AIRFLOW_WORKER: `${WORKER_UNIT_PREFIX}${n}` },
+  };
 }
 
 export const AIRFLOW_UNITS: readonly AirflowUnit[] = [
@@ -22,21 +48,7 @@ export const AIRFLOW_UNITS: readonly AirflowUnit[] = [
   // narrow it (airflow/utils/serve_logs/core.py: host=""). All processes share one log folder
   // here, so the api-server reads task logs from the files and the log servers stay off.
   { unit: 'airflow-triggerer', args: ['triggerer', '--skip-serve-logs'] },
-  {
-    unit: 'airflow-worker',
-    // One worker named after the platform; gossip and mingle only matter between many workers
-    // and cost seconds at start.
-    args: [
-      'celery',
-      'worker',
-      '--celery-hostname',
-      'datapark@%h',
-      '--without-gossip',
-      '--without-mingle',
-      '--skip-serve-logs',
-    ],
-    celeryOnly: true,
-  },
+  ...[1, 2].map((n) => celeryWorker(n)),
 ];
 
 /** The units an executor runs (no Celery worker with the local executor). */
@@ -62,7 +74,7 @@ export function startAirflowUnit(
     pidFile: airflowPidFile(ctx, spec.unit),
     logFile: airflowLogFile(ctx, spec.unit),
     cwd: ctx.dir,
-    env: processEnv(env),
+    env: processEnv({ ...env, ...spec.env }),
     // Airflow's daemons exit when the metadata database goes away (a PostgreSQL restart);
     // the supervisor brings them back, as Kubernetes would restart their pods.
     restart: 'on-failure',

@@ -8,6 +8,7 @@ import { generateSecret } from '../secrets.js';
 import { singleProcessStatus } from '../single-process-status.js';
 import { waitUntil } from '../wait-until.js';
 import { jupyterHealthy } from './health.js';
+import { missingKernelSpecs } from './kernels.js';
 import { jupyterPaths, NAME } from './paths.js';
 import { jupyterLogFile, jupyterPidFile, startJupyterServer } from './server.js';
 
@@ -38,6 +39,14 @@ export function jupyterComponent(): LocalComponent {
           `Deno, the TypeScript kernel, is not installed (${p.deno})`,
           NAME,
           'npm ci',
+        );
+      }
+      const missing = missingKernelSpecs(ctx);
+      if (missing.length > 0) {
+        throw new PrerequisiteError(
+          `the notebooks' kernelspecs ${missing.join(', ')} are not installed in the project venv (${p.kernels})`,
+          NAME,
+          'bash tools/ci/python.sh',
         );
       }
     },

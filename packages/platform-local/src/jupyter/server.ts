@@ -2,19 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
 import { startDaemon } from '../daemon.js';
-import { jupyterEnv, writeKernelSpecs } from './kernels.js';
 import { jupyterPaths, NAME } from './paths.js';
+import { jupyterServerArgs, jupyterServerEnv } from './server-config.js';
 
 export const jupyterPidFile = (ctx: ComponentContext) => join(ctx.dir, 'jupyter.pid');
 export const jupyterLogFile = (ctx: ComponentContext) => join(ctx.logDir, 'jupyter.log');
 
 /**
- * Starts JupyterLab on the configured URL (loopback), rooted at apps/notebooks, with our
- * kernelspecs and the token in a 0600 config file rather than on the command line.
+ * Starts JupyterLab on the configured URL (loopback), rooted at apps/notebooks/notebooks, with
+ * the venv's kernelspecs and the token in a 0600 config file rather than on the command line.
  */
 export function startJupyterServer(ctx: ComponentContext, url: URL): void {
   const p = jupyterPaths(ctx);
-  writeKernelSpecs(ctx);
   mkdirSync(p.configDir, { recursive: true });
   mkdirSync(p.runtimeDir, { recursive: true });
   writeFileSync(
@@ -23,25 +22,16 @@ export function startJupyterServer(ctx: ComponentContext, url: URL): void {
     { mode: 0o600 },
   );
   ctx.reporter.step(NAME, `starting JupyterLab at ${url.origin}`);
-  // Jupyter refuses to run as root unless told to; tell it only when we are root (CI,
-  // containers), and say so, rather than for every user.
+  // Tell Jupyter it may run as root only when we are root (CI, containers), and say so,
+  // rather than for every user.
   const asRoot = process.getuid?.() === 0;
   if (asRoot) ctx.reporter.step(NAME, 'running as root: JupyterLab started with allow_root');
   startDaemon({
     command: p.jupyter,
-    args: [
-      'lab',
-      '--no-browser',
-      `--ServerApp.ip=${url.hostname}`,
-      `--ServerApp.port=${url.port}`,
-      '--ServerApp.port_retries=0',
-      `--ServerApp.root_dir=${p.notebooks}`,
-      ...(asRoot ? ['--ServerApp.allow_root=True'] : []),
-      '--ServerApp.open_browser=False',
-    ],
+    args: jupyterServerArgs(ctx, url, asRoot),
     pidFile: jupyterPidFile(ctx),
     logFile: jupyterLogFile(ctx),
     cwd: p.notebooks,
-    env: jupyterEnv(ctx),
+    env: jupyterServerEnv(ctx),
   });
 }

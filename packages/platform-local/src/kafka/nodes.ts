@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ComponentContext, PortClaim } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
+import { JMX_EXPORTER_PORT_OFFSET } from './jmx-exporter.js';
 
 export const NAME = 'kafka';
 export const NODES = [1, 2, 3] as const;
@@ -50,6 +51,13 @@ export function kafkaPorts(ctx: ComponentContext): PortClaim[] {
       host: node.host,
       port: node.controllerPort,
       purpose: `controller, broker port + ${CONTROLLER_PORT_OFFSET}`,
+      variable,
+    },
+    {
+      unit: node.unit,
+      host: node.host,
+      port: node.port + JMX_EXPORTER_PORT_OFFSET,
+      purpose: `metrics (JMX exporter), broker port + ${JMX_EXPORTER_PORT_OFFSET}`,
       variable,
     },
   ]);

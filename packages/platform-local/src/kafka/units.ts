@@ -4,7 +4,9 @@ import type { ComponentContext } from '@datapark/platform';
 import { startDaemon } from '../daemon.js';
 import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
+import { activeProfile } from '../profile.js';
 import { requireExecutable } from '../prerequisites.js';
+import { jmxExporterAgentArg, jmxExporterJar, jmxExporterPort } from './jmx-exporter.js';
 import { kafkaJarsDir, kafkaLogFile, kafkaPidFile, NAME, type KafkaNode } from './nodes.js';
 import { LOG4J2, serverProperties } from './server-properties.js';
 import { formatStorage } from './storage.js';
@@ -37,6 +39,19 @@ export async function startKafkaNode(
     node.controllerPort,
     'DATAPARK_KAFKA_BOOTSTRAP_SERVERS (controller ports are broker port + 100)',
   );
+  const agent = jmxExporterAgentArg(ctx, node);
+  if (agent)
+    await assertPortFree(
+      node.unit,
+      node.host,
+      jmxExporterPort(node),
+      'DATAPARK_KAFKA_BOOTSTRAP_SERVERS (JMX exporter ports are broker port + 200)',
+    );
+  else
+    ctx.reporter.warn(
+      NAME,
+      `${node.unit} starts without metrics: no JMX exporter agent at ${jmxExporterJar(ctx)} (bash tools/ci/maven.sh)`,
+    );
   ctx.reporter.step(
     NAME,
     `starting ${node.unit} on ${node.host}:${node.port} (controller ${node.controllerPort})`,
@@ -44,8 +59,10 @@ export async function startKafkaNode(
   startDaemon({
     command: kafkaJava(),
     args: [
+      // Prometheus metrics of the broker and its JVM on loopback (the JMX exporter's agent).
+      ...(agent ? [agent] : []),
       '-Xms128m',
-      `-Xmx${process.env['DATAPARK_KAFKA_HEAP'] ?? '384m'}`,
+      `-Xmx${process.env['DATAPARK_KAFKA_HEAP'] ?? activeProfile(ctx.stateDir).kafkaHeap}`,
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',

@@ -14,8 +14,8 @@ export function ensurePasswords(ctx: ComponentContext): void {
   if (Object.keys(missing).length > 0) ctx.publish({ postgres: { roles: missing } });
 }
 
-/** Roles, databases (`datapark`, `airflow`) and migrations, through @datapark/db. */
+/** Roles, databases (`datapark`, `airflow`), migrations and the lab schema, through @datapark/db. */
 export async function provisionPostgres(ctx: ComponentContext): Promise<void> {
-  ctx.reporter.step(NAME, 'creating roles and databases, running migrations');
+  ctx.reporter.step(NAME, 'creating roles and databases, running migrations, the lab schema');
   await provisionDatabase(ctx.config);
 }

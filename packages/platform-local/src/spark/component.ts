@@ -10,7 +10,14 @@ import { sparkHealthy } from './health.js';
 import { connectorJarsDir, NAME, requireSparkHome } from './installation.js';
 import { assertSparkPortsFree, sparkPorts } from './ports.js';
 import { writeSparkDefaults } from './spark-defaults.js';
-import { SPARK_UNITS, sparkLogFile, sparkPidFile, startSparkUnit, WORKERS } from './units.js';
+import { activeProfile } from '../profile.js';
+import {
+  activeSparkUnits,
+  SPARK_UNITS,
+  sparkLogFile,
+  sparkPidFile,
+  startSparkUnit,
+} from './units.js';
 
 /**
  * Spark 4 standalone from the pyspark wheel: a master with the REST submission server, two
@@ -55,12 +62,14 @@ export function sparkComponent(): LocalComponent {
       writeSparkDefaults(ctx);
       await assertSparkPortsFree(ctx);
       let started = 0;
-      for (const spec of units) if (await startSparkUnit(ctx, spec)) started++;
+      const profile = activeProfile(ctx.stateDir);
+      for (const spec of activeSparkUnits(profile)) if (await startSparkUnit(ctx, spec)) started++;
       if (started === 0)
         ctx.reporter.step(NAME, 'master, workers and history server already running');
+      const history = profile.sparkHistoryServer ? ' and the history server' : '';
       await waitUntil(() => sparkHealthy(ctx), {
         component: NAME,
-        what: `the master (ALIVE, ${WORKERS.length} workers, REST readyz) and the history server`,
+        what: `the master (ALIVE, ${profile.sparkWorkers} workers, REST readyz)${history}`,
         timeoutMs: 180_000,
         reporter: ctx.reporter,
         fix: `see ${ctx.logDir}/spark-*.log`,
@@ -88,7 +97,8 @@ export function sparkComponent(): LocalComponent {
     },
 
     async status(ctx): Promise<ComponentStatus> {
-      const states: UnitStatus[] = units.map((u) => {
+      const active = activeSparkUnits(activeProfile(ctx.stateDir));
+      const states: UnitStatus[] = active.map((u) => {
         const pid = runningPid(sparkPidFile(ctx, u.unit));
         return { name: u.unit, state: pid ? 'running' : 'stopped', ...(pid ? { pid } : {}) };
       });
@@ -96,7 +106,7 @@ export function sparkComponent(): LocalComponent {
       const running = states.filter((s) => s.state === 'running').length;
       return {
         component: NAME,
-        state: running === 0 ? 'stopped' : ok && running === units.length ? 'running' : 'degraded',
+        state: running === 0 ? 'stopped' : ok && running === active.length ? 'running' : 'degraded',
         endpoint: `${ctx.config.spark.masterUrl} (REST ${ctx.config.spark.restUrl})`,
         units: states,
       };

@@ -1,6 +1,6 @@
 import { restAuthorization } from '@datapark/spark-client';
 import type { ComponentContext } from '@datapark/platform';
-import { WORKERS } from './units.js';
+import { activeProfile } from '../profile.js';
 import { PlatformError } from '@datapark/platform';
 
 async function getJson(url: string): Promise<unknown> {
@@ -34,13 +34,15 @@ export async function sparkMasterState(
  * the REST key) and the history server answers.
  */
 export async function sparkHealthy(ctx: ComponentContext): Promise<boolean> {
+  const profile = activeProfile(ctx.stateDir);
   const master = await sparkMasterState(ctx.config.spark.uiUrl);
-  if (master.status !== 'ALIVE' || master.aliveWorkers < WORKERS.length) return false;
+  if (master.status !== 'ALIVE' || master.aliveWorkers < profile.sparkWorkers) return false;
   const ready = await fetch(new URL('/v1/submissions/readyz', ctx.config.spark.restUrl), {
     signal: AbortSignal.timeout(3000),
     headers: { Authorization: restAuthorization(ctx.config.spark.restSecret ?? '') },
   });
   if (!ready.ok) return false;
-  await getJson(new URL('/api/v1/version', ctx.config.spark.historyUrl).toString());
+  if (profile.sparkHistoryServer)
+    await getJson(new URL('/api/v1/version', ctx.config.spark.historyUrl).toString());
   return true;
 }

@@ -3,7 +3,8 @@ import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
 import { hostPort } from './addresses.js';
 import { NAME } from './installation.js';
-import { sparkPidFile, workerUiPort, WORKERS } from './units.js';
+import { activeProfile } from '../profile.js';
+import { sparkPidFile, sparkWorkerNumbers, workerUiPort } from './units.js';
 
 /**
  * The ports of the master (RPC, REST, UI), of each worker's UI and of the history server. The
@@ -24,7 +25,7 @@ export function sparkPorts(ctx: ComponentContext): PortClaim[] {
     masterPort(master.port, 'master', 'DATAPARK_SPARK_MASTER_URL'),
     masterPort(hostPort(urls.restUrl).port, 'REST submission', 'DATAPARK_SPARK_REST_URL'),
     masterPort(hostPort(urls.uiUrl).port, 'master UI', 'DATAPARK_SPARK_UI_URL'),
-    ...WORKERS.map((n) => ({
+    ...sparkWorkerNumbers(activeProfile(ctx.stateDir)).map((n) => ({
       unit: `spark-worker-${n}`,
       host: master.host,
       port: workerUiPort(ctx, n),

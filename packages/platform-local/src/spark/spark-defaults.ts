@@ -45,6 +45,15 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.ui.showConsoleProgress false',
     `spark.pyspark.python ${python}`,
     `spark.pyspark.driver.python ${python}`,
+    // Prometheus metrics on the web UIs (no extra port): the master at
+    // /metrics/master/prometheus (workers, apps) and /metrics/applications/prometheus, each
+    // worker at /metrics/prometheus, each driver at /metrics/prometheus with its executors at
+    // /metrics/executors/prometheus. https://spark.apache.org/docs/latest/monitoring.html
+    'spark.ui.prometheus.enabled true',
+    'spark.metrics.conf.*.sink.prometheusServlet.class org.apache.spark.metrics.sink.PrometheusServlet',
+    'spark.metrics.conf.*.sink.prometheusServlet.path /metrics/prometheus',
+    'spark.metrics.conf.master.sink.prometheusServlet.path /metrics/master/prometheus',
+    'spark.metrics.conf.applications.sink.prometheusServlet.path /metrics/applications/prometheus',
     // Finished drivers' work dirs are cleaned after a day: a learner's disk stays small.
     'spark.worker.cleanup.enabled true',
     'spark.worker.cleanup.appDataTtl 86400',

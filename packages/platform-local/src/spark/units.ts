@@ -4,9 +4,12 @@ import type { ComponentContext } from '@datapark/platform';
 import { startDaemon } from '../daemon.js';
 import { runningPid } from '../pid-file.js';
 import { hostPort } from './addresses.js';
+import type { Profile } from '../profile.js';
+import { activeProfile } from '../profile.js';
 import { NAME, requireSparkHome } from './installation.js';
 
-export const WORKERS = [1, 2] as const;
+/** Worker numbers a profile may run (the full profile runs both). */
+const WORKERS = [1, 2] as const;
 /** Worker web UIs sit right above the master's. */
 const WORKER_UI_OFFSET = 1;
 
@@ -50,10 +53,10 @@ export const SPARK_UNITS: readonly SparkUnit[] = [
         master.host,
         '--webui-port',
         String(workerUiPort(ctx, n)),
-        // Two cores each on a two-core machine: drivers mostly wait, and a streaming job must
-        // not starve every batch job of a core.
+        // Four cores in all on a two-core machine (two workers of 2, or the lean profile's one
+        // of 4): drivers mostly wait, and a streaming job must not starve every batch job.
         '--cores',
-        '2',
+        String(activeProfile(ctx.stateDir).sparkWorkerCores),
         '--memory',
         '2g',
         '--work-dir',
@@ -68,6 +71,18 @@ export const SPARK_UNITS: readonly SparkUnit[] = [
     args: () => [],
   },
 ];
+
+/** The numbers of the workers a profile runs (1, or 1 and 2). */
+export const sparkWorkerNumbers = (profile: Profile): number[] =>
+  WORKERS.filter((n) => n <= profile.sparkWorkers);
+
+/** The units a profile runs: its number of workers, the history server unless lean. */
+export const activeSparkUnits = (profile: Profile): readonly SparkUnit[] =>
+  SPARK_UNITS.filter((u) => {
+    const worker = /^spark-worker-(\d+)$/.exec(u.unit);
+    if (worker) return Number(worker[1]) <= profile.sparkWorkers;
+    return u.unit !== 'spark-history' || profile.sparkHistoryServer;
+  });
 
 export const sparkPidFile = (ctx: ComponentContext, unit: string) =>
   join(ctx.dir, 'pids', `${unit}.pid`);

@@ -44,6 +44,8 @@
 {{- if .Values.topics.enabled -}}
 {{- if not (.Files.Get "files/topics/SOURCES.json") -}}
 {{- $problems = append $problems "kafka: files/topics/ is missing (the topics of packages/events). Run: npx nx run charts:sync-files" -}}
+{{- else if not (.Files.Get "files/topics/contracts.json") -}}
+{{- $problems = append $problems "kafka: files/topics/contracts.json is missing (the contract catalog of packages/events). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- $tooFew := list -}}
 {{- range $t := include "datapark.kafka.v1.topics" . | fromJsonArray -}}

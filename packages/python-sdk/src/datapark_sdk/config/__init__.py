@@ -2,7 +2,7 @@
 
 from .config_error import ConfigError, ConfigProblem
 from .load_config import DataparkConfig, PostgresLogin, load_config
-from .state_dir import resolve_endpoints_file, resolve_state_dir
+from .state_dir import read_state_pointer, resolve_endpoints_file, resolve_state_dir, state_pointer_file
 
 __all__ = [
     "ConfigError",
@@ -10,6 +10,8 @@ __all__ = [
     "DataparkConfig",
     "PostgresLogin",
     "load_config",
+    "read_state_pointer",
     "resolve_endpoints_file",
     "resolve_state_dir",
+    "state_pointer_file",
 ]

@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-POSTGRES_ROLES = ("admin", "owner", "ingest", "spark_etl", "airflow", "analyst", "generator")
+#: `lab` is the learner's own role: it creates tables in the `lab` schema, reads source/raw/processed.
+POSTGRES_ROLES = ("admin", "owner", "ingest", "spark_etl", "airflow", "analyst", "generator", "lab")
 
 #: The login name of each role in PostgreSQL.
 POSTGRES_ROLE_USERS = MappingProxyType(
@@ -25,6 +26,7 @@ POSTGRES_ROLE_USERS = MappingProxyType(
         "airflow": "airflow",
         "analyst": "analyst",
         "generator": "generator",
+        "lab": "lab",
     }
 )
 
@@ -256,6 +258,41 @@ CONFIG_KEYS: MappingProxyType[str, KeySpec] = MappingProxyType(
         ),
         "jupyter.token": KeySpec(
             "DATAPARK_JUPYTER_TOKEN", _secret, "JupyterLab token", "a generated secret", secret=True
+        ),
+        "monitoring.prometheusUrl": KeySpec(
+            "DATAPARK_PROMETHEUS_URL",
+            _url,
+            "Prometheus (UI and API); the exporters sit at fixed offsets above its port",
+            "http://127.0.0.1:19090",
+            default="http://127.0.0.1:19090",
+        ),
+        "monitoring.alertmanagerUrl": KeySpec(
+            "DATAPARK_ALERTMANAGER_URL",
+            _url,
+            "Alertmanager (UI and API)",
+            "http://127.0.0.1:19095",
+            default="http://127.0.0.1:19095",
+        ),
+        "monitoring.username": KeySpec(
+            "DATAPARK_MONITORING_USERNAME",
+            _matching(r"^[A-Za-z0-9_.-]+$", "expected a user name of letters, digits, _ . -"),
+            "user of the Prometheus and Alertmanager UIs and APIs (basic auth)",
+            "datapark",
+            default="datapark",
+        ),
+        "monitoring.password": KeySpec(
+            "DATAPARK_MONITORING_PASSWORD",
+            _secret,
+            "password of the Prometheus and Alertmanager UIs and APIs (basic auth)",
+            "a generated secret",
+            secret=True,
+        ),
+        "monitoring.postgresPassword": KeySpec(
+            "DATAPARK_MONITORING_POSTGRES_PASSWORD",
+            _secret,
+            "password of the PostgreSQL exporter's role datapark_monitor (pg_monitor only)",
+            "a generated secret (the platform writes it to the endpoints file)",
+            secret=True,
         ),
     }
 )

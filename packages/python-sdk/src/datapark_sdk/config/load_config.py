@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .config_error import ConfigError, ConfigProblem
 from .keys import CONFIG_KEYS, POSTGRES_ROLE_USERS, Invalid, KeySpec
-from .state_dir import resolve_endpoints_file, resolve_state_dir
+from .state_dir import resolve_endpoints_file, resolve_state_dir, state_pointer_file
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,17 @@ class JupyterConfig:
 
 
 @dataclass(frozen=True)
+class MonitoringConfig:
+    prometheus_url: str
+    alertmanager_url: str
+    username: str
+    #: Basic auth of Prometheus and Alertmanager; None until the platform made it.
+    password: str | None = field(repr=False)
+    #: The PostgreSQL exporter's role (datapark_monitor, pg_monitor only).
+    postgres_password: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
 class DataparkConfig:
     """Endpoints and credentials of every component: typed, validated, frozen."""
 
@@ -103,6 +114,7 @@ class DataparkConfig:
     spark: SparkConfig
     airflow: AirflowConfig
     jupyter: JupyterConfig
+    monitoring: MonitoringConfig
 
     def postgres_login(self, role: str, database: str | None = None) -> PostgresLogin:
         """How to connect as one PostgreSQL role (``database`` defaults to the Data Park one).
@@ -201,6 +213,13 @@ def load_config(
             values["airflow.url"], values["airflow.username"], values.get("airflow.password")
         ),
         jupyter=JupyterConfig(values["jupyter.url"], values.get("jupyter.token")),
+        monitoring=MonitoringConfig(
+            prometheus_url=values["monitoring.prometheusUrl"],
+            alertmanager_url=values["monitoring.alertmanagerUrl"],
+            username=values["monitoring.username"],
+            password=values.get("monitoring.password"),
+            postgres_password=values.get("monitoring.postgresPassword"),
+        ),
     )
 
 
@@ -229,11 +248,24 @@ def read_endpoints_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def missing_secret(config: DataparkConfig, key: str) -> ConfigError:
-    """The error for a credential nobody supplied: the platform generates it, or its variable."""
+    """The error for a credential nobody supplied: the platform generates it, or its variable.
+    Without any endpoints file the fix first says how to point at a platform that runs."""
     spec = CONFIG_KEYS[key]
     where = f"endpoints file {config.endpoints_file}"
-    if not config.endpoints_file.exists():
+    no_file = not config.endpoints_file.exists()
+    if no_file:
         where += " (which does not exist)"
+        fix = (
+            "if a platform runs from a checkout, set DATAPARK_STATE_DIR to its state directory "
+            "(export DATAPARK_STATE_DIR=/path/to/checkout/.datapark) or run from inside that checkout; "
+            "if none runs, start one (npx nx run platform:up), which records its state directory in "
+            f"{state_pointer_file()} for scripts run elsewhere; or set {spec.env}"
+        )
+    else:
+        fix = (
+            "start the platform (npx nx run platform:up), which generates it and writes the "
+            f"endpoints file, or set {spec.env}"
+        )
     return ConfigError(
         [
             ConfigProblem(
@@ -241,8 +273,7 @@ def missing_secret(config: DataparkConfig, key: str) -> ConfigError:
                 source=where,
                 shown_value="<missing>",
                 expected=f"{spec.doc} is required",
-                fix="start the platform (npx nx run platform:up), which generates it and writes the "
-                f"endpoints file, or set {spec.env}",
+                fix=fix,
             )
         ],
         "Missing Data Park credentials",

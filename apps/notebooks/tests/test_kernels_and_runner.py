@@ -1,0 +1,101 @@
+"""The kernelspecs live in the venv, where `jupyter nbconvert --execute` and nbclient find them
+with no JUPYTER_PATH; `npx nx run notebooks:execute -- NAME` runs a notebook in place; the secret
+check finds what must not be committed."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from runner.paths import NOTEBOOKS, ROOT
+from runner.secrets import leaks, secret_values
+
+KERNELS = {"datapark-typescript", "datapark-pyspark"}
+
+
+def test_jupyter_finds_both_kernels_in_the_venv_without_jupyter_path():
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
+    listed = subprocess.run(
+        [str(Path(sys.prefix) / "bin" / "jupyter"), "kernelspec", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    specs = json.loads(listed.stdout)["kernelspecs"]
+    assert KERNELS <= set(specs), f"kernels found: {sorted(specs)}; install them: bash tools/ci/python.sh"
+    for name in KERNELS:
+        kernels = Path(sys.prefix).resolve() / "share" / "jupyter" / "kernels"
+        assert Path(specs[name]["resource_dir"]).resolve().parent == kernels
+
+
+def test_the_install_script_writes_kernelspecs_that_name_no_state_directory(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    subprocess.run(
+        ["bash", str(ROOT / "tools" / "ci" / "jupyter-kernels.sh"), str(venv)],
+        check=True,
+        capture_output=True,
+    )
+    typescript = json.loads((venv / "share/jupyter/kernels/datapark-typescript/kernel.json").read_text())
+    pyspark = json.loads((venv / "share/jupyter/kernels/datapark-pyspark/kernel.json").read_text())
+    assert typescript["argv"] == [
+        str(ROOT / "node_modules/@deno/linux-x64-glibc/deno"),
+        "jupyter",
+        "--kernel",
+        "--conn",
+        "{connection_file}",
+    ]
+    assert pyspark["argv"] == [
+        str(venv / "bin/python"),
+        "-m",
+        "datapark_sdk.pyspark_kernel",
+        "-f",
+        "{connection_file}",
+    ]
+    assert ".datapark" not in json.dumps([typescript, pyspark])
+
+
+def test_execute_names_the_notebooks_when_one_is_unknown():
+    result = subprocess.run(
+        [sys.executable, "-m", "runner.execute", "no-such-notebook"],
+        cwd=NOTEBOOKS.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "no notebook 'no-such-notebook'" in result.stderr
+    assert "postgres-kysely" in result.stderr
+
+
+def test_the_secret_check_finds_passwords_urls_and_paths():
+    endpoints = {
+        "postgres": {"roles": {"analyst": {"password": "s3cr3t-pa55word"}}},
+        "jupyter": {"token": "t0ken-t0ken"},
+    }
+    secrets = secret_values(endpoints)
+    assert secrets == {"postgres.roles.analyst.password": "s3cr3t-pa55word", "jupyter.token": "t0ken-t0ken"}
+    notebook = new_notebook(
+        cells=[
+            new_code_cell("1", outputs=[new_output("stream", name="stdout", text="fine: 42 orders")]),
+            new_code_cell("2", outputs=[new_output("stream", name="stderr", text="login s3cr3t-pa55word")]),
+            new_code_cell(
+                "3",
+                outputs=[
+                    new_output("execute_result", data={"text/plain": "postgres://analyst:x@127.0.0.1/db"})
+                ],
+            ),
+            new_code_cell(
+                "4", outputs=[new_output("error", ename="E", evalue="", traceback=["/home/me/.datapark/x"])]
+            ),
+        ]
+    )
+    assert leaks(nbformat.from_dict(notebook), secrets, [Path("/home/me")]) == [
+        "cell 1: the value of postgres.roles.analyst.password from the endpoints file",
+        "cell 2: a URL with a password in it",
+        "cell 3: the path /home/me",
+        "cell 3: a path to a .datapark state directory",
+    ]

@@ -1,0 +1,142 @@
+import type { ComponentContext } from '@datapark/platform';
+import { jmxExporterPort } from '../kafka/jmx-exporter.js';
+import { kafkaNodes } from '../kafka/nodes.js';
+import { activeProfile } from '../profile.js';
+import { sparkWorkerNumbers, workerUiPort } from '../spark/units.js';
+import { hostPort, monitoringAddresses } from './addresses.js';
+import type { MonitoringFiles } from './files.js';
+
+/** How often Prometheus scrapes and evaluates rules: sized for a laptop. */
+export const SCRAPE_INTERVAL = '15s';
+/** How long Prometheus keeps samples, and at most how much disk. */
+export const RETENTION = { time: '2d', size: '512MB' } as const;
+
+interface StaticTarget {
+  readonly targets: string[];
+  readonly labels?: Record<string, string>;
+}
+
+export interface ScrapeConfig {
+  readonly job_name: string;
+  readonly metrics_path?: string;
+  readonly scrape_interval?: string;
+  readonly basic_auth?: { username: string; password_file: string };
+  readonly authorization?: { type: string; credentials_file: string };
+  readonly static_configs: StaticTarget[];
+}
+
+const target = (address: string, unit: string): StaticTarget => ({
+  targets: [address],
+  labels: { unit },
+});
+
+/**
+ * Every scrape target of the local platform, one job per kind of process, each target labelled
+ * with the unit (`datapark stop <unit>`) it belongs to.
+ */
+export function scrapeConfigs(
+  ctx: ComponentContext,
+  files: Pick<MonitoringFiles, 'passwordFile' | 'jupyterTokenFile'>,
+): ScrapeConfig[] {
+  const a = monitoringAddresses(ctx.config);
+  const basicAuth = { username: ctx.config.monitoring.username, password_file: files.passwordFile };
+  const sparkUi = new URL(ctx.config.spark.uiUrl);
+  const jupyter = new URL(ctx.config.jupyter.url);
+  return [
+    {
+      job_name: 'prometheus',
+      basic_auth: basicAuth,
+      static_configs: [target(hostPort(a.prometheus), 'prometheus')],
+    },
+    {
+      job_name: 'alertmanager',
+      basic_auth: basicAuth,
+      static_configs: [target(hostPort(a.alertmanager), 'alertmanager')],
+    },
+    { job_name: 'node', static_configs: [target(hostPort(a.nodeExporter), 'node-exporter')] },
+    {
+      job_name: 'postgres',
+      static_configs: [target(hostPort(a.postgresExporter), 'postgres-exporter')],
+    },
+    { job_name: 'redis', static_configs: [target(hostPort(a.redisExporter), 'redis-exporter')] },
+    {
+      job_name: 'kafka',
+      static_configs: kafkaNodes(ctx).map((node) =>
+        target(`${node.host}:${jmxExporterPort(node)}`, node.unit),
+      ),
+    },
+    {
+      job_name: 'kafka-lag',
+      static_configs: [target(hostPort(a.kafkaLagExporter), 'kafka-lag-exporter')],
+    },
+    {
+      job_name: 'spark-master',
+      metrics_path: '/metrics/master/prometheus/',
+      static_configs: [target(sparkUi.host, 'spark-master')],
+    },
+    {
+      job_name: 'spark-worker',
+      metrics_path: '/metrics/prometheus/',
+      static_configs: sparkWorkerNumbers(activeProfile(ctx.stateDir)).map((n) =>
+        target(`${sparkUi.hostname}:${workerUiPort(ctx, n)}`, `spark-worker-${n}`),
+      ),
+    },
+    // Airflow's StatsD metrics, as statsd_exporter serves them.
+    {
+      job_name: 'airflow',
+      static_configs: [target(hostPort(a.statsdExporter), 'statsd-exporter')],
+    },
+    // jupyter_server's own /metrics wants the token: `Authorization: token …`.
+    {
+      job_name: 'jupyter',
+      authorization: { type: 'token', credentials_file: files.jupyterTokenFile },
+      static_configs: [target(jupyter.host, 'jupyter')],
+    },
+  ];
+}
+
+/** prometheus.yml: the scrape targets, the rules, and Alertmanager behind its basic auth. */
+export function prometheusConfig(
+  ctx: ComponentContext,
+  files: Pick<MonitoringFiles, 'passwordFile' | 'jupyterTokenFile' | 'rulesDir'>,
+) {
+  const a = monitoringAddresses(ctx.config);
+  return {
+    global: {
+      scrape_interval: SCRAPE_INTERVAL,
+      scrape_timeout: '10s',
+      evaluation_interval: SCRAPE_INTERVAL,
+      external_labels: { platform: 'datapark-local' },
+    },
+    rule_files: [`${files.rulesDir}/*.rules.yml`],
+    alerting: {
+      alertmanagers: [
+        {
+          basic_auth: {
+            username: ctx.config.monitoring.username,
+            password_file: files.passwordFile,
+          },
+          static_configs: [{ targets: [hostPort(a.alertmanager)] }],
+        },
+      ],
+    },
+    scrape_configs: scrapeConfigs(ctx, files),
+  };
+}
+
+/**
+ * alertmanager.yml: every alert to one receiver with no notifier, so alerts are seen in
+ * Alertmanager's UI and API (and `datapark status`) and nothing leaves the machine.
+ */
+export function alertmanagerConfig() {
+  return {
+    route: {
+      receiver: 'platform',
+      group_by: ['alertname', 'job'],
+      group_wait: '10s',
+      group_interval: '1m',
+      repeat_interval: '4h',
+    },
+    receivers: [{ name: 'platform' }],
+  };
+}

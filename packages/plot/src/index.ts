@@ -1,0 +1,2 @@
+export { FONT_FAMILY, plot } from './plot.js';
+export type { Chart, PlotOptions } from './plot.js';
