@@ -1,5 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { TopicName } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { sendToDeadLetters } from './dead-letters.js';
@@ -97,6 +98,7 @@ export async function consumeBatches<T extends TopicName>(
   options: BatchConsumerOptions<T>,
 ): Promise<void> {
   const { signal } = options;
+  for (const topic of options.topics) topicSpec(topic); // UnknownTopicError before connecting
   if (signal.aborted) return;
   const log = options.log ?? (() => undefined);
   const kafka = createKafka(options.connection);

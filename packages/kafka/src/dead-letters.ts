@@ -1,5 +1,5 @@
 import type { TopicName } from '@datapark/events';
-import { TOPIC_CATALOG } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { DecodedRecord } from './decode-record.js';
 import { HEADERS } from './headers.js';
 import type { UncheckedProducer } from './unchecked-producer.js';
@@ -15,7 +15,7 @@ export async function sendToDeadLetters<T extends TopicName>(
   failed: Extract<DecodedRecord<T>, { ok: false }>,
 ): Promise<void> {
   const { message, position, reason, code } = failed;
-  await producer.send(TOPIC_CATALOG[topic].dlq, [
+  await producer.send(topicSpec(topic).dlq, [
     {
       key: message.key,
       value: message.value,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { sendToDeadLetters } from './dead-letters.js';
@@ -55,6 +56,7 @@ export async function runEventConsumer<T extends TopicName>(
   connection: KafkaConnection,
   options: EventConsumerOptions<T>,
 ): Promise<RunningConsumer> {
+  for (const topic of options.topics) topicSpec(topic); // UnknownTopicError before connecting
   const kafka = createKafka({
     ...connection,
     clientId: connection.clientId ?? `datapark-${options.groupId}`,

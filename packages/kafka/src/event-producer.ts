@@ -1,8 +1,7 @@
 import type { RecordMetadata } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
-import { keyOf, subjectName, TOPIC_CATALOG } from '@datapark/events';
+import { EventValidationError, keyOf, subjectName, topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
-import { EventValidationError } from './errors.js';
 import { HEADERS, JSON_CONTENT_TYPE } from './headers.js';
 import { IdempotentProducer } from './idempotent-producer.js';
 
@@ -56,14 +55,16 @@ export class EventProducer {
 
   /**
    * Validates, then sends the events of one topic; resolves when all are acknowledged, with one
-   * result per partition written.
+   * result per partition written. An unknown topic (from untyped code) throws
+   * {@link UnknownTopicError} naming the known ones; an invalid event,
+   * {@link EventValidationError}; nothing is sent then.
    */
   async send<T extends TopicName>(
     topic: T,
     events: readonly EventOf<T>[],
   ): Promise<RecordMetadata[]> {
+    const schema = topicSpec(topic).schema;
     if (events.length === 0) return [];
-    const schema = TOPIC_CATALOG[topic].schema;
     const records = events.map((event, index) => {
       const checked = schema.safeParse(event);
       if (!checked.success) throw new EventValidationError(topic, index, checked.error.issues);
