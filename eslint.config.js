@@ -76,6 +76,10 @@ export default tseslint.config(
               message: 'Use @datapark/kafka (EventProducer, consumeBatches, UncheckedProducer…).',
             },
             {
+              name: '@platformatic/kafka',
+              message: 'Use @datapark/kafka (EventProducer, UncheckedProducer…).',
+            },
+            {
               name: 'pg',
               message: 'Use @datapark/db (createPool, withPoolClient, its Pool types).',
             },

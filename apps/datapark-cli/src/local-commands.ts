@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { DataparkConfig } from '@datapark/config';
 import { loadConfig, redactConfig } from '@datapark/config';
 import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
 import { doctorCommand } from './doctor/doctor-command.js';
+import { statusTable, whereToLook } from './status/print-status.js';
+import { kafkaCommand } from './tools/kafka-command.js';
+import { psqlCommand } from './tools/psql-command.js';
 
 const list = (value: string) =>
   value
@@ -50,7 +54,7 @@ export function addLocalCommands(program: Command): Command {
         process.stderr.write(
           `\nPlatform up in ${((Date.now() - started) / 1000).toFixed(1)}s. Endpoints and credentials: ${p.endpointsFile}\n\n`,
         );
-        printStatus(await p.status());
+        printStatus(await p.status(), p.configuration);
       },
     );
 
@@ -68,12 +72,15 @@ export function addLocalCommands(program: Command): Command {
 
   program
     .command('status')
-    .description('state, pid and endpoint of every component')
+    .description(
+      'state, pid and endpoint of every component (why, when one is degraded); the web UIs and where their credentials are',
+    )
     .option('--json', 'machine-readable')
     .action(async (options: { json?: boolean }) => {
-      const status = await platform().status();
+      const p = platform();
+      const status = await p.status();
       if (options.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
-      else printStatus(status);
+      else printStatus(status, p.configuration);
     });
 
   program.addCommand(doctorCommand());
@@ -108,6 +115,9 @@ export function addLocalCommands(program: Command): Command {
     .argument('<name>')
     .action(async (name: string) => platform().stop(name));
 
+  program.addCommand(psqlCommand());
+  program.addCommand(kafkaCommand());
+
   program
     .command('endpoints')
     .description('print the endpoints (secrets redacted unless --show-secrets)')
@@ -122,27 +132,10 @@ export function addLocalCommands(program: Command): Command {
   return program;
 }
 
-function printStatus(status: Awaited<ReturnType<LocalPlatform['status']>>): void {
-  const rows = status.flatMap((s) => [
-    [
-      s.component,
-      s.state,
-      s.endpoint ?? '',
-      s.units.length === 1 ? String(s.units[0]?.pid ?? '') : '',
-    ],
-    // What the component adds: brokers registered, alerts firing, what is unhealthy.
-    ...(s.detail ? [['', '', s.detail, '']] : []),
-    ...(s.units.length > 1
-      ? s.units.map((u) => [`  ${u.name}`, u.state, u.detail ?? '', String(u.pid ?? '')])
-      : []),
-  ]);
-  const table = [['COMPONENT', 'STATE', 'ENDPOINT', 'PID'], ...rows];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
-  for (const row of table)
-    process.stdout.write(
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+function printStatus(
+  status: Awaited<ReturnType<LocalPlatform['status']>>,
+  config: DataparkConfig,
+): void {
+  for (const line of [...statusTable(status), ...whereToLook(config, status)])
+    process.stdout.write(line + '\n');
 }

@@ -9,6 +9,7 @@ import {
   SINK_NAMES,
 } from './generator-config.js';
 import type { RunTotals } from './generator-run.js';
+import { lastRunFile, writeLastRun } from './last-run-file.js';
 import { showProgress } from './progress-line.js';
 import { startGenerator } from './start-generator.js';
 
@@ -49,6 +50,8 @@ const program = new Command('event-generator')
   .action(async (flags: GeneratorFlags) => {
     const config = resolveGeneratorConfig(flags);
     const log = (line: string) => process.stderr.write(line + '\n');
+    const startedAt = new Date().toISOString();
+    const totalsFile = lastRunFile();
     let sinkErrors = 0;
     const generator = await startGenerator(config, {
       onSinkError: (sink, error) => {
@@ -68,11 +71,30 @@ const program = new Command('event-generator')
       log(
         `▸ control API on ${generator.api.url} (GET /status, POST /pause /resume, PUT /rate, GET /metrics)`,
       );
+    log(`▸ at the end, the totals are printed here and written to ${totalsFile}`);
     const progress = showProgress(() => generator.run.status());
 
     let signals = 0;
+    let stoppedBy: NodeJS.Signals | undefined;
+    const record = (totals: RunTotals, flushed: boolean) => {
+      try {
+        writeLastRun(totalsFile, {
+          startedAt,
+          endedAt: new Date().toISOString(),
+          endedBy: stoppedBy ?? 'finished',
+          flushed,
+          mode: config.mode,
+          sinks: config.sinks,
+          pid: process.pid,
+          totals,
+        });
+      } catch (error) {
+        log(`! could not write ${totalsFile}: ${(error as Error).message}`);
+      }
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
+      stoppedBy ??= signal;
       if (signals === 1) {
         log(`\n▸ ${signal}: stopping, flushing what was generated (again to quit without waiting)`);
         void generator.stop();
@@ -80,7 +102,9 @@ const program = new Command('event-generator')
         log(
           `✗ ${signal} again: quitting; events not yet acknowledged are not counted as delivered`,
         );
-        printTotals(generator.run.totals(), log);
+        const totals = generator.run.totals();
+        record(totals, false);
+        printTotals(totals, log);
         process.exit(130);
       }
     };
@@ -89,6 +113,8 @@ const program = new Command('event-generator')
     try {
       const totals = await generator.done;
       progress.stop();
+      // The file first: a parent that stopped listening (nx after SIGINT) cannot take it away.
+      record(totals, true);
       printTotals(totals, log);
       if (Object.values(totals.failed).some((n) => n > 0)) process.exitCode = 1;
     } finally {

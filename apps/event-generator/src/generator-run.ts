@@ -208,7 +208,11 @@ export class GeneratorRun {
       targetEventsPerSecond: this.options.mode === 'realtime' ? this.rate : null,
       reachedEventsPerSecond: this.reachedRate(now),
       averageEventsPerSecond: running > 0 ? this.total / running : 0,
-      lagEvents: this.options.mode === 'realtime' ? Math.max(0, this.due(now) - this.total) : 0,
+      // Paused, nothing is due: the schedule starts again from the resume (see reanchor).
+      lagEvents:
+        this.options.mode === 'realtime' && this.stateValue === 'running'
+          ? Math.max(0, this.due(now) - this.total)
+          : 0,
       shortfallEvents: this.shortfall,
       generatedTotal: this.total,
       generated: { ...this.generatedByTopic },

@@ -19,6 +19,7 @@ export {
   type RunStatus,
   type RunTotals,
 } from './generator-run.js';
+export { lastRunFile, writeLastRun, type LastRun } from './last-run-file.js';
 export { createMetrics } from './metrics.js';
 export { formatProgress, showProgress } from './progress-line.js';
 export { SeededRandom } from './seeded-random.js';

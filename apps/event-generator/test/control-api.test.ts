@@ -90,13 +90,17 @@ describe('the control API', () => {
     expect(own.status).toBe(200);
   });
 
-  it('pauses: emission stops; resumes: it starts again', async () => {
+  it('pauses: emission stops and nothing is due (no lag); resumes: it starts again', async () => {
     await sleep(500);
     expect((await call('POST', '/pause')).json().state).toBe('paused');
     const paused = (await status()).generatedTotal;
     expect(paused).toBeGreaterThan(0);
     await sleep(1_000);
-    expect((await status()).generatedTotal).toBe(paused);
+    const still = await status();
+    expect(still.generatedTotal).toBe(paused);
+    // A second paused at 300/s used to read as a lag of ~300 events, growing while paused.
+    expect(still.lagEvents).toBe(0);
+    expect((await call('GET', '/metrics')).text).toMatch(/^generator_lag_events 0$/m);
 
     expect((await call('POST', '/resume')).json().state).toBe('running');
     await sleep(1_000);

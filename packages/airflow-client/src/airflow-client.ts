@@ -10,6 +10,7 @@ import type { components as AuthComponents } from './generated/simple-auth-api.j
 import { Connections } from './resources/connections.js';
 import { DagRuns } from './resources/dag-runs.js';
 import { Dags } from './resources/dags.js';
+import { ImportErrors } from './resources/import-errors.js';
 import { Logs } from './resources/logs.js';
 import { Monitor } from './resources/monitor.js';
 import { Pools } from './resources/pools.js';
@@ -55,6 +56,8 @@ export interface AirflowClientOptions {
  */
 export class AirflowClient {
   readonly dags: Dags;
+  /** DAG files that failed to import. */
+  readonly importErrors: ImportErrors;
   readonly dagRuns: DagRuns;
   readonly taskInstances: TaskInstances;
   /** Task logs. */
@@ -79,6 +82,7 @@ export class AirflowClient {
     });
     this.baseUrl = this.http.baseUrl;
     this.dags = new Dags(this.http);
+    this.importErrors = new ImportErrors(this.http);
     this.dagRuns = new DagRuns(this.http);
     this.taskInstances = new TaskInstances(this.http);
     this.logs = new Logs(this.http);
@@ -110,7 +114,9 @@ export class AirflowClient {
    * Unpauses the DAG, triggers a run and waits for it to end, reporting each change through
    * `onProgress`. Resolves with the run and its task instances on `success`; throws
    * {@link DagRunFailedError} (with the failed tasks' logs) on `failed` and
-   * {@link DagRunTimeoutError} after `timeoutMs`. An api-server that goes away while it waits
+   * {@link DagRunTimeoutError} after `timeoutMs`; a DAG id Airflow does not know,
+   * {@link DagNotFoundError} with the closest ids and the DAG files that fail to import. An
+   * api-server that goes away while it waits
    * (a restart) only delays it: connection errors and 5xx are reported and polled through.
    *
    * @example

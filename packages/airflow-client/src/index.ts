@@ -30,12 +30,14 @@ export {
 export { DEFAULT_PAGE_SIZE } from './resources/resource.js';
 export { jwtExpiry } from './core/token-source.js';
 export { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
+export { closestIds, DagNotFoundError, explainDagNotFound } from './dag-not-found.js';
 export { unhealthyWithLastHeartbeat } from './health.js';
 export type { FailedTaskLog } from './failed-task-logs.js';
 export type { components, operations, paths } from './generated/airflow-api.js';
 export type { Connections } from './resources/connections.js';
 export type { DagRuns, TriggerOptions } from './resources/dag-runs.js';
 export type { Dags } from './resources/dags.js';
+export type { ImportErrors } from './resources/import-errors.js';
 export { renderLog, type Logs, type TaskLogAddress } from './resources/logs.js';
 export type { Monitor } from './resources/monitor.js';
 export type { Pools } from './resources/pools.js';

@@ -7,11 +7,13 @@ import {
   RateLimitError,
   RequestAbortedError,
 } from './core/errors.js';
+import { explainDagNotFound } from './dag-not-found.js';
 import { DagRunFailedError, DagRunTimeoutError } from './dag-run-errors.js';
 import { failedTaskLogs } from './failed-task-logs.js';
 import { unhealthyWithLastHeartbeat } from './health.js';
 import type { DagRuns } from './resources/dag-runs.js';
 import type { Dags } from './resources/dags.js';
+import type { ImportErrors } from './resources/import-errors.js';
 import type { Logs } from './resources/logs.js';
 import type { Monitor } from './resources/monitor.js';
 import type { TaskInstances } from './resources/task-instances.js';
@@ -61,6 +63,7 @@ export interface FinishedDagRun {
 
 type Resources = {
   readonly dags: Dags;
+  readonly importErrors: ImportErrors;
   readonly dagRuns: DagRuns;
   readonly taskInstances: TaskInstances;
   readonly logs: Logs;
@@ -84,17 +87,23 @@ export async function triggerAndWait(
   const logicalDate =
     options.logicalDate instanceof Date ? options.logicalDate.toISOString() : options.logicalDate;
 
-  await resources.dags.unpause(dagId, call);
-  let dagRun = await resources.dagRuns.trigger(
-    dagId,
-    {
-      logical_date: logicalDate ?? null,
-      ...(options.conf ? { conf: { ...options.conf } } : {}),
-      ...(options.dagRunId ? { dag_run_id: options.dagRunId } : {}),
-      ...(options.note ? { note: options.note } : {}),
-    },
-    call,
-  );
+  let dagRun: DagRun;
+  try {
+    // A 404 here is a DAG id Airflow does not know (mistyped, or its file fails to import).
+    await resources.dags.unpause(dagId, call);
+    dagRun = await resources.dagRuns.trigger(
+      dagId,
+      {
+        logical_date: logicalDate ?? null,
+        ...(options.conf ? { conf: { ...options.conf } } : {}),
+        ...(options.dagRunId ? { dag_run_id: options.dagRunId } : {}),
+        ...(options.note ? { note: options.note } : {}),
+      },
+      call,
+    );
+  } catch (error) {
+    throw await explainDagNotFound(resources, dagId, error, call);
+  }
   options.onProgress?.({ kind: 'triggered', dagRun, elapsedMs: elapsed() });
 
   let lastSeen = '';

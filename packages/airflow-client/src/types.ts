@@ -26,6 +26,7 @@ export type XComCreateBody = Schemas['XComCreateBody'];
 export type XComUpdateBody = Schemas['XComUpdateBody'];
 export type XComEntry = Schemas['XComResponseNative'];
 export type HealthInfo = Schemas['HealthInfoResponse'];
+export type ImportError = Schemas['ImportErrorResponse'];
 export type VersionInfo = Schemas['VersionInfo'];
 
 /** The query parameters of an operation, by its operationId. */

@@ -25,6 +25,7 @@ const EXPECTED = {
     'connections',
     'dagRuns',
     'dags',
+    'importErrors',
     'logs',
     'monitor',
     'pools',

@@ -1,6 +1,13 @@
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { DataparkError, type DataparkErrorOptions } from './datapark-error.js';
 export { postgresUrl, redactConfig, redisUrl } from './connection-urls.js';
+export {
+  endpointOrigin,
+  ENDPOINTS,
+  overriddenEndpoints,
+  type EndpointName,
+  type EndpointOrigin,
+} from './endpoint-origin.js';
 export { readEndpointsFile, writeEndpointsFile, type EndpointsDocument } from './endpoints-file.js';
 export {
   CONFIG_KEYS,
@@ -23,4 +30,5 @@ export {
   resolveStateDir,
 } from './state-dir.js';
 export { readStatePointer, statePointerFile } from './state-pointer.js';
+export { valueOrigin, type ValueOrigin } from './value-origin.js';
 export { findWorkspaceRoot, WORKSPACE_MARKER } from './workspace-root.js';

@@ -4,6 +4,8 @@ import { readEndpointsFile } from './endpoints-file.js';
 import type { KeySpec, PostgresRole } from './keys.js';
 import { CONFIG_KEYS, POSTGRES_ROLE_USERS } from './keys.js';
 import { resolveEndpointsFile, resolveStateDir } from './state-dir.js';
+import type { ValueOrigin } from './value-origin.js';
+import { recordOrigins } from './value-origin.js';
 
 export interface PostgresRoleCredentials {
   readonly user: string;
@@ -82,12 +84,14 @@ export function loadConfig(options: LoadConfigOptions = {}): DataparkConfig {
 
   const problems: ConfigProblem[] = [];
   const out: Record<string, unknown> = { stateDir, endpointsFile };
+  const origins = new Map<string, ValueOrigin>();
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const picked = pick(key, spec, overrideValues, env, fileValues, endpointsFile);
     if (picked === undefined) continue;
     const parsed = spec.schema.safeParse(picked.value);
     if (parsed.success) {
       setPath(out, key, parsed.data);
+      origins.set(key, originOf(key, spec, picked.source, fileValues));
     } else {
       problems.push({
         key,
@@ -105,7 +109,27 @@ export function loadConfig(options: LoadConfigOptions = {}): DataparkConfig {
     setPath(out, `postgres.roles.${role}.user`, user);
     if (!roles[role]) setPath(out, `postgres.roles.${role}`, { user });
   }
+  recordOrigins(out, origins);
   return deepFreeze(out) as unknown as DataparkConfig;
+}
+
+/** Where a picked value came from, with the endpoints file's value when something overrode it. */
+function originOf(
+  key: string,
+  spec: KeySpec,
+  source: string,
+  file: Record<string, unknown>,
+): ValueOrigin {
+  if (source === 'default') return { key, from: 'default' };
+  if (source.startsWith('endpoints file')) return { key, from: 'endpoints file' };
+  const inFile = file[key] === undefined ? undefined : spec.schema.safeParse(normalise(file[key]));
+  return {
+    key,
+    from: source === 'option' ? 'option' : 'environment',
+    ...(source === 'option' ? {} : { variable: spec.env }),
+    // A secret's platform value is never kept: only the key and where it came from.
+    ...(inFile?.success && !spec.secret ? { platformValue: inFile.data } : {}),
+  };
 }
 
 function pick(

@@ -1,5 +1,6 @@
 export { CopyRowError } from './copy/copy-error.js';
 export { DbError } from './db-error.js';
+export { PostgresConnectionError } from './connection-error.js';
 export {
   copyRows,
   copyRowsInTransaction,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventAt, EventTypeOf, LatestVersionOf, TopicName, VersionOf } from './catalog.js';
-import { TOPIC_CATALOG } from './catalog.js';
+import { topicSpec } from './catalog.js';
 import { contractOf, latestVersion } from './contracts/subjects.js';
+import { EventValidationError } from './errors.js';
 
 type PayloadOf<T extends TopicName, E extends EventTypeOf<T>, V extends VersionOf<T, E>> = EventAt<
   T,
@@ -11,8 +12,9 @@ type PayloadOf<T extends TopicName, E extends EventTypeOf<T>, V extends VersionO
 
 /**
  * Builds a valid event: the envelope filled in, the payload as given, validated against the
- * schema of the version asked for (the newest when `version` is left out; a ZodError names what
- * is wrong). The payload's type is that version's.
+ * schema of the version asked for (the newest when `version` is left out). The payload's type is
+ * that version's. An invalid payload throws {@link EventValidationError} naming each field that
+ * is wrong (as `EventProducer.send` does); an unknown topic, {@link UnknownTopicError}.
  *
  * @example
  * ```ts
@@ -30,15 +32,20 @@ export function buildEvent<
   payload: PayloadOf<T, E, V>,
   envelope: { event_id?: string; occurred_at?: string; producer?: string; version?: V } = {},
 ): EventAt<T, E, V> {
+  const schema = topicSpec(topic).schema;
+  // An event type the topic does not have (untyped code): the schema names it below.
+  const contract = contractOf(topic, eventType);
   const event = {
     event_id: envelope.event_id ?? randomUUID(),
     event_type: eventType,
-    schema_version: envelope.version ?? latestVersion(contractOf(topic, eventType)!),
+    schema_version: envelope.version ?? (contract ? latestVersion(contract) : 1),
     occurred_at: envelope.occurred_at ?? new Date().toISOString(),
     producer: envelope.producer ?? 'datapark-test',
     payload,
   };
-  return TOPIC_CATALOG[topic].schema.parse(event) as EventAt<T, E, V>;
+  const checked = schema.safeParse(event);
+  if (!checked.success) throw new EventValidationError(topic, undefined, checked.error.issues);
+  return checked.data as EventAt<T, E, V>;
 }
 
 /** One valid sample event per topic, with fresh ids: fixtures for tests and docs. */

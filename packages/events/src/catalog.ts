@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CompatibilityRule } from './contracts/rules.js';
+import { UnknownTopicError } from './errors.js';
 import { ClickstreamEvent } from './topics/clickstream.js';
 import { CustomerEvent } from './topics/customer-events.js';
 import { OrderEvent } from './topics/order-events.js';
@@ -86,6 +87,23 @@ export const TOPIC_CATALOG = Object.freeze({
 export type TopicName = keyof typeof TOPIC_CATALOG;
 export const TOPIC_NAMES = Object.freeze(Object.keys(TOPIC_CATALOG) as TopicName[]);
 
+/**
+ * The catalog's entry for a topic, or an {@link UnknownTopicError} naming the topic and the known
+ * ones: what untyped code (a notebook, JavaScript, a name from a file) gets instead of
+ * `Cannot read properties of undefined`.
+ *
+ * @example
+ * ```ts
+ * topicSpec('order-events').partitions; // 6
+ * topicSpec('orders'); // UnknownTopicError: unknown topic "orders": the catalog's topics are customer-events, …
+ * ```
+ */
+export function topicSpec<T extends TopicName>(topic: T): (typeof TOPIC_CATALOG)[T] {
+  if (typeof topic !== 'string' || !Object.hasOwn(TOPIC_CATALOG, topic))
+    throw new UnknownTopicError(String(topic), TOPIC_NAMES);
+  return TOPIC_CATALOG[topic];
+}
+
 /** The event type carried by a topic, e.g. `EventOf<'order-events'>`. */
 export type EventOf<T extends TopicName> = z.infer<(typeof TOPIC_CATALOG)[T]['schema']>;
 export type AnyEvent = EventOf<TopicName>;
@@ -143,8 +161,8 @@ export function desiredTopics(): readonly {
 
 /** The record key of an event: the value of its topic's key field. */
 export function keyOf<T extends TopicName>(topicName: T, event: EventOf<T>): string {
-  const key = (event.payload as Record<string, unknown>)[TOPIC_CATALOG[topicName].key];
-  if (typeof key !== 'string')
-    throw new TypeError(`event ${event.event_id} has no ${TOPIC_CATALOG[topicName].key}`);
+  const field = topicSpec(topicName).key;
+  const key = (event.payload as Record<string, unknown> | undefined)?.[field];
+  if (typeof key !== 'string') throw new TypeError(`event ${event.event_id} has no ${field}`);
   return key;
 }

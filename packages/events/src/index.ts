@@ -4,6 +4,7 @@ export {
   keyOf,
   TOPIC_CATALOG,
   TOPIC_NAMES,
+  topicSpec,
   type AnyEvent,
   type EventAt,
   type EventOf,
@@ -51,6 +52,7 @@ export {
   type Contract,
   type ContractVersion,
 } from './contracts/subjects.js';
+export { EventsError, EventValidationError, UnknownTopicError } from './errors.js';
 export { EnvelopeFields, eventSchema, Id, Money, Text } from './envelope.js';
 export { exportCatalog } from './json-schema.js';
 export * from './topics/clickstream.js';

@@ -4,12 +4,15 @@ import {
   buildEvent,
   ClickstreamEvent,
   desiredTopics,
+  EventValidationError,
   exportCatalog,
   keyOf,
   OrderEvent,
   sampleEvents,
   TOPIC_CATALOG,
   TOPIC_NAMES,
+  topicSpec,
+  UnknownTopicError,
 } from '@datapark/events';
 
 describe('the topic catalog', () => {
@@ -31,6 +34,27 @@ describe('the topic catalog', () => {
       expect(t.replicationFactor).toBe(3);
       expect(t.configs['min.insync.replicas']).toBe('2');
     }
+  });
+
+  it('names an unknown topic from untyped code, the closest one and every known one', () => {
+    const untyped = buildEvent as unknown as (
+      topic: string,
+      type: string,
+      payload: object,
+    ) => unknown;
+    expect(() => untyped('orders-events', 'order_placed', {})).toThrow(UnknownTopicError);
+    expect(() => untyped('orders-events', 'order_placed', {})).toThrow(
+      'unknown topic "orders-events": did you mean "order-events"? ' +
+        "the catalog's topics are customer-events, product-events, order-events, clickstream",
+    );
+    expect(() => topicSpec('payments' as never)).toThrow(
+      'unknown topic "payments": ' +
+        "the catalog's topics are customer-events, product-events, order-events, clickstream",
+    );
+    expect(() => keyOf('toString' as never, sampleEvents.order() as never)).toThrow(
+      UnknownTopicError,
+    );
+    expect(topicSpec('clickstream')).toBe(TOPIC_CATALOG.clickstream);
   });
 
   it('keys an event by its topic key field', () => {
@@ -89,14 +113,31 @@ describe('event schemas', () => {
     expect(issues(nulProducer)[0]?.path).toEqual(['producer']);
   });
 
-  it('builds a valid event or throws the zod issues', () => {
-    expect(() =>
+  it('builds a valid event or throws an EventValidationError naming each bad field, as send does', () => {
+    const attempt = () =>
       buildEvent('product-events', 'price_changed', {
         product_id: 'not-a-uuid',
         old_price: '1.00',
-        new_price: '2.00',
-      }),
-    ).toThrow(/product_id/);
+        new_price: 2 as unknown as string,
+      });
+    expect(attempt).toThrow(EventValidationError);
+    let error: EventValidationError | undefined;
+    try {
+      attempt();
+    } catch (e) {
+      error = e as EventValidationError;
+    }
+    // One line per field, not zod's JSON dump of the issues.
+    expect(error!.message).toBe(
+      'the event for topic product-events does not match its schema: ' +
+        'payload.product_id: Invalid UUID; payload.new_price: Invalid input: expected string, received number',
+    );
+    expect(error!.message).not.toMatch(/^\s*\[|"code":/);
+    expect(error!.code).toBe('EVENT_INVALID');
+    expect(error!.issues.map((i) => i.path.join('.'))).toEqual([
+      'payload.product_id',
+      'payload.new_price',
+    ]);
   });
 
   it('export JSON Schema that names each event type', () => {

@@ -35,7 +35,9 @@ describe('the TypeScript types of versioned events (the typecheck target fails i
     const three: VersionOf<'clickstream', 'page_view'> = 3;
     expect([typeof wrong, three]).toEqual(['function', 3]);
     // And at run time the schema refuses what the type refused.
-    expect(extraField).toThrow(/unrecognized_keys[\s\S]*device/);
+    expect(extraField).toThrow(
+      /^the event for topic clickstream does not match its schema: payload: Unrecognized key: "device"$/,
+    );
   });
 
   it('keep every version in the topic type, so a reader handles both', () => {

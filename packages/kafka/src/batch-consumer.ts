@@ -1,15 +1,13 @@
-import kafkajs from 'kafkajs';
 import type { KafkaMessage } from 'kafkajs';
 import type { TopicName } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { sendToDeadLetters } from './dead-letters.js';
 import type { DecodedRecord } from './decode-record.js';
 import { KafkaConsumerCrashedError } from './errors.js';
 import { settleWithin } from './settle-within.js';
-
-// kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
+import { UncheckedProducer } from './unchecked-producer.js';
 
 /** A record as fetched: key, value and headers as bytes, offset as a string. */
 export type KafkaRecord = KafkaMessage;
@@ -100,6 +98,7 @@ export async function consumeBatches<T extends TopicName>(
   options: BatchConsumerOptions<T>,
 ): Promise<void> {
   const { signal } = options;
+  for (const topic of options.topics) topicSpec(topic); // UnknownTopicError before connecting
   if (signal.aborted) return;
   const log = options.log ?? (() => undefined);
   const kafka = createKafka(options.connection);
@@ -121,13 +120,7 @@ export async function consumeBatches<T extends TopicName>(
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  const dlq = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-  });
+  let dlq: UncheckedProducer | undefined;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assigned = Object.entries(event.payload.memberAssignment);
     log(
@@ -151,7 +144,9 @@ export async function consumeBatches<T extends TopicName>(
   });
 
   try {
-    await Promise.all([consumer.connect(), dlq.connect()]);
+    dlq = await UncheckedProducer.connect(options.connection);
+    const deadLetters = dlq;
+    await consumer.connect();
     await consumer.subscribe({
       topics: [...options.topics],
       fromBeginning: options.fromBeginning ?? true,
@@ -174,7 +169,7 @@ export async function consumeBatches<T extends TopicName>(
             sought = true;
             consumer.seek({ topic, partition: batch.partition, offset: String(offset) });
           },
-          deadLetter: (failed) => sendToDeadLetters(dlq, topic, failed),
+          deadLetter: (failed) => sendToDeadLetters(deadLetters, topic, failed),
         };
         try {
           await options.eachBatch(
@@ -200,7 +195,7 @@ export async function consumeBatches<T extends TopicName>(
     // mid-rebalance (tulios/kafkajs#1639): the coordinator drops a silent member after the
     // session timeout anyway, so it gets a bounded wait.
     await settleWithin(consumer.disconnect(), 30_000, 'the Kafka consumer to leave its group', log);
-    await settleWithin(dlq.disconnect(), 5_000, 'the DLQ producer to disconnect', log);
+    if (dlq) await settleWithin(dlq.disconnect(), 5_000, 'the DLQ producer to disconnect', log);
   }
   if (fatal) throw fatal;
 }

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
-import { resolveVersion, TOPIC_CATALOG } from '@datapark/events';
+import { resolveVersion, topicSpec } from '@datapark/events';
 import { HEADERS, headerText } from './headers.js';
 
 export interface RecordPosition {
@@ -36,7 +36,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses and validates one record of a catalog topic against the contract version it names.
- * Never throws: a record that is not UTF-8, not JSON, names a version this reader does not know
+ * Throws only for a topic the catalog does not have (UnknownTopicError): a record that is not UTF-8, not JSON, names a version this reader does not know
  * (in its `schema-subject`/`schema-version` headers, read before the value is parsed, or in its
  * envelope), or does not match its version's schema comes back with `ok: false` and the reason,
  * for the DLQ. Records without the headers (older producers, hand-made ones) are told by their
@@ -47,6 +47,7 @@ export function decodeRecord<T extends TopicName>(
   partition: number,
   message: KafkaMessage,
 ): DecodedRecord<T> {
+  const schema = topicSpec(topic).schema; // an unknown topic is the caller's bug: it throws
   const position = { topic, partition, offset: message.offset };
   const named = namedByHeaders(topic, message);
   if (named && !named.ok) return { ...named, position, message };
@@ -78,7 +79,7 @@ export function decodeRecord<T extends TopicName>(
       position,
       message,
     };
-  const checked = TOPIC_CATALOG[topic].schema.safeParse(parsed);
+  const checked = schema.safeParse(parsed);
   if (!checked.success) {
     const reason = checked.error.issues
       .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs from 'kafkajs';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import type { EventOf, TopicName } from '@datapark/events';
+import { topicSpec } from '@datapark/events';
 import type { KafkaConnection } from './create-kafka.js';
 import { createKafka } from './create-kafka.js';
 import { sendToDeadLetters } from './dead-letters.js';
 import type { RecordPosition } from './decode-record.js';
 import { decodeRecord } from './decode-record.js';
-
-// kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
+import { UncheckedProducer } from './unchecked-producer.js';
 
 export interface HandlerRetryPolicy {
   /** Tries after the first before the record is dead-lettered. Default 2. */
@@ -58,21 +56,24 @@ export async function runEventConsumer<T extends TopicName>(
   connection: KafkaConnection,
   options: EventConsumerOptions<T>,
 ): Promise<RunningConsumer> {
+  for (const topic of options.topics) topicSpec(topic); // UnknownTopicError before connecting
   const kafka = createKafka({
     ...connection,
     clientId: connection.clientId ?? `datapark-${options.groupId}`,
   });
   const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-  const dlq: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-  });
   const retries = options.handlerRetry?.retries ?? 2;
   const initialBackoffMs = options.handlerRetry?.initialBackoffMs ?? 200;
-  await Promise.all([consumer.connect(), dlq.connect()]);
+  const dlq = await UncheckedProducer.connect({
+    ...connection,
+    clientId: connection.clientId ?? `datapark-${options.groupId}-dlq`,
+  });
+  try {
+    await consumer.connect();
+  } catch (error) {
+    await dlq.disconnect();
+    throw error;
+  }
   await consumer.subscribe({
     topics: [...options.topics],
     fromBeginning: options.fromBeginning ?? true,

@@ -15,7 +15,9 @@ export {
   type KafkaRecord,
   type PartitionBatch,
 } from './batch-consumer.js';
-export { EventValidationError, KafkaConsumerCrashedError, KafkaError } from './errors.js';
+export { KafkaConsumerCrashedError, KafkaError } from './errors.js';
+// Raised by send as by buildEvent: defined in @datapark/events, here too for callers of send.
+export { EventValidationError, UnknownTopicError } from '@datapark/events';
 export {
   runEventConsumer,
   type EventConsumerOptions,

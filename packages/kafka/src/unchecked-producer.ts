@@ -1,10 +1,6 @@
-import kafkajs from 'kafkajs';
-import type { IHeaders, Producer } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import type { KafkaConnection } from './create-kafka.js';
-import { createKafka } from './create-kafka.js';
-
-// kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
-const { Partitioners } = kafkajs;
+import { IdempotentProducer } from './idempotent-producer.js';
 
 /** A record as it goes on the wire: no schema, no validation. */
 export interface UncheckedRecord {
@@ -15,8 +11,9 @@ export interface UncheckedRecord {
 
 /**
  * Sends bytes as they are, bypassing the event schemas: for drills, fuzzing and tests that must
- * put poison on a topic, which {@link EventProducer} refuses to do. Idempotent with acks=all, so
- * a send retried after a leader moved cannot write a record twice and break a count.
+ * put poison on a topic, which {@link EventProducer} refuses to do; and the dead-letter queues'
+ * producer. Idempotent with acks=all, so a send retried after a leader moved cannot write a
+ * record twice and break a count.
  *
  * @example
  * ```ts
@@ -26,32 +23,24 @@ export interface UncheckedRecord {
  * ```
  */
 export class UncheckedProducer {
-  private constructor(private readonly producer: Producer) {}
+  private constructor(private readonly producer: IdempotentProducer) {}
 
   static async connect(connection: KafkaConnection): Promise<UncheckedProducer> {
-    const producer = createKafka(connection).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Retries bounded by the caller's timeout: kafkajs warns that fewer break idempotence.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
-    });
-    await producer.connect();
-    return new UncheckedProducer(producer);
+    return new UncheckedProducer(
+      await IdempotentProducer.connect(connection, { clientId: 'datapark', compression: 'none' }),
+    );
   }
 
-  /** Sends the records in one request per partition, in order, and waits for every replica. */
+  /** Sends the records (by key's murmur2 hash, as Java), in order per partition, and waits for every replica. */
   async send(topic: string, records: readonly UncheckedRecord[]): Promise<void> {
-    await this.producer.send({
+    await this.producer.send(
       topic,
-      acks: -1,
-      messages: records.map((r) => ({
+      records.map((r) => ({
         key: r.key ?? null,
         value: r.value,
         ...(r.headers ? { headers: r.headers } : {}),
       })),
-    });
+    );
   }
 
   async disconnect(): Promise<void> {

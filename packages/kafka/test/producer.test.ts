@@ -1,6 +1,13 @@
 import type { EventOf } from '@datapark/events';
 import { sampleEvents } from '@datapark/events';
-import { EventProducer, EventValidationError, HEADERS, headerText } from '@datapark/kafka';
+import {
+  EventProducer,
+  EventValidationError,
+  HEADERS,
+  headerText,
+  runEventConsumer,
+  UnknownTopicError,
+} from '@datapark/kafka';
 import { connection, endOffsets, readFrom } from './fixtures.js';
 
 let producer: EventProducer;
@@ -56,6 +63,25 @@ describe('EventProducer', () => {
       /event 0 for topic order-events does not match its schema: payload\.total_amount/,
     );
     expect(await endOffsets('order-events')).toEqual(before);
+  });
+
+  it('names an unknown topic from untyped code (send, and a consumer) and lists the known ones', async () => {
+    const untyped = producer as unknown as {
+      send(topic: string, events: unknown[]): Promise<unknown>;
+    };
+    const known =
+      "the catalog's topics are customer-events, product-events, order-events, clickstream";
+    await expect(untyped.send('order', [sampleEvents.order()])).rejects.toThrow(
+      `unknown topic "order": did you mean "order-events"? ${known}`,
+    );
+    await expect(untyped.send('order', [])).rejects.toBeInstanceOf(UnknownTopicError);
+    await expect(
+      runEventConsumer(connection, {
+        groupId: 'never-joins',
+        topics: ['clicks' as never],
+        eachEvent: async () => undefined,
+      }),
+    ).rejects.toThrow(`unknown topic "clicks": did you mean "clickstream"? ${known}`);
   });
 
   it('does not compile when an event is sent to another topic', async () => {

@@ -6,3 +6,10 @@ export { activeProfile, PROFILES, type Profile, type ProfileName } from './profi
 export { canBind } from './ports.js';
 export { processTree, readProcessTable, type ProcessInfo } from './processes/process-table.js';
 export { tcpListeners } from './processes/tcp-listeners.js';
+export {
+  KAFKA_CONSOLE_TOOLS,
+  kafkaConsoleInvocation,
+  type KafkaConsoleTool,
+} from './tools/kafka-console.js';
+export { psqlInvocation } from './tools/psql.js';
+export type { ToolInvocation } from './tools/tool-invocation.js';

@@ -1,7 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataparkConfig, EndpointsDocument, LoadConfigOptions } from '@datapark/config';
-import { findWorkspaceRoot, loadConfig, writeEndpointsFile } from '@datapark/config';
+import {
+  findWorkspaceRoot,
+  loadConfig,
+  overriddenEndpoints,
+  writeEndpointsFile,
+} from '@datapark/config';
 import type {
   ComponentContext,
   ComponentStatus,
@@ -55,6 +60,16 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
 
   get endpointsFile(): string {
     return this.config.endpointsFile;
+  }
+
+  /** The checkout the state directory belongs to, else the one we run in (jars, venv, DAGs). */
+  get workspaceRoot(): string {
+    return findWorkspaceRoot(dirname(this.stateDir)) ?? process.cwd();
+  }
+
+  /** The configuration as it stands (reloaded by `up` after each component publishes). */
+  get configuration(): DataparkConfig {
+    return this.config;
   }
 
   /**
@@ -154,14 +169,30 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
     );
   }
 
+  /**
+   * Every component's status. A degraded one whose address an option or a `DATAPARK_*` variable
+   * moved away from the platform's says so in its `detail`: `set by DATAPARK_POSTGRES_PORT; the
+   * platform's PostgreSQL is at 127.0.0.1:15432`.
+   */
   async status(): Promise<ComponentStatus[]> {
-    return Promise.all(this.components.map((c) => c.status(this.context(c))));
+    const statuses = await Promise.all(
+      this.components.map((c) =>
+        // One component that cannot say (its configuration is wrong) does not hide the others.
+        c.status(this.context(c)).catch((error: unknown): ComponentStatus => ({
+          component: c.name,
+          state: 'degraded',
+          units: [],
+          detail: error instanceof PlatformError ? error.problem : String(error),
+        })),
+      ),
+    );
+    return statuses.map((s) => withOverrides(s, this.config));
   }
 
   /** The status of one component, e.g. to report the others when one of them cannot say. */
   async componentStatus(name: string): Promise<ComponentStatus> {
     const component = this.componentOf(name);
-    return component.status(this.context(component));
+    return withOverrides(await component.status(this.context(component)), this.config);
   }
 
   /**
@@ -300,8 +331,7 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
       stateDir,
       dir: join(stateDir, component.name),
       logDir: join(stateDir, 'logs'),
-      // The checkout the state directory belongs to, else the one we run in.
-      workspaceRoot: findWorkspaceRoot(dirname(stateDir)) ?? process.cwd(),
+      workspaceRoot: this.workspaceRoot,
       get config() {
         return current();
       },
@@ -309,4 +339,25 @@ export class LocalPlatform implements Platform<ComponentStatus[]> {
       publish,
     };
   }
+}
+
+/**
+ * A degraded component's detail, with every override that points its addresses elsewhere:
+ * `pid 4242 runs but nothing answers at 127.0.0.1:25999 (set by DATAPARK_POSTGRES_PORT; the
+ * platform's PostgreSQL is at 127.0.0.1:15432). Fix: unset DATAPARK_POSTGRES_PORT to use the
+ * platform's PostgreSQL`.
+ */
+function withOverrides(status: ComponentStatus, config: DataparkConfig): ComponentStatus {
+  if (status.state !== 'degraded') return status;
+  const overrides = overriddenEndpoints(config, status.component);
+  if (overrides.length === 0) return status;
+  let detail = status.detail ?? 'not healthy';
+  for (const o of overrides) {
+    const at = detail.indexOf(o.address);
+    detail =
+      at >= 0
+        ? `${detail.slice(0, at + o.address.length)} (${o.note})${detail.slice(at + o.address.length)}`
+        : `${detail}; ${o.what} at ${o.address} (${o.note})`;
+  }
+  return { ...status, detail: `${detail}. Fix: ${overrides.map((o) => o.fix).join('; ')}` };
 }

@@ -10,6 +10,12 @@ export interface Profile {
   /** Spark workers, and the cores each offers the master (a scheduling number, not CPUs). */
   readonly sparkWorkers: number;
   readonly sparkWorkerCores: number;
+  /**
+   * The memory each worker offers the master, in MiB (also a scheduling number: every JVM keeps
+   * its own -Xmx). A job submitted through the REST server asks for a 1024 MiB driver (Spark's
+   * default there: such a driver does not read spark-defaults.conf) and a 512 MiB executor.
+   */
+  readonly sparkWorkerMemoryMb: number;
   readonly sparkHistoryServer: boolean;
   /** Each Kafka broker's -Xmx (DATAPARK_KAFKA_HEAP still wins). */
   readonly kafkaHeap: string;
@@ -22,16 +28,20 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     name: 'full',
     sparkWorkers: 2,
     sparkWorkerCores: 2,
+    sparkWorkerMemoryMb: 2048,
     sparkHistoryServer: true,
     kafkaHeap: '384m',
     airflowExecutor: 'celery',
   },
   // For an 8 GB laptop: one Spark worker offering the same four cores (the streaming job and a
-  // batch job still fit), no history server, smaller broker heaps, no Celery workers.
+  // batch job still fit), no history server, smaller broker heaps, no Celery workers. The worker
+  // offers 3 GiB: with 2 the streaming job (1024 + 512 MiB) left 512 MiB, and a batch job's
+  // 1024 MiB driver waited for memory as long as it ran.
   lean: {
     name: 'lean',
     sparkWorkers: 1,
     sparkWorkerCores: 4,
+    sparkWorkerMemoryMb: 3072,
     sparkHistoryServer: false,
     kafkaHeap: '256m',
     airflowExecutor: 'local',

@@ -17,5 +17,8 @@ export async function singleProcessStatus(
     state,
     endpoint,
     units: [{ name: component, state, ...(pid ? { pid } : {}) }],
+    ...(state === 'degraded'
+      ? { detail: `pid ${pid} runs but nothing answers at ${endpoint}` }
+      : {}),
   };
 }

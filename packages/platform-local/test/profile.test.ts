@@ -75,4 +75,29 @@ describe('platform profiles', () => {
     // The same four cores to schedule on either way, so the streaming job leaves room.
     for (const p of Object.values(PROFILES)) expect(p.sparkWorkers * p.sparkWorkerCores).toBe(4);
   });
+
+  it.each(Object.values(PROFILES))(
+    '$name: the streaming job and a batch job get their drivers and executors at once; a third job waits for cores',
+    (profile) => {
+      // What the master's /json/ shows for every job submitted through the REST server: a
+      // 1-core 1024 MiB driver, then (spark.cores.max 1) one 1-core 512 MiB executor.
+      const workers = Array.from({ length: profile.sparkWorkers }, () => ({
+        cores: profile.sparkWorkerCores,
+        memory: profile.sparkWorkerMemoryMb,
+      }));
+      // The master's order (Master.schedule): a driver goes to a worker with room for it, and
+      // an application's executor is placed after every waiting driver.
+      const place = (cores: number, memory: number) => {
+        const worker = workers.find((w) => w.cores >= cores && w.memory >= memory);
+        if (!worker) return false;
+        worker.cores -= cores;
+        worker.memory -= memory;
+        return true;
+      };
+      const job = () => place(1, 1024) && place(1, 512);
+      expect({ streaming: job(), batch: job() }).toEqual({ streaming: true, batch: true });
+      // A learner's job now waits for cores (not for ever: until the batch ends).
+      expect(workers.reduce((sum, w) => sum + w.cores, 0)).toBe(0);
+    },
+  );
 });

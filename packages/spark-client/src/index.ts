@@ -9,6 +9,7 @@ export {
   SubmissionNotFoundError,
   SubmissionRejectedError,
 } from './errors.js';
+export { executorWaitingReason, waitingReason } from './cluster-capacity.js';
 export { failureExcerpt } from './failure-excerpt.js';
 export {
   SparkHistoryClient,

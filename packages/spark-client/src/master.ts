@@ -56,10 +56,31 @@ export class Master {
 
   /**
    * Why a driver failed, from the end of its stdout and stderr as the web UI of the worker
-   * that ran it serves them: the Python traceback when there is one. Undefined when the master
-   * no longer knows the driver's worker.
+   * that ran it serves them: the Python traceback when there is one, else the last lines.
+   * Undefined when the master no longer knows the driver's worker. For the whole output of a
+   * run that succeeded, {@link driverOutput}.
    */
   async driverLog(submissionId: string, bytes = 64_000): Promise<string | undefined> {
+    const output = await this.driverOutput(submissionId, bytes);
+    return output && failureExcerpt(`${output.stderr}\n${output.stdout}`);
+  }
+
+  /**
+   * A driver's whole output, whatever its end: `stdout` (what a PySpark script prints, the
+   * Python process's stderr merged in) and `stderr` (Spark's own log), the last `bytes` of each,
+   * as the web UI of the worker that ran it serves them. Undefined when the master no longer
+   * knows the driver's worker (a restart forgets it; the worker's work dir still has the files).
+   *
+   * @example
+   * ```ts
+   * const done = await spark.submitAndWait(spark.pythonRequest({ file, name: 'my-job' }));
+   * console.log((await spark.master.driverOutput(done.submissionId))?.stdout);
+   * ```
+   */
+  async driverOutput(
+    submissionId: string,
+    bytes = 64_000,
+  ): Promise<{ readonly stdout: string; readonly stderr: string } | undefined> {
     const master = await this.status();
     const drivers = [...master.activedrivers, ...master.completeddrivers];
     const driver = drivers.find((d) => d.id === submissionId);
@@ -80,7 +101,7 @@ export class Master {
       return response?.status === 200 ? response.text : '';
     };
     const [stdout, stderr] = await Promise.all([read('stdout'), read('stderr')]);
-    return failureExcerpt(`${stderr}\n${stdout}`);
+    return { stdout, stderr };
   }
 }
 
@@ -99,8 +120,11 @@ export interface MasterStatus {
     readonly webuiaddress: string;
     readonly cores: number;
     readonly coresused: number;
+    /** Spark 3.4+; `cores - coresused` before. */
+    readonly coresfree?: number;
     readonly memory: number;
     readonly memoryused: number;
+    readonly memoryfree?: number;
     readonly state: string;
   }[];
   readonly activeapps: readonly SparkAppSummary[];
@@ -121,6 +145,9 @@ export interface SparkAppSummary {
 export interface SparkDriverSummary {
   readonly id: string;
   readonly state: DriverState;
+  /** What the driver asked for (spark.driver.cores, spark.driver.memory in MiB). */
+  readonly cores?: number;
+  readonly memory?: number;
   readonly worker?: string;
   readonly mainclass?: string;
   readonly starttime?: string;

@@ -152,7 +152,7 @@ export class SparkRestClient {
   /** {@link Submissions.waitFor}: waits for a submitted driver to end. */
   waitFor(
     submissionId: string,
-    options?: WaitOptions & { startedAt?: number },
+    options?: WaitOptions & { startedAt?: number; appName?: string },
   ): Promise<FinishedSubmission> {
     return this.submissions.waitFor(submissionId, options);
   }
@@ -160,6 +160,14 @@ export class SparkRestClient {
   /** {@link Master.driverLog}: why a driver failed, from its worker's log pages. */
   driverLog(submissionId: string, bytes?: number): Promise<string | undefined> {
     return this.master.driverLog(submissionId, bytes);
+  }
+
+  /** {@link Master.driverOutput}: a driver's whole stdout and stderr, however it ended. */
+  driverOutput(
+    submissionId: string,
+    bytes?: number,
+  ): Promise<{ readonly stdout: string; readonly stderr: string } | undefined> {
+    return this.master.driverOutput(submissionId, bytes);
   }
 
   /** {@link Master.status}: the master's JSON status page. */

@@ -16,14 +16,19 @@ import type {
   SubmissionStatusResponse,
 } from './protocol.js';
 import { TERMINAL_DRIVER_STATES } from './protocol.js';
+import { executorWaitingReason, waitingReason } from './cluster-capacity.js';
 import type { RestServer } from './rest-server.js';
 import { validateSparkProperties } from './validate-request.js';
 
 export interface WaitOptions {
   readonly timeoutMs?: number;
   readonly pollMs?: number;
-  /** Called whenever the driver state changes. */
-  readonly onProgress?: (state: DriverState, submissionId: string) => void;
+  /**
+   * Called whenever the driver state changes, and whenever the reason it waits changes: `detail`
+   * says why a SUBMITTED driver does not start (`waiting for cores: 0 free, 1 requested`, from
+   * the master's state), or why a RUNNING one's application has no executor yet.
+   */
+  readonly onProgress?: (state: DriverState, submissionId: string, detail?: string) => void;
   /** Stops the wait at once, between polls too; it rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -130,22 +135,33 @@ export class Submissions {
     const started = Date.now();
     const submissionId = await this.create(request, options.signal);
     options.onProgress?.('SUBMITTED', submissionId);
-    return this.waitFor(submissionId, { ...options, startedAt: started });
+    return this.waitFor(submissionId, {
+      ...options,
+      startedAt: started,
+      appName: request.sparkProperties['spark.app.name'],
+    });
   }
 
   /** Waits for a submitted driver to end; see {@link submitAndWait}. */
   async waitFor(
     submissionId: string,
-    options: WaitOptions & { startedAt?: number } = {},
+    options: WaitOptions & {
+      startedAt?: number;
+      /** The application's name (spark.app.name): says when it waits for an executor. */
+      appName?: string | undefined;
+    } = {},
   ): Promise<FinishedSubmission> {
     const started = options.startedAt ?? Date.now();
     const timeoutMs = options.timeoutMs ?? 15 * 60_000;
     let last: DriverState | undefined;
+    let lastReason: string | undefined;
     for (;;) {
       const status = await this.status(submissionId, options.signal);
-      if (status.driverState !== last) {
+      const reason = await this.reasonItWaits(submissionId, status.driverState, options.appName);
+      if (status.driverState !== last || reason !== lastReason) {
         last = status.driverState;
-        options.onProgress?.(last, submissionId);
+        lastReason = reason;
+        options.onProgress?.(last, submissionId, ...(reason ? [reason] : []));
       }
       if (TERMINAL_DRIVER_STATES.has(status.driverState)) {
         if (status.driverState === 'FINISHED') {
@@ -156,12 +172,30 @@ export class Submissions {
       }
       if (Date.now() - started > timeoutMs) {
         throw new SparkTimeoutError(
-          `Spark driver ${submissionId} still ${last} after ${Math.round(timeoutMs / 1000)}s; it keeps running (kill it with kill('${submissionId}'))`,
+          `Spark driver ${submissionId} still ${last}${lastReason ? ` (${lastReason})` : ''} after ${Math.round(timeoutMs / 1000)}s; it keeps running (kill it with kill('${submissionId}'))`,
         );
       }
       await pause(options.pollMs ?? 1000, options.signal).catch((error: unknown) => {
         throw options.signal?.reason ?? error;
       });
     }
+  }
+
+  /**
+   * Why the driver is not getting on, from the master's state: SUBMITTED without a worker that
+   * has room, or RUNNING with its application waiting for an executor. Undefined otherwise, and
+   * when the master's page cannot be read (the wait does not depend on it).
+   */
+  private async reasonItWaits(
+    submissionId: string,
+    state: DriverState,
+    appName: string | undefined,
+  ): Promise<string | undefined> {
+    if (state !== 'SUBMITTED' && !(state === 'RUNNING' && appName)) return undefined;
+    const master = await this.master.status().catch(() => undefined);
+    if (!master) return undefined;
+    return state === 'SUBMITTED'
+      ? waitingReason(master, submissionId)
+      : executorWaitingReason(master, appName!);
   }
 }

@@ -113,11 +113,13 @@ export async function runBatchDirect(options: BatchRunOptions): Promise<BatchRun
         }),
         {
           timeoutMs: options.timeoutMs ?? 30 * 60_000,
-          onProgress: (driverState, id) => {
+          onProgress: (driverState, id, detail) => {
             if (submissionId === undefined) options.onSubmitted?.(id);
             submissionId = id;
             state = driverState;
-            progress(`  ${driverState} ${id} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+            progress(
+              `  ${driverState} ${id} (${((Date.now() - started) / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}`,
+            );
           },
         },
       );

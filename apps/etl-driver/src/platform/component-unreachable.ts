@@ -10,15 +10,24 @@ export class ComponentUnreachableError extends EtlError {
     readonly component: string,
     /** host:port (or URL) that did not answer. */
     readonly address: string,
-    /** The command that starts it. */
+    /** The command that starts it, or what to unset when an override points elsewhere. */
     readonly fix: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /**
+       * Why the address is not the platform's: `set by DATAPARK_POSTGRES_PORT; the platform's
+       * PostgreSQL is at 127.0.0.1:15432` (see endpointOrigin in @datapark/config).
+       */
+      override?: string | undefined;
+    },
   ) {
-    super(`${component} is not reachable at ${address}: start it with \`${fix}\``, {
-      code: 'COMPONENT_UNREACHABLE',
-      hint: fix,
-      cause: options?.cause,
-    });
+    const where = options?.override ? `${address} (${options.override})` : address;
+    super(
+      options?.override
+        ? `${component} is not reachable at ${where}: ${fix}`
+        : `${component} is not reachable at ${where}: start it with \`${fix}\``,
+      { code: 'COMPONENT_UNREACHABLE', hint: fix, cause: options?.cause },
+    );
   }
 }
 

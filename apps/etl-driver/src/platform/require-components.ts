@@ -1,10 +1,19 @@
-import type { DataparkConfig } from '@datapark/config';
+import type { DataparkConfig, EndpointName } from '@datapark/config';
+import { endpointOrigin } from '@datapark/config';
 import { ComponentUnreachableError, hostPortOf, probeTcp } from './component-unreachable.js';
 
 /** The command that starts the local platform (or one component of it). */
 export const PLATFORM_UP = 'npx nx run platform:up';
 
 export type Component = 'kafka' | 'postgres' | 'spark' | 'airflow';
+
+/** The endpoint of @datapark/config each component is reached at. */
+const ENDPOINT: Readonly<Record<Component, EndpointName>> = {
+  kafka: 'kafka',
+  postgres: 'postgres',
+  spark: 'sparkRest',
+  airflow: 'airflow',
+};
 
 /** Where each component listens, as the config says, and how a user calls it. */
 function addresses(config: DataparkConfig, component: Component): [string, string[]] {
@@ -21,19 +30,36 @@ function addresses(config: DataparkConfig, component: Component): [string, strin
 }
 
 /**
+ * The error for a component that does not answer: where it was looked for and, when an option or
+ * a `DATAPARK_*` variable moved that address away from the platform's, which one and where the
+ * platform is, with "unset it" as the fix rather than "start the platform".
+ */
+function unreachableError(
+  config: DataparkConfig,
+  component: Component,
+  cause?: unknown,
+): ComponentUnreachableError {
+  const [name, hostPorts] = addresses(config, component);
+  const origin = endpointOrigin(config, ENDPOINT[component]);
+  return new ComponentUnreachableError(name, hostPorts.join(','), origin.fix ?? PLATFORM_UP, {
+    cause,
+    override: origin.note,
+  });
+}
+
+/**
  * Fails fast, before any client starts retrying for a minute, when a component the command needs
  * does not accept connections: one {@link ComponentUnreachableError} naming the first missing
- * one, its address and the command that starts it. Kafka counts as reachable when any broker is.
+ * one, its address and the fix. Kafka counts as reachable when any broker is.
  */
 export async function requireComponents(
   config: DataparkConfig,
   components: readonly Component[],
 ): Promise<void> {
   for (const component of components) {
-    const [name, hostPorts] = addresses(config, component);
+    const [, hostPorts] = addresses(config, component);
     const answers = await Promise.all(hostPorts.map((hp) => probeTcp(hp)));
-    if (!answers.some(Boolean))
-      throw new ComponentUnreachableError(name, hostPorts.join(','), PLATFORM_UP);
+    if (!answers.some(Boolean)) throw unreachableError(config, component);
   }
 }
 
@@ -43,6 +69,5 @@ export function unreachable(
   component: Component,
   cause: unknown,
 ): ComponentUnreachableError {
-  const [name, hostPorts] = addresses(config, component);
-  return new ComponentUnreachableError(name, hostPorts.join(','), PLATFORM_UP, { cause });
+  return unreachableError(config, component, cause);
 }

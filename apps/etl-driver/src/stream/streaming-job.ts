@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataparkConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
 import type { DriverState } from '@datapark/spark-client';
-import { SparkRestClient, SubmissionNotFoundError } from '@datapark/spark-client';
+import { SparkRestClient, SubmissionNotFoundError, waitingReason } from '@datapark/spark-client';
 import { sparkJobFile } from '../batch/batch-run.js';
 import { finishJobRun, startJobRun } from '../runs/job-runs.js';
 import { EtlError } from '../etl-error.js';
@@ -109,11 +109,23 @@ export async function startStream(
 
     const started = Date.now();
     let last: string | undefined;
+    let reason: string | undefined;
     for (;;) {
       const driverState = await driverStateOf(spark, submissionId);
-      if (driverState !== last)
-        progress(`  ${driverState} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      // Why it does not start, from the master: `waiting for cores: 0 free, 1 requested`.
+      const why =
+        driverState === 'SUBMITTED'
+          ? await spark.master
+              .status()
+              .then((master) => waitingReason(master, submissionId))
+              .catch(() => undefined)
+          : undefined;
+      if (driverState !== last || why !== reason)
+        progress(
+          `  ${driverState} (${((Date.now() - started) / 1000).toFixed(1)} s)${why ? `: ${why}` : ''}`,
+        );
       last = driverState;
+      reason = why;
       if (driverState === 'RUNNING') return { state, alreadyRunning: false };
       if (!ACTIVE.has(driverState)) {
         const log = await spark.driverLog(submissionId).catch(() => undefined);
@@ -126,7 +138,7 @@ export async function startStream(
       }
       if (Date.now() - started > 180_000)
         throw new EtlError(
-          `the streaming job ${submissionId} is still ${driverState} after 180 s: are the Spark workers up?`,
+          `the streaming job ${submissionId} is still ${driverState} after 180 s: ${reason ?? 'are the Spark workers up?'}`,
           { code: 'STREAMING_JOB_NOT_RUNNING', hint: 'npx nx run platform:status' },
         );
       await sleep(1000);

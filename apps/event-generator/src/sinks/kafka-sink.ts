@@ -16,11 +16,11 @@ export interface KafkaSinkOptions extends BatchingOptions {
 /**
  * The typed, idempotent producers of @datapark/kafka (acks=all). Each topic's keys are split into
  * a few lanes by a hash of the key; a lane has one batch in flight, so a key's events stay in
- * order. Lane `i` of every topic sends through producer `i`: kafkajs lets an idempotent
- * producer have one request in flight per broker (a lock held for the whole round trip), so one
- * producer left the brokers idle between its requests, while Kafka's Java client pipelines
- * five. Several producers, each with its own producer id and sequence numbers, pipeline safely:
- * a key always goes through the same one, so its order and deduplication hold.
+ * order. Lane `i` of every topic sends through producer `i`: an idempotent producer of
+ * @datapark/kafka has one request in flight per broker connection (kafkajs held a lock for the
+ * whole round trip; @platformatic/kafka limits its connections to one), while Kafka's Java client
+ * pipelines five. Several producers, each with its own producer id and sequence numbers,
+ * pipeline safely: a key always goes through the same one, so its order and deduplication hold.
  */
 export class KafkaSink extends BatchingSink {
   readonly name = 'kafka' as const;

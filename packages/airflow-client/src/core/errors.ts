@@ -114,7 +114,7 @@ export class PermissionDeniedError extends ApiError {
 
 /** 404: no such DAG, run, task instance, variable, connection, pool or XCom. */
 export class NotFoundError extends ApiError {
-  override readonly name = 'NotFoundError';
+  override readonly name: string = 'NotFoundError';
 }
 
 /** 409: it exists already (a variable, pool, connection, or a run with this id). */

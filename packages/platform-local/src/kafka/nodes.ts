@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { endpointOrigin } from '@datapark/config';
 import type { ComponentContext, PortClaim } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { JMX_EXPORTER_PORT_OFFSET } from './jmx-exporter.js';
@@ -22,10 +23,12 @@ export interface KafkaNode {
 export function kafkaNodes(ctx: ComponentContext): KafkaNode[] {
   const servers = ctx.config.kafka.bootstrapServers;
   if (servers.length !== NODES.length) {
+    const origin = endpointOrigin(ctx.config, 'kafka');
     throw new PlatformError(
       `the local Kafka cluster has ${NODES.length} nodes, but DATAPARK_KAFKA_BOOTSTRAP_SERVERS lists ${servers.length}`,
       NAME,
-      'list three host:port pairs, e.g. 127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094',
+      'list three host:port pairs, e.g. 127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094' +
+        (origin.fix ? `, or ${origin.fix}` : ''),
     );
   }
   return NODES.map((id, i) => {
@@ -76,6 +79,6 @@ export const kafkaLogFile = (ctx: ComponentContext, node: KafkaNode) =>
   join(ctx.logDir, `${node.unit}.log`);
 
 /** Where tools/ci/maven.sh puts the broker's and the tools' jars. */
-export function kafkaJarsDir(ctx: ComponentContext): string {
+export function kafkaJarsDir(ctx: Pick<ComponentContext, 'workspaceRoot'>): string {
   return join(ctx.workspaceRoot, '.tools', 'jars', 'kafka');
 }

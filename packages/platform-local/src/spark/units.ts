@@ -58,7 +58,7 @@ export const SPARK_UNITS: readonly SparkUnit[] = [
         '--cores',
         String(activeProfile(ctx.stateDir).sparkWorkerCores),
         '--memory',
-        '2g',
+        `${activeProfile(ctx.stateDir).sparkWorkerMemoryMb}m`,
         '--work-dir',
         dir,
         ctx.config.spark.masterUrl,

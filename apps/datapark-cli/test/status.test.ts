@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { loadConfig } from '@datapark/config';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const config = loadConfig();
+const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Every secret of the endpoints file, to look for in output. */
+function secrets(): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, key = '') => {
+    if (typeof node === 'string' && /password|token|secret/i.test(key)) found.push(node);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) walk(v, k);
+  };
+  walk(config);
+  return found.filter((s) => s.length >= 8);
+}
+
+describe('datapark status', () => {
+  it('says why PostgreSQL is degraded when DATAPARK_POSTGRES_PORT points away from the platform', async () => {
+    const port = await closedPort();
+    const result = run({ DATAPARK_POSTGRES_PORT: String(port) }, 'status');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    const row = lines.findIndex((l) => l.startsWith('postgres '));
+    expect(lines[row]).toMatch(
+      new RegExp(`^postgres\\s+degraded\\s+127\\.0\\.0\\.1:${port}\\s+\\d+$`),
+    );
+    expect(lines[row + 1]).toMatch(
+      new RegExp(
+        `^ {2}↳ pid \\d+ runs but nothing answers at 127\\.0\\.0\\.1:${port} ` +
+          `\\(set by DATAPARK_POSTGRES_PORT; the platform's PostgreSQL is at ` +
+          `${config.postgres.host}:${config.postgres.port}\\)\\. ` +
+          `Fix: unset DATAPARK_POSTGRES_PORT to use the platform's PostgreSQL$`,
+      ),
+    );
+  });
+
+  it('reports every other component when one cannot say, and why that one cannot', () => {
+    const result = run({ DATAPARK_KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1' }, 'status');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    const row = lines.findIndex((l) => /^kafka\s/.test(l));
+    expect(lines[row]).toMatch(/^kafka\s+degraded$/);
+    expect(lines[row + 1]).toBe(
+      '  ↳ the local Kafka cluster has 3 nodes, but DATAPARK_KAFKA_BOOTSTRAP_SERVERS lists 1; ' +
+        `Kafka at 127.0.0.1:1 (set by DATAPARK_KAFKA_BOOTSTRAP_SERVERS; the platform's Kafka is at ` +
+        `${config.kafka.bootstrapServers.join(',')}). ` +
+        "Fix: unset DATAPARK_KAFKA_BOOTSTRAP_SERVERS to use the platform's Kafka",
+    );
+    expect(result.stdout).toMatch(/^postgres\s+running/m);
+  });
+
+  it('lists the web UIs and where their credentials are, never a credential', () => {
+    const result = run({}, 'status');
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(
+      new RegExp(
+        `^ {2}Airflow\\s+${config.airflow.url}\\s+user ${config.airflow.username}, password: airflow\\.password$`,
+        'm',
+      ),
+    );
+    expect(out).toMatch(
+      new RegExp(`^ {2}JupyterLab\\s+${config.jupyter.url}\\s+token: jupyter\\.token$`, 'm'),
+    );
+    expect(out).toMatch(new RegExp(`^ {2}Spark master\\s+${config.spark.uiUrl}\\s`, 'm'));
+    expect(out).toMatch(new RegExp(`^ {2}Spark history\\s+${config.spark.historyUrl}\\s`, 'm'));
+    expect(out).toMatch(
+      new RegExp(
+        `^ {2}Prometheus\\s+${config.monitoring.prometheusUrl}\\s+user ${config.monitoring.username}, password: monitoring\\.password$`,
+        'm',
+      ),
+    );
+    expect(out).toContain(
+      `Credentials: in ${config.endpointsFile} (mode 0600), or \`datapark endpoints --show-secrets\`.`,
+    );
+    expect(secrets().length).toBeGreaterThan(3);
+    for (const secret of secrets()) expect(out + result.stderr).not.toContain(secret);
+  });
+});
