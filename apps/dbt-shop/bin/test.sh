@@ -9,7 +9,11 @@ dbt="$here/dbt.sh"
 started=$SECONDS
 bash "$dbt" build
 echo "dbt-shop: dbt build passed in $((SECONDS - started)) s"
-bash "$dbt" source freshness
+# Freshness must pass, except on a raw table nothing has been ingested into yet (a fresh
+# platform): dbt reports an empty table as ERROR STALE, which says "no data", not "late data".
+if ! bash "$dbt" source freshness; then
+  "$here/../../../.venv/bin/python" "$here/stale_only_empty.py" "${DBT_TARGET_PATH:-$here/../target}/sources.json"
+fi
 negative_log=$(mktemp)
 trap 'rm -f "$negative_log"' EXIT
 if bash "$dbt" build --select negative_fixture --vars '{datapark_negative: true}' >"$negative_log" 2>&1; then
