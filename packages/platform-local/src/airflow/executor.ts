@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { airflowPaths, NAME } from './paths.js';
@@ -56,6 +56,8 @@ export function assertSameExecutor(
 
 /** Records the executor the processes are being started with. */
 export function stampExecutor(ctx: ComponentContext, executor: AirflowExecutor): void {
+  // Before the settings files on a fresh state dir: the component's folder may not exist yet.
+  mkdirSync(ctx.dir, { recursive: true });
   writeFileSync(airflowPaths(ctx).executorStamp, `${executor}\n`);
 }
 
