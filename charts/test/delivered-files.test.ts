@@ -192,11 +192,16 @@ describe('files delivered into the pods', () => {
       'analyst',
       'generator',
       'lab',
+      'dbt',
     ])
       expect(data['roles.sql']).toContain(`ALTER ROLE "${role}" WITH LOGIN`);
     expect(data['lab.sql']).toContain('GRANT USAGE, CREATE ON SCHEMA "lab" TO "lab";');
     // After the migrations, whose tables it grants on.
     expect(data['init.sh']!.indexOf('/sql/lab.sql')).toBeGreaterThan(
+      data['init.sh']!.indexOf('/sql/migrations.sql'),
+    );
+    expect(data['dbt.sql']).toContain('GRANT USAGE, CREATE ON SCHEMA "analytics" TO "dbt";');
+    expect(data['init.sh']!.indexOf('/sql/dbt.sql')).toBeGreaterThan(
       data['init.sh']!.indexOf('/sql/migrations.sql'),
     );
     expect(data['roles.sql']).not.toMatch(/PASSWORD '[^']/);

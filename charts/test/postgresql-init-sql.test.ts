@@ -18,6 +18,7 @@ async function initSql() {
     'roles.sql': string;
     'migrations.sql': string;
     'lab.sql': string;
+    'dbt.sql': string;
     'init.sh': string;
   };
 }
@@ -39,7 +40,7 @@ const SHAPE = `
 // its table privileges outside lab.
 const LAB_SHAPE = `
   SELECT 'schema', nspname, coalesce(nspacl::text, '') FROM pg_namespace
-   WHERE nspname IN ('lab', 'source', 'raw', 'processed', 'quality', 'etl')
+   WHERE nspname IN ('lab', 'analytics', 'source', 'raw', 'processed', 'quality', 'etl')
   UNION ALL
   SELECT 'default', n.nspname, array_to_string(d.defaclacl, ',')
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
@@ -73,6 +74,7 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
       tempFile('migrations.sql', data['migrations.sql']),
     ]);
     await psql(config, 'admin', SCRATCH, ['-f', tempFile('lab.sql', data['lab.sql'])]);
+    await psql(config, 'admin', SCRATCH, ['-f', tempFile('dbt.sql', data['dbt.sql'])]);
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', SHAPE]);
     const fromKysely = await psql(config, 'admin', config.postgres.database, ['-c', SHAPE]);
     expect(fromChart.split('\n').length).toBeGreaterThan(50);
@@ -88,6 +90,7 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     const lab = tempFile('lab.sql', data['lab.sql']);
     await psql(config, 'admin', SCRATCH, ['-f', lab]);
     await psql(config, 'admin', SCRATCH, ['-f', lab]); // idempotent
+    await psql(config, 'admin', SCRATCH, ['-f', tempFile('dbt.sql', data['dbt.sql'])]);
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', LAB_SHAPE]);
     const fromProvisioning = await psql(config, 'admin', config.postgres.database, [
       '-c',

@@ -19,6 +19,7 @@ from airflow.providers.postgres.hooks.postgres import PostgresHook
 from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from datapark_dags.assets import BATCH_ETL_DONE
 from datapark_dags.spark_connection import SparkConnection
 from datapark_sdk.spark import FAILED_STATES
 
@@ -199,7 +200,8 @@ def datapark_batch_etl():
         accept_none=True,
     )
 
-    @task(trigger_rule="none_failed")
+    # Its asset schedules datapark_dbt_build (apps/dbt-shop) after each finished day.
+    @task(trigger_rule="none_failed", outlets=[BATCH_ETL_DONE])
     def finish_run(run_row: int, day: str, **context) -> int:
         """Marks the run successful with the rows it wrote for the day."""
         hook = PostgresHook(postgres_conn_id=POSTGRES)

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Database roles of shared/DESIGN.md, plus the bootstrap superuser only the platform uses.
  * `lab` is the learner's own: it creates tables in the `lab` schema and reads `source`, `raw`
- * and `processed` (lab/README.md).
+ * and `processed` (lab/README.md). `dbt` is the ELT project's (apps/dbt-shop): it builds models in
+ * the `analytics` schema and reads `source` and `raw`.
  */
 export const POSTGRES_ROLES = [
   'admin',
@@ -14,6 +15,7 @@ export const POSTGRES_ROLES = [
   'analyst',
   'generator',
   'lab',
+  'dbt',
 ] as const;
 export type PostgresRole = (typeof POSTGRES_ROLES)[number];
 
@@ -27,6 +29,7 @@ export const POSTGRES_ROLE_USERS: Readonly<Record<PostgresRole, string>> = Objec
   analyst: 'analyst',
   generator: 'generator',
   lab: 'lab',
+  dbt: 'dbt',
 });
 
 const port = z.coerce

@@ -20,6 +20,8 @@ export {
 export { withPoolClient } from './with-pool-client.js';
 export { createMigrator, migrateToLatest } from './migrate.js';
 export {
+  ANALYTICS_SCHEMA,
+  DBT_READS,
   LAB_READS,
   LAB_SCHEMA,
   RAW_EVENT_TABLES,
@@ -33,6 +35,11 @@ export {
   provisionLabWorkspace,
   type LabWorkspaceNames,
 } from './provision/lab-workspace.js';
+export {
+  dbtWorkspaceStatements,
+  provisionDbtWorkspace,
+  type DbtWorkspaceNames,
+} from './provision/dbt-workspace.js';
 export { provisionDatabase } from './provision/provision-database.js';
 export type * from './schema/column-types.js';
 export type { Database, TableName } from './schema/database.js';

@@ -31,6 +31,8 @@ const EXPECTED: Record<
   analyst: { read: ['source', 'raw', 'processed', 'quality', 'etl'], write: [] },
   // The learner's role writes only in its own schema, lab (lab-workspace.test.ts).
   lab: { read: ['source', 'raw', 'processed'], write: [] },
+  // The dbt project's role writes only in its own schema, analytics (dbt-workspace.test.ts).
+  dbt: { read: ['source', 'raw'], write: [] },
 };
 
 async function allowed(action: () => Promise<unknown>): Promise<boolean> {
@@ -88,7 +90,7 @@ describe.each(Object.entries(EXPECTED))('role %s', (role, expected) => {
 
 describe('databases', () => {
   it('lets only the airflow role into the airflow metadata database', async () => {
-    for (const role of ['analyst', 'ingest', 'spark_etl', 'generator', 'lab'] as const) {
+    for (const role of ['analyst', 'ingest', 'spark_etl', 'generator', 'lab', 'dbt'] as const) {
       const client = new pg.Client({
         connectionString: postgresUrl(config, role, config.postgres.airflowDatabase),
       });
@@ -119,10 +121,10 @@ describe('databases', () => {
     await admin.connect();
     const { rows } = await admin.query(
       `SELECT rolname, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles
-       WHERE rolname IN ('datapark_owner', 'ingest', 'spark_etl', 'airflow', 'analyst', 'generator', 'lab') ORDER BY rolname`,
+       WHERE rolname IN ('datapark_owner', 'ingest', 'spark_etl', 'airflow', 'analyst', 'generator', 'lab', 'dbt') ORDER BY rolname`,
     );
     await admin.end();
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(8);
     for (const row of rows)
       expect([row.rolname, row.rolsuper, row.rolcreaterole, row.rolcreatedb]).toEqual([
         row.rolname,

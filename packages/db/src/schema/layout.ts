@@ -16,6 +16,14 @@ export const LAB_SCHEMA = 'lab';
 /** What the `lab` role may read besides its own schema. */
 export const LAB_READS = ['source', 'raw', 'processed'] as const satisfies readonly SchemaName[];
 
+/**
+ * The dbt project's schema (apps/dbt-shop): the `dbt` role builds its models there. Like `lab`, no
+ * migration creates or drops it; the platform's provisioning does.
+ */
+export const ANALYTICS_SCHEMA = 'analytics';
+/** What the `dbt` role may read besides its own schema: the landed events and the shop's tables. */
+export const DBT_READS = ['source', 'raw'] as const satisfies readonly SchemaName[];
+
 /** The event topics whose records land in `raw`, and the key column each is keyed by. */
 export const RAW_EVENT_TABLES = [
   { table: 'customer_events', key: 'customer_id' },

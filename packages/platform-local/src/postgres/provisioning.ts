@@ -14,8 +14,11 @@ export function ensurePasswords(ctx: ComponentContext): void {
   if (Object.keys(missing).length > 0) ctx.publish({ postgres: { roles: missing } });
 }
 
-/** Roles, databases (`datapark`, `airflow`), migrations and the lab schema, through @datapark/db. */
+/** Roles, databases (`datapark`, `airflow`), migrations, the lab and analytics schemas, through @datapark/db. */
 export async function provisionPostgres(ctx: ComponentContext): Promise<void> {
-  ctx.reporter.step(NAME, 'creating roles and databases, running migrations, the lab schema');
+  ctx.reporter.step(
+    NAME,
+    'creating roles and databases, running migrations, the lab and analytics schemas',
+  );
   await provisionDatabase(ctx.config);
 }

@@ -14,7 +14,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 #: `lab` is the learner's own role: it creates tables in the `lab` schema, reads source/raw/processed.
-POSTGRES_ROLES = ("admin", "owner", "ingest", "spark_etl", "airflow", "analyst", "generator", "lab")
+#: `dbt` is the ELT project's (apps/dbt-shop): it builds models in `analytics`, reads source/raw.
+POSTGRES_ROLES = (
+    "admin",
+    "owner",
+    "ingest",
+    "spark_etl",
+    "airflow",
+    "analyst",
+    "generator",
+    "lab",
+    "dbt",
+)
 
 #: The login name of each role in PostgreSQL.
 POSTGRES_ROLE_USERS = MappingProxyType(
@@ -27,6 +38,7 @@ POSTGRES_ROLE_USERS = MappingProxyType(
         "analyst": "analyst",
         "generator": "generator",
         "lab": "lab",
+        "dbt": "dbt",
     }
 )
 
