@@ -17,9 +17,10 @@ from pathlib import Path
 
 import nbclient
 import nbformat
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbformat import NotebookNode
 
+from runner.late_outputs import LateOutputsClient
 from runner.paths import NOTEBOOKS, ROOT, endpoints_file, notebook_files, state_dir
 from runner.secrets import leaks, secret_values
 
@@ -40,7 +41,7 @@ def execute(path: Path, timeout: int = 900) -> NotebookNode:
     """Runs every cell of a notebook in its own kernel; raises NotebookError naming the cell."""
     notebook = nbformat.read(path, as_version=4)
     kernel = notebook.metadata["kernelspec"]["name"]
-    client = nbclient.NotebookClient(
+    client = LateOutputsClient(
         notebook,
         timeout=timeout,
         kernel_name=kernel,
@@ -51,6 +52,8 @@ def execute(path: Path, timeout: int = 900) -> NotebookNode:
         client.execute()
     except CellExecutionError as error:
         raise NotebookError(f"{path.name} ({kernel}): a cell failed:\n{error}") from None
+    except CellTimeoutError as error:
+        raise NotebookError(f"{path.name} ({kernel}): {error}") from None
     except nbclient.exceptions.DeadKernelError as error:
         raise NotebookError(f"{path.name} ({kernel}): the kernel died: {error}") from None
     except Exception as error:

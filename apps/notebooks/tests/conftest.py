@@ -21,12 +21,20 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
+class Endpoints(dict):
+    """The endpoints file's content. Its repr, which pytest prints for a failing test's arguments,
+    names the components only: the values hold the platform's passwords and tokens."""
+
+    def __repr__(self) -> str:
+        return f"<endpoints file: {', '.join(self)}>"
+
+
 @pytest.fixture(scope="session")
-def endpoints() -> dict:
+def endpoints() -> Endpoints:
     path = endpoints_file()
     if not path.exists():
         pytest.fail(f"{path} is missing: start the platform first (npx nx run platform:up)")
-    return json.loads(path.read_text())
+    return Endpoints(json.loads(path.read_text()))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The kernelspecs live in the venv, where `jupyter nbconvert --execute` and nbclient find them
-with no JUPYTER_PATH; `npx nx run notebooks:execute -- NAME` runs a notebook in place; the secret
-check finds what must not be committed."""
+with no JUPYTER_PATH; `npx nx run notebooks:execute -- NAME` runs a notebook in place and keeps
+every output a Deno cell publishes, even after the cell reported done; the secret check finds what
+must not be committed."""
 
 import json
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from runner.execute import execute
 from runner.paths import NOTEBOOKS, ROOT
 from runner.secrets import leaks, secret_values
 
@@ -99,3 +101,37 @@ def test_the_secret_check_finds_passwords_urls_and_paths():
         "cell 3: the path /home/me",
         "cell 3: a path to a .datapark state directory",
     ]
+
+
+TYPESCRIPT = {"name": "datapark-typescript", "display_name": "TypeScript", "language": "typescript"}
+CHART_SETUP = """import { plot } from '@datapark/plot';
+const values = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ day: `2026-11-2${d}`, revenue: 1000 + 137.5 * d }));
+const spec = { data: { values }, mark: 'bar', width: 420, height: 200, encoding: {
+  x: { field: 'day', type: 'ordinal' }, y: { field: 'revenue', type: 'quantitative' } } } as const;"""
+CHART_CELL = "console.log(`${values.length} days`);\nawait Deno.jupyter.display(await plot(spec));"
+
+
+def run_typescript(tmp_path, *sources: str):
+    """Executes the cells in a notebook of their own with the runner, as `notebooks:execute` does."""
+    path = tmp_path / "cells.ipynb"
+    notebook = new_notebook(cells=[new_code_cell(s) for s in sources], metadata={"kernelspec": TYPESCRIPT})
+    nbformat.write(notebook, path)
+    return execute(path).cells
+
+
+def output_kinds(cell) -> list[str]:
+    return [o.get("name") or next(iter(o.get("data", {})), o.output_type) for o in cell.outputs]
+
+
+def test_the_runner_keeps_what_deno_publishes_after_a_cell_reports_done(tmp_path):
+    # Deno's kernel publishes a cell's outputs from a queue, apart from the cell's idle status
+    # (runner/late_outputs.py): a 4 MB output as a cell's last makes nearly every one late.
+    big = "await Deno.jupyter.display({ 'text/plain': 'cell %d:' + 'x'.repeat(4_000_000) }, { raw: true });"
+    cells = run_typescript(tmp_path, *[big % i for i in range(4)])
+    shown = [[o["data"]["text/plain"][:7] for o in c.outputs if "data" in o] for c in cells]
+    assert shown == [[f"cell {i}:"] for i in range(4)]
+
+
+def test_every_one_of_30_executions_of_a_plot_cell_shows_its_chart(tmp_path):
+    cells = run_typescript(tmp_path, CHART_SETUP, *[CHART_CELL] * 30)
+    assert [output_kinds(c) for c in cells[1:]] == [["stdout", "image/png"]] * 30

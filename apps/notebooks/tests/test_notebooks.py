@@ -25,14 +25,19 @@ def plot_cells(notebook):
     return [(i, c) for i, c in enumerate(notebook.cells) if "plot" in c.metadata.get("tags", [])]
 
 
-def has_png(cell) -> bool:
-    return any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+# What a chart may be in a committed notebook: every reader's viewer shows one of these.
+IMAGE_TYPES = ("image/png", "image/svg+xml")
+
+
+def has_image(cell) -> bool:
+    return any(mime in output.get("data", {}) for output in cell.get("outputs", []) for mime in IMAGE_TYPES)
 
 
 def figure_as_text(output) -> bool:
     """A figure displayed without an image: `<Figure size 600x300 with 1 Axes>` and nothing else."""
     data = output.get("data", {})
-    return str(data.get("text/plain", "")).startswith("<Figure size") and "image/png" not in data
+    as_text = str(data.get("text/plain", "")).startswith("<Figure size")
+    return as_text and not any(m in data for m in IMAGE_TYPES)
 
 
 def texts(cell) -> str:
@@ -64,7 +69,9 @@ def test_the_committed_notebook_shows_its_outputs_and_holds_no_secret(path):
     )
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert errors == [], f"{path.name} was committed with an error"
-    assert [i for i, c in plot_cells(notebook) if not has_png(c)] == [], "cells tagged plot without a PNG"
+    assert [i for i, c in plot_cells(notebook) if not has_image(c)] == [], (
+        f"cells tagged plot without an image ({' or '.join(IMAGE_TYPES)})"
+    )
     assert not any(EMPTY_SHOP.search(texts(c)) for c in code), "executed on a platform with no shop"
     secrets, paths = secrets_and_paths()
     assert leaks(notebook, secrets, paths) == []
@@ -78,9 +85,10 @@ def test_notebook_runs_headless_and_draws_its_charts(path, shop):
         pytest.fail(str(error), pytrace=False)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert code and all(c.get("execution_count") for c in code), "every code cell ran"
-    missing = [i for i, c in plot_cells(notebook) if not has_png(c)]
+    missing = [i for i, c in plot_cells(notebook) if not has_image(c)]
     assert missing == [], (
-        f"cells {missing} draw no image/png: {[texts(notebook.cells[i])[:200] for i in missing]}"
+        f"cells {missing} draw no image ({' or '.join(IMAGE_TYPES)}): "
+        f"{[texts(notebook.cells[i])[:200] for i in missing]}"
     )
     text_only = [i for i, c in enumerate(notebook.cells) for o in c.get("outputs", []) if figure_as_text(o)]
     assert text_only == [], f"cells {text_only} show a matplotlib figure as text, not as an image"

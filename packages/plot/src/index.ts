@@ -1,2 +1,4 @@
-export { FONT_FAMILY, plot } from './plot.js';
+export { plot } from './plot.js';
 export type { Chart, PlotOptions } from './plot.js';
+export { FONT_CANDIDATES, FONT_FAMILY, FontNotFoundError } from './fonts.js';
+export type { FontFiles } from './fonts.js';

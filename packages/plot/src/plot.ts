@@ -1,16 +1,11 @@
-import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { drawPng } from './draw-png.js';
+import { FONT_FAMILY } from './fonts.js';
 
 /** Deno's Jupyter kernel shows a value with this method by the MIME bundle it returns. */
 const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
-
-/**
- * Font families tried in turn: Debian's DejaVu (fonts-dejavu-core), the Jupyter Docker Stacks'
- * Liberation, then whatever the system calls sans-serif. resvg draws no text without one.
- */
-export const FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
 export interface PlotOptions {
   /** Pixels per chart unit (default 1.5: sharp enough on a high-density screen, small in a committed notebook). */
@@ -21,26 +16,39 @@ export interface PlotOptions {
 export interface Chart {
   readonly png: Uint8Array;
   readonly svg: string;
+  /** The PNG's size in pixels. */
   readonly width: number;
   readonly height: number;
   /** `{ 'image/png': base64 }`: what a Jupyter output holds. */
   mimeBundle(): { 'image/png': string };
 }
 
+/** The size Vega gave its SVG, in chart units. */
+function svgSize(svg: string): { width: number; height: number } {
+  const root = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? '';
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
+  const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  if (!(width > 0 && height > 0))
+    throw new Error(`Vega drew an SVG without a size: ${root.slice(0, 200)}`);
+  return { width, height };
+}
+
 /**
- * Draws a Vega-Lite chart into a PNG, with no browser: Vega lays it out as SVG, resvg rasterises
- * it. A PNG, not an interactive chart, because that is what JupyterLab, `nbconvert` and GitHub's
- * notebook view all show in a committed notebook's outputs.
+ * Draws a Vega-Lite chart into a PNG, with no browser: Vega lays it out (its SVG is kept too)
+ * and draws it on CanvasKit's canvas. A PNG, not SVG or an interactive chart, because a PNG is
+ * what every reader of a committed notebook sees: JupyterLab shows an SVG output only in a
+ * notebook it trusts (one executed in the reader's own session), and GitHub's notebook view
+ * and `nbconvert` show a PNG too.
  *
- * As the last expression of a Deno notebook cell, the chart shows under the cell:
+ * The chart shows under the cell with Deno's display API, or as a cell's last expression:
  *
  * ```ts
  * import { plot } from '@datapark/plot';
- * await plot({
+ * await Deno.jupyter.display(await plot({
  *   data: { values: [{ day: '2026-11-24', revenue: 1830.5 }, { day: '2026-11-25', revenue: 2104 }] },
  *   mark: 'bar',
  *   encoding: { x: { field: 'day', type: 'ordinal' }, y: { field: 'revenue', type: 'quantitative' } },
- * });
+ * }));
  * ```
  */
 export async function plot(spec: TopLevelSpec, options: PlotOptions = {}): Promise<Chart> {
@@ -52,18 +60,14 @@ export async function plot(spec: TopLevelSpec, options: PlotOptions = {}): Promi
   const view = new View(parse(compile(withFont).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    const rendered = new Resvg(svg, {
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: FONT_FAMILY.split(',')[0]! },
-    }).render();
-    const png = new Uint8Array(rendered.asPng());
+    const { width, height } = svgSize(svg);
+    const png = await drawPng(view, width, height, scale);
     const chart: Chart = {
-      png,
+      png: png.bytes,
       svg,
-      width: rendered.width,
-      height: rendered.height,
-      mimeBundle: () => ({ 'image/png': Buffer.from(png).toString('base64') }),
+      width: png.width,
+      height: png.height,
+      mimeBundle: () => ({ 'image/png': Buffer.from(png.bytes).toString('base64') }),
     };
     return Object.assign(chart, { [JUPYTER_DISPLAY]: () => chart.mimeBundle() });
   } finally {
