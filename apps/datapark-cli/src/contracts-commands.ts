@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
+import { closestNames } from '@datapark/config';
 import type { Contract, JsonSchema } from '@datapark/events';
 import {
   checkContracts,
@@ -53,11 +54,12 @@ export function contractsCommand(): Command {
     .action((subject: string, options: { version?: string }) => {
       const contract = findContract(subject);
       if (!contract) {
-        const near = CONTRACTS.filter(
-          (c) => c.subject.includes(subject) || subject.includes(c.eventType),
+        const near = closestNames(
+          subject,
+          CONTRACTS.map((c) => c.subject),
         );
         throw new ContractsCommandError(
-          `unknown subject ${subject}${near.length ? `; did you mean ${near.map((c) => c.subject).join(', ')}?` : ''} (datapark contracts list names them all)`,
+          `unknown subject ${subject}${near.length ? `; did you mean ${near.join(', ')}?` : ''} (datapark contracts list names them all)`,
         );
       }
       const versions = readPublished().get(subject) ?? [];

@@ -1,3 +1,4 @@
+import { closestNames } from '@datapark/config';
 import type { RequestOptions } from './core/http-client.js';
 import { NotFoundError } from './core/errors.js';
 import type { Dags } from './resources/dags.js';
@@ -121,33 +122,7 @@ export async function explainDagNotFound(
   }
 }
 
-/** Up to three ids closest to `wanted`: those holding it, then by edit distance (Levenshtein). */
+/** Up to three DAG ids closest to `wanted`, closest first (see `closestNames`). */
 export function closestIds(wanted: string, ids: readonly string[]): string[] {
-  const w = wanted.toLowerCase();
-  const limit = Math.max(2, Math.floor(w.length / 3));
-  return ids
-    .map((id) => {
-      const l = id.toLowerCase();
-      const holds = w.length >= 3 && (l.includes(w) || w.includes(l));
-      return { id, distance: holds ? 0 : editDistance(w, l) };
-    })
-    .filter((c) => c.distance <= limit)
-    .sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id))
-    .slice(0, 3)
-    .map((c) => c.id);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestNames(wanted, ids);
 }

@@ -1,3 +1,4 @@
+export { closestNames, editDistance } from './closest-names.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { DataparkError, type DataparkErrorOptions } from './datapark-error.js';
 export { postgresUrl, redactConfig, redisUrl } from './connection-urls.js';

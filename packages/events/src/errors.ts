@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DataparkError } from '@datapark/config';
+import { closestNames, DataparkError } from '@datapark/config';
 
 /** Base of the errors @datapark/events raises. */
 export class EventsError extends DataparkError {
@@ -55,35 +55,7 @@ export class EventValidationError extends EventsError {
   }
 }
 
-/**
- * The known name that holds the given one (`order` → `order-events`), else the one within a
- * third of its length in edits (Levenshtein), if any.
- */
+/** The known name closest to the given one (`order` → `order-events`), if any is close. */
 export function closestName(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const holding = known.filter((k) => lower.length >= 3 && k.toLowerCase().includes(lower));
-  if (holding.length === 1) return holding[0];
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3))
-    ? best.name
-    : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestNames(name, known, 1)[0];
 }
