@@ -50,10 +50,17 @@ export function whereToLook(
   config: DataparkConfig,
   statuses: readonly ComponentStatus[],
 ): string[] {
-  const running = (component: string) =>
-    (statuses.find((s) => s.component === component)?.state ?? 'stopped') !== 'stopped';
+  // A UI served by one unit of its component (the history server, which the lean profile leaves
+  // out) is listed only while that unit runs.
+  const running = (component: string, unit?: string) => {
+    const status = statuses.find((s) => s.component === component);
+    if ((status?.state ?? 'stopped') === 'stopped') return false;
+    if (!unit) return true;
+    const state = status?.units.find((u) => u.name === unit)?.state;
+    return state !== undefined && state !== 'stopped';
+  };
   const file = config.endpointsFile;
-  const uis: [string, string, string, string][] = [
+  const uis: [string, string, string, string, string?][] = [
     [
       'airflow',
       'Airflow',
@@ -62,7 +69,13 @@ export function whereToLook(
     ],
     ['jupyter', 'JupyterLab', config.jupyter.url, 'token: jupyter.token'],
     ['spark', 'Spark master', config.spark.uiUrl, 'no login (127.0.0.1 only)'],
-    ['spark', 'Spark history', config.spark.historyUrl, 'no login (127.0.0.1 only)'],
+    [
+      'spark',
+      'Spark history',
+      config.spark.historyUrl,
+      'no login (127.0.0.1 only)',
+      'spark-history',
+    ],
     [
       'monitoring',
       'Prometheus',
@@ -76,7 +89,7 @@ export function whereToLook(
       `user ${config.monitoring.username}, password: monitoring.password`,
     ],
   ];
-  const shown = uis.filter(([component]) => running(component));
+  const shown = uis.filter(([component, , , , unit]) => running(component, unit));
   if (shown.length === 0) return [];
   const width = Math.max(...shown.map(([, name]) => name.length));
   const urlWidth = Math.max(...shown.map(([, , url]) => url.length));
