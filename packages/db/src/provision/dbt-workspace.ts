@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { DataparkConfig } from '@datapark/config';
-import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
+import { POSTGRES_ROLE_USERS } from '@datapark/config';
 import { ANALYTICS_SCHEMA, DBT_READS } from '../schema/layout.js';
+import { quoteIdent, runAsAdmin, workspaceGrantStatements } from './workspace.js';
 
 export interface DbtWorkspaceNames {
   /** The Data Park database. */
@@ -12,8 +12,6 @@ export interface DbtWorkspaceNames {
   /** The read-only role of notebooks and dashboards, which reads what dbt builds. */
   readonly analyst: string;
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The dbt project's workspace, as SQL run by the bootstrap superuser after the migrations: an
@@ -30,20 +28,18 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * ```
  */
 export function dbtWorkspaceStatements(names: DbtWorkspaceNames): readonly string[] {
-  const dbt = quote(names.dbt);
-  const analyst = quote(names.analyst);
-  const owner = quote(names.owner);
-  const schema = quote(ANALYTICS_SCHEMA);
-  const reads = DBT_READS.map(quote).join(', ');
+  const dbt = quoteIdent(names.dbt);
+  const analyst = quoteIdent(names.analyst);
+  const schema = quoteIdent(ANALYTICS_SCHEMA);
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`,
-    `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`,
-    `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${dbt}`,
-    `GRANT USAGE ON SCHEMA ${reads} TO ${dbt}`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${reads} TO ${dbt}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${reads} GRANT SELECT ON TABLES TO ${dbt}`,
+    ...workspaceGrantStatements({
+      schema: ANALYTICS_SCHEMA,
+      owner: names.owner,
+      role: names.dbt,
+      reads: DBT_READS,
+    }),
     // dbt's incremental merges and unit tests stage rows in session-local temporary tables.
-    `GRANT TEMPORARY ON DATABASE ${quote(names.database)} TO ${dbt}`,
+    `GRANT TEMPORARY ON DATABASE ${quoteIdent(names.database)} TO ${dbt}`,
     // The analyst (notebooks, dashboards) reads the models, those dbt builds later included.
     `GRANT USAGE ON SCHEMA ${schema} TO ${analyst}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${analyst}`,
@@ -53,20 +49,13 @@ export function dbtWorkspaceStatements(names: DbtWorkspaceNames): readonly strin
 
 /** {@link dbtWorkspaceStatements} for this platform, run as the bootstrap superuser. */
 export async function provisionDbtWorkspace(config: DataparkConfig): Promise<void> {
-  postgresUrl(config, 'admin'); // throws, naming the key and the fix, when the password is missing
-  const { host, port, database } = config.postgres;
-  const { user, password } = config.postgres.roles.admin;
-  const admin = new pg.Client({ host, port, database, user, password });
-  await admin.connect();
-  try {
-    const statements = dbtWorkspaceStatements({
+  await runAsAdmin(
+    config,
+    dbtWorkspaceStatements({
       database: config.postgres.database,
       owner: POSTGRES_ROLE_USERS.owner,
       dbt: POSTGRES_ROLE_USERS.dbt,
       analyst: POSTGRES_ROLE_USERS.analyst,
-    });
-    for (const statement of statements) await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
+    }),
+  );
 }

@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { DataparkConfig } from '@datapark/config';
-import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
+import { POSTGRES_ROLE_USERS } from '@datapark/config';
 import { LAB_READS, LAB_SCHEMA } from '../schema/layout.js';
+import { quoteIdent, runAsAdmin, workspaceGrantStatements } from './workspace.js';
 
 export interface LabWorkspaceNames {
   /** The Data Park database. */
@@ -10,8 +10,6 @@ export interface LabWorkspaceNames {
   readonly owner: string;
   readonly lab: string;
 }
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The learner's workspace, as SQL run by the bootstrap superuser after the migrations: a `lab`
@@ -30,38 +28,26 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * ```
  */
 export function labWorkspaceStatements(names: LabWorkspaceNames): readonly string[] {
-  const lab = quote(names.lab);
-  const owner = quote(names.owner);
-  const schema = quote(LAB_SCHEMA);
-  const reads = LAB_READS.map(quote).join(', ');
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`,
-    `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`,
-    `GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${lab}`,
-    `GRANT USAGE ON SCHEMA ${reads} TO ${lab}`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${reads} TO ${lab}`,
-    // Tables a later migration creates in those schemas stay readable.
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${reads} GRANT SELECT ON TABLES TO ${lab}`,
+    ...workspaceGrantStatements({
+      schema: LAB_SCHEMA,
+      owner: names.owner,
+      role: names.lab,
+      reads: LAB_READS,
+    }),
     // `CREATE TABLE orders_by_day (…)` from psql or a DAG lands in lab, not in refused public.
-    `ALTER ROLE ${lab} IN DATABASE ${quote(names.database)} SET search_path = ${schema}`,
+    `ALTER ROLE ${quoteIdent(names.lab)} IN DATABASE ${quoteIdent(names.database)} SET search_path = ${quoteIdent(LAB_SCHEMA)}`,
   ];
 }
 
 /** {@link labWorkspaceStatements} for this platform, run as the bootstrap superuser. */
 export async function provisionLabWorkspace(config: DataparkConfig): Promise<void> {
-  postgresUrl(config, 'admin'); // throws, naming the key and the fix, when the password is missing
-  const { host, port, database } = config.postgres;
-  const { user, password } = config.postgres.roles.admin;
-  const admin = new pg.Client({ host, port, database, user, password });
-  await admin.connect();
-  try {
-    const statements = labWorkspaceStatements({
+  await runAsAdmin(
+    config,
+    labWorkspaceStatements({
       database: config.postgres.database,
       owner: POSTGRES_ROLE_USERS.owner,
       lab: POSTGRES_ROLE_USERS.lab,
-    });
-    for (const statement of statements) await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
+    }),
+  );
 }
