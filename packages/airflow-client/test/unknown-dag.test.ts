@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { ImportError } from '@datapark/airflow-client';
 import { closestIds, DagNotFoundError, NotFoundError } from '@datapark/airflow-client';
-import { airflow, config, parsedDag } from './fixtures.js';
+import { airflow, config, parsedDag, runPrefix, testDagsFolder } from './fixtures.js';
 
 describe('a DAG id Airflow does not know', () => {
   it('triggerAndWait says the DAG is unknown, the closest ids and whether a DAG file fails to import', async () => {
@@ -29,6 +31,55 @@ describe('a DAG id Airflow does not know', () => {
     );
     if (importErrors.length === 0) expect(rest).toEqual(['No DAG file fails to import.']);
     else expect(rest[0]).toMatch(/^\d+ DAG files? fails? to import/);
+  });
+
+  it('names the DAG file that fails to import and the line of its traceback that says why', async () => {
+    await parsedDag('client_test_ok'); // the test-dags bundle exists and is parsed
+    const dagId = runPrefix('broken');
+    const file = join(testDagsFolder, `${dagId}.py`);
+    // Not a file in the repo: the DAG integrity test and ruff would (rightly) refuse it.
+    writeFileSync(
+      file,
+      [
+        'from airflow.sdk import DAG',
+        '',
+        `with DAG(dag_id="${dagId}", schedule=None):`,
+        `    raise ValueError("${dagId} is broken on purpose")`,
+        '',
+      ].join('\n'),
+    );
+    try {
+      const deadline = Date.now() + 120_000;
+      let listed: ImportError | undefined;
+      while (!listed && Date.now() < deadline) {
+        listed = (await airflow.importErrors.list().toArray()).find((e) =>
+          e.filename?.endsWith(`${dagId}.py`),
+        );
+        if (!listed) await sleep(2000);
+      }
+      expect(listed).toBeDefined();
+      const error = (await airflow
+        .triggerAndWait(dagId, { timeoutMs: 30_000 })
+        .catch((e: unknown) => e)) as DagNotFoundError;
+      expect(error).toBeInstanceOf(DagNotFoundError);
+      expect(error.importErrors.some((e) => e.filename === listed!.filename)).toBe(true);
+      const line = error.message.split('\n').find((l) => l.includes(`${dagId}.py`));
+      expect(line).toBe(
+        `  - test-dags: ${listed!.filename}: ValueError: ${dagId} is broken on purpose`,
+      );
+      expect(error.message).toMatch(/DAG files? fails? to import \(a DAG in one is unknown/);
+    } finally {
+      rmSync(file, { force: true });
+      // Leave no import error behind for the tests that compare lists of them.
+      const deadline = Date.now() + 90_000;
+      while (
+        Date.now() < deadline &&
+        (await airflow.importErrors.list().toArray()).some((e) =>
+          e.filename?.endsWith(`${dagId}.py`),
+        )
+      )
+        await sleep(2000);
+    }
   });
 
   it('lists what Airflow has when nothing is close', async () => {
