@@ -84,6 +84,12 @@ export function whereToLook(
     ],
     [
       'monitoring',
+      'Dashboards',
+      new URL('consoles/datapark.html', config.monitoring.prometheusUrl).href,
+      `user ${config.monitoring.username}, password: monitoring.password`,
+    ],
+    [
+      'monitoring',
       'Alertmanager',
       config.monitoring.alertmanagerUrl,
       `user ${config.monitoring.username}, password: monitoring.password`,

@@ -8,6 +8,8 @@ export function monitoringFiles(ctx: Pick<ComponentContext, 'dir' | 'logDir' | '
   return {
     assets,
     rulesDir: join(assets, 'rules'),
+    consoles: join(assets, 'consoles'),
+    consoleLibraries: join(assets, 'console_libraries'),
     statsdMapping: join(assets, 'airflow-statsd-mapping.yml'),
     prometheusConfig: join(ctx.dir, 'prometheus.yml'),
     alertmanagerConfig: join(ctx.dir, 'alertmanager.yml'),

@@ -39,9 +39,6 @@ const fromGo = (name: string) =>
 const fromDebian = (name: string, debianPackage = name) =>
   requireExecutable(NAME, name, { debianPackage });
 
-/** Debian's example console templates, served by Prometheus at /consoles/. */
-const CONSOLES = '/usr/share/doc/prometheus/examples';
-
 /** The kafka-lag-exporter's entry point in this package's build. */
 export function kafkaLagExporterMain(): string {
   // src/monitoring/units.ts (under ts-jest) or dist/monitoring/units.js: the build is in dist.
@@ -69,8 +66,9 @@ export const MONITORING_UNITS: readonly MonitoringUnit[] = [
         `--web.listen-address=${hostPort(a)}`,
         `--web.config.file=${files.webConfig}`,
         `--web.external-url=${url(a)}`,
-        `--web.console.templates=${CONSOLES}/consoles`,
-        `--web.console.libraries=${CONSOLES}/console_libraries`,
+        // The dashboards: console templates Prometheus serves at /consoles/ (read per request).
+        `--web.console.templates=${files.consoles}`,
+        `--web.console.libraries=${files.consoleLibraries}`,
       ];
     },
   },

@@ -1,0 +1,106 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { findWorkspaceRoot, loadConfig } from '@datapark/config';
+
+// The dashboards: Prometheus' own console templates (packages/platform-local/monitoring/consoles),
+// served by the platform's Prometheus behind its basic auth, opened in Debian's Chromium.
+const config = loadConfig();
+const { prometheusUrl } = config.monitoring;
+const username = config.monitoring.username ?? 'datapark';
+const password = config.monitoring.password ?? '';
+const OUTPUT = join(findWorkspaceRoot(import.meta.dirname)!, 'test-output', 'monitoring');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Each console, and the graphs that must have drawn a line from live data. */
+const CONSOLES = {
+  datapark: ['eventsIn', 'lag'],
+  kafka: ['messagesIn', 'bytesIn', 'leaders'],
+  spark: ['cores', 'memory'],
+  airflow: ['running'],
+  postgres: ['connections', 'commits'],
+  host: ['cpu', 'mem'],
+} as const;
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT, { recursive: true });
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    // Root in CI has no user namespace for Chromium's sandbox; the pages are our own, on loopback.
+    args: ['--no-sandbox', '--disable-gpu'],
+    defaultViewport: { width: 1400, height: 1100 },
+  });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const consoleUrl = (name: string) => new URL(`consoles/${name}.html`, prometheusUrl).href;
+
+/** The series each graph drew: Rickshaw draws one SVG path per series. */
+const drawnSeries = (graphs: readonly string[]) =>
+  page.evaluate(
+    (ids) =>
+      Object.fromEntries(
+        ids.map((id) => [id, document.querySelectorAll(`#${id} svg path`).length]),
+      ),
+    graphs,
+  );
+
+describe('the monitoring dashboards in a real browser', () => {
+  it('shows the pipeline at a glance: the brokers and workers the platform runs', async () => {
+    await page.authenticate({ username, password });
+    await page.goto(consoleUrl('datapark'), { waitUntil: 'networkidle0' });
+    const row = (label: string) =>
+      page.evaluate(
+        (l) =>
+          [...document.querySelectorAll('.prom_console_rhs tr')]
+            .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim()))
+            .find((cells) => cells[0] === l)?.[1],
+        label,
+      );
+    expect(await row('Kafka brokers')).toBe('3');
+    expect(await row('PostgreSQL up')).toBe('1');
+    expect(Number(await row('Spark workers'))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses the dashboards without the monitoring password', async () => {
+    // Over HTTP: headless Chromium answers a 401 by cancelling the navigation.
+    const wrong = `Basic ${Buffer.from(`${username}:not-the-password`).toString('base64')}`;
+    for (const headers of [{}, { Authorization: wrong }] as Record<string, string>[]) {
+      const response = await fetch(consoleUrl('datapark'), { headers });
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain('Data Park');
+    }
+  });
+
+  it.each(Object.entries(CONSOLES))(
+    '%s.html logs in, renders its tables and draws its graphs from live data',
+    async (name, graphs) => {
+      await page.authenticate({ username, password });
+      const response = await page.goto(consoleUrl(name), { waitUntil: 'networkidle0' });
+      expect(response?.status()).toBe(200);
+      const text = await page.evaluate(() => document.body.innerText);
+      expect(text).not.toMatch(/error executing template|parse error/i);
+      // The graphs query the API from the page: wait until each drew at least one series.
+      await page
+        .waitForFunction(
+          (ids: string[]) => ids.every((id) => document.querySelector(`#${id} svg path`)),
+          { timeout: 30_000 },
+          [...graphs],
+        )
+        .catch(() => undefined);
+      writeFileSync(join(OUTPUT, `${name}.png`), await page.screenshot({ fullPage: true }));
+      // Names the graphs that drew nothing, if any.
+      const drawn = await drawnSeries(graphs);
+      expect(Object.keys(drawn).filter((id) => drawn[id] === 0)).toEqual([]);
+    },
+  );
+});
