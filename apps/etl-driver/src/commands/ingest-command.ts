@@ -99,7 +99,10 @@ export function ingestCommands(program: Command): void {
               port: options.metricsPort ?? 0,
             })
           : undefined;
-        if (server) stderrLine(`ingest[${options.group}]: metrics on ${server.url}`);
+        if (server)
+          stderrLine(
+            `ingest[${options.group}]: metrics on ${server.url} (Prometheus finds it by the target file ${server.targetFile})`,
+          );
         const summary = await runIngest({
           config,
           topics,

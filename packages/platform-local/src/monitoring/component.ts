@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
+import { scrapeTargetsDir } from '@datapark/config';
 import type {
   ComponentContext,
   ComponentStatus,
@@ -35,6 +36,8 @@ function writeMonitoringFiles(ctx: ComponentContext): void {
   mkdirSync(files.pids, { recursive: true });
   mkdirSync(files.prometheusData, { recursive: true });
   mkdirSync(files.alertmanagerData, { recursive: true });
+  // Where our own processes announce their /metrics (file_sd), watched from Prometheus' start.
+  mkdirSync(scrapeTargetsDir(ctx.config), { recursive: true });
   writeSecretFile(files.passwordFile, password);
   writeSecretFile(files.jupyterTokenFile, ctx.config.jupyter.token ?? '');
   writeWebConfig(files.webConfig, username, password);

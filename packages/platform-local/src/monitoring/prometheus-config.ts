@@ -94,7 +94,11 @@ export function scrapeConfigs(
     // the targets directory while it runs (scrapeTargetsDir of @datapark/config).
     {
       job_name: 'ingest',
-      file_sd_configs: [{ files: [join(scrapeTargetsDir(ctx.config), 'ingest-*.json')] }],
+      // Prometheus watches the directory (it must exist when Prometheus starts: the component
+      // creates it) and rereads it every 15 s besides.
+      file_sd_configs: [
+        { files: [join(scrapeTargetsDir(ctx.config), 'ingest-*.json')], refresh_interval: '15s' },
+      ],
     },
     // jupyter_server's own /metrics wants the token: `Authorization: token …`.
     {
