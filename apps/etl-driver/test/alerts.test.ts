@@ -13,6 +13,7 @@ import type { TopicName } from '@datapark/events';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import type { QualityCheck } from '../src/quality/check-definitions.js';
 import { runQualityChecks } from '../src/quality/run-quality-checks.js';
+import { alertsNamed, getJson, prometheusUrl, query, requireMonitoring } from './monitoring-api.js';
 import {
   closeProducer,
   config,
@@ -24,40 +25,6 @@ import {
   waitFor,
 } from './fixtures.js';
 
-const { prometheusUrl, alertmanagerUrl, username, password } = config.monitoring;
-const authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
-
-async function getJson<T>(base: string, path: string): Promise<T> {
-  const response = await fetch(new URL(path, base), {
-    headers: { Authorization: authorization },
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!response.ok) throw new Error(`GET ${base}${path}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
-
-interface ActiveAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  status: { state: string };
-}
-
-/** Alerts Alertmanager holds now (API v2), not silenced or inhibited, by name. */
-const alertsNamed = (name: string) =>
-  getJson<ActiveAlert[]>(
-    alertmanagerUrl,
-    `/api/v2/alerts?active=true&silenced=false&inhibited=false&filter=${encodeURIComponent(`alertname="${name}"`)}`,
-  );
-
-/** One instant vector from Prometheus. */
-const query = async (promql: string) =>
-  (
-    await getJson<{
-      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-    }>(prometheusUrl, `/api/v1/query?query=${encodeURIComponent(promql)}`)
-  ).data.result;
-
 /** What a wait saw last, for the message when its deadline passes. */
 let seen = '';
 const saw = (what: unknown) => {
@@ -65,10 +32,7 @@ const saw = (what: unknown) => {
 };
 
 beforeAll(async () => {
-  if (!password)
-    throw new Error(
-      'no monitoring password in the endpoints file: start the platform with monitoring',
-    );
+  requireMonitoring();
   // The ingest scrape job (file_sd) came with this change: a Prometheus still running an older
   // prometheus.yml must reread it first.
   const { data } = await getJson<{ data: { yaml: string } }>(
