@@ -173,8 +173,11 @@ export function monitoringComponent(): LocalComponent {
         }),
       );
       const running = states.filter((s) => s.state === 'running').length;
-      // What fires, when Prometheus can say.
-      const firing = running > 0 ? await firingAlerts(ctx).catch(() => undefined) : undefined;
+      // What fires, when Alertmanager can say.
+      const alertmanagerRuns = states.some(
+        (s) => s.name === 'alertmanager' && s.state === 'running',
+      );
+      const firing = alertmanagerRuns ? await firingAlerts(ctx).catch(() => undefined) : undefined;
       return {
         component: NAME,
         state:
@@ -189,9 +192,9 @@ export function monitoringComponent(): LocalComponent {
           ? {}
           : {
               detail:
-                firing.length === 0
+                firing.total === 0
                   ? 'no alert firing'
-                  : `${firing.length} alert${firing.length === 1 ? '' : 's'} firing: ${firing.join(', ')}`,
+                  : `${firing.total} alert${firing.total === 1 ? '' : 's'} firing: ${firing.names.join(', ')}`,
             }),
       };
     },
