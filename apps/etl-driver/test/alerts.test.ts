@@ -7,7 +7,9 @@
  * Each wait has a deadline sized by the monitoring intervals (scrape and rule evaluation every
  * 15 s, the lag exporter reading Kafka every 15 s) and prints what it saw when it runs out.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AirflowClient, DagRunFailedError, NotFoundError } from '@datapark/airflow-client';
 import { randomUUID } from 'node:crypto';
 import type { TopicName } from '@datapark/events';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
@@ -195,4 +197,69 @@ describe('alerts on the running platform (nothing stopped)', () => {
       () => `alerts seen: ${seen}`,
     );
   }, 300_000);
+
+  it("a failed DAG run fires AirflowDagRunFailed in Alertmanager (through Airflow's StatsD)", async () => {
+    const dagId = 'monitoring_test_fail';
+    // The platform's test-dags bundle, as the airflow-client tests use it.
+    const bundle = join(config.stateDir, 'airflow', 'test-dags');
+    mkdirSync(bundle, { recursive: true });
+    copyFileSync(join(import.meta.dirname, 'dags', `${dagId}.py`), join(bundle, `${dagId}.py`));
+    const airflow = AirflowClient.fromConfig(config);
+    await waitFor(
+      `Airflow to parse ${dagId}`,
+      async () => {
+        try {
+          return await airflow.dags.get(dagId);
+        } catch (error) {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        }
+      },
+      120_000,
+      2000,
+    );
+    const failedRuns = async () =>
+      Number(
+        (
+          await query(
+            `sum(airflow_dagrun_duration_seconds_count{dag_id="${dagId}", state="failed"})`,
+          )
+        )[0]?.value[1] ?? 0,
+      );
+    const before = await failedRuns();
+    const started = Date.now();
+    const error = await airflow.triggerAndWait(dagId, { pollMs: 1000, timeoutMs: 240_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DagRunFailedError);
+    // Prometheus counts the failure (Airflow → StatsD → statsd_exporter → scrape) ...
+    await waitFor(
+      `the failed run of ${dagId} counted in Prometheus (was ${before})`,
+      async () => {
+        const now = await failedRuns();
+        saw(now);
+        return now > before ? now : undefined;
+      },
+      90_000,
+      2000,
+      () => `last count seen: ${seen}`,
+    );
+    // ... and the rule fires.
+    const alert = await waitFor(
+      `AirflowDagRunFailed for ${dagId} in Alertmanager`,
+      async () => {
+        const alerts = await alertsNamed('AirflowDagRunFailed');
+        saw(alerts.map((a) => a.labels));
+        return alerts.find((a) => a.labels['dag_id'] === dagId);
+      },
+      90_000,
+      2000,
+      () => `alerts seen: ${seen}`,
+    );
+    process.stderr.write(
+      `AirflowDagRunFailed fired ${((Date.now() - started) / 1000).toFixed(0)} s after the trigger: ${alert.annotations['summary']}\n`,
+    );
+    expect(alert.annotations['runbook']).toContain('Airflow UI');
+  }, 420_000);
 });
