@@ -95,4 +95,46 @@ describe('datapark status', () => {
     expect(secrets().length).toBeGreaterThan(3);
     for (const secret of secrets()) expect(out + result.stderr).not.toContain(secret);
   });
+
+  it('shows under monitoring what fires in Alertmanager (API v2), and drops an alert once it is resolved', async () => {
+    const { alertmanagerUrl, username, password } = config.monitoring;
+    if (!password) throw new Error('no monitoring password: start the platform with monitoring');
+    // An alert of this test's own, posted the way Prometheus posts: labels, start, end.
+    const name = `DataparkStatusTest${process.pid}`;
+    const post = (endsAt: Date) =>
+      fetch(new URL('/api/v2/alerts', alertmanagerUrl), {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify([
+          {
+            labels: { alertname: name, severity: 'info', test: 'datapark-cli status' },
+            annotations: { summary: 'posted by the datapark status test' },
+            startsAt: new Date(Date.now() - 1000).toISOString(),
+            endsAt: endsAt.toISOString(),
+          },
+        ]),
+        signal: AbortSignal.timeout(5000),
+      });
+    const monitoringDetail = (out: string) => {
+      const lines = out.split('\n');
+      const row = lines.findIndex((l) => /^monitoring\s/.test(l));
+      return lines[row + 1] ?? '';
+    };
+    try {
+      expect((await post(new Date(Date.now() + 120_000))).status).toBe(200);
+      const result = run({}, 'status');
+      expect(result.status).toBe(0);
+      expect(monitoringDetail(result.stdout)).toMatch(
+        new RegExp(`^ {2}↳ \\d+ alerts? firing: (.+, )?${name}(,|$)`),
+      );
+    } finally {
+      expect((await post(new Date())).status).toBe(200);
+    }
+    // Resolved: no longer listed (whatever else fires).
+    const after = run({}, 'status');
+    expect(monitoringDetail(after.stdout)).not.toContain(name);
+  });
 });

@@ -10,7 +10,9 @@ committed, and writing its totals again changes nothing. Nothing lost, nothing c
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +137,46 @@ class SetAsideReport(StreamingQueryListener):
         pass
 
 
+# StatsD's port above Prometheus' (STATSD_PORT_OFFSET of @datapark/config): 19090 -> 19125.
+STATSD_PORT_OFFSET = 35
+STREAM_JOB_NAME = "streaming_metrics"
+
+
+class ProgressToStatsd(StreamingQueryListener):
+    """Sends the time of each finished micro-batch to the monitoring component's statsd_exporter
+    (UDP, DogStatsD tags), as the gauge datapark_streaming_last_batch_timestamp_seconds: the
+    StreamingJobNotRunning alert fires when it stops moving while the job should run. Nothing
+    fails when nothing listens (monitoring left out)."""
+
+    def __init__(self, prometheus_url: str) -> None:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(prometheus_url)
+        self.address = (url.hostname or "127.0.0.1", (url.port or 80) + STATSD_PORT_OFFSET)
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    def send(self) -> None:
+        name = "datapark_streaming_last_batch_timestamp_seconds"
+        line = f"{name}:{int(time.time())}|g|#query:{STREAM_JOB_NAME}"
+        try:
+            self.socket.sendto(line.encode(), self.address)
+        except OSError:
+            pass
+
+    def onQueryStarted(self, event) -> None:  # noqa: N802 (Spark's names)
+        self.send()
+
+    def onQueryProgress(self, event) -> None:  # noqa: N802
+        self.send()
+
+    def onQueryIdle(self, event) -> None:  # noqa: N802
+        # An idle query (no new records) is running all the same.
+        self.send()
+
+    def onQueryTerminated(self, event) -> None:  # noqa: N802
+        pass
+
+
 def upsert(spark: SparkSession, statement: str, batch: DataFrame) -> None:
     """Writes a micro-batch through the JDBC driver already on the cluster's classpath, in one
     transaction: all of the batch or none of it."""
@@ -161,7 +203,8 @@ def main() -> None:
     parser.add_argument("--trigger-seconds", type=int, default=5)
     args = parser.parse_args()
 
-    servers = ",".join(load_config().kafka.bootstrap_servers)
+    config = load_config()
+    servers = ",".join(config.kafka.bootstrap_servers)
     spark = (
         SparkSession.builder.appName("streaming-metrics")
         .config("spark.sql.session.timeZone", "UTC")
@@ -184,6 +227,7 @@ def main() -> None:
 
     trigger = f"{args.trigger_seconds} seconds"
     spark.streams.addListener(SetAsideReport(["order-events", "clickstream"]))
+    spark.streams.addListener(ProgressToStatsd(config.monitoring.prometheus_url))
 
     def start_order_metrics() -> StreamingQuery:
         return (

@@ -1,3 +1,4 @@
+export { scrapeTargetsDir, statsdAddress, STATSD_PORT_OFFSET } from './app-metrics.js';
 export { closestNames, editDistance } from './closest-names.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { DataparkError, type DataparkErrorOptions } from './datapark-error.js';

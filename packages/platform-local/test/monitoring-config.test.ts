@@ -54,7 +54,12 @@ describe("Prometheus' configuration", () => {
     const { ctx, dir } = scratchContext();
     try {
       const config = prometheusConfig(ctx, monitoringFiles(ctx));
-      const jobs = config.scrape_configs.map((s) => s.job_name);
+      // Jobs of static targets; `ingest` discovers our own processes while they run (file_sd).
+      const jobs = config.scrape_configs.filter((s) => s.static_configs).map((s) => s.job_name);
+      const ingest = config.scrape_configs.find((s) => s.job_name === 'ingest');
+      expect(ingest?.file_sd_configs?.[0]?.files).toEqual([
+        join(dir, 'monitoring', 'targets', 'ingest-*.json'),
+      ]);
       expect(new Set(jobs.map((j) => JOB_COMPONENT[j]))).toEqual(
         new Set(defaultComponents().map((c) => c.name)),
       );
@@ -69,7 +74,7 @@ describe("Prometheus' configuration", () => {
           .flatMap((c) => c.ports.map((p) => [`${p.host}:${p.port}`, c.component] as const)),
       );
       for (const scrape of config.scrape_configs)
-        for (const target of scrape.static_configs.flatMap((s) => s.targets)) {
+        for (const target of (scrape.static_configs ?? []).flatMap((s) => s.targets)) {
           expect(target).toMatch(/^127\.0\.0\.1:\d+$/);
           // A component that serves its own metrics is scraped on its own port; the others
           // through an exporter, a port of the monitoring component.
@@ -97,7 +102,7 @@ describe("Prometheus' configuration", () => {
       const check = spawnSync('promtool', ['check', 'config', files.prometheusConfig], {
         encoding: 'utf8',
       });
-      expect(check.stdout + check.stderr).toMatch(/SUCCESS: 8 rules found/);
+      expect(check.stdout + check.stderr).toMatch(/SUCCESS: 13 rules found/);
       expect(check.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

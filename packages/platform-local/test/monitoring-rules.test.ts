@@ -30,6 +30,11 @@ describe("the platform's alerting rules", () => {
         'SparkWorkerLost',
         'PostgresDown',
         'DiskFilling',
+        'IngestStalled',
+        'AirflowDagRunFailed',
+        'QualityCheckFailed',
+        'StreamingJobNotRunning',
+        'PostgresTooManyConnections',
       ]),
     );
     // Each alert's block holds both annotations.

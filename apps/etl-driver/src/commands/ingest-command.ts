@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadConfig } from '@datapark/config';
+import { loadConfig, scrapeTargetsDir } from '@datapark/config';
 import { createPool } from '@datapark/db';
 import { connectionFromConfig, fetchWatermarks } from '@datapark/kafka';
 import { readStoredOffsets, resetOffsets } from '../ingest/consumer-offsets.js';
 import { formatProgress } from '../ingest/ingest-progress.js';
 import { parseTopics } from '../ingest/raw-tables.js';
 import { DEFAULT_INGEST_GROUP, runIngest } from '../ingest/run-ingest.js';
+import { createIngestMetrics } from '../metrics/ingest-metrics.js';
+import { serveMetrics } from '../metrics/metrics-server.js';
 import { requireComponents } from '../platform/require-components.js';
 import { printTable, stderrLine } from './output.js';
 import { usageError } from '../etl-error.js';
@@ -51,9 +53,17 @@ export function ingestCommands(program: Command): void {
       positiveInt('--progress-interval'),
       2,
     )
+    .option(
+      '--metrics-port <n>',
+      'serve Prometheus metrics on 127.0.0.1:<n>/metrics (default: a free port; Prometheus finds it)',
+      positiveInt('--metrics-port'),
+    )
+    .option('--no-metrics', 'serve no /metrics')
     .option('--json', 'print the summary as one JSON line on stdout')
     .action(
       async (options: {
+        metricsPort?: number;
+        metrics: boolean;
         topics?: string;
         group: string;
         untilCaughtUp?: boolean;
@@ -79,6 +89,20 @@ export function ingestCommands(program: Command): void {
         stderrLine(
           `ingest[${options.group}]: ${topics.join(', ')} → raw${options.untilCaughtUp ? ', until caught up' : ''}`,
         );
+        const metrics = options.metrics ? createIngestMetrics(options.group, topics) : undefined;
+        const server = metrics
+          ? await serveMetrics({
+              registry: metrics.registry,
+              job: 'ingest',
+              labels: { unit: 'ingest', group: options.group },
+              targetsDir: scrapeTargetsDir(config),
+              port: options.metricsPort ?? 0,
+            })
+          : undefined;
+        if (server)
+          stderrLine(
+            `ingest[${options.group}]: metrics on ${server.url} (Prometheus finds it by the target file ${server.targetFile})`,
+          );
         const summary = await runIngest({
           config,
           topics,
@@ -88,10 +112,14 @@ export function ingestCommands(program: Command): void {
           concurrency: options.concurrency,
           maxBytesPerPartition: options.batchBytes,
           progressIntervalMs: options.progressInterval * 1000,
-          onProgress: (p) => stderrLine(formatProgress(p)),
+          onProgress: (p) => {
+            metrics?.onProgress(p);
+            stderrLine(formatProgress(p));
+          },
+          ...(metrics ? { onBatch: metrics.onBatch } : {}),
           log: (line) => stderrLine(`ingest[${options.group}]: ${line}`),
           signal: controller.signal,
-        });
+        }).finally(() => server?.close());
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         const lag = Object.values(summary.lag).reduce((a, b) => a + b, 0);

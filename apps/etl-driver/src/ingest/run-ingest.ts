@@ -39,10 +39,25 @@ export interface IngestOptions {
   readonly postgresOutageLimitMs?: number;
   readonly progressIntervalMs?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Called after each batch committed (its rows, dead letters and offset in one transaction). */
+  readonly onBatch?: (batch: LandedBatch) => void;
   /** Lines worth a human's attention (rebalances, retries, gaps). */
   readonly log?: (line: string) => void;
   /** Aborting stops ingest gracefully: the batch in flight commits or rolls back whole. */
   readonly signal?: AbortSignal;
+}
+
+/** One committed batch of one partition, for metrics. */
+export interface LandedBatch {
+  readonly topic: TopicName;
+  readonly partition: number;
+  readonly rows: number;
+  readonly deadLetters: number;
+  readonly skipped: number;
+  /** The records' key and value bytes as fetched from Kafka. */
+  readonly bytes: number;
+  /** From handing the batch to PostgreSQL to its commit, retries included. */
+  readonly seconds: number;
 }
 
 export interface IngestSummary {
@@ -158,6 +173,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     const { topic, partition } = batch;
     const key = partitionKey(topic, partition);
     ends.set(key, batch.highWatermark);
+    const startedAt = performance.now();
     let acceptGap = false;
     for (;;) {
       const result = await withPostgres(
@@ -196,6 +212,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       deadLetters += result.deadLetters;
       skipped += result.skipped;
       lastCommitAt = Date.now();
+      options.onBatch?.({
+        topic,
+        partition,
+        rows: result.rows,
+        deadLetters: result.deadLetters,
+        skipped: result.skipped,
+        bytes: batch.records.reduce(
+          (sum, r) => sum + (r.value?.length ?? 0) + (r.key?.length ?? 0),
+          0,
+        ),
+        seconds: (performance.now() - startedAt) / 1000,
+      });
       const known = next.get(key);
       if (known === undefined || result.nextOffset > known) next.set(key, result.nextOffset);
       if (options.untilCaughtUp && caughtUp()) finish('caught-up');

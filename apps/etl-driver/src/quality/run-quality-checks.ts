@@ -4,6 +4,7 @@ import type { JsonValue } from '@datapark/db';
 import type { QualityCheck } from './check-definitions.js';
 import { QUALITY_CHECKS } from './check-definitions.js';
 import { usageError } from '../etl-error.js';
+import { sendGauges, type StatsdGauge } from '../metrics/statsd.js';
 
 export interface CheckResult {
   readonly check: QualityCheck;
@@ -31,6 +32,36 @@ export interface QualityOptions {
   readonly only?: readonly string[];
   readonly checks?: readonly QualityCheck[];
   readonly onResult?: (result: CheckResult) => void;
+  /** Send each result to the monitoring component's StatsD (default true). */
+  readonly reportMetrics?: boolean;
+}
+
+/**
+ * A run's results as gauges for Prometheus (through statsd_exporter), per check:
+ * `datapark_quality_check_passed` (1 or 0) and `datapark_quality_check_failing_rows`, labelled
+ * with the check, its table, kind and `check_severity`; and the run's time. A gauge keeps its value until
+ * the next run of the check: QualityCheckFailed fires until a run passes.
+ */
+export function qualityGauges(run: QualityRun, now = Date.now()): StatsdGauge[] {
+  const gauges: StatsdGauge[] = run.results.flatMap((r) => {
+    const labels = {
+      check: r.check.name,
+      table: r.check.table,
+      kind: r.check.kind,
+      // Not `severity`: that label is the alert's own.
+      check_severity: r.check.severity,
+    };
+    return [
+      { name: 'datapark_quality_check_passed', value: r.passed ? 1 : 0, labels },
+      { name: 'datapark_quality_check_failing_rows', value: r.failingRows, labels },
+    ];
+  });
+  gauges.push({
+    name: 'datapark_quality_last_run_timestamp_seconds',
+    value: Math.round(now / 1000),
+    labels: {},
+  });
+  return gauges;
 }
 
 /** `✗ name (kind) on table: N failing rows, e.g. {...}: what must hold`. */
@@ -116,7 +147,9 @@ export async function runQualityChecks(options: QualityOptions): Promise<Quality
       'UPDATE quality.check_runs SET status = $2, finished_at = now() WHERE run_id = $1',
       [runId, status],
     );
-    return { runId, date: options.date, status, results };
+    const run: QualityRun = { runId, date: options.date, status, results };
+    if (options.reportMetrics ?? true) await sendGauges(options.config, qualityGauges(run));
+    return run;
   } finally {
     await pool.end();
   }

@@ -8,6 +8,28 @@ import { SparkRestClient, SubmissionNotFoundError, waitingReason } from '@datapa
 import { sparkJobFile } from '../batch/batch-run.js';
 import { finishJobRun, startJobRun } from '../runs/job-runs.js';
 import { EtlError } from '../etl-error.js';
+import { sendGauges } from '../metrics/statsd.js';
+
+/**
+ * Whether the streaming job should run, for StreamingJobNotRunning: 1 from `stream start` (with
+ * the time as the last micro-batch's, a grace period), 0 from `stream stop`. The job itself sends
+ * datapark_streaming_last_batch_timestamp_seconds after each micro-batch.
+ */
+async function reportStreamingExpected(config: DataparkConfig, running: boolean): Promise<void> {
+  const labels = { query: STREAM_JOB_NAME };
+  await sendGauges(config, [
+    ...(running
+      ? [
+          {
+            name: 'datapark_streaming_last_batch_timestamp_seconds',
+            value: Math.round(Date.now() / 1000),
+            labels,
+          },
+        ]
+      : []),
+    { name: 'datapark_streaming_running', value: running ? 1 : 0, labels },
+  ]);
+}
 
 /** The job name streaming runs are recorded under in `etl.job_runs`. */
 export const STREAM_JOB_NAME = 'streaming_metrics';
@@ -126,7 +148,10 @@ export async function startStream(
         );
       last = driverState;
       reason = why;
-      if (driverState === 'RUNNING') return { state, alreadyRunning: false };
+      if (driverState === 'RUNNING') {
+        await reportStreamingExpected(config, true);
+        return { state, alreadyRunning: false };
+      }
       if (!ACTIVE.has(driverState)) {
         const log = await spark.driverLog(submissionId).catch(() => undefined);
         await finishJobRun(db, runId, { status: 'failed', details: { finalState: driverState } });
@@ -175,6 +200,7 @@ export async function stopStream(
     await db.destroy();
   }
   rmSync(streamStateFile(config), { force: true });
+  await reportStreamingExpected(config, false);
   return { stopped: state, finalState };
 }
 

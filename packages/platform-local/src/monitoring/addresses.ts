@@ -1,4 +1,4 @@
-import type { DataparkConfig } from '@datapark/config';
+import { STATSD_PORT_OFFSET, type DataparkConfig } from '@datapark/config';
 
 export const NAME = 'monitoring';
 
@@ -11,7 +11,7 @@ export const NAME = 'monitoring';
 export const EXPORTER_PORT_OFFSETS = Object.freeze({
   'node-exporter': 10,
   'statsd-exporter': 12,
-  statsd: 35,
+  statsd: STATSD_PORT_OFFSET,
   'redis-exporter': 31,
   'postgres-exporter': 97,
   'kafka-lag-exporter': 218,

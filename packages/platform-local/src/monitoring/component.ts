@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
+import { scrapeTargetsDir } from '@datapark/config';
 import type {
   ComponentContext,
   ComponentStatus,
@@ -35,6 +36,8 @@ function writeMonitoringFiles(ctx: ComponentContext): void {
   mkdirSync(files.pids, { recursive: true });
   mkdirSync(files.prometheusData, { recursive: true });
   mkdirSync(files.alertmanagerData, { recursive: true });
+  // Where our own processes announce their /metrics (file_sd), watched from Prometheus' start.
+  mkdirSync(scrapeTargetsDir(ctx.config), { recursive: true });
   writeSecretFile(files.passwordFile, password);
   writeSecretFile(files.jupyterTokenFile, ctx.config.jupyter.token ?? '');
   writeWebConfig(files.webConfig, username, password);
@@ -170,8 +173,11 @@ export function monitoringComponent(): LocalComponent {
         }),
       );
       const running = states.filter((s) => s.state === 'running').length;
-      // What fires, when Prometheus can say.
-      const firing = running > 0 ? await firingAlerts(ctx).catch(() => undefined) : undefined;
+      // What fires, when Alertmanager can say.
+      const alertmanagerRuns = states.some(
+        (s) => s.name === 'alertmanager' && s.state === 'running',
+      );
+      const firing = alertmanagerRuns ? await firingAlerts(ctx).catch(() => undefined) : undefined;
       return {
         component: NAME,
         state:
@@ -186,9 +192,9 @@ export function monitoringComponent(): LocalComponent {
           ? {}
           : {
               detail:
-                firing.length === 0
+                firing.total === 0
                   ? 'no alert firing'
-                  : `${firing.length} alert${firing.length === 1 ? '' : 's'} firing: ${firing.join(', ')}`,
+                  : `${firing.total} alert${firing.total === 1 ? '' : 's'} firing: ${firing.names.join(', ')}`,
             }),
       };
     },

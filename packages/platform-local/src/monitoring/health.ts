@@ -28,13 +28,29 @@ export async function ready(
   return (await monitoringGet(ctx, which, '/-/ready')).ok;
 }
 
-/** The names of the alerts firing now, as Prometheus evaluates its rules. */
-export async function firingAlerts(ctx: Pick<ComponentContext, 'config'>): Promise<string[]> {
-  const response = await monitoringGet(ctx, 'prometheus', '/api/v1/alerts');
-  if (!response.ok) return [];
-  const body = (await response.json()) as {
-    data: { alerts: { state: string; labels: { alertname: string } }[] };
-  };
-  const names = body.data.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname);
-  return [...new Set(names)].sort();
+/**
+ * What fires now, as Alertmanager holds it (API v2: active, neither silenced nor inhibited): each
+ * alert name once, sorted, with how many alerts of that name when more than one
+ * (`DeadLettersArriving ×2`). Alertmanager rather than Prometheus: a silence hides an alert here
+ * as it does in its UI.
+ */
+export async function firingAlerts(
+  ctx: Pick<ComponentContext, 'config'>,
+): Promise<{ total: number; names: string[] }> {
+  const response = await monitoringGet(
+    ctx,
+    'alertmanager',
+    '/api/v2/alerts?active=true&silenced=false&inhibited=false',
+  );
+  if (!response.ok) throw new Error(`Alertmanager answered HTTP ${response.status}`);
+  const alerts = (await response.json()) as { labels: { alertname?: string } }[];
+  const counts = new Map<string, number>();
+  for (const a of alerts) {
+    const name = a.labels.alertname ?? '(unnamed)';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const names = [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => (n > 1 ? `${name} ×${n}` : name));
+  return { total: alerts.length, names };
 }

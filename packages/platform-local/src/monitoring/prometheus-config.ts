@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { scrapeTargetsDir } from '@datapark/config';
 import type { ComponentContext } from '@datapark/platform';
 import { jmxExporterPort } from '../kafka/jmx-exporter.js';
 import { kafkaNodes } from '../kafka/nodes.js';
@@ -22,7 +24,9 @@ export interface ScrapeConfig {
   readonly scrape_interval?: string;
   readonly basic_auth?: { username: string; password_file: string };
   readonly authorization?: { type: string; credentials_file: string };
-  readonly static_configs: StaticTarget[];
+  readonly static_configs?: StaticTarget[];
+  /** Targets our own processes announce while they run (file_sd: Prometheus watches the files). */
+  readonly file_sd_configs?: { files: string[]; refresh_interval?: string }[];
 }
 
 const target = (address: string, unit: string): StaticTarget => ({
@@ -85,6 +89,16 @@ export function scrapeConfigs(
     {
       job_name: 'airflow',
       static_configs: [target(hostPort(a.statsdExporter), 'statsd-exporter')],
+    },
+    // Our own processes that come and go (ingest): each writes ingest-<pid>-<port>.json into
+    // the targets directory while it runs (scrapeTargetsDir of @datapark/config).
+    {
+      job_name: 'ingest',
+      // Prometheus watches the directory (it must exist when Prometheus starts: the component
+      // creates it) and rereads it every 15 s besides.
+      file_sd_configs: [
+        { files: [join(scrapeTargetsDir(ctx.config), 'ingest-*.json')], refresh_interval: '15s' },
+      ],
     },
     // jupyter_server's own /metrics wants the token: `Authorization: token …`.
     {
