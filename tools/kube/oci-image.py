@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 """Writes a one-layer image archive (the `docker save` layout: manifest.json, the config and the
-layer tar) from a root filesystem directory, for `ctr images import`: images without a registry.
+layer tar) from a root filesystem, a directory or a tarball such as mmdebstrap writes, for
+`ctr images import`: images without a registry.
 
-Usage: oci-image.py <rootfs dir> <image name:tag> <output.tar> <entrypoint JSON array>
+Usage: oci-image.py <rootfs dir|rootfs.tar> <image name:tag> <output.tar> <entrypoint JSON array>
+         [--env NAME=VALUE]... [--user UID[:GID]]
 """
 
+import argparse
 import hashlib
 import io
 import json
-import sys
+import os
 import tarfile
 
 
 def layer_tar(rootfs: str) -> bytes:
+    if not os.path.isdir(rootfs):
+        # A root filesystem tarball is a layer as it is.
+        with open(rootfs, "rb") as f:
+            return f.read()
     buf = io.BytesIO()
 
     def reset(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -28,16 +35,28 @@ def layer_tar(rootfs: str) -> bytes:
 
 
 def main() -> None:
-    rootfs, name, out, entrypoint = sys.argv[1:5]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("rootfs")
+    parser.add_argument("name")
+    parser.add_argument("out")
+    parser.add_argument("entrypoint")
+    parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--user", default="")
+    args = parser.parse_args()
+    rootfs, name, out = args.rootfs, args.name, args.out
     layer = layer_tar(rootfs)
+    path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    env = [e for e in args.env if e.startswith("PATH=")][:1] or [path]
+    env += [e for e in args.env if not e.startswith("PATH=")]
     diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
     config = json.dumps(
         {
             "architecture": "amd64",
             "os": "linux",
             "config": {
-                "Entrypoint": json.loads(entrypoint),
-                "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+                "Entrypoint": json.loads(args.entrypoint),
+                "Env": env,
+                "User": args.user,
                 "WorkingDir": "/",
             },
             "rootfs": {"type": "layers", "diff_ids": [diff_id]},
