@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the local platform runs: PostgreSQL and Redis servers, a JDK for Kafka and
 # Spark, Maven to resolve their jars, Python's venv, and the monitoring component's Prometheus,
-# Alertmanager and exporters (PostgreSQL, Redis, the host). Idempotent: installs only what is
+# Alertmanager and exporters (PostgreSQL, Redis, the host), and Chromium for the UI tests (headless,
+# driven over the DevTools protocol: packages/platform-local/test/browser). Idempotent: installs only what is
 # missing.
 set -euo pipefail
 packages=(postgresql postgresql-client redis-server redis-tools openjdk-17-jre-headless maven python3-venv procps util-linux
-  prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter)
+  prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter
+  chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
