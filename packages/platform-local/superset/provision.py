@@ -53,11 +53,11 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
+        import superset
         from flask import g
         from flask_migrate import upgrade
         from superset import appbuilder, security_manager
         from superset.commands.importers.v1.assets import ImportAssetsCommand
-        import superset
 
         if not stamp.exists() or stamp.read_text("utf-8").strip() != version:
             log(f"migrating the metadata database (superset db upgrade, {version})")
@@ -88,9 +88,7 @@ def main() -> None:
         contents = read_assets(secrets)
         charts = sum(1 for name in contents if name.startswith("charts/"))
         log(f"importing {len(contents)} asset files ({charts} charts) from {ASSETS}")
-        ImportAssetsCommand(
-            contents, passwords={DATABASE_FILE: secrets["readerPassword"]}
-        ).run()
+        ImportAssetsCommand(contents, passwords={DATABASE_FILE: secrets["readerPassword"]}).run()
         log("done")
 
 

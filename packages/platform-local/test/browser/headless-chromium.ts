@@ -187,6 +187,7 @@ export class HeadlessChromium {
         sleep(5000).then(() => this.process.kill('SIGKILL')),
       ]);
     }
+    this.process.stderr?.destroy();
     rmSync(this.profileDir, { recursive: true, force: true });
   }
 }
