@@ -1,7 +1,8 @@
 """Prepares Superset for the Data Park local platform; run at every `up` before the server starts.
 
 1. migrates the metadata database (`superset db upgrade`) and syncs roles and permissions
-   (`superset init`), both skipped when the stamp file says this Superset version did them;
+   (`superset init`), both skipped when the stamp file names this Superset version and the
+   database's alembic revision (a dropped and recreated database is migrated again);
 2. creates the admin user, or resets its password to the one in the endpoints file;
 3. imports the dashboards as code (Superset's export format: YAML under `assets/`) with
    ImportAssetsCommand, which overwrites what an earlier import made, and points the database
@@ -44,6 +45,17 @@ def read_assets(secrets: dict) -> dict[str, str]:
     return contents
 
 
+def database_revision(db) -> str | None:
+    """The alembic revision of the metadata database; None before the first migration."""
+    from sqlalchemy import text
+
+    try:
+        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - no table yet: a new (or dropped and recreated) database
+        db.session.rollback()
+        return None
+
+
 def main() -> None:
     secrets = json.loads(Path(os.environ["DATAPARK_SUPERSET_SECRETS"]).read_text("utf-8"))
     stamp = Path(secrets["stampFile"])
@@ -56,16 +68,17 @@ def main() -> None:
         import superset
         from flask import g
         from flask_migrate import upgrade
-        from superset import appbuilder, security_manager
+        from superset import appbuilder, db, security_manager
         from superset.commands.importers.v1.assets import ImportAssetsCommand
 
-        if not stamp.exists() or stamp.read_text("utf-8").strip() != version:
+        done = stamp.read_text("utf-8").strip() if stamp.exists() else ""
+        if done != f"{version} {database_revision(db)}":
             log(f"migrating the metadata database (superset db upgrade, {version})")
             upgrade(directory=str(Path(superset.__file__).parent / "migrations"))
             log("syncing roles and permissions (superset init)")
             appbuilder.add_permissions(update_perms=True)
             security_manager.sync_role_definitions()
-            stamp.write_text(version + "\n", "utf-8")
+            stamp.write_text(f"{version} {database_revision(db)}\n", "utf-8")
 
         username = secrets["username"]
         user = security_manager.find_user(username=username)

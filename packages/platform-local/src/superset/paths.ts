@@ -21,7 +21,7 @@ export function supersetPaths(ctx: Pick<ComponentContext, 'dir' | 'logDir' | 'wo
     dashboards: join(assets, 'assets'),
     /** SECRET_KEY, the metadata URI and the passwords the provisioning needs (0600). */
     secretsFile: join(ctx.dir, 'secrets.json'),
-    /** The Superset version whose migrations and `superset init` ran on the metadata database. */
+    /** The Superset version and alembic revision its migrations and `superset init` left. */
     migratedStamp: join(ctx.dir, 'migrated'),
     /** SUPERSET_HOME: Superset's own data directory (uploads, its key files). */
     home: join(ctx.dir, 'home'),
