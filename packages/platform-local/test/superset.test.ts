@@ -1,7 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parse } from 'yaml';
 import { findWorkspaceRoot, loadConfig } from '@datapark/config';
+import { supersetPaths } from '../src/superset/paths.js';
 import { supersetServerArgs } from '../src/superset/server.js';
 import { readerGrantStatements, SUPERSET_READER_ROLE } from '../src/superset/postgres-roles.js';
 import { HeadlessChromium } from './browser/headless-chromium.js';
@@ -11,12 +13,51 @@ const ROOT = findWorkspaceRoot(import.meta.dirname)!;
 const OUTPUT = join(ROOT, 'test-output', 'superset');
 /** The dashboards as code under packages/platform-local/superset/assets. */
 const SHOP = { slug: 'shop', charts: 5 };
+/** An item of a dashboard's layout (its `position`). */
+interface PositionItem {
+  readonly type?: string;
+  readonly meta?: { readonly uuid: string };
+}
 
 describe("Superset's configuration", () => {
   it('serves on the configured loopback address with one threaded worker', () => {
     const args = supersetServerArgs(new URL('http://127.0.0.1:18088'));
     expect(args.slice(0, 2)).toEqual(['--bind', '127.0.0.1:18088']);
     expect(args.join(' ')).toContain('--workers 1 --worker-class gthread');
+  });
+
+  it('keeps the dashboards as code whole: every chart placed exists, has a dataset and a query context', () => {
+    const { dashboards } = supersetPaths({ dir: '', logDir: '', workspaceRoot: ROOT });
+    const read = (folder: string) =>
+      readdirSync(join(dashboards, folder), { recursive: true })
+        .map(String)
+        .filter((name) => name.endsWith('.yaml'))
+        .map(
+          (name) =>
+            parse(readFileSync(join(dashboards, folder, name), 'utf8')) as Record<string, string>,
+        );
+    const [database] = read('databases');
+    const datasets = read('datasets');
+    const charts = read('charts');
+    const [shop] = read('dashboards');
+    // No host, port or password of anybody's platform in the repository.
+    expect(database!['sqlalchemy_uri']).toContain(':XXXXXXXXXX@');
+    expect(datasets.every((d) => d['database_uuid'] === database!['uuid'])).toBe(true);
+    const datasetIds = new Set(datasets.map((d) => d['uuid']));
+    for (const chart of charts) {
+      expect([chart['slice_name'], datasetIds.has(chart['dataset_uuid'])]).toEqual([
+        chart['slice_name'],
+        true,
+      ]);
+      const context = JSON.parse(chart['query_context'] ?? '{}') as { queries?: unknown[] };
+      expect([chart['slice_name'], context.queries?.length]).toEqual([chart['slice_name'], 1]);
+    }
+    const placed = Object.values(shop!['position'] as unknown as Record<string, PositionItem>)
+      .filter((item) => item?.type === 'CHART')
+      .map((item) => item.meta!.uuid);
+    expect(shop!['slug']).toBe(SHOP.slug);
+    expect(placed.sort()).toEqual(charts.map((c) => c['uuid']).sort());
+    expect(placed).toHaveLength(SHOP.charts);
   });
 
   it('grants the reader SELECT on analytics and processed, read-only, and nothing else', () => {
