@@ -23,6 +23,14 @@ async function initSql() {
   };
 }
 
+// The local platform's Superset component grants its reader SELECT on `processed` and
+// `analytics` when it starts (packages/platform-local/src/superset/postgres-roles.ts); the chart
+// has no Superset yet, so its grants are left out of the comparison.
+const SUPERSET_READER = `'superset_reader'`;
+/** An ACL without the Superset reader's items, as text. */
+const aclWithoutSuperset = (acl: string) =>
+  `array_to_string(ARRAY(SELECT item::text FROM unnest(${acl}) AS item WHERE item::text NOT LIKE ${SUPERSET_READER} || '=%'), ',')`;
+
 const SHAPE = `
   SELECT table_schema, table_name, column_name, data_type, is_nullable, coalesce(column_default, '')
     FROM information_schema.columns WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl')
@@ -33,17 +41,19 @@ const SHAPE = `
   UNION ALL
   SELECT grantee, table_schema, table_name, privilege_type, '', ''
     FROM information_schema.table_privileges
-   WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl') AND grantee <> 'datapark_owner'
+   WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl')
+     AND grantee NOT IN ('datapark_owner', ${SUPERSET_READER})
   ORDER BY 1, 2, 3, 4`;
 
 // What the lab role may do outside its own tables: the schemas' ACLs, the default privileges,
 // its table privileges outside lab.
 const LAB_SHAPE = `
-  SELECT 'schema', nspname, coalesce(nspacl::text, '') FROM pg_namespace
+  SELECT 'schema', nspname, coalesce(${aclWithoutSuperset('nspacl')}, '') FROM pg_namespace
    WHERE nspname IN ('lab', 'analytics', 'source', 'raw', 'processed', 'quality', 'etl')
   UNION ALL
-  SELECT 'default', n.nspname, array_to_string(d.defaclacl, ',')
+  SELECT 'default', n.nspname, ${aclWithoutSuperset('d.defaclacl')}
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
+   WHERE ${aclWithoutSuperset('d.defaclacl')} <> ''
   UNION ALL
   SELECT 'table', table_schema || '.' || table_name, privilege_type
     FROM information_schema.table_privileges WHERE grantee = 'lab' AND table_schema <> 'lab'

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the local platform runs: PostgreSQL and Redis servers, a JDK for Kafka and
 # Spark, Maven to resolve their jars, Python's venv, and the monitoring component's Prometheus,
-# Alertmanager and exporters (PostgreSQL, Redis, the host), and the one-node Kubernetes cluster's
-# runtime (tools/ci/kube-node.sh: containerd, runc, the CNI plugins, iptables and conntrack for
-# kube-proxy, busybox-static for its images). Idempotent: installs only what is missing.
+# Alertmanager and exporters (PostgreSQL, Redis, the host), Chromium for the UI tests (headless,
+# driven over the DevTools protocol), and the one-node Kubernetes cluster's runtime
+# (tools/ci/kube-node.sh: containerd, runc, the CNI plugins, iptables and conntrack for kube-proxy,
+# busybox-static for its images). Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(postgresql postgresql-client redis-server redis-tools openjdk-17-jre-headless maven python3-venv procps util-linux
   prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter
-  containerd runc containernetworking-plugins iptables conntrack busybox-static)
+  chromium containerd runc containernetworking-plugins iptables conntrack busybox-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

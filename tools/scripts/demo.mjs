@@ -58,15 +58,17 @@ const realtimeSeconds = Number(flag('--realtime-seconds', '60'));
 
 // The same idempotent install scripts CI runs: each returns at once when its part is present.
 step(
-  'install what is missing (Debian packages, the Python venv, the dbt venv, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
+  'install what is missing (Debian packages, the Python venv, the dbt and Superset venvs, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
 );
-for (const script of ['apt.sh', 'python.sh', 'dbt.sh', 'maven.sh', 'monitoring.sh'])
+for (const script of ['apt.sh', 'python.sh', 'dbt.sh', 'superset.sh', 'maven.sh', 'monitoring.sh'])
   run('bash', [join(root, 'tools', 'ci', script)]);
 
 step('build');
 run(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static']);
 
-step('start the local platform (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter, monitoring)');
+step(
+  'start the local platform (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter, Superset, monitoring)',
+);
 node(cli, ['up']);
 
 // Imported after the build: the SDKs' dist is what a user script imports too.
@@ -174,6 +176,10 @@ const lines = [
     `${endpoints.airflow?.url ?? config.airflow.url}  (user and password: airflow.* in the endpoints file)`,
   ],
   ['Jupyter', `${endpoints.jupyter.url}/lab  (token: jupyter.token in the endpoints file)`],
+  [
+    'Superset',
+    `${endpoints.superset?.url ?? config.superset.url}/superset/dashboard/shop/  (user datapark, password: superset.password in the endpoints file)`,
+  ],
   ['Spark master UI', endpoints.spark.uiUrl],
   ['Spark history server', endpoints.spark.historyUrl],
   ['Kafka brokers', endpoints.kafka.bootstrapServers.join(', ')],

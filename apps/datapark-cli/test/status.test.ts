@@ -82,6 +82,12 @@ describe('datapark status', () => {
       new RegExp(`^ {2}JupyterLab\\s+${config.jupyter.url}\\s+token: jupyter\\.token$`, 'm'),
     );
     expect(out).toMatch(new RegExp(`^ {2}Spark master\\s+${config.spark.uiUrl}\\s`, 'm'));
+    expect(out).toMatch(
+      new RegExp(
+        `^ {2}Superset\\s+${config.superset.url}\\s+user ${config.superset.username}, password: superset\\.password$`,
+        'm',
+      ),
+    );
     expect(out).toMatch(new RegExp(`^ {2}Spark history\\s+${config.spark.historyUrl}\\s`, 'm'));
     expect(out).toMatch(
       new RegExp(

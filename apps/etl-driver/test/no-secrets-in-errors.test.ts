@@ -14,7 +14,7 @@ import {
 } from '@datapark/spark-client';
 import { config } from './fixtures.js';
 
-/** Every secret the platform generated: role passwords, Redis, Airflow, Jupyter, Spark's key. */
+/** Every secret the platform generated: role passwords, Redis, Airflow, Jupyter, Spark's key, Superset's. */
 function secretsOf(c: DataparkConfig): string[] {
   const found = [
     ...Object.values(c.postgres.roles).map((r) => r.password),
@@ -22,6 +22,10 @@ function secretsOf(c: DataparkConfig): string[] {
     c.airflow.password,
     c.jupyter.token,
     c.spark.restSecret,
+    c.superset.password,
+    c.superset.secretKey,
+    c.superset.metadataPassword,
+    c.superset.readerPassword,
   ].filter((s): s is string => typeof s === 'string');
   return [...new Set(found)];
 }

@@ -49,6 +49,7 @@ export const ENDPOINTS = Object.freeze({
   },
   airflow: { what: 'Airflow', component: 'airflow', ...url('airflow.url') },
   jupyter: { what: 'JupyterLab', component: 'jupyter', ...url('jupyter.url') },
+  superset: { what: 'Superset', component: 'superset', ...url('superset.url') },
   prometheus: { what: 'Prometheus', component: 'monitoring', ...url('monitoring.prometheusUrl') },
   alertmanager: {
     what: 'Alertmanager',

@@ -38,6 +38,15 @@ export interface DataparkConfig {
   };
   readonly airflow: { readonly url: string; readonly username: string; readonly password?: string };
   readonly jupyter: { readonly url: string; readonly token?: string };
+  readonly superset: {
+    readonly url: string;
+    readonly username: string;
+    /** The admin's password, the SECRET_KEY and the two roles' passwords; generated at `up`. */
+    readonly password?: string;
+    readonly secretKey?: string;
+    readonly metadataPassword?: string;
+    readonly readerPassword?: string;
+  };
   readonly monitoring: {
     readonly prometheusUrl: string;
     readonly alertmanagerUrl: string;

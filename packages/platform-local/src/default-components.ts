@@ -6,6 +6,7 @@ import { monitoringComponent } from './monitoring/component.js';
 import { postgresComponent } from './postgres/component.js';
 import { redisComponent } from './redis/component.js';
 import { sparkComponent } from './spark/component.js';
+import { supersetComponent } from './superset/component.js';
 
 /**
  * Every component of the local platform, in the order `status` lists them. A new component is
@@ -20,6 +21,7 @@ export function defaultComponents(): LocalComponent[] {
     sparkComponent(),
     airflowComponent(),
     jupyterComponent(),
+    supersetComponent(),
     monitoringComponent(),
   ];
 }

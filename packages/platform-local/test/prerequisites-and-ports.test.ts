@@ -57,6 +57,13 @@ describe('what LocalPlatform reports without starting anything', () => {
       variable: 'DATAPARK_SPARK_UI_URL',
       movesWhenTaken: true,
     });
+    expect(claims.find((c) => c.unit === 'superset')).toEqual({
+      unit: 'superset',
+      host: '127.0.0.1',
+      port: 18088,
+      purpose: 'Superset UI and API',
+      variable: 'DATAPARK_SUPERSET_URL',
+    });
     const units = platform.components.flatMap((c) => c.units);
     for (const unit of ['postgres', 'jupyter', 'airflow-api-server', 'spark-history'])
       expect(units).toContain(unit);

@@ -68,6 +68,12 @@ export function whereToLook(
       `user ${config.airflow.username}, password: airflow.password`,
     ],
     ['jupyter', 'JupyterLab', config.jupyter.url, 'token: jupyter.token'],
+    [
+      'superset',
+      'Superset',
+      config.superset.url,
+      `user ${config.superset.username}, password: superset.password`,
+    ],
     ['spark', 'Spark master', config.spark.uiUrl, 'no login (127.0.0.1 only)'],
     [
       'spark',

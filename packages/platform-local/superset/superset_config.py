@@ -1,0 +1,30 @@
+"""Superset's configuration for the Data Park local platform (SUPERSET_CONFIG_PATH points here).
+
+The secrets (SECRET_KEY, the metadata database's URI with the role `superset`'s password) are not
+here nor in the environment: the platform writes them at every `up` into a 0600 JSON file in its
+state directory, named by DATAPARK_SUPERSET_SECRETS (packages/platform-local/src/superset).
+"""
+
+import json
+import os
+
+with open(os.environ["DATAPARK_SUPERSET_SECRETS"], encoding="utf-8") as _file:
+    _secrets = json.load(_file)
+
+SECRET_KEY = _secrets["secretKey"]
+# Metadata (users, dashboards, charts, saved database connections) in our PostgreSQL, database
+# `superset`, owned by the role `superset`.
+SQLALCHEMY_DATABASE_URI = _secrets["metadataUri"]
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+# Served on 127.0.0.1 by gunicorn; no proxy in front.
+ENABLE_PROXY_FIX = False
+# No example data, no telemetry, no outbound calls.
+SUPERSET_LOAD_EXAMPLES = False
+SCARF_ANALYTICS = False
+# Thumbnails and alerts/reports need Celery and a headless browser of Superset's own: off.
+FEATURE_FLAGS = {"THUMBNAILS": False, "ALERT_REPORTS": False}
+# An in-process rate-limit store (one gunicorn worker), said explicitly to quiet the warning.
+RATELIMIT_STORAGE_URI = "memory://"
+# Logs to stderr, which the platform's daemon writes to .datapark/logs/superset.log.
+LOG_LEVEL = "INFO"

@@ -1,0 +1,248 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { parse } from 'yaml';
+import { findWorkspaceRoot, loadConfig } from '@datapark/config';
+import { supersetPaths } from '../src/superset/paths.js';
+import { supersetServerArgs } from '../src/superset/server.js';
+import { readerGrantStatements, SUPERSET_READER_ROLE } from '../src/superset/postgres-roles.js';
+import { HeadlessChromium } from './browser/headless-chromium.js';
+
+const ROOT = findWorkspaceRoot(import.meta.dirname)!;
+/** Where the screenshots land (ignored by git). */
+const OUTPUT = join(ROOT, 'test-output', 'superset');
+/** The dashboards as code under packages/platform-local/superset/assets. */
+const SHOP = { slug: 'shop', charts: 5 };
+/** An item of a dashboard's layout (its `position`). */
+interface PositionItem {
+  readonly type?: string;
+  readonly meta?: { readonly uuid: string };
+}
+
+describe("Superset's configuration", () => {
+  it('serves on the configured loopback address with one threaded worker', () => {
+    const args = supersetServerArgs(new URL('http://127.0.0.1:18088'));
+    expect(args.slice(0, 2)).toEqual(['--bind', '127.0.0.1:18088']);
+    expect(args.join(' ')).toContain('--workers 1 --worker-class gthread');
+  });
+
+  it('keeps the dashboards as code whole: every chart placed exists, has a dataset and a query context', () => {
+    const { dashboards } = supersetPaths({ dir: '', logDir: '', workspaceRoot: ROOT });
+    const read = (folder: string) =>
+      readdirSync(join(dashboards, folder), { recursive: true })
+        .map(String)
+        .filter((name) => name.endsWith('.yaml'))
+        .map(
+          (name) =>
+            parse(readFileSync(join(dashboards, folder, name), 'utf8')) as Record<string, string>,
+        );
+    const [database] = read('databases');
+    const datasets = read('datasets');
+    const charts = read('charts');
+    const [shop] = read('dashboards');
+    // No host, port or password of anybody's platform in the repository.
+    expect(database!['sqlalchemy_uri']).toContain(':XXXXXXXXXX@');
+    expect(datasets.every((d) => d['database_uuid'] === database!['uuid'])).toBe(true);
+    const datasetIds = new Set(datasets.map((d) => d['uuid']));
+    for (const chart of charts) {
+      expect([chart['slice_name'], datasetIds.has(chart['dataset_uuid'])]).toEqual([
+        chart['slice_name'],
+        true,
+      ]);
+      const context = JSON.parse(chart['query_context'] ?? '{}') as { queries?: unknown[] };
+      expect([chart['slice_name'], context.queries?.length]).toEqual([chart['slice_name'], 1]);
+    }
+    const placed = Object.values(shop!['position'] as unknown as Record<string, PositionItem>)
+      .filter((item) => item?.type === 'CHART')
+      .map((item) => item.meta!.uuid);
+    expect(shop!['slug']).toBe(SHOP.slug);
+    expect(placed.sort()).toEqual(charts.map((c) => c['uuid']).sort());
+    expect(placed).toHaveLength(SHOP.charts);
+  });
+
+  it('grants the reader SELECT on analytics and processed, read-only, and nothing else', () => {
+    const statements = readerGrantStatements('datapark');
+    expect(statements).toContain(
+      `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "${SUPERSET_READER_ROLE}"`,
+    );
+    expect(statements.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|CREATE|raw|source/);
+  });
+});
+
+// Against the running platform's Superset (the endpoints file), as a learner sees it.
+describe('the platform’s Superset', () => {
+  const config = loadConfig();
+  const base = config.superset.url;
+  let token = '';
+
+  const api = async (path: string): Promise<Record<string, unknown>> => {
+    const response = await fetch(new URL(path, base), {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    if (!config.superset.password)
+      throw new Error(
+        'no superset.password in the endpoints file: start Superset (npx nx run platform:up -- --only postgres,superset)',
+      );
+    const health = await fetch(new URL('/health', base)).catch((error: Error) => error);
+    if (health instanceof Error || !health.ok)
+      throw new Error(
+        `Superset does not answer at ${base}/health: start it (npx nx run platform:up -- --only postgres,superset)`,
+      );
+    const login = await fetch(new URL('/api/v1/security/login', base), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: config.superset.username,
+        password: config.superset.password,
+        provider: 'db',
+      }),
+    });
+    expect(login.status).toBe(200);
+    token = ((await login.json()) as { access_token: string }).access_token;
+  });
+
+  it('refuses the API without a login and with a wrong password', async () => {
+    const anonymous = await fetch(new URL('/api/v1/dashboard/', base));
+    expect(anonymous.status).toBe(401);
+    const wrong = await fetch(new URL('/api/v1/security/login', base), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: config.superset.username,
+        password: 'not-it',
+        provider: 'db',
+      }),
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('returns rows for every chart of the shop dashboard through /api/v1/chart/{id}/data', async () => {
+    const charts = (await api(`/api/v1/dashboard/${SHOP.slug}/charts`))['result'] as {
+      id: number;
+      slice_name: string;
+    }[];
+    expect(charts).toHaveLength(SHOP.charts);
+    for (const chart of charts) {
+      const body = await api(`/api/v1/chart/${chart.id}/data/`);
+      const [result] = body['result'] as { rowcount: number; data: Record<string, unknown>[] }[];
+      expect({ chart: chart.slice_name, rows: result!.rowcount > 0 }).toEqual({
+        chart: chart.slice_name,
+        rows: true,
+      });
+      const numbers = result!.data.flatMap((row) =>
+        Object.values(row).filter((value) => typeof value === 'number'),
+      );
+      expect({ chart: chart.slice_name, numbers: numbers.length > 0 }).toEqual({
+        chart: chart.slice_name,
+        numbers: true,
+      });
+    }
+  });
+
+  it('queries the data as superset_reader, which reads analytics and processed and writes nothing', async () => {
+    const databases = (await api('/api/v1/database/'))['result'] as {
+      id: number;
+      database_name: string;
+    }[];
+    const datapark = databases.find((d) => d.database_name === 'Data Park');
+    expect(datapark).toBeDefined();
+    const connection = (await api(`/api/v1/database/${datapark!.id}/connection`))['result'] as {
+      sqlalchemy_uri: string;
+    };
+    expect(new URL(connection.sqlalchemy_uri.replace(/^[^:]+:/, 'postgres:')).username).toBe(
+      SUPERSET_READER_ROLE,
+    );
+
+    const { host, port, database } = config.postgres;
+    const reader = new pg.Client({
+      host,
+      port,
+      database,
+      user: SUPERSET_READER_ROLE,
+      password: config.superset.readerPassword,
+    });
+    await reader.connect();
+    try {
+      await reader.query('SELECT 1 FROM analytics.fct_funnel LIMIT 1');
+      await reader.query('SELECT 1 FROM processed.daily_sales LIMIT 1');
+      await expect(reader.query('SELECT 1 FROM raw.order_events LIMIT 1')).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(reader.query('DELETE FROM processed.daily_sales WHERE false')).rejects.toThrow(
+        /read-only transaction|permission denied/,
+      );
+    } finally {
+      await reader.end();
+    }
+  });
+
+  it('shows every chart of the shop dashboard with data in headless Chromium', async () => {
+    const browser = await HeadlessChromium.launch();
+    try {
+      await browser.open(new URL('/login/', base).href);
+      await browser.waitFor(
+        'document.querySelector("input[name=username], input#username")',
+        60_000,
+        'the login form',
+      );
+      await browser.evaluate(`(() => {
+        const set = (selector, value) => {
+          const input = document.querySelector(selector);
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+          setter.call(input, value);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+        };
+        set('input[name=username], input#username', ${JSON.stringify(config.superset.username)});
+        set('input[name=password], input#password', ${JSON.stringify(config.superset.password)});
+        return true;
+      })()`);
+      await browser.evaluate(
+        `(document.querySelector('button[type=submit], input[type=submit]').click(), true)`,
+      );
+      await browser.waitFor(
+        '!location.pathname.startsWith("/login")',
+        60_000,
+        'the login to go through',
+      );
+
+      await browser.open(new URL(`/superset/dashboard/${SHOP.slug}/`, base).href);
+      const holders = '[data-test="dashboard-component-chart-holder"]';
+      await browser.waitFor(
+        `document.querySelectorAll('${holders}').length === ${SHOP.charts}`,
+        90_000,
+        `${SHOP.charts} chart holders on the shop dashboard`,
+      );
+      // A chart has data when it drew (ECharts' canvas, the table's rows, the big number) and
+      // shows no error or empty state.
+      const drawn = `[...document.querySelectorAll('${holders}')].map((h) => ({
+        title: h.querySelector('[data-test="editable-title"], .header-title')?.textContent?.trim() ?? '',
+        drawn: Boolean(h.querySelector('canvas, table tbody tr td, .header-line, svg.big-number, [data-test="big-number"]')),
+        problem: h.querySelector('[data-test="error-tooltip"], .ant-alert-error, [role="alert"], .empty-state, [data-test="empty-state"]')?.textContent ?? null,
+        loading: Boolean(h.querySelector('[aria-label="Loading"], .loading')),
+      }))`;
+      // Until every chart drew or one shows a problem (then the assertion below names it).
+      try {
+        await browser.waitFor(
+          `${drawn}.every((c) => c.drawn && !c.loading) || ${drawn}.some((c) => c.problem)`,
+          120_000,
+          'every chart to draw its data',
+        );
+      } finally {
+        mkdirSync(OUTPUT, { recursive: true });
+        writeFileSync(join(OUTPUT, 'shop-dashboard.png'), await browser.screenshot());
+      }
+      const charts =
+        await browser.evaluate<{ title: string; drawn: boolean; problem: string | null }[]>(drawn);
+      expect(charts.filter((c) => !c.drawn || c.problem)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+});
