@@ -1,6 +1,7 @@
 import type { PartitionOffsets } from '@datapark/kafka';
 import { createKafka } from '@datapark/kafka';
 import type { LessonContext } from './lesson-context.js';
+import { LessonError } from './lesson-error.js';
 
 type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
 
@@ -64,8 +65,9 @@ export function deleteGroup(context: LessonContext, groupId: string): Promise<vo
     const group = groups[0];
     if (!group || group.state === 'Dead') return;
     if (group.members.length > 0)
-      throw new Error(
+      throw new LessonError(
         `consumer group ${groupId} has ${group.members.length} running consumer(s): stop them (Ctrl-C), then reset again`,
+        { code: 'GROUP_RUNNING' },
       );
     await admin.deleteGroups([groupId]).catch((error: unknown) => {
       // GROUP_ID_NOT_FOUND: nothing to delete.

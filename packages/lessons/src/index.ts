@@ -1,15 +1,16 @@
 export type { CheckItem, Lesson, StartState } from './lesson.js';
 export {
   CHECKOUT_ROOT,
+  defaultProgressFile,
   lessonContext,
   type LessonContext,
   type LessonContextOptions,
 } from './lesson-context.js';
-export { findLesson, LESSONS, UnknownLessonError } from './registry.js';
+export { LessonError } from './lesson-error.js';
+export { findLesson, LESSONS } from './registry.js';
 export {
   checkLesson,
   lessonFiles,
-  LessonNotStartedError,
   listLessons,
   nextHint,
   resetLesson,

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { DataparkConfig } from '@datapark/config';
-import { loadConfig } from '@datapark/config';
+import { loadConfig, resolveStateDir } from '@datapark/config';
 import type { KafkaConnection } from '@datapark/kafka';
 import { connectionFromConfig } from '@datapark/kafka';
 
@@ -38,6 +38,15 @@ export interface LessonContextOptions {
  */
 export const CHECKOUT_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
+/**
+ * Where the learner's progress is kept: `lessons/progress.json` in the platform's state
+ * directory (`.datapark/` of the checkout). `list` and `hint` need nothing else, not even a
+ * running platform.
+ */
+export function defaultProgressFile(stateDir: string = resolveStateDir()): string {
+  return join(stateDir, 'lessons', 'progress.json');
+}
+
 /** The learner's context: the platform of this checkout, progress kept in its state directory. */
 export function lessonContext(options: LessonContextOptions = {}): LessonContext {
   const config = options.config ?? loadConfig();
@@ -50,7 +59,7 @@ export function lessonContext(options: LessonContextOptions = {}): LessonContext
     kafka: connectionFromConfig(config, `datapark-lessons${suffix}`),
     root,
     scriptsDir: options.scriptsDir ?? join(root, 'lab', 'lessons'),
-    progressFile: options.progressFile ?? join(config.stateDir, 'lessons', 'progress.json'),
+    progressFile: options.progressFile ?? defaultProgressFile(config.stateDir),
     suffix,
     log: options.log ?? (() => undefined),
   };

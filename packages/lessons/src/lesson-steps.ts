@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CheckItem, Lesson } from './lesson.js';
 import type { LessonContext } from './lesson-context.js';
+import { LessonError } from './lesson-error.js';
 import type { LessonProgress } from './progress.js';
 import { readProgress, updateProgress } from './progress.js';
 import { LESSONS } from './registry.js';
@@ -67,16 +68,13 @@ export interface CheckResult {
   readonly items: readonly CheckItem[];
 }
 
-export class LessonNotStartedError extends Error {
-  override readonly name = 'LessonNotStartedError';
-}
-
 /** Runs the lesson's checker against what `start` noted; a pass is kept in the progress file. */
 export async function checkLesson(context: LessonContext, lesson: Lesson): Promise<CheckResult> {
   const progress = readProgress(context.progressFile)[lesson.number];
   if (!progress?.started)
-    throw new LessonNotStartedError(
+    throw new LessonError(
       `lesson ${lesson.number} is not started: \`datapark lesson start ${lesson.number}\` prepares the platform for it (it notes where the topic ends, so the checker looks only at what you did after)`,
+      { code: 'LESSON_NOT_STARTED' },
     );
   const items = await lesson.check(context, progress.started);
   const passed = items.length > 0 && items.every((i) => i.passed);

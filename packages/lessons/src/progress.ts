@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StartState } from './lesson.js';
+import { LessonError } from './lesson-error.js';
 
 /** One lesson's progress. */
 export interface LessonProgress {
@@ -19,8 +20,9 @@ export function readProgress(file: string): Progress {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Progress;
   } catch (error) {
-    throw new Error(
+    throw new LessonError(
       `${file} is not valid JSON (${(error as Error).message}): delete it to start the lessons' progress afresh`,
+      { code: 'PROGRESS_UNREADABLE' },
     );
   }
 }

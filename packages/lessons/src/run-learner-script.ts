@@ -42,7 +42,15 @@ export async function stopLearnerScript(
 ): Promise<number | string> {
   if (p.hasExited()) return p.exited;
   p.child.kill('SIGTERM');
-  const result = await Promise.race([p.exited, sleep(graceMs).then(() => undefined)]);
+  const grace = new AbortController();
+  const result = await Promise.race([
+    p.exited,
+    sleep(graceMs, undefined, { signal: grace.signal }).then(
+      () => undefined,
+      () => undefined,
+    ),
+  ]);
+  grace.abort(); // the timer must not keep the process alive
   if (result !== undefined) return result;
   p.child.kill('SIGKILL');
   return p.exited;

@@ -54,6 +54,15 @@ export function placeSolution(context: LessonContext, lesson: Lesson): string {
   return script;
 }
 
+/** The items that did not pass, as text: '' when all did (an assertion shows what failed). */
+export const failedItems = (
+  items: readonly { name: string; passed: boolean; detail: string; pointer?: string }[],
+) =>
+  items
+    .filter((i) => !i.passed)
+    .map((i) => `✗ ${i.name}: ${i.detail}${i.pointer ? `\n  → ${i.pointer}` : ''}`)
+    .join('\n');
+
 /** A check's items as text, for an assertion's message. */
 export const itemsText = (items: readonly { name: string; passed: boolean; detail: string }[]) =>
   items.map((i) => `${i.passed ? '✓' : '✗'} ${i.name}: ${i.detail}`).join('\n');

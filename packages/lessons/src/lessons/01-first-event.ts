@@ -9,7 +9,7 @@ import {
   placeGroup,
 } from '../consumer-group.js';
 import type { CheckItem, Lesson } from '../lesson.js';
-import type { LessonContext } from '../lesson-context.js';
+import { LessonError } from '../lesson-error.js';
 
 const TOPIC = 'clickstream';
 const DLQ = 'clickstream.dlq';
@@ -46,8 +46,11 @@ export const firstEvent: Lesson = {
     // A new group would read the topic from its oldest record (days of the shop's clicks):
     // placed at the end now, it starts with what the learner sends next.
     if ((await groupMembers(context, groupId)) > 0)
-      throw new Error(
+      throw new LessonError(
         `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
+        {
+          code: 'GROUP_RUNNING',
+        },
       );
     await placeGroup(context, groupId, TOPIC, topic);
     return {

@@ -12,6 +12,7 @@ import {
 } from '../consumer-group.js';
 import { dropTables, readCounts, tableExists, withLabPool } from '../lab-tables.js';
 import type { CheckItem, Lesson } from '../lesson.js';
+import { LessonError } from '../lesson-error.js';
 import { produceClickstream } from '../sample-clickstream.js';
 
 const TOPIC = 'clickstream';
@@ -40,8 +41,11 @@ export const countPerType: Lesson = {
     const offsets = await topicEndOffsets(context.kafka, TOPIC);
     // Kafka refuses to move a group that has a running member: the message says to stop it.
     if ((await groupMembers(context, groupId)) > 0)
-      throw new Error(
+      throw new LessonError(
         `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
+        {
+          code: 'GROUP_RUNNING',
+        },
       );
     await placeGroup(context, groupId, TOPIC, offsets);
     await produceClickstream(context, LESSON_02_EVENTS, producer);
@@ -121,7 +125,7 @@ export const countPerType: Lesson = {
             pointer: diff.every((d) => d.yours > d.expected)
               ? 'more than the topic holds: something was counted twice (a consumer restarted without its commit, a run before a reset?) or invalid records counted'
               : diff.every((d) => d.yours < d.expected)
-                ? 'fewer than the topic holds: some events were read but not counted (an early return, a type left out, a row overwritten rather than added to?)'
+                ? 'fewer than the topic holds: some events were read but not counted (an early return, a type left out, a row overwritten rather than added to?). A run of the unfinished starter consumed events it never counted: `datapark lesson reset 2`, `datapark lesson start 2`, then run yours again'
                 : 'some counts too high, some too low: is each event counted under its own event_type?',
           },
     );
