@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkLesson,
   exactlyOnceNames,
@@ -8,6 +9,7 @@ import {
 } from '@datapark/lessons';
 import { committedOffsets } from '../src/consumer-group.js';
 import { tableExists, withLabPool } from '../src/lab-tables.js';
+import { produceClickstream } from '../src/sample-clickstream.js';
 import { failedItems, itemsText, placeSolution, placeStarter, testContext } from './fixtures.js';
 
 const lesson = findLesson(3);
@@ -32,7 +34,17 @@ describe('lesson 3: exactly once across a SIGKILL', () => {
 
   it('the reference solution is killed mid-run, restarted, and counts every event once', async () => {
     placeSolution(context, lesson);
-    const result = await checkLesson(context, lesson);
+    // The shop keeps producing while the checker works, before, during and after the kill (its
+    // generator would): the consumer counts those events too, up to the moment it stops.
+    const shop = new AbortController();
+    const shopping = (async () => {
+      while (!shop.signal.aborted) {
+        await produceClickstream(context, 100, `lessons-test-shop${context.suffix}`);
+        await sleep(300);
+      }
+    })();
+    const result = await checkLesson(context, lesson).finally(() => shop.abort());
+    await shopping;
     expect(failedItems(result.items)).toBe('');
     expect(result.passed).toBe(true);
     expect(itemsText(result.items)).toMatch(/none lost, none doubled, across a SIGKILL/);
