@@ -35,7 +35,6 @@ void UncheckedProducer;
 // and, in onDeadLetter, the reason your bad record was refused. Once that has been called,
 // stop() the consumer (stopping commits its offsets).
 void runEventConsumer;
-void GROUP_ID;
-void kafka;
+void [PRODUCER, GROUP_ID, kafka];
 
 console.log('lesson 1: nothing done yet; fill in the TODOs in lab/lessons/01-first-event.ts');

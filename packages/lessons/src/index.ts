@@ -24,3 +24,4 @@ export { readProgress, type LessonProgress, type Progress } from './progress.js'
 export { firstEventNames } from './lessons/01-first-event.js';
 export { countPerTypeNames } from './lessons/02-count-per-type.js';
 export { exactlyOnceNames } from './lessons/03-exactly-once.js';
+export { sparkJobNames } from './lessons/04-spark-job.js';

@@ -30,8 +30,8 @@ export function listLessons(context: Pick<LessonContext, 'progressFile'>): Lesso
 export function lessonFiles(context: Pick<LessonContext, 'root' | 'scriptsDir'>, lesson: Lesson) {
   return {
     page: join(context.root, 'docs', 'lessons', `${lesson.slug}.md`),
-    starter: join(context.root, 'lab', 'lessons', 'starters', `${lesson.slug}.ts`),
-    script: join(context.scriptsDir, `${lesson.slug}.ts`),
+    starter: join(context.root, 'lab', 'lessons', 'starters', lesson.script ?? `${lesson.slug}.ts`),
+    script: join(context.scriptsDir, lesson.script ?? `${lesson.slug}.ts`),
   };
 }
 

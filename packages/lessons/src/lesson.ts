@@ -22,6 +22,8 @@ export interface Lesson {
   /** `01-first-event`: the page's and the starter's file name. */
   readonly slug: string;
   readonly title: string;
+  /** The learner's file under lab/lessons/, when not `<slug>.ts` (a PySpark job: `<slug>.py`). */
+  readonly script?: string;
   /** Shown one at a time by `datapark lesson hint N`, the gentlest first. */
   readonly hints: readonly string[];
   /** Prepares the platform (offsets noted, a consumer group placed, events produced). */

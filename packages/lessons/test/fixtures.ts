@@ -50,7 +50,10 @@ export function placeStarter(
 /** Puts the test's reference solution where the context's scripts live. */
 export function placeSolution(context: LessonContext, lesson: Lesson): string {
   const { script } = lessonFiles(context, lesson);
-  copyFileSync(join(import.meta.dirname, 'solutions', `${lesson.slug}.ts`), script);
+  copyFileSync(
+    join(import.meta.dirname, 'solutions', lesson.script ?? `${lesson.slug}.ts`),
+    script,
+  );
   return script;
 }
 
