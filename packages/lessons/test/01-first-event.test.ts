@@ -1,5 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { checkLesson, findLesson, readProgress, resetLesson, startLesson } from '@datapark/lessons';
+import { buildEvent } from '@datapark/events';
+import { UncheckedProducer } from '@datapark/kafka';
+import {
+  checkLesson,
+  findLesson,
+  firstEventNames,
+  readProgress,
+  resetLesson,
+  startLesson,
+} from '@datapark/lessons';
 import { runLearnerScript } from '../src/run-learner-script.js';
 import { committedOffsets } from '../src/consumer-group.js';
 import { itemsText, placeSolution, testContext } from './fixtures.js';
@@ -33,6 +43,27 @@ describe('lesson 1: first typed event and the DLQ', () => {
     expect(typed!.pointer).toContain('EventProducer');
     expect(bad).toMatchObject({ passed: false });
     expect(readProgress(context.progressFile)[1]?.passedAt).toBeUndefined();
+  });
+
+  it('a typical mistake, a valid event sent without EventProducer, fails naming what is missing', async () => {
+    const event = buildEvent(
+      'clickstream',
+      'page_view',
+      { session_id: randomUUID(), customer_id: null, page: '/lessons/1', referrer: null },
+      { producer: firstEventNames(context.suffix).producer },
+    );
+    const unchecked = await UncheckedProducer.connect(context.kafka);
+    await unchecked.send('clickstream', [
+      { key: event.payload.session_id, value: JSON.stringify(event) },
+    ]);
+    await unchecked.disconnect();
+    const result = await checkLesson(context, lesson);
+    expect(result.items[0]).toMatchObject({
+      passed: false,
+      detail:
+        '1 valid record(s) of yours, but none carries the schema-subject header that EventProducer adds',
+    });
+    expect(result.items[0]!.pointer).toContain('send it with EventProducer');
   });
 
   it('passes once a typed event is sent, a bad record too, and a consumer dead-letters it', async () => {
