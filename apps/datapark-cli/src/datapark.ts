@@ -3,6 +3,7 @@ import { ConfigError } from '@datapark/config';
 import { PlatformError } from '@datapark/platform';
 import { contractsCommand, ContractsCommandError } from './contracts-commands.js';
 import { kubernetesCommand } from './kubernetes-commands.js';
+import { lessonCommand, LessonCommandError } from './lesson-commands.js';
 import { addLocalCommands } from './local-commands.js';
 
 const program = new Command('datapark')
@@ -14,6 +15,7 @@ const program = new Command('datapark')
 addLocalCommands(program);
 program.addCommand(kubernetesCommand());
 program.addCommand(contractsCommand());
+program.addCommand(lessonCommand());
 
 // `datapark` alone is a question, not a mistake: answer it with the help, and exit 0.
 if (process.argv.length <= 2) {
@@ -22,7 +24,7 @@ if (process.argv.length <= 2) {
 }
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ContractsCommandError) {
+  if (error instanceof ContractsCommandError || error instanceof LessonCommandError) {
     process.stderr.write(`✗ ${error.message}\n`);
   } else if (error instanceof ConfigError || error instanceof PlatformError) {
     process.stderr.write(

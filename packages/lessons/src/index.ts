@@ -1,0 +1,27 @@
+export type { CheckItem, Lesson, StartState } from './lesson.js';
+export {
+  CHECKOUT_ROOT,
+  defaultProgressFile,
+  lessonContext,
+  type LessonContext,
+  type LessonContextOptions,
+} from './lesson-context.js';
+export { LessonError } from './lesson-error.js';
+export { findLesson, LESSONS } from './registry.js';
+export {
+  checkLesson,
+  lessonFiles,
+  listLessons,
+  nextHint,
+  resetLesson,
+  startLesson,
+  type CheckResult,
+  type LessonStatus,
+  type ResetResult,
+  type StartResult,
+} from './lesson-steps.js';
+export { readProgress, type LessonProgress, type Progress } from './progress.js';
+export { firstEventNames } from './lessons/01-first-event.js';
+export { countPerTypeNames } from './lessons/02-count-per-type.js';
+export { exactlyOnceNames } from './lessons/03-exactly-once.js';
+export { sparkJobNames } from './lessons/04-spark-job.js';

@@ -1,0 +1,25 @@
+import type { Lesson } from './lesson.js';
+import { LessonError } from './lesson-error.js';
+import { firstEvent } from './lessons/01-first-event.js';
+import { countPerType } from './lessons/02-count-per-type.js';
+import { exactlyOnce } from './lessons/03-exactly-once.js';
+import { sparkJob } from './lessons/04-spark-job.js';
+
+/** The learning path, in order: each lesson builds on the ones before it. */
+export const LESSONS: readonly Lesson[] = Object.freeze([
+  firstEvent,
+  countPerType,
+  exactlyOnce,
+  sparkJob,
+]);
+
+/** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
+export function findLesson(n: string | number): Lesson {
+  const lesson = LESSONS.find((l) => l.number === Number(n));
+  if (!lesson)
+    throw new LessonError(
+      `no lesson ${n}: there are ${LESSONS.map((l) => l.number).join(', ')} (datapark lesson list)`,
+      { code: 'UNKNOWN_LESSON' },
+    );
+  return lesson;
+}
