@@ -2,8 +2,9 @@
 /// <reference lib="dom.iterable" />
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { findWorkspaceRoot, loadConfig } from '@datapark/config';
+import { launchChromium } from './browser/headless-chromium.js';
 
 // The dashboards: Prometheus' own console templates (packages/platform-local/monitoring/consoles),
 // served by the platform's Prometheus behind its basic auth, opened in Debian's Chromium.
@@ -12,7 +13,6 @@ const { prometheusUrl } = config.monitoring;
 const username = config.monitoring.username ?? 'datapark';
 const password = config.monitoring.password ?? '';
 const OUTPUT = join(findWorkspaceRoot(import.meta.dirname)!, 'test-output', 'monitoring');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Each console, and the graphs that must have drawn a line from live data. */
 const CONSOLES = {
@@ -29,12 +29,7 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    // Root in CI has no user namespace for Chromium's sandbox; the pages are our own, on loopback.
-    args: ['--no-sandbox', '--disable-gpu'],
-    defaultViewport: { width: 1400, height: 1100 },
-  });
+  browser = await launchChromium({ defaultViewport: { width: 1400, height: 1100 } });
   page = await browser.newPage();
 });
 
