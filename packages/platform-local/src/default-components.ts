@@ -3,6 +3,7 @@ import { airflowComponent } from './airflow/component.js';
 import { jupyterComponent } from './jupyter/component.js';
 import { kafkaComponent } from './kafka/component.js';
 import { monitoringComponent } from './monitoring/component.js';
+import { objectstoreComponent } from './objectstore/component.js';
 import { postgresComponent } from './postgres/component.js';
 import { redisComponent } from './redis/component.js';
 import { sparkComponent } from './spark/component.js';
@@ -17,6 +18,7 @@ export function defaultComponents(): LocalComponent[] {
     postgresComponent(),
     redisComponent(),
     kafkaComponent(),
+    objectstoreComponent(),
     sparkComponent(),
     airflowComponent(),
     jupyterComponent(),
