@@ -6,7 +6,16 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
-const COMPONENTS = ['postgres', 'redis', 'kafka', 'spark', 'airflow', 'jupyter', 'monitoring'];
+const COMPONENTS = [
+  'postgres',
+  'redis',
+  'kafka',
+  'objectstore',
+  'spark',
+  'airflow',
+  'jupyter',
+  'monitoring',
+];
 
 interface Check {
   readonly group: string;
