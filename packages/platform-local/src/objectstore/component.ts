@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext, ComponentStatus, LocalComponent } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
+import { valueOrigin } from '@datapark/config';
 import { startDaemon, stopDaemon } from '../daemon.js';
 import { runningPid } from '../pid-file.js';
 import { assertPortFree } from '../ports.js';
@@ -122,14 +123,21 @@ export function objectstoreComponent(): LocalComponent {
       if (status.state !== 'running') return status;
       // Up, but does it take our keys? A store started with other keys serves nobody here.
       const signed = await answersSigned(ctx.config).catch(() => false);
-      return signed
-        ? status
-        : {
-            ...status,
-            state: 'degraded',
-            units: status.units.map((u) => ({ ...u, state: 'degraded' })),
-            detail: `it answers at ${ctx.config.s3.url} but refuses the keys of the endpoints file. Fix: datapark stop ${NAME}, then up`,
-          };
+      if (signed) return status;
+      // Keys a DATAPARK_* variable set are the likelier culprit than the gateway's.
+      const overridden = ['s3.accessKeyId', 's3.secretAccessKey']
+        .map((key) => valueOrigin(ctx.config, key))
+        .filter((o) => o?.from === 'environment')
+        .map((o) => o!.variable!);
+      return {
+        ...status,
+        state: 'degraded',
+        units: status.units.map((u) => ({ ...u, state: 'degraded' })),
+        detail:
+          overridden.length > 0
+            ? `it answers at ${ctx.config.s3.url} but refuses the keys set by ${overridden.join(' and ')}. Fix: unset ${overridden.join(' and ')} to use the platform's keys`
+            : `it answers at ${ctx.config.s3.url} but refuses the keys of the endpoints file. Fix: datapark stop ${NAME}, then up`,
+      };
     },
 
     ports(ctx) {
