@@ -10,6 +10,7 @@ const COMPONENTS = [
   'postgres',
   'redis',
   'kafka',
+  'objectstore',
   'spark',
   'airflow',
   'jupyter',

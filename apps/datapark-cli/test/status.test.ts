@@ -25,7 +25,7 @@ async function closedPort(): Promise<number> {
 function secrets(): string[] {
   const found: string[] = [];
   const walk = (node: unknown, key = '') => {
-    if (typeof node === 'string' && /password|token|secret/i.test(key)) found.push(node);
+    if (typeof node === 'string' && /password|token|secret|accesskey/i.test(key)) found.push(node);
     else if (node && typeof node === 'object')
       for (const [k, v] of Object.entries(node)) walk(v, k);
   };
@@ -94,6 +94,9 @@ describe('datapark status', () => {
         `^ {2}Prometheus\\s+${config.monitoring.prometheusUrl}\\s+user ${config.monitoring.username}, password: monitoring\\.password$`,
         'm',
       ),
+    );
+    expect(out).toContain(
+      `Object store: S3 API at ${config.s3.url} (path-style, region ${config.s3.region}), buckets lake, archive; keys: s3.accessKeyId, s3.secretAccessKey.`,
     );
     expect(out).toContain(
       `Credentials: in ${config.endpointsFile} (mode 0600), or \`datapark endpoints --show-secrets\`.`,

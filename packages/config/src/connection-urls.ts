@@ -52,11 +52,44 @@ export function redisUrl(config: DataparkConfig, db = 0): string {
   return `redis://:${encodeURIComponent(password)}@${host}:${port}/${db}`;
 }
 
+/** What an S3 client needs to reach the platform's object store (the AWS SDKs' names). */
+export interface S3Connection {
+  readonly endpoint: string;
+  readonly region: string;
+  /** The store answers path-style requests (`http://host:port/bucket/key`) only. */
+  readonly forcePathStyle: true;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/**
+ * The object store's endpoint and keys, in the shape `new S3Client(…)` of @aws-sdk/client-s3
+ * takes.
+ *
+ * @example
+ * ```ts
+ * const s3 = new S3Client(s3Connection(loadConfig()));
+ * await s3.send(new ListObjectsV2Command({ Bucket: 'lake' }));
+ * ```
+ */
+export function s3Connection(config: DataparkConfig): S3Connection {
+  const { url, region, accessKeyId, secretAccessKey } = config.s3;
+  if (!accessKeyId) throw missingSecret(config, 's3.accessKeyId');
+  if (!secretAccessKey) throw missingSecret(config, 's3.secretAccessKey');
+  return {
+    endpoint: url,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+  };
+}
+
 /** A copy of the config with every secret replaced, safe to print or log. */
 export function redactConfig(config: DataparkConfig): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value: unknown) =>
-      typeof value === 'string' && /password|token|secret/i.test(key) ? '<redacted>' : value,
+      typeof value === 'string' && /password|token|secret|accesskey/i.test(key)
+        ? '<redacted>'
+        : value,
     ),
   );
 }

@@ -56,6 +56,7 @@ export const ENDPOINTS = Object.freeze({
     component: 'monitoring',
     ...url('monitoring.alertmanagerUrl'),
   },
+  s3: { what: 'the object store', component: 'objectstore', ...url('s3.url') },
 } satisfies Record<string, EndpointSpec>);
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -2,7 +2,13 @@ export { scrapeTargetsDir, statsdAddress, STATSD_PORT_OFFSET } from './app-metri
 export { closestNames, editDistance } from './closest-names.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { DataparkError, type DataparkErrorOptions } from './datapark-error.js';
-export { postgresUrl, redactConfig, redisUrl } from './connection-urls.js';
+export {
+  postgresUrl,
+  redactConfig,
+  redisUrl,
+  s3Connection,
+  type S3Connection,
+} from './connection-urls.js';
 export {
   endpointOrigin,
   ENDPOINTS,
@@ -15,8 +21,10 @@ export {
   CONFIG_KEYS,
   POSTGRES_ROLES,
   POSTGRES_ROLE_USERS,
+  S3_BUCKETS,
   type KeySpec,
   type PostgresRole,
+  type S3Bucket,
 } from './keys.js';
 export {
   loadConfig,

@@ -300,6 +300,41 @@ export const CONFIG_KEYS = Object.freeze({
     doc: "password of the PostgreSQL exporter's role datapark_monitor (pg_monitor only)",
     example: 'a generated secret (the platform writes it to the endpoints file)',
   },
+  's3.url': {
+    env: 'DATAPARK_S3_URL',
+    schema: url,
+    default: 'http://127.0.0.1:17070',
+    doc: 'the S3-compatible object store (path-style requests)',
+    example: 'http://127.0.0.1:17070',
+  },
+  's3.region': {
+    env: 'DATAPARK_S3_REGION',
+    schema: z.string().regex(/^[a-z0-9-]+$/, 'expected a region name such as us-east-1'),
+    default: 'us-east-1',
+    doc: 'the region requests to the object store are signed for',
+    example: 'us-east-1',
+  },
+  's3.accessKeyId': {
+    env: 'DATAPARK_S3_ACCESS_KEY_ID',
+    schema: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'expected 16 to 128 letters and digits'),
+    secret: true,
+    doc: "the object store's access key id",
+    example: 'a generated key id (the platform writes it to the endpoints file)',
+  },
+  's3.secretAccessKey': {
+    env: 'DATAPARK_S3_SECRET_ACCESS_KEY',
+    schema: secret,
+    secret: true,
+    doc: "the object store's secret access key",
+    example: 'a generated secret (the platform writes it to the endpoints file)',
+  },
 } satisfies Record<string, KeySpec>) as Readonly<Record<string, KeySpec>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/**
+ * The buckets the platform creates in the object store at `up`: `lake` for tables (Iceberg),
+ * `archive` for raw files kept as they came.
+ */
+export const S3_BUCKETS = ['lake', 'archive'] as const;
+export type S3Bucket = (typeof S3_BUCKETS)[number];

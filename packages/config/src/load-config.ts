@@ -56,6 +56,13 @@ export interface DataparkConfig {
     /** The PostgreSQL exporter's role (datapark_monitor, pg_monitor only). */
     readonly postgresPassword?: string;
   };
+  /** The S3-compatible object store (path-style); the keys are undefined until it generated them. */
+  readonly s3: {
+    readonly url: string;
+    readonly region: string;
+    readonly accessKeyId?: string;
+    readonly secretAccessKey?: string;
+  };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -9,6 +9,7 @@ import {
   postgresUrl,
   redactConfig,
   resolveStateDir,
+  s3Connection,
   writeEndpointsFile,
 } from '@datapark/config';
 
@@ -168,5 +169,32 @@ describe('DataparkError', () => {
       'CONFIG_INVALID',
       'set DATAPARK_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092',
     ]);
+  });
+});
+
+describe('s3Connection', () => {
+  it('gives the endpoint, region, path style and keys, and names a missing key with its fix', () => {
+    const dir = tempDir();
+    writeEndpointsFile(join(dir, 'endpoints.json'), {
+      s3: { accessKeyId: 'DPKEYID0000000000001' },
+    });
+    const missing = () => s3Connection(loadConfig({ env: { DATAPARK_STATE_DIR: dir }, cwd: dir }));
+    expect(missing).toThrow(ConfigError);
+    expect(missing).toThrow(/s3\.secretAccessKey = <missing>/);
+    expect(missing).toThrow(/or set DATAPARK_S3_SECRET_ACCESS_KEY/);
+    const secret = 'an-object-store-secret-0000';
+    const config = loadConfig({
+      env: { DATAPARK_STATE_DIR: dir, DATAPARK_S3_SECRET_ACCESS_KEY: secret },
+      cwd: dir,
+    });
+    expect(s3Connection(config)).toEqual({
+      endpoint: 'http://127.0.0.1:17070',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'DPKEYID0000000000001', secretAccessKey: secret },
+    });
+    const shown = JSON.stringify(redactConfig(config));
+    expect(shown).not.toContain('DPKEYID0000000000001');
+    expect(shown).not.toContain(secret);
   });
 });

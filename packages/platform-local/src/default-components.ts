@@ -3,6 +3,7 @@ import { airflowComponent } from './airflow/component.js';
 import { jupyterComponent } from './jupyter/component.js';
 import { kafkaComponent } from './kafka/component.js';
 import { monitoringComponent } from './monitoring/component.js';
+import { objectstoreComponent } from './objectstore/component.js';
 import { postgresComponent } from './postgres/component.js';
 import { redisComponent } from './redis/component.js';
 import { sparkComponent } from './spark/component.js';
@@ -18,6 +19,7 @@ export function defaultComponents(): LocalComponent[] {
     postgresComponent(),
     redisComponent(),
     kafkaComponent(),
+    objectstoreComponent(),
     sparkComponent(),
     airflowComponent(),
     jupyterComponent(),

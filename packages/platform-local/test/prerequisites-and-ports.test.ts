@@ -64,6 +64,11 @@ describe('what LocalPlatform reports without starting anything', () => {
       purpose: 'Superset UI and API',
       variable: 'DATAPARK_SUPERSET_URL',
     });
+    expect(claims.find((c) => c.unit === 'objectstore')).toMatchObject({
+      host: '127.0.0.1',
+      port: 17070,
+      variable: 'DATAPARK_S3_URL',
+    });
     const units = platform.components.flatMap((c) => c.units);
     for (const unit of ['postgres', 'jupyter', 'airflow-api-server', 'spark-history'])
       expect(units).toContain(unit);

@@ -185,6 +185,21 @@ def test_reports_every_bad_value_at_once_with_the_key_the_value_and_the_fix(tmp_
     ) in message
 
 
+def test_gives_the_object_store_keys_or_names_the_missing_one(tmp_path):
+    write_endpoints(tmp_path, {"s3": {"accessKeyId": "DPKEYID0000000000001"}})
+    config = load_config(env={"DATAPARK_STATE_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert config.s3.url == "http://127.0.0.1:17070"
+    assert config.s3.region == "us-east-1"
+    with pytest.raises(ConfigError, match=r"s3\.secretAccessKey = <missing>") as missing:
+        config.s3_keys()
+    assert "or set DATAPARK_S3_SECRET_ACCESS_KEY" in str(missing.value)
+    env = {"DATAPARK_STATE_DIR": str(tmp_path), "DATAPARK_S3_SECRET_ACCESS_KEY": SECRET}
+    config = load_config(env=env, cwd=tmp_path)
+    assert config.s3_keys() == ("DPKEYID0000000000001", SECRET)
+    assert "DPKEYID0000000000001" not in repr(config)
+    assert SECRET not in repr(config)
+
+
 def test_never_shows_a_secret(tmp_path):
     with pytest.raises(ConfigError) as invalid:
         load_config(

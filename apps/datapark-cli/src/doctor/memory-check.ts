@@ -9,7 +9,7 @@ const MiB = 2 ** 20;
  * on this project's machine with the platform idle (Kafka 1.7 GiB for three JVMs, Airflow 2.0
  * GiB of which the Celery worker and its pool 0.95; monitoring 0.3: Prometheus 90 MiB, the Node
  * Kafka lag exporter 95, Alertmanager 40, the four other exporters 15-20 each; Superset 0.35:
- * gunicorn's one worker 315-340 MiB after the shop dashboard, its master 27).
+ * gunicorn's one worker 315-340 MiB after the shop dashboard, its master 27; the object store's versitygw 30-40 MiB).
  */
 const TYPICAL_RSS: Readonly<Record<string, number>> = {
   postgres: 300 * MiB,
@@ -19,6 +19,7 @@ const TYPICAL_RSS: Readonly<Record<string, number>> = {
   airflow: 2100 * MiB,
   jupyter: 150 * MiB,
   superset: 350 * MiB,
+  objectstore: 40 * MiB,
   monitoring: 300 * MiB,
 };
 /** Room left for work: a Spark job's driver and executor (512 MiB heap each) and a kernel. */

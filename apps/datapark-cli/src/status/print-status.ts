@@ -1,4 +1,4 @@
-import type { DataparkConfig } from '@datapark/config';
+import { S3_BUCKETS, type DataparkConfig } from '@datapark/config';
 import type { ComponentStatus } from '@datapark/platform';
 
 /**
@@ -102,7 +102,13 @@ export function whereToLook(
     ],
   ];
   const shown = uis.filter(([component, , , , unit]) => running(component, unit));
-  if (shown.length === 0) return [];
+  // No web UI: an API every S3 client speaks, with the buckets it holds.
+  const objectStore = running('objectstore')
+    ? [
+        `Object store: S3 API at ${config.s3.url} (path-style, region ${config.s3.region}), buckets ${S3_BUCKETS.join(', ')}; keys: s3.accessKeyId, s3.secretAccessKey.`,
+      ]
+    : [];
+  if (shown.length === 0) return objectStore.length > 0 ? ['', ...objectStore] : [];
   const width = Math.max(...shown.map(([, name]) => name.length));
   const urlWidth = Math.max(...shown.map(([, , url]) => url.length));
   return [
@@ -111,6 +117,7 @@ export function whereToLook(
     ...shown.map(
       ([, name, url, login]) => `  ${name.padEnd(width)}  ${url.padEnd(urlWidth)}  ${login}`,
     ),
+    ...objectStore,
     `Credentials: in ${file} (mode 0600), or \`datapark endpoints --show-secrets\`.`,
     'Tools: `datapark psql [role]`, `datapark kafka topics | consume TOPIC | produce TOPIC`.',
   ];

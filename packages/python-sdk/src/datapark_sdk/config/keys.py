@@ -306,5 +306,33 @@ CONFIG_KEYS: MappingProxyType[str, KeySpec] = MappingProxyType(
             "a generated secret (the platform writes it to the endpoints file)",
             secret=True,
         ),
+        "s3.url": KeySpec(
+            "DATAPARK_S3_URL",
+            _url,
+            "the S3-compatible object store (path-style requests)",
+            "http://127.0.0.1:17070",
+            default="http://127.0.0.1:17070",
+        ),
+        "s3.region": KeySpec(
+            "DATAPARK_S3_REGION",
+            _matching(r"^[a-z0-9-]+$", "expected a region name such as us-east-1"),
+            "the region requests to the object store are signed for",
+            "us-east-1",
+            default="us-east-1",
+        ),
+        "s3.accessKeyId": KeySpec(
+            "DATAPARK_S3_ACCESS_KEY_ID",
+            _matching(r"^[A-Za-z0-9]{16,128}$", "expected 16 to 128 letters and digits"),
+            "the object store's access key id",
+            "a generated key id (the platform writes it to the endpoints file)",
+            secret=True,
+        ),
+        "s3.secretAccessKey": KeySpec(
+            "DATAPARK_S3_SECRET_ACCESS_KEY",
+            _secret,
+            "the object store's secret access key",
+            "a generated secret (the platform writes it to the endpoints file)",
+            secret=True,
+        ),
     }
 )

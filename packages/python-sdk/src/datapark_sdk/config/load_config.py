@@ -103,6 +103,17 @@ class MonitoringConfig:
 
 
 @dataclass(frozen=True)
+class S3Config:
+    """The S3-compatible object store (path-style requests only)."""
+
+    url: str
+    region: str
+    #: The keys; None until the platform generated them.
+    access_key_id: str | None = field(repr=False)
+    secret_access_key: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
 class DataparkConfig:
     """Endpoints and credentials of every component: typed, validated, frozen."""
 
@@ -115,6 +126,18 @@ class DataparkConfig:
     airflow: AirflowConfig
     jupyter: JupyterConfig
     monitoring: MonitoringConfig
+    s3: S3Config
+
+    def s3_keys(self) -> tuple[str, str]:
+        """The object store's ``(access_key_id, secret_access_key)``.
+
+        Raises :class:`ConfigError` naming the key and the fix when the platform has not made them.
+        """
+        if not self.s3.access_key_id:
+            raise missing_secret(self, "s3.accessKeyId")
+        if not self.s3.secret_access_key:
+            raise missing_secret(self, "s3.secretAccessKey")
+        return self.s3.access_key_id, self.s3.secret_access_key
 
     def postgres_login(self, role: str, database: str | None = None) -> PostgresLogin:
         """How to connect as one PostgreSQL role (``database`` defaults to the Data Park one).
@@ -219,6 +242,12 @@ def load_config(
             username=values["monitoring.username"],
             password=values.get("monitoring.password"),
             postgres_password=values.get("monitoring.postgresPassword"),
+        ),
+        s3=S3Config(
+            url=values["s3.url"],
+            region=values["s3.region"],
+            access_key_id=values.get("s3.accessKeyId"),
+            secret_access_key=values.get("s3.secretAccessKey"),
         ),
     )
 
