@@ -59,9 +59,9 @@ const serial = ['--parallel=1', '--outputStyle=stream'];
 // alone, so no other test meets their outages and no busy CPU slows them.
 const ALONE = ['etl-driver', 'platform-local', 'airflow-client', 'event-generator', 'kafka'];
 // Projects whose tests need no platform, or only read it and make topics of their own: CPU
-// work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after every project's lint and
-// typecheck (CPU only too), beside the other projects' tests, which spend most of their time
-// waiting on Spark drivers, DAG runs and notebooks.
+// work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
+// every project's lint and typecheck (CPU only too), beside the other projects' tests, which
+// spend much of their time waiting on Spark drivers, DAG runs and notebooks.
 const BESIDE = [
   'charts',
   'platform-kubernetes',
