@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { runBeside, runInTerminal, showLog } from './lanes.mjs';
 import { ensureNode24 } from './node-24.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -51,16 +52,67 @@ if (
 
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
-const status = run('lint, typecheck, test', nx, [
-  'run-many',
-  '-t',
-  'lint',
-  'typecheck',
-  'test',
-  '--parallel=1',
-  '--outputStyle=stream',
-  ...nxArgs,
-]);
+const serial = ['--parallel=1', '--outputStyle=stream'];
+
+// Projects whose tests stop, kill or restart shared components (the drills, PostgreSQL, a
+// Kafka broker, Airflow) or hold the generator to an events-per-second band: they run last and
+// alone, so no other test meets their outages and no busy CPU slows them.
+const ALONE = ['etl-driver', 'platform-local', 'airflow-client', 'event-generator', 'kafka'];
+// Projects whose tests need no platform, or only read it and make topics of their own: CPU
+// work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
+// every project's lint and typecheck (CPU only too), beside the other projects' tests, which
+// spend much of their time waiting on Spark drivers, DAG runs and notebooks.
+const BESIDE = [
+  'charts',
+  'platform-kubernetes',
+  'datapark-cli',
+  'config',
+  'events',
+  'http',
+  'plot',
+  'platform',
+];
+
+let status;
+if (nxArgs.length > 0) {
+  // Projects named (`npm test -- -p db`): everything of theirs one after another, as nx orders it.
+  status = run('lint, typecheck, test', nx, [
+    'run-many',
+    '-t',
+    'lint',
+    'typecheck',
+    'test',
+    ...serial,
+    ...nxArgs,
+  ]);
+} else {
+  const options = { cwd: root, env };
+  const beside = runBeside(
+    `lint, typecheck; tests of ${BESIDE.join(', ')}`,
+    [
+      [nx, ['run-many', '-t', 'lint', 'typecheck', ...serial]],
+      [nx, ['run-many', '-t', 'test', '-p', BESIDE.join(','), ...serial]],
+    ],
+    join(resultsDir, 'beside.log'),
+    options,
+  );
+  const shared = await runInTerminal(
+    'tests on the shared platform',
+    nx,
+    ['run-many', '-t', 'test', '--exclude', [...ALONE, ...BESIDE].join(','), ...serial],
+    options,
+  );
+  const besideStatus = showLog(await beside);
+  const alone = run(`tests that stop components or time events, alone: ${ALONE.join(', ')}`, nx, [
+    'run-many',
+    '-t',
+    'test',
+    '-p',
+    ALONE.join(','),
+    ...serial,
+  ]);
+  status = [shared, besideStatus, alone].find((s) => s !== 0) ?? 0;
+}
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
 let passed = 0;
