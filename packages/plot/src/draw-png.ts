@@ -1,3 +1,4 @@
+import { PlotError } from './errors.js';
 import canvasKitModule from 'canvaskit-wasm';
 import type { CanvasKit } from 'canvaskit-wasm';
 import type { View } from 'vega';
@@ -42,7 +43,11 @@ export async function drawPng(
     canvas.loadFont(fonts.regular, { family: CANVAS_FAMILY, style: 'normal', weight: 'normal' });
     canvas.loadFont(fonts.bold, { family: CANVAS_FAMILY, style: 'normal', weight: 'bold' });
     const context = canvas.getContext('2d') as unknown as TextContext | null;
-    if (!context) throw new Error('CanvasKit gave no 2d context');
+    if (!context)
+      throw new PlotError('CanvasKit gave no 2d context', {
+        code: 'PLOT_NO_CANVAS',
+        hint: 'canvaskit-wasm failed to load: reinstall it (npm ci)',
+      });
     await view.toCanvas(scale, { externalContext: contextForVega(context) });
     const dataUrl = canvas.toDataURL('image/png');
     return {

@@ -1,3 +1,4 @@
+import { PlotError } from './errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -43,13 +44,15 @@ export const FONT_CANDIDATES: readonly FontFiles[] = Object.freeze([
 ]);
 
 /** No font to draw a chart's text with was found where {@link FONT_CANDIDATES} look. */
-export class FontNotFoundError extends Error {
+export class FontNotFoundError extends PlotError {
   override readonly name = 'FontNotFoundError';
   constructor(readonly tried: readonly string[]) {
-    super(
-      `no font to draw chart text with: none of ${tried.join(', ')} exists. ` +
-        'Install one: apt-get install fonts-dejavu-core (Debian, Ubuntu), dnf install dejavu-sans-fonts (Fedora)',
-    );
+    const hint =
+      'Install one: apt-get install fonts-dejavu-core (Debian, Ubuntu), dnf install dejavu-sans-fonts (Fedora)';
+    super(`no font to draw chart text with: none of ${tried.join(', ')} exists. ${hint}`, {
+      code: 'PLOT_FONT_NOT_FOUND',
+      hint,
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { PlotError } from './errors.js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -29,7 +30,10 @@ function svgSize(svg: string): { width: number; height: number } {
   const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]);
   const height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
   if (!(width > 0 && height > 0))
-    throw new Error(`Vega drew an SVG without a size: ${root.slice(0, 200)}`);
+    throw new PlotError(`Vega drew an SVG without a size: ${root.slice(0, 200)}`, {
+      code: 'PLOT_NO_SIZE',
+      hint: 'give the spec a width and height',
+    });
   return { width, height };
 }
 
