@@ -1,3 +1,4 @@
+import { LessonError } from './lesson-error.js';
 import { join, resolve } from 'node:path';
 import type { DataparkConfig } from '@datapark/config';
 import { loadConfig, resolveStateDir } from '@datapark/config';
@@ -52,7 +53,10 @@ export function lessonContext(options: LessonContextOptions = {}): LessonContext
   const config = options.config ?? loadConfig();
   const suffix = options.suffix ?? '';
   if (!/^[a-z0-9_]*$/.test(suffix))
-    throw new Error(`lesson suffix ${JSON.stringify(suffix)}: only a-z, 0-9 and _`);
+    throw new LessonError(`lesson suffix ${JSON.stringify(suffix)}: only a-z, 0-9 and _`, {
+      code: 'LESSON_BAD_SUFFIX',
+      hint: 'use lower-case letters, digits and _ only',
+    });
   const root = options.root ?? CHECKOUT_ROOT;
   return {
     config,

@@ -1,4 +1,5 @@
 import type { ComponentContext } from '@datapark/platform';
+import { PlatformError } from '@datapark/platform';
 import { hostPort, monitoringAddresses } from './addresses.js';
 
 /** The Authorization header of Prometheus' and Alertmanager's basic auth. */
@@ -42,7 +43,13 @@ export async function firingAlerts(
     'alertmanager',
     '/api/v2/alerts?active=true&silenced=false&inhibited=false',
   );
-  if (!response.ok) throw new Error(`Alertmanager answered HTTP ${response.status}`);
+  if (!response.ok)
+    throw new PlatformError(
+      `Alertmanager answered HTTP ${response.status}`,
+      'alertmanager',
+      'npx nx run platform:logs -- alertmanager',
+      'ALERTMANAGER_HTTP',
+    );
   const alerts = (await response.json()) as { labels: { alertname?: string } }[];
   const counts = new Map<string, number>();
   for (const a of alerts) {
