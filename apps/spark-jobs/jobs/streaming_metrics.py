@@ -66,11 +66,12 @@ MAX_OFFSETS_PER_TRIGGER = 100_000
 
 # The aggregation state (every session seen, every window within the watermark) in RocksDB, on
 # the executor's local disk and off the JVM heap. The default provider keeps all of it, twice
-# (the last two versions), as Java objects in the executor's 512 MiB heap: with millions of
-# clickstream events the sessions alone outgrew it and the executor died (exit code 52, Spark's
-# OutOfMemoryError). A checkpoint keeps the provider it was started with (Spark stores it in the
-# offset log), so a job resumed from an older checkpoint stays on the default one until started
-# on a fresh checkpoint, which replays from the earliest offsets and upserts the same totals.
+# (the last two versions), as Java objects in the executor's 512 MiB heap, and sessions have no
+# watermark, so their state only grows: with millions of clickstream events it outgrows the heap
+# and the executor exits with code 52 (Spark's OutOfMemoryError). A checkpoint keeps the
+# provider it was started with (Spark stores it in the offset log), so a job resumed from an
+# older checkpoint stays on the default one until started on a fresh checkpoint, which replays
+# from the earliest offsets and upserts the same totals.
 STATE_STORE_PROVIDER = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 
 
