@@ -35,7 +35,9 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('the batching every sink shares', () => {
   it('pipelines: a lane hands over its next full batch before the previous one is acknowledged, in the order written', async () => {
     const sink = new HeldSink(4);
-    const written = events(3000).filter((e) => e.topic === 'clickstream').slice(0, 60);
+    const written = events(3000)
+      .filter((e) => e.topic === 'clickstream')
+      .slice(0, 60);
     for (const e of written) sink.write(e);
     // Six full batches of one lane: four on their way, two waiting for room.
     expect(sink.calls).toHaveLength(4);
@@ -52,7 +54,9 @@ describe('the batching every sink shares', () => {
 
   it('with one batch in flight (PostgreSQL), waits for each acknowledgement before the next batch', async () => {
     const sink = new HeldSink(1);
-    const written = events(3000).filter((e) => e.topic === 'clickstream').slice(0, 25);
+    const written = events(3000)
+      .filter((e) => e.topic === 'clickstream')
+      .slice(0, 25);
     for (const e of written) sink.write(e);
     expect(sink.calls).toHaveLength(1);
     sink.calls[0]!.ack();
@@ -69,7 +73,9 @@ describe('the batching every sink shares', () => {
 
   it('bounds what is unacknowledged: past maxPending, write asks the caller to wait until an acknowledgement', async () => {
     const sink = new HeldSink(16, 30);
-    const written = events(3000).filter((e) => e.topic === 'clickstream').slice(0, 30);
+    const written = events(3000)
+      .filter((e) => e.topic === 'clickstream')
+      .slice(0, 30);
     const waits = written.map((e) => sink.write(e));
     expect(waits.slice(0, 29).every((w) => w === undefined)).toBe(true);
     const wait = waits[29];
@@ -87,7 +93,9 @@ describe('the batching every sink shares', () => {
 
   it('counts a failed batch and still sends the ones behind it', async () => {
     const sink = new HeldSink(4);
-    const written = events(3000).filter((e) => e.topic === 'clickstream').slice(0, 30);
+    const written = events(3000)
+      .filter((e) => e.topic === 'clickstream')
+      .slice(0, 30);
     for (const e of written) sink.write(e);
     sink.calls[0]!.fail();
     sink.calls[1]!.ack();
