@@ -18,9 +18,9 @@ export interface KafkaSinkOptions extends BatchingOptions {
  * order `send` was called and fills a partition's next request while one is in flight, so
  * overlapping batches keep every key's events in order; waiting for each batch's slowest
  * partition before sending the next one left the others idle. With one lane per topic, 16 × 2000
- * events is also what `maxPending` allows (bench:generator, 100k events, 2026-12-05, busy
- * machine: 1 batch in flight and 4 lanes 2.6k–4.1k events/s at 4.2–4.7 s of CPU; 16 in flight
- * and 1 lane 5.2k–6.3k at 3.3–3.6 s; docs/event-generator.md).
+ * events is also what `maxPending` allows. 100k-event backfills into Kafka on a busy machine
+ * (2026-12-05): one batch in flight and 4 lanes, 3.0k–4.1k events/s at 4.2–4.8 s of CPU; 16 in
+ * flight and 1 lane (with @datapark/kafka's 32-bit partitioner), 5.2k–6.3k at 3.3–3.6 s.
  */
 const IN_FLIGHT_PER_LANE = 16;
 
