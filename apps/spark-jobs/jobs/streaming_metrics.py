@@ -59,6 +59,23 @@ SET customer_id = EXCLUDED.customer_id, started_at = EXCLUDED.started_at,
 """
 CHUNK = 20_000
 
+# A micro-batch reads at most this many records per topic. With a backlog of millions (a fresh
+# checkpoint, or a job that was stopped for a while) the first batch would otherwise take all of
+# it at once: every record parsed and aggregated in one batch on a 512 MiB executor, and every
+# session it touched collected on the driver for the upsert. Capped, the backlog is worked off in
+# bounded batches, each committed before the next (100k clickstream records are about 30 MB of JSON).
+MAX_OFFSETS_PER_TRIGGER = 100_000
+
+# The aggregation state (every session seen, every window within the watermark) in RocksDB, on
+# the executor's local disk and off the JVM heap. The default provider keeps all of it, twice
+# (the last two versions), as Java objects in the executor's 512 MiB heap, and sessions have no
+# watermark, so their state only grows: with millions of clickstream events it outgrows the heap
+# and the executor exits with code 52 (Spark's OutOfMemoryError). A checkpoint keeps the
+# provider it was started with (Spark stores it in the offset log), so a job resumed from an
+# older checkpoint stays on the default one until started on a fresh checkpoint, which replays
+# from the earliest offsets and upserts the same totals.
+STATE_STORE_PROVIDER = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+
 
 def kafka_events(spark: SparkSession, servers: str, topic: str) -> DataFrame:
     raw = (
@@ -67,7 +84,7 @@ def kafka_events(spark: SparkSession, servers: str, topic: str) -> DataFrame:
         .option("subscribe", topic)
         .option("startingOffsets", "earliest")
         .option("failOnDataLoss", "false")
-        .option("maxOffsetsPerTrigger", "100000")
+        .option("maxOffsetsPerTrigger", str(MAX_OFFSETS_PER_TRIGGER))
         .load()
     )
     return parse_events(raw, topic)
@@ -209,6 +226,7 @@ def main() -> None:
         SparkSession.builder.appName("streaming-metrics")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.streaming.stateStore.providerClass", STATE_STORE_PROVIDER)
         .getOrCreate()
     )
 

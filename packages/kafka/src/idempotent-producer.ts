@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import type { IHeaders, PartitionMetadata, RecordMetadata } from 'kafkajs';
 import type { KafkaConnection } from './create-kafka.js';
 import { KafkaError } from './errors.js';
+import { partitionOfKey } from './murmur2.js';
 
 // kafkajs is CommonJS: Node's ESM loader does not see all of its named exports.
 const { Partitioners } = kafkajs;
@@ -123,26 +124,20 @@ export class IdempotentProducer {
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return [];
     const count = await this.partitionCount(topic);
-    const partitionMetadata = Array.from(
-      { length: count },
-      (_, partitionId): PartitionMetadata => ({
-        partitionId,
-        leader: 0,
-        replicas: [],
-        isr: [],
-        partitionErrorCode: 0,
-      }),
-    );
+    let partitionMetadata: PartitionMetadata[] | undefined;
     const byPartition = new Map<number, WireRecord[]>();
     for (const record of records) {
+      const wire = toWire(record);
       const partition =
         record.partition ??
-        this.partitioner({
-          topic,
-          partitionMetadata,
-          message: { key: record.key, value: record.value },
-        });
-      const wire = toWire(record);
+        (wire.key !== undefined
+          ? partitionOfKey(wire.key, count)
+          : // No key: kafkajs' round robin, as before.
+            this.partitioner({
+              topic,
+              partitionMetadata: (partitionMetadata ??= placeholders(count)),
+              message: { key: null, value: record.value },
+            }));
       const list = byPartition.get(partition);
       if (list) list.push(wire);
       else byPartition.set(partition, [wire]);
@@ -306,6 +301,26 @@ const asBuffer = (value: string | Buffer | null | undefined): Buffer | undefined
       ? Buffer.from(value)
       : value;
 
+/** What the round-robin partitioner reads of a topic's partitions: their ids. */
+function placeholders(count: number): PartitionMetadata[] {
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    replicas: [],
+    isr: [],
+    partitionErrorCode: 0,
+  }));
+}
+
+/** Header names as bytes, made once: every record carries the same few. */
+const headerNames = new Map<string, Buffer>();
+const headerName = (name: string): Buffer => {
+  let bytes = headerNames.get(name);
+  if (bytes === undefined && headerNames.size < 1_000)
+    headerNames.set(name, (bytes = Buffer.from(name)));
+  return bytes ?? Buffer.from(name);
+};
+
 /**
  * Headers as the wire has them: a repeated name (kafkajs reads one as an array) stays repeated,
  * which a Map keyed by distinct Buffers allows.
@@ -316,7 +331,14 @@ function toWire(record: OutgoingRecord): WireRecord {
   const headers = new Map<Buffer, Buffer | undefined>();
   let bytes = 70 + (key?.length ?? 0) + (value?.length ?? 0);
   for (const [name, raw] of Object.entries(record.headers ?? {})) {
-    for (const one of Array.isArray(raw) ? raw : [raw]) {
+    if (!Array.isArray(raw)) {
+      const headerValue = asBuffer(raw);
+      headers.set(headerName(name), headerValue);
+      bytes += name.length + (headerValue?.length ?? 0) + 10;
+      continue;
+    }
+    // Each repetition needs a key of its own (a distinct Buffer).
+    for (const one of raw) {
       const headerValue = asBuffer(one);
       headers.set(Buffer.from(name), headerValue);
       bytes += name.length + (headerValue?.length ?? 0) + 10;

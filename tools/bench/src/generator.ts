@@ -2,8 +2,9 @@
 //  1. generation alone (`--sink none`, backfill) pinned to one core: events/s (target ≥ 300k/s);
 //  2. end to end into the 3-node cluster at acks=all, idempotent, no compression, against
 //     Kafka's ProducerPerformance from the same jars at the best settings we found, one process
-//     per topic (the generator has 4 producers over 4 topics), sending the generator's own
-//     events in the generator's mix; rounds alternated and printed (target ≥ 0.6x);
+//     per topic or one for all (the generator sends its 4 topics through one EventProducer,
+//     batches pipelined), the generator's own events in its mix; rounds alternated and printed
+//     (target ≥ 0.6x);
 //  3. resident memory while serving realtime at 10k events/s into Kafka (`--duration <s>`,
 //     default 600): RSS at the start and the end, and whether it stays flat once warm: the
 //     highest RSS and the heap's low points (what survives a collection) early against late.
@@ -68,10 +69,10 @@ function generate(args: string[], pinToOneCore = false): Totals {
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 /**
- * The reference for the end-to-end run: as many Java producers as the generator has (one per
- * topic, since ProducerPerformance sends to one), running at once, each sending its topic's
- * share of `records`, the generator's own events for that topic. Their rate is all records over
- * the slowest one's sending time (each process times its sends alone, without JVM start-up).
+ * One reference for the end-to-end run: a Java producer per topic (ProducerPerformance sends to
+ * one topic), running at once, each sending its topic's share of `records`, the generator's own
+ * events for that topic. Their rate is all records over the slowest one's sending time (each
+ * process times its sends alone, without JVM start-up).
  */
 async function javaProducersOnEveryTopic(
   payloads: ReadonlyMap<string, { file: string; share: number }>,
@@ -337,7 +338,7 @@ try {
       ],
       [
         'ours',
-        `event-generator --sink kafka (4 producers), backfill of ${E2E_EVENTS} events into 4 topics; rounds ${describeRounds(rounds.rates['event-generator']!)}`,
+        `event-generator --sink kafka (1 EventProducer, batches pipelined), backfill of ${E2E_EVENTS} events into 4 topics; rounds ${describeRounds(rounds.rates['event-generator']!)}`,
       ],
       [
         'reference',
