@@ -271,6 +271,49 @@ CONFIG_KEYS: MappingProxyType[str, KeySpec] = MappingProxyType(
         "jupyter.token": KeySpec(
             "DATAPARK_JUPYTER_TOKEN", _secret, "JupyterLab token", "a generated secret", secret=True
         ),
+        "superset.url": KeySpec(
+            "DATAPARK_SUPERSET_URL",
+            _url,
+            "Apache Superset (dashboards)",
+            "http://127.0.0.1:18088",
+            default="http://127.0.0.1:18088",
+        ),
+        "superset.username": KeySpec(
+            "DATAPARK_SUPERSET_USERNAME",
+            _matching(r"^[A-Za-z0-9_.-]+$", "expected a user name of letters, digits, _ . -"),
+            "Superset's admin user",
+            "datapark",
+            default="datapark",
+        ),
+        "superset.password": KeySpec(
+            "DATAPARK_SUPERSET_PASSWORD",
+            _secret,
+            "password of Superset's admin user",
+            "a generated secret",
+            secret=True,
+        ),
+        "superset.secretKey": KeySpec(
+            "DATAPARK_SUPERSET_SECRET_KEY",
+            _secret,
+            "Superset's SECRET_KEY (signs sessions, encrypts the saved database passwords)",
+            "a generated secret",
+            secret=True,
+        ),
+        "superset.metadataPassword": KeySpec(
+            "DATAPARK_SUPERSET_METADATA_PASSWORD",
+            _secret,
+            "password of the role superset, which owns Superset's metadata database `superset`",
+            "a generated secret",
+            secret=True,
+        ),
+        "superset.readerPassword": KeySpec(
+            "DATAPARK_SUPERSET_READER_PASSWORD",
+            _secret,
+            "password of the role superset_reader, which reads `analytics` and `processed` only "
+            "(what the charts query)",
+            "a generated secret",
+            secret=True,
+        ),
         "monitoring.prometheusUrl": KeySpec(
             "DATAPARK_PROMETHEUS_URL",
             _url,
