@@ -7,6 +7,7 @@ import { OrderEvent } from './topics/order-events.js';
 import { ProductEvent } from './topics/product-events.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MIB = 1024 * 1024;
 
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   readonly name: string;
@@ -30,10 +31,15 @@ export interface TopicSpec<S extends z.ZodType = z.ZodType> {
 function topic<S extends z.ZodType>(
   spec: Omit<TopicSpec<S>, 'dlq' | 'replicationFactor' | 'configs' | 'compatibility'> & {
     retentionDays: number;
+    /**
+     * The most a partition keeps, per replica. Days alone do not bound the disk: the generator at
+     * 1k events/s writes tens of GB a day, and the local platform's three brokers share one disk.
+     */
+    retentionMiB: number;
     compatibility?: CompatibilityRule;
   },
 ): TopicSpec<S> {
-  const { retentionDays, compatibility, ...rest } = spec;
+  const { retentionDays, retentionMiB, compatibility, ...rest } = spec;
   return Object.freeze({
     ...rest,
     compatibility: compatibility ?? 'BACKWARD_TRANSITIVE',
@@ -43,6 +49,7 @@ function topic<S extends z.ZodType>(
       'min.insync.replicas': '2',
       'cleanup.policy': 'delete',
       'retention.ms': String(retentionDays * DAY_MS),
+      'retention.bytes': String(retentionMiB * MIB),
     }),
     dlq: `${spec.name}.dlq`,
   });
@@ -60,6 +67,7 @@ export const TOPIC_CATALOG = Object.freeze({
     schema: CustomerEvent,
     partitions: 3,
     retentionDays: 7,
+    retentionMiB: 128,
   }),
   'product-events': topic({
     name: 'product-events',
@@ -67,6 +75,7 @@ export const TOPIC_CATALOG = Object.freeze({
     schema: ProductEvent,
     partitions: 3,
     retentionDays: 7,
+    retentionMiB: 128,
   }),
   'order-events': topic({
     name: 'order-events',
@@ -74,6 +83,7 @@ export const TOPIC_CATALOG = Object.freeze({
     schema: OrderEvent,
     partitions: 6,
     retentionDays: 7,
+    retentionMiB: 128,
   }),
   clickstream: topic({
     name: 'clickstream',
@@ -81,6 +91,7 @@ export const TOPIC_CATALOG = Object.freeze({
     schema: ClickstreamEvent,
     partitions: 6,
     retentionDays: 3,
+    retentionMiB: 256,
   }),
 });
 
@@ -133,7 +144,10 @@ export type LatestVersionOf<T extends TopicName, E extends EventTypeOf<T>> = {
     : V;
 }[VersionOf<T, E>];
 
-/** Every topic the cluster should have, with its settings; DLQs keep records for 30 days. */
+/**
+ * Every topic the cluster should have, with its settings. DLQs keep records for 30 days and have
+ * no size cap: a dead letter is kept until someone has looked at it.
+ */
 export function desiredTopics(): readonly {
   name: string;
   partitions: number;
@@ -153,7 +167,7 @@ export function desiredTopics(): readonly {
         name: spec.dlq,
         partitions: 1,
         replicationFactor: spec.replicationFactor,
-        configs: { ...spec.configs, 'retention.ms': String(30 * DAY_MS) },
+        configs: { ...spec.configs, 'retention.ms': String(30 * DAY_MS), 'retention.bytes': '-1' },
       },
     ];
   });
