@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `event-generator` command. Committed with its execute bit, so `npx event-generator` works after `npm ci` and
+// a build: npm can only mark a bin executable when it exists at install time, and tsc writes
+// dist/cli.js without the bit.
+import { existsSync } from 'node:fs';
+
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error(
+    'event-generator is not built yet: run `npm run build` in the checkout (it writes apps/event-generator/dist).',
+  );
+  process.exit(1);
+}
+await import(cli.href);
