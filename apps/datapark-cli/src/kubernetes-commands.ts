@@ -1,9 +1,5 @@
 import { Command, Option } from 'commander';
-import {
-  HelmCommandError,
-  KubernetesPlatform,
-  type KubernetesStatus,
-} from '@datapark/platform-kubernetes';
+import type { KubernetesPlatform, KubernetesStatus } from '@datapark/platform-kubernetes';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -25,7 +21,9 @@ function withTarget(command: Command): Command {
     .option('--helm <path>', 'helm binary (default DATAPARK_HELM, PATH, ~/go/bin/helm)');
 }
 
-function platformFor(options: TargetOptions, portForward?: 'auto' | 'always' | 'never') {
+// @datapark/platform-kubernetes is loaded when a k8s command runs (0.7 s of CPU), not for `--help`.
+async function platformFor(options: TargetOptions, portForward?: 'auto' | 'always' | 'never') {
+  const { KubernetesPlatform } = await import('@datapark/platform-kubernetes');
   return new KubernetesPlatform({
     release: options.release,
     namespace: options.namespace,
@@ -42,6 +40,7 @@ async function showingHelmOutput<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
+    const { HelmCommandError } = await import('@datapark/platform-kubernetes');
     if (error instanceof HelmCommandError) process.stderr.write(`\n${error.output}\n`);
     throw error;
   }
@@ -122,7 +121,7 @@ export function kubernetesCommand(): Command {
           forward?: boolean;
         },
       ) => {
-        const platform = platformFor(options, options.portForward);
+        const platform = await platformFor(options, options.portForward);
         const started = Date.now();
         const result = await showingHelmOutput(() =>
           platform.install({
@@ -147,8 +146,8 @@ export function kubernetesCommand(): Command {
     .description('helm uninstall; volumes and generated secrets are kept unless --purge')
     .option('--purge', 'also delete the volume claims (all data) and the generated secrets')
     .action(async (options: TargetOptions & { purge?: boolean }) => {
-      await showingHelmOutput(() =>
-        platformFor(options).uninstall({ purge: options.purge ?? false }),
+      await showingHelmOutput(async () =>
+        (await platformFor(options)).uninstall({ purge: options.purge ?? false }),
       );
     });
 
@@ -156,7 +155,7 @@ export function kubernetesCommand(): Command {
     .description('helm status and ready/desired replicas of every component')
     .option('--json', 'machine-readable')
     .action(async (options: TargetOptions & { json?: boolean }) => {
-      const status = await platformFor(options).status();
+      const status = await (await platformFor(options)).status();
       if (options.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
       else printStatus(status);
     });
@@ -166,7 +165,7 @@ export function kubernetesCommand(): Command {
       'forward the usual local ports (15432, 19092-19094, 16066, …) to the release, until Ctrl-C',
     )
     .action(async (options: TargetOptions) =>
-      forwardUntilInterrupted(platformFor(options, 'always')),
+      forwardUntilInterrupted(await platformFor(options, 'always')),
     );
 
   return k8s;

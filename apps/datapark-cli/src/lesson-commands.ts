@@ -1,16 +1,9 @@
 import { Command } from 'commander';
 import { DataparkError } from '@datapark/config';
 import type { CheckItem } from '@datapark/lessons';
-import {
-  checkLesson,
-  defaultProgressFile,
-  findLesson,
-  lessonContext,
-  listLessons,
-  nextHint,
-  resetLesson,
-  startLesson,
-} from '@datapark/lessons';
+
+// Loaded when a lesson command runs, not for `datapark --help` or another command (0.7 s of CPU).
+const lessons = () => import('@datapark/lessons');
 
 const out = (line = '') => process.stdout.write(line + '\n');
 const progressLine = (line: string) => process.stderr.write(`  … ${line}\n`);
@@ -50,7 +43,8 @@ export function lessonCommand(): Command {
     .command('list')
     .description('every lesson, in order, with your progress')
     .action(
-      learnerFacing(() => {
+      learnerFacing(async () => {
+        const { defaultProgressFile, listLessons } = await lessons();
         const statuses = listLessons({ progressFile: defaultProgressFile() });
         for (const { lesson: l, state } of statuses) {
           const mark = state === 'passed' ? '✓' : state === 'started' ? '…' : ' ';
@@ -72,6 +66,7 @@ export function lessonCommand(): Command {
     .argument('<n>', 'the lesson’s number (datapark lesson list)')
     .action(
       learnerFacing(async (n: string) => {
+        const { findLesson, lessonContext, startLesson } = await lessons();
         const l = findLesson(n);
         const started = await startLesson(lessonContext({ log: progressLine }), l);
         out(`lesson ${l.number} started: ${l.title}`);
@@ -91,6 +86,7 @@ export function lessonCommand(): Command {
     .argument('<n>', 'the lesson’s number')
     .action(
       learnerFacing(async (n: string) => {
+        const { checkLesson, findLesson, lessonContext } = await lessons();
         const l = findLesson(n);
         out(`checking lesson ${l.number}: ${l.title}`);
         const result = await checkLesson(lessonContext({ log: progressLine }), l);
@@ -111,10 +107,12 @@ export function lessonCommand(): Command {
     .description('the next hint for lesson N (one more each time)')
     .argument('<n>', 'the lesson’s number')
     .action(
-      learnerFacing((n: string) => {
+      learnerFacing(async (n: string) => {
+        const { defaultProgressFile, findLesson, nextHint } = await lessons();
         const l = findLesson(n);
         const { hint, index, of } = nextHint({ progressFile: defaultProgressFile() }, l);
         out(`hint ${index} of ${of} for lesson ${l.number}: ${hint}`);
+        if (index === of) out('  (the last hint: the lesson page has the rest)');
       }),
     );
 
@@ -126,6 +124,7 @@ export function lessonCommand(): Command {
     .argument('<n>', 'the lesson’s number')
     .action(
       learnerFacing(async (n: string) => {
+        const { findLesson, lessonContext, resetLesson } = await lessons();
         const l = findLesson(n);
         const reset = await resetLesson(lessonContext({ log: progressLine }), l);
         out(

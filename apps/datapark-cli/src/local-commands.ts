@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DataparkConfig } from '@datapark/config';
 import { loadConfig, redactConfig } from '@datapark/config';
-import { defaultComponents, LocalPlatform } from '@datapark/platform-local';
+import type { LocalPlatform } from '@datapark/platform-local';
 import { doctorCommand } from './doctor/doctor-command.js';
 import { statusTable, whereToLook } from './status/print-status.js';
 import { kafkaCommand } from './tools/kafka-command.js';
@@ -14,7 +14,11 @@ const list = (value: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-const platform = () => new LocalPlatform({ components: defaultComponents() });
+// Loaded when a command runs, not to print `--help` or run another command: about a second of CPU.
+const platform = async () => {
+  const { defaultComponents, LocalPlatform } = await import('@datapark/platform-local');
+  return new LocalPlatform({ components: defaultComponents() });
+};
 
 /**
  * `datapark up|down|status|doctor|logs|start|stop|endpoints`: the local platform (LocalPlatform with
@@ -48,7 +52,7 @@ export function addLocalCommands(program: Command): Command {
         if (options.airflowExecutor)
           process.env['DATAPARK_AIRFLOW_EXECUTOR'] = options.airflowExecutor;
         if (options.profile) process.env['DATAPARK_PROFILE'] = options.profile;
-        const p = platform();
+        const p = await platform();
         const started = Date.now();
         await p.up({ only: options.only ?? [], without: options.without ?? [] });
         process.stderr.write(
@@ -64,7 +68,9 @@ export function addLocalCommands(program: Command): Command {
     .option('--purge', 'also delete all data, logs and credentials')
     .option('--only <components>', 'comma-separated components', list)
     .action(async (options: { purge?: boolean; only?: string[] }) => {
-      await platform().down({
+      await (
+        await platform()
+      ).down({
         purge: options.purge ?? false,
         ...(options.only ? { only: options.only } : {}),
       });
@@ -77,7 +83,7 @@ export function addLocalCommands(program: Command): Command {
     )
     .option('--json', 'machine-readable')
     .action(async (options: { json?: boolean }) => {
-      const p = platform();
+      const p = await platform();
       const status = await p.status();
       if (options.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
       else printStatus(status, p.configuration);
@@ -91,10 +97,8 @@ export function addLocalCommands(program: Command): Command {
     .argument('[component]')
     .option('-n, --lines <n>', 'lines per file', '50')
     .option('-f, --follow', 'keep printing new lines')
-    .action((component: string | undefined, options: { lines: string; follow?: boolean }) => {
-      const files = platform()
-        .logFiles(component)
-        .filter((f) => existsSync(f));
+    .action(async (component: string | undefined, options: { lines: string; follow?: boolean }) => {
+      const files = (await platform()).logFiles(component).filter((f) => existsSync(f));
       if (files.length === 0) {
         process.stderr.write('no logs yet: start the platform with `datapark up`\n');
         return;
@@ -107,13 +111,13 @@ export function addLocalCommands(program: Command): Command {
     .command('start')
     .description('start one component or unit, e.g. kafka-2')
     .argument('<name>')
-    .action(async (name: string) => platform().start(name));
+    .action(async (name: string) => (await platform()).start(name));
 
   program
     .command('stop')
     .description('stop one component or unit, e.g. kafka-2, leaving the rest running')
     .argument('<name>')
-    .action(async (name: string) => platform().stop(name));
+    .action(async (name: string) => (await platform()).stop(name));
 
   program.addCommand(psqlCommand());
   program.addCommand(kafkaCommand());

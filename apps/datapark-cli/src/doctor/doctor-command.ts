@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { formatChecks } from './print-checks.js';
-import { runDoctor } from './run-doctor.js';
 
 /**
  * `datapark doctor [--json]`: what is wrong with this machine or this platform and how to fix
@@ -13,6 +12,7 @@ export function doctorCommand(): Command {
     )
     .option('--json', 'the checks as JSON')
     .action(async (options: { json?: boolean }) => {
+      const { runDoctor } = await import('./run-doctor.js');
       const checks = await runDoctor();
       process.stdout.write(
         options.json ? JSON.stringify(checks, null, 2) + '\n' : formatChecks(checks),

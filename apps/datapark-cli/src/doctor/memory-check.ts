@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ComponentStatus } from '@datapark/platform';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- only reached through doctor-command's await import('./run-doctor.js'), so still loaded lazily
 import { type ProcessInfo, processTree } from '@datapark/platform-local';
 import { type Check, checksOf, formatBytes } from './check.js';
 

@@ -2,6 +2,7 @@ import type { DataparkConfig } from '@datapark/config';
 import { CONFIG_KEYS } from '@datapark/config';
 import type { ComponentStatus, PortClaim } from '@datapark/platform';
 import type { ComponentPorts, ProcessInfo } from '@datapark/platform-local';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- only reached through doctor-command's await import('./run-doctor.js'), so still loaded lazily
 import { canBind, processTree } from '@datapark/platform-local';
 import { type Check, checksOf, findingOf } from './check.js';
 

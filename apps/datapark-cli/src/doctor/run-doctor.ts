@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, resolveStateDir } from '@datapark/config';
 import type { DataparkConfig } from '@datapark/config';
 import { silentReporter } from '@datapark/platform';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- only reached through doctor-command's await import('./run-doctor.js'), so still loaded lazily
 import {
   defaultComponents,
   LocalPlatform,

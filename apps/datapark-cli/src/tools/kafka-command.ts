@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import type { KafkaConsoleTool } from '@datapark/platform-local';
-import { defaultComponents, kafkaConsoleInvocation, LocalPlatform } from '@datapark/platform-local';
 import { runTool } from './run-tool.js';
 
 async function run(tool: KafkaConsoleTool, args: readonly string[]): Promise<void> {
+  const { defaultComponents, kafkaConsoleInvocation, LocalPlatform } =
+    await import('@datapark/platform-local');
   const platform = new LocalPlatform({ components: defaultComponents() });
   const invocation = kafkaConsoleInvocation(
     platform.configuration,

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { POSTGRES_ROLES } from '@datapark/config';
-import { defaultComponents, LocalPlatform, psqlInvocation } from '@datapark/platform-local';
 import { runTool } from './run-tool.js';
 
 /**
@@ -22,6 +21,8 @@ export function psqlCommand(): Command {
       const [who, args] = role.startsWith('-')
         ? ['analyst', [role, ...psqlArgs]]
         : [role, psqlArgs];
+      const { defaultComponents, LocalPlatform, psqlInvocation } =
+        await import('@datapark/platform-local');
       const platform = new LocalPlatform({ components: defaultComponents() });
       const psql = psqlInvocation(platform.configuration, who, args, options);
       process.exitCode = await runTool(psql);
