@@ -162,7 +162,7 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
   // <project>.json, <project>.shared.json and <project>.alone.json (DATAPARK_TEST_SET), <project>-pytest.xml
   const project = file.replace(/(-pytest)?(\.shared|\.alone)?\.(json|xml)$/, '');
-  const lane = /\.alone\.json$/.test(file) ? ' (alone)' : '';
+  const lane = /\.alone\.(json|xml)$/.test(file) ? ' (alone)' : '';
   if (file.endsWith('.json')) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;
@@ -197,7 +197,7 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
     for (const m of text.matchAll(/<testcase\b([^>]*?)\/?>/g)) {
       const module = m[1].match(/\bclassname="([^"]*)"/)?.[1];
       const seconds = Number(m[1].match(/\btime="([\d.]+)"/)?.[1] ?? 0);
-      if (module) addFileTime(`${module.replace(/\./g, '/')}.py`, seconds);
+      if (module) addFileTime(`${module.replace(/\./g, '/')}.py${lane}`, seconds);
     }
     for (const m of text.matchAll(
       /<testcase\b([^>]*)>\s*<(failure|error)\b([^>]*)>([\s\S]*?)<\/\2>/g,
