@@ -34,13 +34,13 @@ def starting_offsets(topic: str, spec: str) -> str:
     if spec in ("earliest", "latest"):
         return spec
     try:
-        offsets = json.loads(spec)[topic]
-    except (ValueError, KeyError, TypeError) as error:
+        offsets = {str(p): int(o) for p, o in json.loads(spec)[topic].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(
             f"--starting-offsets {spec!r}: expected earliest, latest or a JSON object with the "
             f'offsets of {topic} per partition, like {{"{topic}": {{"0": 12, "1": 40}}}}'
         ) from error
-    return json.dumps({topic: {str(p): int(o) for p, o in offsets.items()}})
+    return json.dumps({topic: offsets})
 
 
 def observation_name(topic: str) -> str:
