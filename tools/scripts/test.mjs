@@ -73,7 +73,7 @@ const serial = ['--parallel=1', '--outputStyle=stream'];
 // The test files that stop, kill or restart shared components (the drills, PostgreSQL, a Kafka
 // broker, Airflow's api-server) or hold the generator to an events-per-second band run last and
 // alone, one after another, so no other test meets their outages and no busy CPU slows them:
-// tools/scripts/alone-tests.mjs lists them, each with why. Every other file of those projects
+// tools/scripts/alone-tests.json lists them, each with why. Every other file of those projects
 // runs on the shared platform with the rest (jest.preset.js picks the files by DATAPARK_TEST_SET).
 const ALONE = aloneProjects();
 // Projects whose tests need no platform, or only read it and make topics of their own: CPU
@@ -90,6 +90,15 @@ const BESIDE = [
   'plot',
   'platform',
 ];
+
+// The beside lane runs every file of its projects, with no set: an alone file there would not wait.
+const besideAndAlone = ALONE.filter((project) => BESIDE.includes(project));
+if (besideAndAlone.length > 0) {
+  process.stderr.write(
+    `${besideAndAlone.join(', ')}: in BESIDE (test.mjs) with a file in tools/scripts/alone-tests.json; take it out of BESIDE.\n`,
+  );
+  process.exit(1);
+}
 
 let status;
 if (nxArgs.length > 0) {
