@@ -2,6 +2,31 @@
 // with --experimental-vm-modules and ts-jest emits ESM; `@datapark/*` imports resolve to the
 // sources so tests never depend on a stale dist/.
 // https://kulshekhar.github.io/ts-jest/docs/guides/esm-support
+import { join, relative } from 'node:path';
+import { ALONE_TESTS } from './tools/scripts/alone-tests.mjs';
+
+/**
+ * Which of a project's test files run, from DATAPARK_TEST_SET (`npm test` sets it): `shared`
+ * leaves out the files tools/scripts/alone-tests.mjs lists (they stop components or time rates),
+ * `alone` runs only those; unset, every file.
+ */
+function testFileSet(projectDir) {
+  const set = process.env['DATAPARK_TEST_SET'];
+  const root = import.meta.dirname;
+  const alone = Object.keys(ALONE_TESTS)
+    .filter((path) => path.startsWith(`${relative(root, projectDir)}/`))
+    .map((path) => join(root, path));
+  const escaped = alone.map((path) => `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  if (!set) return {};
+  if (set === 'shared') return { testPathIgnorePatterns: ['/node_modules/', ...escaped] };
+  // An empty testMatch would match every file: a project with no alone file runs none.
+  if (set === 'alone')
+    return { testMatch: alone.length > 0 ? alone : ['<rootDir>/no-alone-tests'] };
+  throw new Error(
+    `DATAPARK_TEST_SET = "${set}" is not a set of test files: set it to shared or alone, or unset it for every file`,
+  );
+}
+
 export function jestConfig(projectDir, overrides = {}) {
   return {
     displayName: projectDir.split('/').slice(-2).join('/'),
@@ -20,6 +45,7 @@ export function jestConfig(projectDir, overrides = {}) {
     // machine would, and give real services room to answer.
     maxWorkers: 1,
     testTimeout: 60_000,
+    ...testFileSet(projectDir),
     ...overrides,
   };
 }

@@ -4,8 +4,9 @@
 // `N passed, N failed`. Extra arguments go to nx (e.g. `npm test -- -p db`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { ALONE_TESTS, aloneProjects } from './alone-tests.mjs';
 import { runBeside, runInTerminal, showLog } from './lanes.mjs';
 import { ensureNode24 } from './node-24.mjs';
 
@@ -15,12 +16,27 @@ const root = new URL('../..', import.meta.url).pathname;
 ensureNode24();
 const resultsDir = join(root, '.datapark', 'test-results');
 const nxArgs = process.argv.slice(2);
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+// DATAPARK_TEST_SET is this script's to set, per group (below): one left in the shell would
+// leave files out of `npm test -- -p <project>`.
+const { DATAPARK_TEST_SET: _set, ...inherited } = process.env;
+const env = { ...inherited, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+/** How many projects' tests run at once on the shared platform (DATAPARK_TEST_PARALLEL, default 2). */
+const SHARED_PARALLEL = Number(process.env.DATAPARK_TEST_PARALLEL ?? 2);
+if (!Number.isInteger(SHARED_PARALLEL) || SHARED_PARALLEL < 1) {
+  process.stderr.write(
+    `DATAPARK_TEST_PARALLEL = "${process.env.DATAPARK_TEST_PARALLEL}" is not a number of projects: set it to 1, 2 or more, or unset it for 2.\n`,
+  );
+  process.exit(1);
+}
 
-function run(title, command, args) {
+function run(title, command, args, extraEnv = {}) {
   process.stderr.write(`\n━━ ${title}\n`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, ...extraEnv },
+  });
   process.stderr.write(
     `━━ ${title}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`,
   );
@@ -54,10 +70,12 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const serial = ['--parallel=1', '--outputStyle=stream'];
 
-// Projects whose tests stop, kill or restart shared components (the drills, PostgreSQL, a
-// Kafka broker, Airflow) or hold the generator to an events-per-second band: they run last and
-// alone, so no other test meets their outages and no busy CPU slows them.
-const ALONE = ['etl-driver', 'platform-local', 'airflow-client', 'event-generator', 'kafka'];
+// The test files that stop, kill or restart shared components (the drills, PostgreSQL, a Kafka
+// broker, Airflow's api-server) or hold the generator to an events-per-second band run last and
+// alone, one after another, so no other test meets their outages and no busy CPU slows them:
+// tools/scripts/alone-tests.json lists them, each with why. Every other file of those projects
+// runs on the shared platform with the rest (jest.preset.js picks the files by DATAPARK_TEST_SET).
+const ALONE = aloneProjects();
 // Projects whose tests need no platform, or only read it and make topics of their own: CPU
 // work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
 // every project's lint and typecheck (CPU only too), beside the other projects' tests, which
@@ -72,6 +90,15 @@ const BESIDE = [
   'plot',
   'platform',
 ];
+
+// The beside lane runs every file of its projects, with no set: an alone file there would not wait.
+const besideAndAlone = ALONE.filter((project) => BESIDE.includes(project));
+if (besideAndAlone.length > 0) {
+  process.stderr.write(
+    `${besideAndAlone.join(', ')}: in BESIDE (test.mjs) with a file in tools/scripts/alone-tests.json; take it out of BESIDE.\n`,
+  );
+  process.exit(1);
+}
 
 let status;
 if (nxArgs.length > 0) {
@@ -96,21 +123,32 @@ if (nxArgs.length > 0) {
     join(resultsDir, 'beside.log'),
     options,
   );
+  // SHARED_PARALLEL projects at a time: their tests mostly wait (Spark drivers, DAG runs,
+  // notebooks), and each project's files still run one after another. Spark's four cores fit
+  // two jobs (a driver and an executor each), so two lanes rarely wait for cores.
   const shared = await runInTerminal(
-    'tests on the shared platform',
+    `tests on the shared platform, ${SHARED_PARALLEL} projects at a time`,
     nx,
-    ['run-many', '-t', 'test', '--exclude', [...ALONE, ...BESIDE].join(','), ...serial],
-    options,
+    [
+      'run-many',
+      '-t',
+      'test',
+      '--exclude',
+      BESIDE.join(','),
+      `--parallel=${SHARED_PARALLEL}`,
+      '--outputStyle=stream',
+    ],
+    { ...options, env: { ...env, DATAPARK_TEST_SET: 'shared' } },
   );
   const besideStatus = showLog(await beside);
-  const alone = run(`tests that stop components or time events, alone: ${ALONE.join(', ')}`, nx, [
-    'run-many',
-    '-t',
-    'test',
-    '-p',
-    ALONE.join(','),
-    ...serial,
-  ]);
+  const alone = run(
+    `tests that stop components or time events, alone: ${Object.keys(ALONE_TESTS)
+      .map((path) => path.replace(/^.*\/tests?\//, ''))
+      .join(', ')}`,
+    nx,
+    ['run-many', '-t', 'test', '-p', ALONE.join(','), ...serial],
+    { DATAPARK_TEST_SET: 'alone' },
+  );
   status = [shared, besideStatus, alone].find((s) => s !== 0) ?? 0;
 }
 
@@ -126,20 +164,23 @@ const addTime = (project, tests, seconds) => {
   const t = timeByProject.get(project) ?? { tests: 0, seconds: 0 };
   timeByProject.set(project, { tests: t.tests + tests, seconds: t.seconds + seconds });
 };
+/** Per test file (a Jest file, a pytest module): seconds spent in it, for the critical path. */
+const timeByFile = new Map();
+const addFileTime = (file, seconds) => timeByFile.set(file, (timeByFile.get(file) ?? 0) + seconds);
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
-  const project = file.replace(/(-pytest)?\.(json|xml)$/, '');
+  // <project>.json, <project>.shared.json and <project>.alone.json (DATAPARK_TEST_SET), <project>-pytest.xml
+  const project = file.replace(/(-pytest)?(\.shared|\.alone)?\.(json|xml)$/, '');
+  const lane = /\.alone\.(json|xml)$/.test(file) ? ' (alone)' : '';
   if (file.endsWith('.json')) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
     for (const suite of report.testResults ?? []) {
-      addTime(
-        project,
-        (suite.assertionResults ?? []).length,
-        Math.max(0, (suite.endTime ?? 0) - (suite.startTime ?? 0)) / 1000,
-      );
+      const seconds = Math.max(0, (suite.endTime ?? 0) - (suite.startTime ?? 0)) / 1000;
+      addTime(project, (suite.assertionResults ?? []).length, seconds);
+      addFileTime(`${relative(root, suite.name)}${lane}`, seconds);
       const bad = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
       for (const a of bad)
         failures.push({ name: `${project}: ${a.fullName}`, message: a.failureMessages.join('\n') });
@@ -160,6 +201,12 @@ for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
       failed += bad;
       skipped += attr('skipped');
       passed += attr('tests') - bad - attr('skipped');
+    }
+    // pytest names each case's module in classname: apps.airflow-dags.tests.test_dags → its file.
+    for (const m of text.matchAll(/<testcase\b([^>]*?)\/?>/g)) {
+      const module = m[1].match(/\bclassname="([^"]*)"/)?.[1];
+      const seconds = Number(m[1].match(/\btime="([\d.]+)"/)?.[1] ?? 0);
+      if (module) addFileTime(`${module.replace(/\./g, '/')}.py${lane}`, seconds);
     }
     for (const m of text.matchAll(
       /<testcase\b([^>]*)>\s*<(failure|error)\b([^>]*)>([\s\S]*?)<\/\2>/g,
@@ -213,6 +260,14 @@ if (slowest.length > 0) {
     process.stderr.write(
       `  ${project.padEnd(28)} ${String(t.tests).padStart(4)} tests  ${t.seconds.toFixed(0).padStart(5)} s\n`,
     );
+}
+
+// The slowest files: alone ones add up one after another; shared ones overlap.
+const slowestFiles = [...timeByFile].sort((a, b) => b[1] - a[1]).slice(0, 15);
+if (slowestFiles.length > 0) {
+  process.stderr.write('\n━━ the 15 slowest test files\n');
+  for (const [file, seconds] of slowestFiles)
+    process.stderr.write(`  ${seconds.toFixed(0).padStart(5)} s  ${file}\n`);
 }
 
 if (failures.length > 0) {

@@ -34,6 +34,28 @@ os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_home}/airflow.
 sys.path[:0] = [str(DAGS), str(ROOT / "packages" / "python-sdk" / "src")]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`npm test` runs the files tools/scripts/alone-tests.json lists (they restart shared
+    components) alone, the others with every project's tests: DATAPARK_TEST_SET=shared leaves the
+    listed files out, =alone keeps only them; unset, every test runs (as jest.preset.js does)."""
+    wanted = os.environ.get("DATAPARK_TEST_SET")
+    if not wanted:
+        return
+    if wanted not in ("shared", "alone"):
+        raise pytest.UsageError(
+            f'DATAPARK_TEST_SET = "{wanted}" is not a set of test files: set it to shared or alone, '
+            "or unset it for every file"
+        )
+    alone = set(json.loads((ROOT / "tools" / "scripts" / "alone-tests.json").read_text()))
+    keep, drop = [], []
+    for item in items:
+        listed = item.path.resolve().relative_to(ROOT).as_posix() in alone
+        (keep if listed == (wanted == "alone") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def state_dir() -> Path:
     return Path(os.environ.get("DATAPARK_STATE_DIR", ROOT / ".datapark"))
 

@@ -1,6 +1,6 @@
 """Streaming job: Kafka -> processed.realtime_order_metrics and processed.clickstream_sessions.
 
-    spark-submit jobs/streaming_metrics.py --checkpoint /path/to/checkpoints
+    spark-submit jobs/streaming_metrics.py --checkpoint /path/to/checkpoints [--starting-offsets earliest]
 
 Both outputs are aggregates written as absolute values with an upsert, and the Kafka offsets
 live in the checkpoint: after a restart Spark replays at most the micro-batch it had not
@@ -26,7 +26,12 @@ from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.streaming import StreamingQuery, StreamingQueryListener  # noqa: E402
 
-from datapark_jobs.stream_events import observation_name, parse_events, uuid_or_null  # noqa: E402
+from datapark_jobs.stream_events import (  # noqa: E402
+    observation_name,
+    parse_events,
+    starting_offsets,
+    uuid_or_null,
+)
 from datapark_sdk.config import load_config  # noqa: E402
 
 # Rows travel as one JSON array per statement: a call into the JVM per value would cost more
@@ -77,12 +82,12 @@ MAX_OFFSETS_PER_TRIGGER = 100_000
 STATE_STORE_PROVIDER = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
 
 
-def kafka_events(spark: SparkSession, servers: str, topic: str) -> DataFrame:
+def kafka_events(spark: SparkSession, servers: str, topic: str, start: str = "earliest") -> DataFrame:
     raw = (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", servers)
         .option("subscribe", topic)
-        .option("startingOffsets", "earliest")
+        .option("startingOffsets", starting_offsets(topic, start))
         .option("failOnDataLoss", "false")
         .option("maxOffsetsPerTrigger", str(MAX_OFFSETS_PER_TRIGGER))
         .load()
@@ -218,6 +223,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--checkpoint", required=True, help="checkpoint directory (keep it to resume)")
     parser.add_argument("--trigger-seconds", type=int, default=5)
+    parser.add_argument(
+        "--starting-offsets",
+        default="earliest",
+        help="where a fresh checkpoint starts: earliest (the whole history), latest, or a JSON object of "
+        'each topic\'s offsets per partition, {"order-events": {"0": 12, ...}, "clickstream": {...}}; '
+        "a resumed checkpoint goes on from its own offsets",
+    )
     args = parser.parse_args()
 
     config = load_config()
@@ -249,7 +261,7 @@ def main() -> None:
 
     def start_order_metrics() -> StreamingQuery:
         return (
-            order_metrics(kafka_events(spark, servers, "order-events"))
+            order_metrics(kafka_events(spark, servers, "order-events", args.starting_offsets))
             .writeStream.outputMode("update")
             .foreachBatch(write_metrics)
             .option("checkpointLocation", f"{args.checkpoint}/order-metrics")
@@ -259,7 +271,7 @@ def main() -> None:
 
     def start_sessions() -> StreamingQuery:
         return (
-            sessions(kafka_events(spark, servers, "clickstream"))
+            sessions(kafka_events(spark, servers, "clickstream", args.starting_offsets))
             .writeStream.outputMode("update")
             .foreachBatch(write_sessions)
             .option("checkpointLocation", f"{args.checkpoint}/clickstream-sessions")

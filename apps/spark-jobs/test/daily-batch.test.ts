@@ -246,8 +246,10 @@ describe('the daily batch job on the real cluster', () => {
         const { rows } = await holder.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
         );
-        if (rows[0]!.n > 0) break;
         const { driverState } = await spark.status(submissionId);
+        // Another test's batch may wait for the lock as well (npm test runs two projects at a
+        // time): this one's driver must be running too.
+        if (rows[0]!.n > 0 && driverState === 'RUNNING') break;
         if (!['SUBMITTED', 'RUNNING'].includes(driverState) || Date.now() - started > 300_000)
           throw new Error(`the job never waited for the lock (driver ${driverState})`);
         await new Promise((resolve) => setTimeout(resolve, 500));

@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
+
 from datapark_jobs.event_schema import topic_key
-from datapark_jobs.stream_events import parse_events
+from datapark_jobs.stream_events import parse_events, starting_offsets
 
 SESSION = "5b0e6a2e-0b3e-4a57-9a0a-3f6a0e2a9b11"
 
@@ -24,6 +26,18 @@ def click(**overrides):
 def test_the_key_of_each_topic_comes_from_the_catalog():
     assert topic_key("clickstream") == "session_id"
     assert topic_key("order-events") == "order_id"
+
+
+def test_starting_offsets_takes_the_topics_own_offsets_or_a_keyword():
+    assert starting_offsets("clickstream", "earliest") == "earliest"
+    assert starting_offsets("clickstream", "latest") == "latest"
+    spec = json.dumps({"order-events": {"0": "12", "1": 40}, "clickstream": {"0": 7}})
+    assert json.loads(starting_offsets("order-events", spec)) == {"order-events": {"0": 12, "1": 40}}
+    assert json.loads(starting_offsets("clickstream", spec)) == {"clickstream": {"0": 7}}
+    with pytest.raises(ValueError, match=r"offsets of clickstream per partition"):
+        starting_offsets("clickstream", json.dumps({"order-events": {"0": 1}}))
+    with pytest.raises(ValueError, match=r"--starting-offsets 'yesterday'"):
+        starting_offsets("clickstream", "yesterday")
 
 
 def test_drops_records_that_are_not_usable_events_and_keeps_the_good_ones(spark):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
@@ -20,6 +22,25 @@ LATEST = "9999-12-31 23:59:59"
 def uuid_or_null(column: str) -> F.Column:
     """The column when it holds a UUID, else null: PostgreSQL's uuid columns refuse anything else."""
     return F.when(F.col(column).rlike(UUID), F.col(column))
+
+
+def starting_offsets(topic: str, spec: str) -> str:
+    """The Kafka source's `startingOffsets` for `topic` from the job's --starting-offsets:
+    `earliest` (the default: a fresh checkpoint replays the topic's whole history) or `latest`
+    as they are, or a JSON object of every topic's next offset per partition,
+    `{"order-events": {"0": 1200, ...}, "clickstream": {...}}`, of which the topic's own part is
+    taken (the source refuses offsets of a topic it does not read). Spark uses it only on a
+    fresh checkpoint; a resumed query goes on from the offsets in its checkpoint."""
+    if spec in ("earliest", "latest"):
+        return spec
+    try:
+        offsets = {str(p): int(o) for p, o in json.loads(spec)[topic].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValueError(
+            f"--starting-offsets {spec!r}: expected earliest, latest or a JSON object with the "
+            f'offsets of {topic} per partition, like {{"{topic}": {{"0": 12, "1": 40}}}}'
+        ) from error
+    return json.dumps({topic: offsets})
 
 
 def observation_name(topic: str) -> str:

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// npm test runs every test file on the shared platform, two projects at a time, except the ones
+// alone-tests.json lists. A file that stops a shared component and is missing from the list (a
+// new one, or a listed one renamed) would break whatever runs beside it: both are caught here.
+const root = join(import.meta.dirname, '..', '..', '..');
+const ALONE_TESTS = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'alone-tests.json'), 'utf8'),
+) as Record<string, string>;
+
+/** The files Jest runs for a project's config under DATAPARK_TEST_SET=`set`, from the root. */
+function listTests(project: string, set: string) {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '--config',
+      join(root, project, 'jest.config.js'),
+      '--listTests',
+    ],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, DATAPARK_TEST_SET: set } },
+  );
+  const files = run.stdout
+    .split('\n')
+    .filter((line) => line.endsWith('.test.ts'))
+    .map((line) => relative(root, line))
+    .sort();
+  return { status: run.status, files, stderr: run.stderr };
+}
+
+/** Test files of the workspace (Jest's *.test.ts, pytest's test_*.py), from the root. */
+function testFiles(): string[] {
+  return ['apps', 'packages', 'lab', 'tools'].flatMap((top) =>
+    readdirSync(join(root, top), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /(\.test\.ts|^test_.*\.py)$/.test(e.name))
+      .map((e) => relative(root, join(e.parentPath, e.name)))
+      .filter((path) => !path.split('/').includes('node_modules')),
+  );
+}
+
+// How a test stops a shared component: the platform's stop (a LocalPlatform, `datapark stop` run
+// as a child), or the failure drills, which stop one after another.
+const STOPS = /platform\(?\)?\.stop\(|platform\('stop'|datapark\(\s*['"]stop['"]|\['drill'/;
+
+describe('the test files npm test runs alone', () => {
+  it('are all there: a renamed file would run beside the others', () => {
+    expect(Object.keys(ALONE_TESTS).filter((path) => !existsSync(join(root, path)))).toEqual([]);
+    expect(Object.values(ALONE_TESTS).every((why) => why.length > 20)).toBe(true);
+  });
+
+  it('include every test file that stops a shared component', () => {
+    const stopping = testFiles().filter(
+      (path) =>
+        path !== relative(root, import.meta.filename) &&
+        STOPS.test(readFileSync(join(root, path), 'utf8')),
+    );
+    expect(stopping.length).toBeGreaterThanOrEqual(7);
+    expect(stopping.filter((path) => !(path in ALONE_TESTS))).toEqual([]);
+  });
+
+  it('are what DATAPARK_TEST_SET picks: shared leaves them out, alone keeps only them', () => {
+    const etl = 'apps/etl-driver';
+    const all = listTests(etl, '').files;
+    const alone = listTests(etl, 'alone').files;
+    expect(alone).toEqual(
+      Object.keys(ALONE_TESTS)
+        .filter((path) => path.startsWith(`${etl}/`))
+        .sort(),
+    );
+    expect(listTests(etl, 'shared').files).toEqual(all.filter((path) => !alone.includes(path)));
+    // A project without an alone file runs none under `alone`, not all.
+    expect(listTests('packages/kafka', 'alone').files).toEqual([]);
+    expect(listTests(etl, 'some').stderr).toMatch(/DATAPARK_TEST_SET = "some".*shared or alone/);
+  }, 60_000);
+});
