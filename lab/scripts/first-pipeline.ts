@@ -48,6 +48,8 @@ try {
   // Data Park's errors say what failed and how to fix it: show that, not a stack.
   if (!(error instanceof DataparkError)) throw error;
   console.error(error.message);
+  // What to do about it, where the error knows (e.g. a new DAG file is parsed within seconds).
+  if (error.hint) console.error(error.hint);
   process.exitCode = 1;
 }
 

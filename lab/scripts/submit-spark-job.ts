@@ -29,14 +29,20 @@ try {
     env: { DATAPARK_STATE_DIR: config.stateDir },
   });
   const done = await spark.submitAndWait(request, {
-    onProgress: (state, id) => console.log(`${id}: ${state}`),
+    // detail: why it waits, e.g. `waiting for cores: 0 free, 1 requested`.
+    onProgress: (state, id, detail) =>
+      console.log(`${id}: ${state}${detail ? ` (${detail})` : ''}`),
   });
   console.log(`${path} finished in ${(done.elapsedMs / 1000).toFixed(1)} s`);
+  // What the job printed (its stdout, from the worker that ran it).
+  const printed = (await spark.master.driverOutput(done.submissionId))?.stdout.trim();
+  if (printed) console.log(`it printed:\n${printed}`);
   console.log(`its stages and log: ${config.spark.uiUrl} (then ${config.spark.historyUrl})`);
 } catch (error) {
   // A failed job (with its traceback), Spark unreachable, no platform found: the message says
   // what happened and what to do.
   if (!(error instanceof SparkError || error instanceof DataparkError)) throw error;
   console.error(error.message);
+  if (error.hint) console.error(error.hint);
   process.exitCode = 1;
 }

@@ -39,5 +39,7 @@ try {
   // platform found: the message says what happened.
   if (!(error instanceof AirflowClientError || error instanceof DataparkError)) throw error;
   console.error(error.message);
+  // What to do about it, where the error knows (e.g. a new DAG file is parsed within seconds).
+  if (error.hint) console.error(error.hint);
   process.exitCode = 1;
 }

@@ -104,6 +104,10 @@ describe('lab/scripts/submit-spark-job.ts with lab/spark/first_job.py', () => {
     expect(run.stdout).toMatch(/^driver-\d+-\d+: SUBMITTED$/m);
     expect(run.stdout).toMatch(/^driver-\d+-\d+: FINISHED$/m);
     expect(run.stdout).toMatch(/first_job\.py finished in \d+\.\d s$/m);
+    // What the job printed, read back from the worker that ran it.
+    expect(run.stdout).toMatch(
+      /^it printed:\n(.*\n)*wrote \d+ rows \(day x category\) to lab\.first_spark_category_revenue/m,
+    );
 
     const { rows } = await db.query<{ orders: number; units: number; revenue: string }>(
       `SELECT orders::int, units::int, revenue::text FROM lab.first_spark_category_revenue
