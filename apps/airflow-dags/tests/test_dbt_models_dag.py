@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -99,6 +100,8 @@ def test_the_dag_parses_with_a_task_group_per_model_ordered_as_the_manifest(depl
     assert len(set(targets.values())) == len(targets)
     assert all("{{ run_id }}" in target for target in targets.values())
     assert dag.get_task("record_results").is_teardown
+    assert dag.get_task("dbt_docs").is_teardown
+    assert dag.get_task("dbt_docs").upstream_task_ids >= {"fct_funnel.test", "stg_clickstream_events.run"}
 
 
 # The live runs: a DAG file in the platform's test-dags bundle that renders this checkout's
@@ -120,6 +123,7 @@ dbt_models_dag(
     runs_dir=Path({runs!r}),
     manifest_path=Path({manifest!r}),
     dbt_vars={dbt_vars!r},
+    generate_docs={generate_docs!r},
     schedule=None,
     tags=["datapark", "test", "dbt"],
     default_args={{"owner": "datapark", "retries": 0}},
@@ -137,6 +141,8 @@ def live_dag(airflow, tmp_path_factory):
 
     def install(name: str, dbt_vars: dict | None) -> str:
         dag_id = f"dbt_models_test_{name}_{os.getpid()}"
+        # The negative models stay out of the docs Airflow serves.
+        generate_docs = not dbt_vars
         work = state_dir() / "dbt" / "test-runs" / dag_id
         args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
         manifest = parse(work / "manifest", *args)
@@ -150,9 +156,10 @@ def live_dag(airflow, tmp_path_factory):
                 runs=str(work / "runs"),
                 manifest=str(manifest),
                 dbt_vars=dbt_vars,
+                generate_docs=generate_docs,
             )
         )
-        installed.append(path)
+        installed.append((path, dag_id, work))
         deadline = time.monotonic() + 300
         while True:
             found = airflow._send("GET", f"{airflow.url}/api/v2/dags/{dag_id}")
@@ -167,8 +174,11 @@ def live_dag(airflow, tmp_path_factory):
         return dag_id
 
     yield install
-    for path in installed:
+    for path, dag_id, work in installed:
         path.unlink(missing_ok=True)
+        # Out of the shared Airflow's metadata too, and its artifacts off the disk.
+        airflow._send("DELETE", f"{airflow.url}/api/v2/dags/{dag_id}")
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_to_the_end(airflow, dag_id: str, timeout_s: int = 1500) -> tuple[str, dict[str, str]]:
@@ -189,9 +199,12 @@ def run_to_the_end(airflow, dag_id: str, timeout_s: int = 1500) -> tuple[str, di
 @needs_dbt
 def test_a_run_on_the_platform_builds_every_model_and_test(airflow, live_dag, deployed_manifest, connect):
     dag_id = live_dag("ok", None)
+    docs = PROJECT / "target" / "docs" / "index.html"
+    docs_before = docs.stat().st_mtime if docs.exists() else 0
     state, tasks = run_to_the_end(airflow, dag_id)
     assert {t: s for t, s in tasks.items() if s != "success"} == {}
     assert state == "success"
+    assert "dbt_docs" in tasks and docs.stat().st_mtime > docs_before
     models = {n["name"] for n in deployed_manifest["nodes"].values() if n["resource_type"] == "model"}
     assert {t.removesuffix(".run") for t in tasks if t.endswith(".run")} == models
     with connect("analyst").cursor() as cur:

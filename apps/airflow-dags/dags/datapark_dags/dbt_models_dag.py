@@ -5,7 +5,8 @@ Every task gets a target path of its own under `runs_dir/<run id>/<task id>` (db
 --target-path and --log-path), so two tasks running at once never overwrite each other's
 run_results.json, compiled SQL or dbt.log; each starts from the deployed manifest's
 partial_parse.msgpack, so dbt does not parse the whole project again in every task.
-`record_results` then reads every task's run_results.json of the run into the `quality` schema.
+`record_results` then reads every task's run_results.json of the run into the `quality` schema,
+and `dbt_docs` regenerates the docs Airflow serves at /dbt-docs/ (apps/airflow-dags/plugins).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from datapark_dags.dbt_manifest import SOURCE_TESTS, DbtPlan, ManifestError, loa
 
 #: Runs of a DAG whose task artifacts record_results keeps (the newest), for a look afterwards.
 KEEP_RUNS = 5
+#: What every task's target holds that the run_results do not need: 1.3 MB a task, dropped once
+#: recorded (the compiled SQL, run_results.json and dbt.log stay).
+BULKY = ("manifest.json", "partial_parse.msgpack", "graph.gpickle", "semantic_manifest.json")
 POSTGRES = "datapark_postgres"
 
 
@@ -64,10 +68,12 @@ def dbt_models_dag(
     runs_dir: Path,
     manifest_path: Path | None = None,
     dbt_vars: dict[str, Any] | None = None,
+    generate_docs: bool = True,
     **dag_kwargs: Any,
 ) -> DAG:
     """The DAG of `project`'s models and tests as the manifest (default: the deployed one,
-    project/target/deploy/manifest.json) has them."""
+    project/target/deploy/manifest.json) has them; with `generate_docs`, a last task
+    regenerates the project's dbt docs."""
     dag_kwargs.setdefault("start_date", pendulum.datetime(2000, 1, 1, tz="UTC"))
     dag_kwargs.setdefault("catchup", False)
     # Two runs at once would rebuild the same tables under each other.
@@ -127,10 +133,19 @@ def dbt_models_dag(
             """Every task's run_results.json of this run as rows of the `quality` schema."""
             return _record_results(plan, manifest, runs_dir, dag_id, context["run_id"])
 
-        # A teardown: it runs whatever failed, and the run's state is its models' and tests'.
-        recorded = record_results().as_teardown()
+        # Teardowns: they run whatever failed, and the run's state is its models' and tests'.
+        finals = [record_results().as_teardown()]
+        if generate_docs:
+            extra = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
+            docs = BashOperator(
+                task_id="dbt_docs",
+                # The trailing space: a command ending in `.sh` is read as a template file.
+                bash_command=shlex.join(["bash", str(project / "bin" / "docs.sh"), *extra]) + " ",
+                execution_timeout=timedelta(minutes=10),
+            )
+            finals.append(docs.as_teardown())
         for node in last.values():
-            node >> recorded
+            node >> finals
     return dag
 
 
@@ -143,6 +158,8 @@ def _record_results(plan: DbtPlan, manifest: dict, runs_dir: Path, dag_id: str, 
     results = []
     for path in sorted(run_dir.glob("*/run_results.json")):
         results += json.loads(path.read_text()).get("results", [])
+    for bulky in (p for name in BULKY for p in run_dir.glob(f"*/{name}")):
+        bulky.unlink(missing_ok=True)
     rows = quality_rows({"results": results}, manifest)
     passed = all(r["passed"] for r in rows if r["severity"] == "error")
     conn = PostgresHook(postgres_conn_id=POSTGRES).get_conn()
