@@ -71,6 +71,9 @@ step(
 );
 node(cli, ['up']);
 
+step('dbt: the manifest datapark_dbt_models is rendered from (dbt parse, at deploy)');
+run('bash', [join(root, 'apps', 'dbt-shop', 'bin', 'manifest.sh')], { allowFailure: true });
+
 // Imported after the build: the SDKs' dist is what a user script imports too.
 const { loadConfig, postgresUrl } = await import('@datapark/config');
 const { default: pg } = await import('pg');
@@ -165,6 +168,9 @@ node(etl, ['stream', 'start'], { allowFailure: true });
 
 step(`quality checks for ${dates.at(-2)}`);
 const quality = node(etl, ['quality', 'check', '--date', dates.at(-2)], { allowFailure: true });
+
+step('dbt docs (Airflow serves them behind its login at /dbt-docs/)');
+run('bash', [join(root, 'apps', 'dbt-shop', 'bin', 'docs.sh')], { allowFailure: true });
 
 step('report');
 node(etl, ['report']);

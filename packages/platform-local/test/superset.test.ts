@@ -13,6 +13,9 @@ const ROOT = findWorkspaceRoot(import.meta.dirname)!;
 const OUTPUT = join(ROOT, 'test-output', 'superset');
 /** The dashboards as code under packages/platform-local/superset/assets. */
 const SHOP = { slug: 'shop', charts: 5 };
+/** Quality check results (dbt's and the ETL driver's) and ETL job runs, beside the shop. */
+const HEALTH = { slug: 'pipeline-health', charts: 4 };
+const DASHBOARDS = [SHOP, HEALTH];
 /** An item of a dashboard's layout (its `position`). */
 interface PositionItem {
   readonly type?: string;
@@ -39,7 +42,7 @@ describe("Superset's configuration", () => {
     const [database] = read('databases');
     const datasets = read('datasets');
     const charts = read('charts');
-    const [shop] = read('dashboards');
+    const dashboards_ = read('dashboards');
     // No host, port or password of anybody's platform in the repository.
     expect(database!['sqlalchemy_uri']).toContain(':XXXXXXXXXX@');
     expect(datasets.every((d) => d['database_uuid'] === database!['uuid'])).toBe(true);
@@ -52,18 +55,29 @@ describe("Superset's configuration", () => {
       const context = JSON.parse(chart['query_context'] ?? '{}') as { queries?: unknown[] };
       expect([chart['slice_name'], context.queries?.length]).toEqual([chart['slice_name'], 1]);
     }
-    const placed = Object.values(shop!['position'] as unknown as Record<string, PositionItem>)
-      .filter((item) => item?.type === 'CHART')
-      .map((item) => item.meta!.uuid);
-    expect(shop!['slug']).toBe(SHOP.slug);
+    const placedOn = (slug: string) =>
+      Object.values(
+        dashboards_.find((d) => d['slug'] === slug)!['position'] as unknown as Record<
+          string,
+          PositionItem
+        >,
+      )
+        .filter((item) => item?.type === 'CHART')
+        .map((item) => item.meta!.uuid);
+    expect(dashboards_.map((d) => d['slug']).sort()).toEqual(DASHBOARDS.map((d) => d.slug).sort());
+    for (const { slug, charts: count } of DASHBOARDS)
+      expect([slug, placedOn(slug).length]).toEqual([slug, count]);
+    const placed = DASHBOARDS.flatMap(({ slug }) => placedOn(slug));
     expect(placed.sort()).toEqual(charts.map((c) => c['uuid']).sort());
-    expect(placed).toHaveLength(SHOP.charts);
+    // The import overwrites by uuid: a uuid used twice would turn one asset into the other.
+    const uuids = [database!, ...datasets, ...charts, ...dashboards_].map((a) => a['uuid']);
+    expect(uuids.filter((uuid, i) => uuids.indexOf(uuid) !== i)).toEqual([]);
   });
 
-  it('grants the reader SELECT on analytics and processed, read-only, and nothing else', () => {
+  it('grants the reader SELECT on analytics, processed, quality and etl, read-only, and nothing else', () => {
     const statements = readerGrantStatements('datapark');
     expect(statements).toContain(
-      `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "${SUPERSET_READER_ROLE}"`,
+      `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed", "quality", "etl" TO "${SUPERSET_READER_ROLE}"`,
     );
     expect(statements.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|CREATE|raw|source/);
   });
@@ -122,30 +136,33 @@ describe('the platform’s Superset', () => {
     expect(wrong.status).toBe(401);
   });
 
-  it('returns rows for every chart of the shop dashboard through /api/v1/chart/{id}/data', async () => {
-    const charts = (await api(`/api/v1/dashboard/${SHOP.slug}/charts`))['result'] as {
-      id: number;
-      slice_name: string;
-    }[];
-    expect(charts).toHaveLength(SHOP.charts);
-    for (const chart of charts) {
-      const body = await api(`/api/v1/chart/${chart.id}/data/`);
-      const [result] = body['result'] as { rowcount: number; data: Record<string, unknown>[] }[];
-      expect({ chart: chart.slice_name, rows: result!.rowcount > 0 }).toEqual({
-        chart: chart.slice_name,
-        rows: true,
-      });
-      const numbers = result!.data.flatMap((row) =>
-        Object.values(row).filter((value) => typeof value === 'number'),
-      );
-      expect({ chart: chart.slice_name, numbers: numbers.length > 0 }).toEqual({
-        chart: chart.slice_name,
-        numbers: true,
-      });
-    }
-  });
+  it.each(DASHBOARDS)(
+    'returns rows for every chart of the $slug dashboard through /api/v1/chart/{id}/data',
+    async (dashboard) => {
+      const charts = (await api(`/api/v1/dashboard/${dashboard.slug}/charts`))['result'] as {
+        id: number;
+        slice_name: string;
+      }[];
+      expect(charts).toHaveLength(dashboard.charts);
+      for (const chart of charts) {
+        const body = await api(`/api/v1/chart/${chart.id}/data/`);
+        const [result] = body['result'] as { rowcount: number; data: Record<string, unknown>[] }[];
+        expect({ chart: chart.slice_name, rows: result!.rowcount > 0 }).toEqual({
+          chart: chart.slice_name,
+          rows: true,
+        });
+        const numbers = result!.data.flatMap((row) =>
+          Object.values(row).filter((value) => typeof value === 'number'),
+        );
+        expect({ chart: chart.slice_name, numbers: numbers.length > 0 }).toEqual({
+          chart: chart.slice_name,
+          numbers: true,
+        });
+      }
+    },
+  );
 
-  it('queries the data as superset_reader, which reads analytics and processed and writes nothing', async () => {
+  it('queries the data as superset_reader, which reads analytics, processed, quality and etl and writes nothing', async () => {
     const databases = (await api('/api/v1/database/'))['result'] as {
       id: number;
       database_name: string;
@@ -171,6 +188,8 @@ describe('the platform’s Superset', () => {
     try {
       await reader.query('SELECT 1 FROM analytics.fct_funnel LIMIT 1');
       await reader.query('SELECT 1 FROM processed.daily_sales LIMIT 1');
+      await reader.query('SELECT 1 FROM quality.check_results LIMIT 1');
+      await reader.query('SELECT 1 FROM etl.job_runs LIMIT 1');
       await expect(reader.query('SELECT 1 FROM raw.order_events LIMIT 1')).rejects.toThrow(
         /permission denied/,
       );
@@ -182,7 +201,7 @@ describe('the platform’s Superset', () => {
     }
   });
 
-  it('shows every chart of the shop dashboard with data in headless Chromium', async () => {
+  it('shows every chart of the shop and pipeline-health dashboards with data in headless Chromium', async () => {
     const browser = await HeadlessChromium.launch();
     try {
       await browser.open(new URL('/login/', base).href);
@@ -212,37 +231,44 @@ describe('the platform’s Superset', () => {
         'the login to go through',
       );
 
-      await browser.open(new URL(`/superset/dashboard/${SHOP.slug}/`, base).href);
-      const holders = '[data-test="dashboard-component-chart-holder"]';
-      await browser.waitFor(
-        `document.querySelectorAll('${holders}').length === ${SHOP.charts}`,
-        90_000,
-        `${SHOP.charts} chart holders on the shop dashboard`,
-      );
-      // A chart has data when it drew (ECharts' canvas, the table's rows, the big number) and
-      // shows no error or empty state.
-      const drawn = `[...document.querySelectorAll('${holders}')].map((h) => ({
-        title: h.querySelector('[data-test="editable-title"], .header-title')?.textContent?.trim() ?? '',
-        drawn: Boolean(h.querySelector('canvas, table tbody tr td, .header-line, svg.big-number, [data-test="big-number"]')),
-        problem: h.querySelector('[data-test="error-tooltip"], .ant-alert-error, [role="alert"], .empty-state, [data-test="empty-state"]')?.textContent ?? null,
-        loading: Boolean(h.querySelector('[aria-label="Loading"], .loading')),
-      }))`;
-      // Until every chart drew or one shows a problem (then the assertion below names it).
-      try {
+      for (const dashboard of DASHBOARDS) {
+        await browser.open(new URL(`/superset/dashboard/${dashboard.slug}/`, base).href);
+        const holders = '[data-test="dashboard-component-chart-holder"]';
         await browser.waitFor(
-          `${drawn}.every((c) => c.drawn && !c.loading) || ${drawn}.some((c) => c.problem)`,
-          120_000,
-          'every chart to draw its data',
+          `document.querySelectorAll('${holders}').length === ${dashboard.charts}`,
+          90_000,
+          `${dashboard.charts} chart holders on the ${dashboard.slug} dashboard`,
         );
-      } finally {
-        mkdirSync(OUTPUT, { recursive: true });
-        writeFileSync(join(OUTPUT, 'shop-dashboard.png'), await browser.screenshot());
+        // A chart has data when it drew (ECharts' canvas, the table's rows, the big number) and
+        // shows no error or empty state.
+        const drawn = `[...document.querySelectorAll('${holders}')].map((h) => ({
+          title: h.querySelector('[data-test="editable-title"], .header-title')?.textContent?.trim() ?? '',
+          drawn: Boolean(h.querySelector('canvas, table tbody tr td, .header-line, svg.big-number, [data-test="big-number"]')),
+          problem: h.querySelector('[data-test="error-tooltip"], .ant-alert-error, [role="alert"], .empty-state, [data-test="empty-state"]')?.textContent ?? null,
+          loading: Boolean(h.querySelector('[aria-label="Loading"], .loading')),
+        }))`;
+        // Until every chart drew or one shows a problem (then the assertion below names it).
+        try {
+          await browser.waitFor(
+            `${drawn}.every((c) => c.drawn && !c.loading) || ${drawn}.some((c) => c.problem)`,
+            120_000,
+            'every chart to draw its data',
+          );
+        } finally {
+          mkdirSync(OUTPUT, { recursive: true });
+          writeFileSync(
+            join(OUTPUT, `${dashboard.slug}-dashboard.png`),
+            await browser.screenshot(),
+          );
+        }
+        const charts =
+          await browser.evaluate<{ title: string; drawn: boolean; problem: string | null }[]>(
+            drawn,
+          );
+        expect(charts.filter((c) => !c.drawn || c.problem)).toEqual([]);
       }
-      const charts =
-        await browser.evaluate<{ title: string; drawn: boolean; problem: string | null }[]>(drawn);
-      expect(charts.filter((c) => !c.drawn || c.problem)).toEqual([]);
     } finally {
       await browser.close();
     }
-  }, 300_000);
+  }, 600_000);
 });

@@ -76,6 +76,7 @@ export function airflowEnvironment(
     DATAPARK_STATE_DIR: ctx.stateDir,
     AIRFLOW__CORE__EXECUTOR: executor === 'celery' ? 'CeleryExecutor' : 'LocalExecutor',
     AIRFLOW__CORE__DAGS_FOLDER: p.dags,
+    AIRFLOW__CORE__PLUGINS_FOLDER: p.plugins,
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__FERNET_KEY: secrets.fernetKey,
     AIRFLOW__CORE__PARALLELISM: '8',

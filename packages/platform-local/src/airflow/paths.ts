@@ -14,6 +14,8 @@ export function airflowPaths(ctx: Pick<ComponentContext, 'workspaceRoot' | 'dir'
     labDags: join(ctx.workspaceRoot, 'lab', 'dags'),
     /** DAGs that tests copy in (the SDK's test DAGs); never shipped, never in the repo's folder. */
     testDags: join(ctx.dir, TEST_DAGS_DIR),
+    /** Airflow plugins: datapark_dbt_docs serves dbt docs behind Airflow's login at /dbt-docs/. */
+    plugins: join(ctx.workspaceRoot, 'apps', 'airflow-dags', 'plugins'),
     sparkJobs: join(ctx.workspaceRoot, 'apps', 'spark-jobs', 'jobs'),
     /** AIRFLOW_HOME: airflow.cfg (as Airflow writes it), the auth manager's passwords. */
     home: ctx.dir,

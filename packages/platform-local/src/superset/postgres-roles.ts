@@ -5,17 +5,21 @@ import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
 /** Owns Superset's metadata database (users, dashboards, charts, saved connections). */
 export const SUPERSET_METADATA_ROLE = 'superset';
 export const SUPERSET_METADATA_DATABASE = 'superset';
-/** What the charts query as: reads `analytics` (dbt's marts) and `processed`, writes nothing. */
+/**
+ * What the charts query as: reads `analytics` (dbt's marts), `processed`, and for the pipeline's
+ * health `quality` (check results) and `etl` (job runs); writes nothing.
+ */
 export const SUPERSET_READER_ROLE = 'superset_reader';
 /** The schemas the charts read. */
-export const SUPERSET_READS = ['analytics', 'processed'] as const;
+export const SUPERSET_READS = ['analytics', 'processed', 'quality', 'etl'] as const;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The reader's grants in the Data Park database, run by the bootstrap superuser: usage and
  * SELECT on the tables of {@link SUPERSET_READS}, including those their writers create later
- * (the owner's in `processed`, dbt's in `analytics`), and every transaction read-only.
+ * (the owner's in `processed`, `quality` and `etl`, dbt's in `analytics`), and every transaction
+ * read-only.
  */
 export function readerGrantStatements(database: string): readonly string[] {
   const reader = quote(SUPERSET_READER_ROLE);
@@ -25,7 +29,7 @@ export function readerGrantStatements(database: string): readonly string[] {
     `ALTER ROLE ${reader} SET default_transaction_read_only = on`,
     `GRANT USAGE ON SCHEMA ${schemas} TO ${reader}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA ${schemas} TO ${reader}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.owner)} IN SCHEMA ${quote('processed')} GRANT SELECT ON TABLES TO ${reader}`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.owner)} IN SCHEMA ${['processed', 'quality', 'etl'].map(quote).join(', ')} GRANT SELECT ON TABLES TO ${reader}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.dbt)} IN SCHEMA ${quote('analytics')} GRANT SELECT ON TABLES TO ${reader}`,
   ];
 }
