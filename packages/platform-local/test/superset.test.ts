@@ -121,6 +121,13 @@ describe('the platform’s Superset', () => {
     token = ((await login.json()) as { access_token: string }).access_token;
   });
 
+  it('writes the login’s username beside its password in the endpoints file, so a script reading the file logs in', () => {
+    const file = JSON.parse(readFileSync(join(config.stateDir, 'endpoints.json'), 'utf8')) as {
+      superset?: { username?: string };
+    };
+    expect(file.superset?.username).toBe(config.superset.username);
+  });
+
   it('refuses the API without a login and with a wrong password', async () => {
     const anonymous = await fetch(new URL('/api/v1/dashboard/', base));
     expect(anonymous.status).toBe(401);

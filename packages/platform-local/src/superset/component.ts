@@ -46,7 +46,13 @@ export function supersetComponent(): LocalComponent {
         ...(ctx.config.superset.metadataPassword ? {} : { metadataPassword: generateSecret() }),
         ...(ctx.config.superset.readerPassword ? {} : { readerPassword: generateSecret() }),
       };
-      ctx.publish({ superset: { url: ctx.config.superset.url, ...generated } });
+      ctx.publish({
+        superset: {
+          url: ctx.config.superset.url,
+          username: ctx.config.superset.username,
+          ...generated,
+        },
+      });
       const url = endpoint(ctx);
       if (runningPid(supersetPaths(ctx).pidFile)) {
         ctx.reporter.step(NAME, `already running at ${url.origin}`);
