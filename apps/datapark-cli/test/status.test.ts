@@ -137,7 +137,9 @@ describe('datapark status', () => {
       const result = run({}, 'status');
       expect(result.status).toBe(0);
       expect(monitoringDetail(result.stdout)).toMatch(
-        new RegExp(`^ {2}↳ \\d+ alerts? firing: (.+, )?${name}(,|$)`),
+        new RegExp(
+          `^ {2}↳ \\d+ alerts? firing: (.+, )?${name}(,| \\(what each means and what to do: http://127\\.0\\.0\\.1:\\d+\\))`,
+        ),
       );
     } finally {
       expect((await post(new Date())).status).toBe(200);

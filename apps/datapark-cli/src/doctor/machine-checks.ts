@@ -14,6 +14,8 @@ const GiB = 2 ** 30;
 /** Below this the state directory's disk cannot hold a day of events, logs and Spark output. */
 const DISK_FAIL = 1 * GiB;
 const DISK_WARN = 5 * GiB;
+/** The share under which DiskFilling fires (packages/platform-local/monitoring/rules). */
+const DISK_WARN_SHARE = 0.1;
 
 export function nodeCheck(version = process.versions.node): Check {
   const major = Number(version.split('.')[0]);
@@ -42,7 +44,15 @@ export function diskCheck(stateDir: string): Check {
   let dir = stateDir;
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   const stats = statfsSync(dir);
-  const free = stats.bavail * stats.bsize;
+  return diskVerdict(stateDir, stats.bavail * stats.bsize, stats.blocks * stats.bsize);
+}
+
+/**
+ * The disk check from the free and total bytes: fails under 1 GiB, warns under 5 GiB and, like
+ * the platform's DiskFilling alert, under 10% of the disk free (a big disk can be nearly full
+ * with many GiB left, and then the alert fires while the doctor said all was well).
+ */
+export function diskVerdict(stateDir: string, free: number, size: number): Check {
   const finding = `${formatBytes(free)} free under ${stateDir}`;
   const fix = `free space on that disk, or move the state directory: DATAPARK_STATE_DIR=/a/bigger/disk npx nx run platform:up`;
   if (free < DISK_FAIL) return machine.fail('disk', `only ${finding}`, { fix });
@@ -50,6 +60,12 @@ export function diskCheck(stateDir: string): Check {
     return machine.warn('disk', `${finding}: Kafka, PostgreSQL and Spark's event logs grow`, {
       fix,
     });
+  if (size > 0 && free / size < DISK_WARN_SHARE)
+    return machine.warn(
+      'disk',
+      `${finding}, ${((100 * free) / size).toFixed(1)}% of the disk: under ${100 * DISK_WARN_SHARE}% the platform's DiskFilling alert fires`,
+      { fix },
+    );
   return machine.ok('disk', finding);
 }
 

@@ -194,7 +194,7 @@ export function monitoringComponent(): LocalComponent {
               detail:
                 firing.total === 0
                   ? 'no alert firing'
-                  : `${firing.total} alert${firing.total === 1 ? '' : 's'} firing: ${firing.names.join(', ')}`,
+                  : `${firing.total} alert${firing.total === 1 ? '' : 's'} firing: ${firing.names.join(', ')} (what each means and what to do: ${ctx.config.monitoring.alertmanagerUrl})`,
             }),
       };
     },
