@@ -28,6 +28,7 @@ from pyspark.sql.streaming import StreamingQuery, StreamingQueryListener  # noqa
 
 from datapark_jobs.stream_events import observation_name, parse_events, uuid_or_null  # noqa: E402
 from datapark_sdk.config import load_config  # noqa: E402
+from datapark_sdk.spark.scrape_target import announce_to_prometheus  # noqa: E402
 
 # Rows travel as one JSON array per statement: a call into the JVM per value would cost more
 # than the whole micro-batch (py4j round trips), and a session backlog can be 100k rows.
@@ -229,6 +230,8 @@ def main() -> None:
         .config("spark.sql.streaming.stateStore.providerClass", STATE_STORE_PROVIDER)
         .getOrCreate()
     )
+    # Prometheus scrapes the driver and its executors while the job runs (job spark-app).
+    announce_to_prometheus(spark, config.state_dir)
 
     def write_metrics(batch: DataFrame, _epoch: int) -> None:
         flat = batch.select(

@@ -56,11 +56,16 @@ describe("Prometheus' configuration", () => {
     const { ctx, dir } = scratchContext();
     try {
       const config = prometheusConfig(ctx, monitoringFiles(ctx));
-      // Jobs of static targets; `ingest` discovers our own processes while they run (file_sd).
+      // Jobs of static targets; `ingest` and `spark-app` discover processes while they run (file_sd).
       const jobs = config.scrape_configs.filter((s) => s.static_configs).map((s) => s.job_name);
       const ingest = config.scrape_configs.find((s) => s.job_name === 'ingest');
       expect(ingest?.file_sd_configs?.[0]?.files).toEqual([
         join(dir, 'monitoring', 'targets', 'ingest-*.json'),
+      ]);
+      // Running Spark applications announce their drivers the same way (the Python SDK).
+      const sparkApps = config.scrape_configs.find((s) => s.job_name === 'spark-app');
+      expect(sparkApps?.file_sd_configs?.[0]?.files).toEqual([
+        join(dir, 'monitoring', 'targets', 'spark-*.json'),
       ]);
       // Every component is scraped, so one added later without metrics fails here.
       expect(new Set(jobs.map((j) => JOB_COMPONENT[j]))).toEqual(

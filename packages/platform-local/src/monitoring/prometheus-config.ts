@@ -123,6 +123,17 @@ export function scrapeConfigs(
         { files: [join(scrapeTargetsDir(ctx.config), 'ingest-*.json')], refresh_interval: '15s' },
       ],
     },
+    // Running Spark applications: each announces its driver's UI (the Python SDK's
+    // announce_to_prometheus) as spark-<jvm pid>-<port>.json, two targets with their own
+    // __metrics_path__: the driver's metrics (endpoint="driver") and its executors'
+    // (endpoint="executors"), labelled app_id and app_name. The first request to the executors'
+    // endpoint starts Spark's REST layer (seconds under load): a first scrape may time out.
+    {
+      job_name: 'spark-app',
+      file_sd_configs: [
+        { files: [join(scrapeTargetsDir(ctx.config), 'spark-*.json')], refresh_interval: '15s' },
+      ],
+    },
     // jupyter_server's own /metrics wants the token: `Authorization: token …`.
     {
       job_name: 'jupyter',
