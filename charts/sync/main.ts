@@ -9,6 +9,7 @@
 //   jupyter-python-sdk.ts  jupyter/files/python-sdk/  the Python SDK for the PySpark kernel
 //   jupyter-sdk.ts         jupyter/files/sdk/         npm pack of the SDKs for the TypeScript kernel
 //   spark-jobs.ts          spark/files/jobs/          the PySpark jobs, the SDK and the catalog
+//   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and says to run the sync) and the tests compare against the
@@ -21,6 +22,7 @@ import { jupyterNotebooks } from './jupyter-notebooks.ts';
 import { jupyterPythonSdk } from './jupyter-python-sdk.ts';
 import { jupyterSdk } from './jupyter-sdk.ts';
 import { kafkaTopics } from './kafka-topics.ts';
+import { monitoringRules } from './monitoring-rules.ts';
 import { postgresSql } from './postgres-sql.ts';
 import { sparkJobs } from './spark-jobs.ts';
 import { SyncError } from './sync-error.ts';
@@ -33,6 +35,7 @@ const DELIVERIES: readonly Delivery[] = [
   jupyterPythonSdk,
   jupyterSdk,
   sparkJobs,
+  monitoringRules,
 ];
 
 try {

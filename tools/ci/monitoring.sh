@@ -8,11 +8,15 @@
 #   Go module still carries its UI compiled in (asset/assets_vfsdata.go); from v0.32 the UI is
 #   embedded from ui/app/dist, which the module does not contain, so `go install` cannot build it.
 # - statsd_exporter v0.31.0: turns Airflow's StatsD metrics into Prometheus metrics.
+# - the Prometheus Operator's module v0.85.0, downloaded (not built) into the module cache for its
+#   CRDs (example/prometheus-operator-crd/): the chart's PodMonitors and PrometheusRule are
+#   validated against them by a real kube-apiserver (packages/platform-kubernetes/test).
 #
 # Pinned; idempotent: skips a tool whose binary already reports the pinned version.
 set -euo pipefail
 
 ALERTMANAGER_VERSION=v0.31.1
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 STATSD_EXPORTER_VERSION=v0.31.0
 
 . "$(dirname "$0")/go-toolchain.sh"
@@ -36,3 +40,11 @@ install() {
 
 install alertmanager github.com/prometheus/alertmanager/cmd/alertmanager "$ALERTMANAGER_VERSION"
 install statsd_exporter github.com/prometheus/statsd_exporter "$STATSD_EXPORTER_VERSION"
+
+# The module cache keeps it (read-only); a second run finds it there at once.
+crds="$(go env GOMODCACHE)/github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION/example/prometheus-operator-crd"
+if [ ! -f "$crds/monitoring.coreos.com_podmonitors.yaml" ]; then
+  echo "monitoring: downloading the Prometheus Operator module $PROMETHEUS_OPERATOR_VERSION (its CRDs)"
+  (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION)
+fi
+echo "monitoring: Prometheus Operator CRDs in $crds"

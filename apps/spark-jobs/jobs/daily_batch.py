@@ -26,6 +26,7 @@ from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 
 from datapark_jobs import batch_transforms as t  # noqa: E402
 from datapark_sdk.config import load_config  # noqa: E402
+from datapark_sdk.spark.scrape_target import announce_to_prometheus  # noqa: E402
 
 DATED_TABLES = {
     "processed.fact_orders": "order_date",
@@ -49,12 +50,15 @@ def main() -> None:
     if as_of.tzinfo is None:
         parser.error("--as-of needs a time zone, e.g. 2026-11-01T15:00:00Z")
 
-    pg = load_config().postgres_login("spark_etl")
+    config = load_config()
+    pg = config.postgres_login("spark_etl")
     spark = (
         SparkSession.builder.appName(f"daily-batch-{day}")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
+    # Prometheus scrapes the driver and its executors while the job runs (job spark-app).
+    announce_to_prometheus(spark, config.state_dir)
     # stringtype=unspecified lets PostgreSQL cast Spark's strings into uuid columns.
     jdbc = {
         "url": pg.jdbc_url + "?stringtype=unspecified",

@@ -33,6 +33,7 @@ from datapark_jobs.stream_events import (  # noqa: E402
     uuid_or_null,
 )
 from datapark_sdk.config import load_config  # noqa: E402
+from datapark_sdk.spark.scrape_target import announce_to_prometheus  # noqa: E402
 
 # Rows travel as one JSON array per statement: a call into the JVM per value would cost more
 # than the whole micro-batch (py4j round trips), and a session backlog can be 100k rows.
@@ -241,6 +242,8 @@ def main() -> None:
         .config("spark.sql.streaming.stateStore.providerClass", STATE_STORE_PROVIDER)
         .getOrCreate()
     )
+    # Prometheus scrapes the driver and its executors while the job runs (job spark-app).
+    announce_to_prometheus(spark, config.state_dir)
 
     def write_metrics(batch: DataFrame, _epoch: int) -> None:
         flat = batch.select(

@@ -6,7 +6,10 @@ state directory, named by DATAPARK_SUPERSET_SECRETS (packages/platform-local/src
 """
 
 import json
+import logging
 import os
+
+from superset.stats_logger import BaseStatsLogger, DummyStatsLogger, StatsdStatsLogger
 
 with open(os.environ["DATAPARK_SUPERSET_SECRETS"], encoding="utf-8") as _file:
     _secrets = json.load(_file)
@@ -28,3 +31,25 @@ FEATURE_FLAGS = {"THUMBNAILS": False, "ALERT_REPORTS": False}
 RATELIMIT_STORAGE_URI = "memory://"
 # Logs to stderr, which the platform's daemon writes to .datapark/logs/superset.log.
 LOG_LEVEL = "INFO"
+
+
+def _stats_logger() -> BaseStatsLogger:
+    """StatsD to the monitoring component's statsd_exporter (DATAPARK_SUPERSET_STATSD, host:port,
+    set by the platform), which Prometheus scrapes as the job `superset`. Superset has no /metrics
+    of its own. A venv built before `statsd` joined the lock still starts, without metrics."""
+    address = os.environ.get("DATAPARK_SUPERSET_STATSD")
+    if not address:
+        return DummyStatsLogger()
+    host, _, port = address.rpartition(":")
+    try:
+        import statsd  # noqa: F401  (StatsdStatsLogger raises its ImportError only when built)
+    except ModuleNotFoundError:
+        logging.getLogger(__name__).warning(
+            "Superset sends no metrics: .venv-superset has no statsd package; "
+            "rebuild it with bash tools/ci/superset.sh"
+        )
+        return DummyStatsLogger()
+    return StatsdStatsLogger(host=host, port=int(port), prefix="superset")
+
+
+STATS_LOGGER = _stats_logger()

@@ -46,16 +46,9 @@ const JOB_COMPONENT: Record<string, string> = {
   'spark-master': 'spark',
   'spark-worker': 'spark',
   airflow: 'airflow',
+  objectstore: 'objectstore',
+  superset: 'superset',
   jupyter: 'jupyter',
-};
-
-/**
- * Components with nothing Prometheus can scrape yet, and why: a known gap (issue 17), listed so a
- * component added later without metrics still fails this test.
- */
-const NOT_SCRAPED_YET: Readonly<Record<string, string>> = {
-  objectstore: 'versitygw reports through StatsD only (--metrics-statsd-servers), not wired yet',
-  superset: 'Superset has no /metrics; its StatsD logger needs the statsd package in its venv',
 };
 
 describe("Prometheus' configuration", () => {
@@ -63,18 +56,20 @@ describe("Prometheus' configuration", () => {
     const { ctx, dir } = scratchContext();
     try {
       const config = prometheusConfig(ctx, monitoringFiles(ctx));
-      // Jobs of static targets; `ingest` discovers our own processes while they run (file_sd).
+      // Jobs of static targets; `ingest` and `spark-app` discover processes while they run (file_sd).
       const jobs = config.scrape_configs.filter((s) => s.static_configs).map((s) => s.job_name);
       const ingest = config.scrape_configs.find((s) => s.job_name === 'ingest');
       expect(ingest?.file_sd_configs?.[0]?.files).toEqual([
         join(dir, 'monitoring', 'targets', 'ingest-*.json'),
       ]);
+      // Running Spark applications announce their drivers the same way (the Python SDK).
+      const sparkApps = config.scrape_configs.find((s) => s.job_name === 'spark-app');
+      expect(sparkApps?.file_sd_configs?.[0]?.files).toEqual([
+        join(dir, 'monitoring', 'targets', 'spark-*.json'),
+      ]);
+      // Every component is scraped, so one added later without metrics fails here.
       expect(new Set(jobs.map((j) => JOB_COMPONENT[j]))).toEqual(
-        new Set(
-          defaultComponents()
-            .map((c) => c.name)
-            .filter((name) => !(name in NOT_SCRAPED_YET)),
-        ),
+        new Set(defaultComponents().map((c) => c.name)),
       );
       const platform = new LocalPlatform({
         components: defaultComponents(),

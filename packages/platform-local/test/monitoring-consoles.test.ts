@@ -2,8 +2,9 @@
 /// <reference lib="dom.iterable" />
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'puppeteer-core';
-import { findWorkspaceRoot, loadConfig } from '@datapark/config';
+import { findWorkspaceRoot, loadConfig, s3Connection } from '@datapark/config';
 import { launchChromium } from './browser/headless-chromium.js';
 
 // The dashboards: Prometheus' own console templates (packages/platform-local/monitoring/consoles),
@@ -22,7 +23,38 @@ const CONSOLES = {
   airflow: ['running'],
   postgres: ['connections', 'commits'],
   host: ['cpu', 'mem'],
+  objectstore: ['requests'],
+  superset: ['calls'],
 } as const;
+
+/** Prometheus' answer to an instant query, behind its basic auth. */
+async function instantQuery(expr: string): Promise<unknown[]> {
+  const url = new URL('api/v1/query', prometheusUrl);
+  url.searchParams.set('query', expr);
+  const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const body = (await (await fetch(url, { headers: { Authorization: auth } })).json()) as {
+    data: { result: unknown[] };
+  };
+  return body.data.result;
+}
+
+/**
+ * The object store and Superset send StatsD per request, so their series exist only after a
+ * request since statsd_exporter started: one of each, then a scrape (15 s) to see them.
+ */
+async function requestObjectStoreAndSuperset(): Promise<void> {
+  const s3 = new S3Client({ ...s3Connection(config), maxAttempts: 1 });
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: 'lake' }));
+  } finally {
+    s3.destroy();
+  }
+  await fetch(new URL('health', config.superset.url));
+  const deadline = Date.now() + 45_000;
+  for (const expr of ['versitygw_requests_total', 'superset_health_checks_total'])
+    while ((await instantQuery(expr)).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 1000));
+}
 
 let browser: Browser;
 let page: Page;
@@ -31,7 +63,8 @@ beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   browser = await launchChromium({ defaultViewport: { width: 1400, height: 1100 } });
   page = await browser.newPage();
-});
+  await requestObjectStoreAndSuperset();
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();

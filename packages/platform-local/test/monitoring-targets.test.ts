@@ -31,8 +31,9 @@ describe('monitoring on the running platform', () => {
       await sleep(1000);
       targets = await activeTargets();
     }
-    // Ingest processes come and go (file_sd): the platform's own targets are the rest.
-    targets = targets.filter((t) => t.labels.job !== 'ingest');
+    // Ingest processes and Spark applications come and go (file_sd): the platform's own
+    // targets are the rest.
+    targets = targets.filter((t) => !['ingest', 'spark-app'].includes(t.labels.job));
     expect([...new Set(targets.map((t) => t.labels.job))].sort()).toEqual([
       'airflow',
       'alertmanager',
@@ -40,11 +41,13 @@ describe('monitoring on the running platform', () => {
       'kafka',
       'kafka-lag',
       'node',
+      'objectstore',
       'postgres',
       'prometheus',
       'redis',
       'spark-master',
       'spark-worker',
+      'superset',
     ]);
     const down = targets
       .filter((t) => t.health !== 'up')

@@ -31,6 +31,10 @@ describe('the object store process', () => {
     const args = versitygwArgs(ctx);
     expect(args.slice(0, 2)).toEqual(['--port', '127.0.0.1:17070']);
     expect(args).toContain('--quiet');
+    // Request counters as StatsD to the monitoring component's statsd_exporter (Prometheus + 35).
+    expect(args.join(' ')).toContain(
+      '--metrics-service-name objectstore --metrics-statsd-servers 127.0.0.1:19125',
+    );
     expect(args.slice(-2)).toEqual(['posix', join(ctx.dir, 'data')]);
     // No web UI, no admin API: neither flag is passed.
     expect(args.join(' ')).not.toMatch(/webui|admin-port/);

@@ -10,7 +10,7 @@ export function monitoringFiles(ctx: Pick<ComponentContext, 'dir' | 'logDir' | '
     rulesDir: join(assets, 'rules'),
     consoles: join(assets, 'consoles'),
     consoleLibraries: join(assets, 'console_libraries'),
-    statsdMapping: join(assets, 'airflow-statsd-mapping.yml'),
+    statsdMapping: join(assets, 'statsd-mapping.yml'),
     prometheusConfig: join(ctx.dir, 'prometheus.yml'),
     alertmanagerConfig: join(ctx.dir, 'alertmanager.yml'),
     /** Basic auth of Prometheus and Alertmanager (bcrypt), 0600. */

@@ -25,9 +25,19 @@ export interface ScrapeConfig {
   readonly basic_auth?: { username: string; password_file: string };
   readonly authorization?: { type: string; credentials_file: string };
   readonly static_configs?: StaticTarget[];
+  /** Which of the scraped series to keep (the StatsD jobs split one exporter by prefix). */
+  readonly metric_relabel_configs?: {
+    source_labels: string[];
+    regex: string;
+    action: 'keep' | 'drop';
+  }[];
   /** Targets our own processes announce while they run (file_sd: Prometheus watches the files). */
   readonly file_sd_configs?: { files: string[]; refresh_interval?: string }[];
 }
+
+/** Metric-name prefixes in statsd_exporter that are not Airflow's, and the job each goes to. */
+const STATSD_JOBS = { versitygw: 'objectstore', superset: 'superset' } as const;
+const STATSD_PREFIXES = Object.keys(STATSD_JOBS) as (keyof typeof STATSD_JOBS)[];
 
 const target = (address: string, unit: string): StaticTarget => ({
   targets: [address],
@@ -85,11 +95,24 @@ export function scrapeConfigs(
         target(`${sparkUi.hostname}:${workerUiPort(ctx, n)}`, `spark-worker-${n}`),
       ),
     },
-    // Airflow's StatsD metrics, as statsd_exporter serves them.
+    // The StatsD metrics statsd_exporter serves (monitoring/statsd-mapping.yml), one job per
+    // component that sends them, split by name: the object store's (versitygw_*), Superset's
+    // (superset_*) and the rest to `airflow` (Airflow's, the ETL driver's datapark_* and the
+    // exporter's own). Their `up` is the exporter's: a stopped sender shows as missing series.
     {
       job_name: 'airflow',
       static_configs: [target(hostPort(a.statsdExporter), 'statsd-exporter')],
+      metric_relabel_configs: [
+        { source_labels: ['__name__'], regex: `(${STATSD_PREFIXES.join('|')})_.*`, action: 'drop' },
+      ],
     },
+    ...STATSD_PREFIXES.map((prefix): ScrapeConfig => ({
+      job_name: STATSD_JOBS[prefix],
+      static_configs: [target(hostPort(a.statsdExporter), 'statsd-exporter')],
+      metric_relabel_configs: [
+        { source_labels: ['__name__'], regex: `${prefix}_.*`, action: 'keep' },
+      ],
+    })),
     // Our own processes that come and go (ingest): each writes ingest-<pid>-<port>.json into
     // the targets directory while it runs (scrapeTargetsDir of @datapark/config).
     {
@@ -98,6 +121,17 @@ export function scrapeConfigs(
       // creates it) and rereads it every 15 s besides.
       file_sd_configs: [
         { files: [join(scrapeTargetsDir(ctx.config), 'ingest-*.json')], refresh_interval: '15s' },
+      ],
+    },
+    // Running Spark applications: each announces its driver's UI (the Python SDK's
+    // announce_to_prometheus) as spark-<jvm pid>-<port>.json, two targets with their own
+    // __metrics_path__: the driver's metrics (endpoint="driver") and its executors'
+    // (endpoint="executors"), labelled app_id and app_name. The first request to the executors'
+    // endpoint starts Spark's REST layer (seconds under load): a first scrape may time out.
+    {
+      job_name: 'spark-app',
+      file_sd_configs: [
+        { files: [join(scrapeTargetsDir(ctx.config), 'spark-*.json')], refresh_interval: '15s' },
       ],
     },
     // jupyter_server's own /metrics wants the token: `Authorization: token …`.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { homedir } from 'node:os';
+import { statsdAddress } from '@datapark/config';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { requireExecutable } from '../prerequisites.js';
@@ -46,10 +47,14 @@ export const dataDir = (ctx: ComponentContext) => join(ctx.dir, 'data');
  * configured address only, with a health endpoint. No web UI and no admin API are started.
  * The root account's keys go in the environment ({@link versitygwEnv}), never on the command
  * line where `ps` shows them; request logging to stdout is off (`--quiet`), so no request
- * (and no access key id) lands in the log.
+ * (and no access key id) lands in the log. Its request counters go as StatsD (UDP) to the
+ * monitoring component's statsd_exporter, tagged service=objectstore; versitygw has no /metrics
+ * of its own. With monitoring left out nothing listens there: the packets are lost and its
+ * StatsD client logs a write error now and then, nothing more.
  */
 export function versitygwArgs(ctx: ComponentContext): string[] {
   const { host, port } = objectstoreAddress(ctx);
+  const statsd = statsdAddress(ctx.config);
   return [
     '--port',
     `${host}:${port}`,
@@ -58,6 +63,10 @@ export function versitygwArgs(ctx: ComponentContext): string[] {
     '--health',
     HEALTH_PATH,
     '--quiet',
+    '--metrics-service-name',
+    NAME,
+    '--metrics-statsd-servers',
+    `${statsd.host}:${statsd.port}`,
     'posix',
     dataDir(ctx),
   ];

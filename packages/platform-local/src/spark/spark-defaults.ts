@@ -54,6 +54,11 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.metrics.conf.*.sink.prometheusServlet.path /metrics/prometheus',
     'spark.metrics.conf.master.sink.prometheusServlet.path /metrics/master/prometheus',
     'spark.metrics.conf.applications.sink.prometheusServlet.path /metrics/applications/prometheus',
+    // A driver's metric names start with the namespace, by default the application id
+    // (metrics_app_20261205073644_0000_driver_…): one fixed name instead, so a query spans runs;
+    // the application is in the labels its scrape target carries (app_id, app_name; the Python
+    // SDK's announce_to_prometheus, job spark-app).
+    'spark.metrics.namespace datapark',
     // Finished drivers' work dirs are cleaned after a day: a learner's disk stays small.
     'spark.worker.cleanup.enabled true',
     'spark.worker.cleanup.appDataTtl 86400',

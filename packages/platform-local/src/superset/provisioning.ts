@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
-import type { DataparkConfig } from '@datapark/config';
+import { statsdAddress, type DataparkConfig } from '@datapark/config';
 import type { ComponentContext } from '@datapark/platform';
 import { PlatformError } from '@datapark/platform';
 import { NAME, supersetPaths } from './paths.js';
@@ -58,14 +58,19 @@ export function writeSecretsFile(ctx: ComponentContext, secrets: SupersetSecrets
   writeFileSync(p.secretsFile, JSON.stringify(document, null, 2) + '\n', { mode: 0o600 });
 }
 
-/** The environment of every Superset process: its config file, the secrets file, its home. */
+/**
+ * The environment of every Superset process: its config file, the secrets file, its home, and
+ * where its StatsD metrics go (the monitoring component's statsd_exporter; superset_config.py).
+ */
 export function supersetEnv(ctx: ComponentContext): NodeJS.ProcessEnv {
   const p = supersetPaths(ctx);
+  const statsd = statsdAddress(ctx.config);
   return {
     ...process.env,
     SUPERSET_CONFIG_PATH: p.configFile,
     DATAPARK_SUPERSET_SECRETS: p.secretsFile,
     SUPERSET_HOME: p.home,
+    DATAPARK_SUPERSET_STATSD: `${statsd.host}:${statsd.port}`,
     PYTHONUNBUFFERED: '1',
   };
 }

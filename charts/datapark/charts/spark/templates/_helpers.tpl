@@ -82,6 +82,32 @@ repository path}; "/" cannot be in a key, "__" stands for it. */}}
 {{- include "datapark.common.v1.podSecurityContext" (dict "uid" 185 "gid" 185) -}}
 {{- end -}}
 
+{{/* "true" when the PodMonitors render: metrics on, and metrics.podMonitor true, or auto with the
+Prometheus Operator's PodMonitor served by the cluster (helm template: --api-versions). */}}
+{{- define "datapark.spark.v1.podMonitors" -}}
+{{- $mode := toString .Values.metrics.podMonitor -}}
+{{- if and .Values.metrics.enabled (or (eq $mode "true") (and (eq $mode "auto") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PodMonitor"))) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* The prometheus.io/* annotations of a pod whose web UI serves metrics: (dict "context" $ "port" N "path" P). */}}
+{{- define "datapark.spark.v1.scrapeAnnotations" -}}
+{{- if .context.Values.metrics.enabled }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: {{ .path }}
+{{- end }}
+{{- end -}}
+
+{{/* The Prometheus that scrapes, as a NetworkPolicy peer. */}}
+{{- define "datapark.spark.v1.prometheusPeer" -}}
+- namespaceSelector:
+    {{- toYaml .Values.metrics.prometheus.namespaceSelector | nindent 4 }}
+  podSelector:
+    {{- toYaml .Values.metrics.prometheus.podSelector | nindent 4 }}
+{{- end -}}
+
 {{- define "datapark.spark.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- if lt (int .Values.worker.replicas) 1 -}}

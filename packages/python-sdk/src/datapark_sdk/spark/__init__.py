@@ -1,4 +1,5 @@
-"""Spark's REST submission server: signed requests, safe retries, typed errors."""
+"""Spark's REST submission server: signed requests, safe retries, typed errors; and the scrape
+target that makes Prometheus watch a running application."""
 
 from .errors import (
     SparkAuthenticationError,
@@ -11,6 +12,7 @@ from .errors import (
 )
 from .rest_auth import rest_authorization
 from .rest_client import ACTIVE_STATES, FAILED_STATES, TERMINAL_STATES, SparkRestClient
+from .scrape_target import announce_to_prometheus
 
 __all__ = [
     "ACTIVE_STATES",
@@ -24,5 +26,6 @@ __all__ = [
     "SparkUnreachableError",
     "SubmissionNotFoundError",
     "SubmissionRejectedError",
+    "announce_to_prometheus",
     "rest_authorization",
 ]
