@@ -19,7 +19,12 @@ function learnerFile(path: string, content: string): string {
   return file;
 }
 afterEach(() => {
-  for (const file of added.splice(0)) rmSync(file, { force: true });
+  for (const file of added.splice(0)) {
+    rmSync(file, { force: true });
+    // A folder the test made for the file (data-<id>/) goes too; the skeleton's folders stay.
+    const dir = dirname(file);
+    if (/\/data-[^/]+$/.test(dir)) rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const SKELETON = [
