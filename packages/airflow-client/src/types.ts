@@ -7,6 +7,8 @@ type Schemas = components['schemas'];
 export type Dag = Schemas['DAGResponse'];
 export type DagPatchBody = Schemas['DAGPatchBody'];
 export type DagRun = Schemas['DAGRunResponse'];
+/** A task of a DAG as parsed (`GET /dags/{dag_id}/tasks`). */
+export type DagTask = Schemas['TaskResponse'];
 export type DagRunState = Schemas['DagRunState'];
 export type DagRunPatchBody = Schemas['DAGRunPatchBody'];
 export type TriggerDagRunBody = Schemas['TriggerDAGRunPostBody'];

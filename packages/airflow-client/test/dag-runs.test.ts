@@ -11,6 +11,18 @@ beforeAll(async () => {
   await parsedDag('client_test_fail');
 }, 180_000);
 
+describe('dags.tasks', () => {
+  it("lists a DAG's tasks as its file defines them, each with its downstream tasks", async () => {
+    const tasks = await airflow.dags.tasks('client_test_ok');
+    expect(tasks.map((t) => [t.task_id, t.downstream_task_ids])).toEqual([
+      ['double', ['linger']],
+      ['extract', ['double']],
+      ['linger', []],
+    ]);
+    expect(tasks[0]!.operator_name).toBe('@task');
+  });
+});
+
 describe('triggerAndWait', () => {
   it('unpauses the DAG, runs it to success, and reports the run and its tasks as they change', async () => {
     await airflow.dags.pause('client_test_ok');
