@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DagRunFailedError,
   DagRunTimeoutError,
@@ -11,7 +13,7 @@ beforeAll(async () => {
   await parsedDag('client_test_fail');
 }, 180_000);
 
-describe('dags.tasks', () => {
+describe('dags.tasks and dags.source', () => {
   it("lists a DAG's tasks as its file defines them, each with its downstream tasks", async () => {
     const tasks = await airflow.dags.tasks('client_test_ok');
     expect(tasks.map((t) => [t.task_id, t.downstream_task_ids])).toEqual([
@@ -20,6 +22,14 @@ describe('dags.tasks', () => {
       ['linger', []],
     ]);
     expect(tasks[0]!.operator_name).toBe('@task');
+  });
+
+  it("gives the DAG file's text as Airflow parsed it", async () => {
+    const source = await airflow.dags.source('client_test_ok');
+    expect(source.dag_id).toBe('client_test_ok');
+    expect(source.content).toBe(
+      readFileSync(join(import.meta.dirname, 'dags', 'client_test_ok.py'), 'utf8'),
+    );
   });
 });
 

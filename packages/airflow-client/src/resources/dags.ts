@@ -1,6 +1,6 @@
 import type { RequestOptions } from '../core/http-client.js';
 import type { PagePromise } from '@datapark/http';
-import type { Dag, DagTask, ListQuery } from '../types.js';
+import type { Dag, DagSource, DagTask, ListQuery } from '../types.js';
 import { Resource, seg } from './resource.js';
 
 /** DAGs: `/api/v2/dags`. */
@@ -39,6 +39,19 @@ export class Dags extends Resource {
       ...options,
     });
     return tasks;
+  }
+
+  /**
+   * The DAG file's text as Airflow last parsed it (its latest version): compare it with the
+   * file on disk to know whether a change has been picked up yet.
+   */
+  source(dagId: string, options?: RequestOptions): Promise<DagSource> {
+    return this.http.request({
+      method: 'GET',
+      path: `/api/v2/dagSources/${seg(dagId)}`,
+      headers: { accept: 'application/json' },
+      ...options,
+    });
   }
 
   /** Pauses a DAG (no new scheduled runs). Setting a flag is safe to repeat, so it is retried. */
