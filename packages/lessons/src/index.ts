@@ -27,3 +27,4 @@ export { countPerTypeNames } from './lessons/02-count-per-type.js';
 export { exactlyOnceNames } from './lessons/03-exactly-once.js';
 export { sparkJobNames } from './lessons/04-spark-job.js';
 export { dailyDagNames } from './lessons/05-daily-dag.js';
+export { qualityChecksNames } from './lessons/06-quality-checks.js';

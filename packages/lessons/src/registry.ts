@@ -5,6 +5,7 @@ import { countPerType } from './lessons/02-count-per-type.js';
 import { exactlyOnce } from './lessons/03-exactly-once.js';
 import { sparkJob } from './lessons/04-spark-job.js';
 import { dailyDag } from './lessons/05-daily-dag.js';
+import { qualityChecks } from './lessons/06-quality-checks.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -13,6 +14,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   exactlyOnce,
   sparkJob,
   dailyDag,
+  qualityChecks,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
