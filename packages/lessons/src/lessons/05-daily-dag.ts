@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
-import type { AirflowClient, DagTask } from '@datapark/airflow-client';
+import type { DagTask } from '@datapark/airflow-client';
 import {
-  AirflowClient as Client,
+  AirflowClient,
   DagRunFailedError,
   DagRunTimeoutError,
   NotFoundError,
@@ -191,12 +191,12 @@ async function dayItem(
   const rows = await withLabPool(context, async (pool) => {
     if (!(await tableExists(pool, table))) return `${table} does not exist`;
     try {
-      const day_rows = await pool.query<DayRow & { day: string }>(
+      const { rows: found } = await pool.query<DayRow & { day: string }>(
         `SELECT day::text AS day, orders::float8 AS orders, revenue::float8 AS revenue FROM ${table}
           WHERE day BETWEEN $1::date AND $1::date + 1`,
         [day],
       );
-      return day_rows.rows;
+      return found;
     } catch (error) {
       if ((error as { code?: unknown }).code === '42703')
         return `${table} lacks a column the page names (day, orders, revenue)`;
@@ -295,7 +295,7 @@ export const dailyDag: Lesson = {
           pointer: '`datapark lesson start 5` copies the starter there',
         },
       ];
-    const airflow = Client.fromConfig(context.config);
+    const airflow = AirflowClient.fromConfig(context.config);
     context.log(`waiting for Airflow to parse ${shown}…`);
     const parse = await waitForParse(airflow, context.dagBundle, script, dagId);
     const items: CheckItem[] = [parseItem(parse, dagId, shown, script)];
@@ -340,7 +340,7 @@ export const dailyDag: Lesson = {
   async reset(context) {
     const { dagId, table } = dailyDagNames(context.suffix);
     // The file is moved aside first (resetLesson), so Airflow does not parse it back.
-    await Client.fromConfig(context.config)
+    await AirflowClient.fromConfig(context.config)
       .dags.delete(dagId)
       .catch((error: unknown) => {
         if (!(error instanceof NotFoundError)) throw error;
