@@ -28,3 +28,4 @@ export { exactlyOnceNames } from './lessons/03-exactly-once.js';
 export { sparkJobNames } from './lessons/04-spark-job.js';
 export { dailyDagNames } from './lessons/05-daily-dag.js';
 export { qualityChecksNames } from './lessons/06-quality-checks.js';
+export { lagQueryNames } from './lessons/07-lag-query.js';

@@ -6,6 +6,7 @@ import { exactlyOnce } from './lessons/03-exactly-once.js';
 import { sparkJob } from './lessons/04-spark-job.js';
 import { dailyDag } from './lessons/05-daily-dag.js';
 import { qualityChecks } from './lessons/06-quality-checks.js';
+import { lagQuery } from './lessons/07-lag-query.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -15,6 +16,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   sparkJob,
   dailyDag,
   qualityChecks,
+  lagQuery,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
