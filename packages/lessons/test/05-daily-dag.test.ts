@@ -86,7 +86,8 @@ describe('lesson 5: a daily DAG, checked through the Airflow REST API', () => {
       /holds \d{4}-\d\d-\d\d: its orders and revenue: \d+ orders, revenue [\d.]+, as in source\.orders \(the stale row the checker put there first was replaced\)/,
     );
     expect(readProgress(context.progressFile)[5]?.passedAt).toBeDefined();
-  });
+    // A run waits for a Celery worker slot: the checker waits up to 5 minutes for it.
+  }, 600_000);
 
   it('a typical mistake, loading the logical date’s own day, fails naming the day it wrote', async () => {
     const script = placeSolution(context, lesson, dailyDagNames(''));
@@ -104,7 +105,7 @@ describe('lesson 5: a daily DAG, checked through the Airflow REST API', () => {
     expect(last.pointer).toMatch(
       /^it wrote \d{4}-\d\d-\d\d, the logical date's own day: a run at midnight loads the day that just ended/,
     );
-  });
+  }, 600_000);
 
   it('reset moves the DAG file aside, deletes the DAG from Airflow and drops the table', async () => {
     const reset = await resetLesson(context, lesson);
