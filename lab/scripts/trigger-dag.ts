@@ -4,15 +4,31 @@
  * failed tasks' logs.
  *
  *   node lab/scripts/trigger-dag.ts lab_first_dag
+ *   node lab/scripts/trigger-dag.ts lab_lesson_05 --logical-date 2026-12-05T00:00:00Z
  *
- * Your DAGs are in lab/dags: Airflow's `lab` bundle lists a new file within about 10 s.
+ * Without --logical-date the run has none (a manual run's default in Airflow 3): a DAG that
+ * reads its logical date needs one. Your DAGs are in lab/dags: Airflow's `lab` bundle lists a
+ * new file within about 10 s.
  */
+import { parseArgs } from 'node:util';
 import { AirflowClient, AirflowClientError } from '@datapark/airflow-client';
 import { DataparkError, loadConfig } from '@datapark/config';
 
-const dagId = process.argv[2];
-if (!dagId) {
-  console.error('usage: node lab/scripts/trigger-dag.ts <dag_id>');
+const USAGE =
+  'usage: node lab/scripts/trigger-dag.ts <dag_id> [--logical-date 2026-12-05T00:00:00Z]';
+const parse = () =>
+  parseArgs({ allowPositionals: true, options: { 'logical-date': { type: 'string' } } });
+let args: ReturnType<typeof parse>;
+try {
+  args = parse();
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`); // an unknown option
+  process.exit(2);
+}
+const dagId = args.positionals[0];
+const logicalDate = args.values['logical-date'];
+if (!dagId || (logicalDate !== undefined && Number.isNaN(Date.parse(logicalDate)))) {
+  console.error(logicalDate && dagId ? `not a date: ${logicalDate}\n${USAGE}` : USAGE);
   process.exit(2);
 }
 const seen = new Map<string, string>();
@@ -20,9 +36,14 @@ try {
   const config = loadConfig();
   const airflow = AirflowClient.fromConfig(config);
   const done = await airflow.triggerAndWait(dagId, {
+    ...(logicalDate ? { logicalDate: new Date(logicalDate) } : {}),
     timeoutMs: 10 * 60_000,
     onProgress: (p) => {
-      if (p.kind === 'triggered') console.log(`triggered ${dagId}: run ${p.dagRun.dag_run_id}`);
+      if (p.kind === 'triggered')
+        console.log(
+          `triggered ${dagId}: run ${p.dagRun.dag_run_id}` +
+            (p.dagRun.logical_date ? `, logical date ${p.dagRun.logical_date}` : ''),
+        );
       if (p.kind !== 'progress') return;
       for (const ti of p.taskInstances) {
         if (!ti.state || seen.get(ti.task_id) === ti.state) continue; // not yet scheduled, or no news

@@ -70,6 +70,29 @@ describe('lab/scripts/trigger-dag.ts', () => {
     );
   }, 300_000);
 
+  it('gives the run the logical date of --logical-date', async () => {
+    // Airflow keeps one run per logical date: a second of a past day this test has not used.
+    const logicalDate = new Date(
+      Date.UTC(2026, 0, 1) + (Math.floor(Date.now() / 1000) % 86_400) * 1000,
+    )
+      .toISOString()
+      .replace('.000Z', 'Z');
+    const run = await runScript('trigger-dag.ts', [DAG_ID, '--logical-date', logicalDate]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(`^triggered ${DAG_ID}: run \\S+, logical date ${logicalDate}$`, 'm'),
+    );
+  }, 300_000);
+
+  it('exits 2 with the usage for a logical date that is not a date', async () => {
+    const run = await runScript('trigger-dag.ts', [DAG_ID, '--logical-date', 'yesterday']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'not a date: yesterday\nusage: node lab/scripts/trigger-dag.ts <dag_id> [--logical-date 2026-12-05T00:00:00Z]\n',
+    );
+  });
+
   it('exits 1 with a message, not a stack, for a DAG Airflow does not know', async () => {
     const run = await runScript('trigger-dag.ts', ['lab_no_such_dag']);
     expect(run.code).toBe(1);

@@ -40,7 +40,9 @@ describe('datapark lesson', () => {
   it('an unknown lesson or one not started fails with what to do, not a stack trace', () => {
     const unknown = lesson('check', '42');
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('no lesson 42: there are 1, 2, 3, 4 (datapark lesson list)');
+    expect(unknown.stderr).toContain(
+      'no lesson 42: there are 1, 2, 3, 4, 5, 6, 7 (datapark lesson list)',
+    );
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
     const notStarted = lesson('check', '1');
     expect(notStarted.status).toBe(1);

@@ -7,6 +7,10 @@ type Schemas = components['schemas'];
 export type Dag = Schemas['DAGResponse'];
 export type DagPatchBody = Schemas['DAGPatchBody'];
 export type DagRun = Schemas['DAGRunResponse'];
+/** A task of a DAG as parsed (`GET /dags/{dag_id}/tasks`). */
+export type DagTask = Schemas['TaskResponse'];
+/** A DAG file's text as parsed (`GET /dagSources/{dag_id}`). */
+export type DagSource = Schemas['DAGSourceResponse'];
 export type DagRunState = Schemas['DagRunState'];
 export type DagRunPatchBody = Schemas['DAGRunPatchBody'];
 export type TriggerDagRunBody = Schemas['TriggerDAGRunPostBody'];

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DagRunFailedError,
   DagRunTimeoutError,
@@ -10,6 +12,26 @@ beforeAll(async () => {
   await parsedDag('client_test_ok');
   await parsedDag('client_test_fail');
 }, 180_000);
+
+describe('dags.tasks and dags.source', () => {
+  it("lists a DAG's tasks as its file defines them, each with its downstream tasks", async () => {
+    const tasks = await airflow.dags.tasks('client_test_ok');
+    expect(tasks.map((t) => [t.task_id, t.downstream_task_ids])).toEqual([
+      ['double', ['linger']],
+      ['extract', ['double']],
+      ['linger', []],
+    ]);
+    expect(tasks[0]!.operator_name).toBe('@task');
+  });
+
+  it("gives the DAG file's text as Airflow parsed it", async () => {
+    const source = await airflow.dags.source('client_test_ok');
+    expect(source.dag_id).toBe('client_test_ok');
+    expect(source.content).toBe(
+      readFileSync(join(import.meta.dirname, 'dags', 'client_test_ok.py'), 'utf8'),
+    );
+  });
+});
 
 describe('triggerAndWait', () => {
   it('unpauses the DAG, runs it to success, and reports the run and its tasks as they change', async () => {

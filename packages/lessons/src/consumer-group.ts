@@ -1,5 +1,5 @@
 import type { PartitionOffsets } from '@datapark/kafka';
-import { createKafka } from '@datapark/kafka';
+import { createKafka, topicEndOffsets } from '@datapark/kafka';
 import type { LessonContext } from './lesson-context.js';
 import { LessonError } from './lesson-error.js';
 
@@ -43,7 +43,7 @@ export function committedOffsets(
  * Places a consumer group at `offsets`, so a consumer that joins it starts there, whatever its
  * `fromBeginning`. Kafka refuses while a member of the group is running.
  */
-export function placeGroup(
+function placeGroup(
   context: LessonContext,
   groupId: string,
   topic: string,
@@ -56,6 +56,27 @@ export function placeGroup(
       partitions: [...offsets].map(([partition, offset]) => ({ partition, offset })),
     });
   });
+}
+
+/**
+ * What a consuming lesson's `start` does: places the learner's group at the end of `topic`, so
+ * their consumer reads what comes after, not days of the shop's history. Refuses while a
+ * consumer of the group runs (Kafka would too), saying to stop it. Returns where the topic
+ * ended, which `check` compares against.
+ */
+export async function placeIdleGroup(
+  context: LessonContext,
+  groupId: string,
+  topic: string,
+): Promise<PartitionOffsets> {
+  if ((await groupMembers(context, groupId)) > 0)
+    throw new LessonError(
+      `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
+      { code: 'GROUP_RUNNING' },
+    );
+  const end = await topicEndOffsets(context.kafka, topic);
+  await placeGroup(context, groupId, topic, end);
+  return end;
 }
 
 /** Deletes the group and its committed offsets; a group that does not exist is fine. */

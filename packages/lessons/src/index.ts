@@ -2,6 +2,7 @@ export type { CheckItem, Lesson, StartState } from './lesson.js';
 export {
   CHECKOUT_ROOT,
   defaultProgressFile,
+  type DagBundle,
   lessonContext,
   type LessonContext,
   type LessonContextOptions,
@@ -25,3 +26,6 @@ export { firstEventNames } from './lessons/01-first-event.js';
 export { countPerTypeNames } from './lessons/02-count-per-type.js';
 export { exactlyOnceNames } from './lessons/03-exactly-once.js';
 export { sparkJobNames } from './lessons/04-spark-job.js';
+export { dailyDagNames } from './lessons/05-daily-dag.js';
+export { qualityChecksNames } from './lessons/06-quality-checks.js';
+export { lagQueryNames } from './lessons/07-lag-query.js';

@@ -13,6 +13,11 @@ export interface LessonContext {
   readonly root: string;
   /** Where the learner's lesson scripts are: lab/lessons (a test: its reference solutions). */
   readonly scriptsDir: string;
+  /**
+   * The Airflow DAG bundle the learner's DAGs are in: lab/dags, which the platform parses as
+   * its bundle `lab` (a test: a folder of the `test-dags` bundle).
+   */
+  readonly dagBundle: DagBundle;
   /** Progress file: which lessons were started and passed, and what `start` noted. */
   readonly progressFile: string;
   /**
@@ -24,10 +29,20 @@ export interface LessonContext {
   readonly log: (line: string) => void;
 }
 
+/** A local DAG bundle: its name in Airflow and a folder the learner's DAG file goes in. */
+export interface DagBundle {
+  readonly name: string;
+  /** The folder of the bundle (or one under it) where a lesson's DAG file goes. */
+  readonly dir: string;
+  /** That folder relative to the bundle's root: '' for the root. */
+  readonly subdir: string;
+}
+
 export interface LessonContextOptions {
   readonly config?: DataparkConfig;
   readonly root?: string;
   readonly scriptsDir?: string;
+  readonly dagBundle?: DagBundle;
   readonly progressFile?: string;
   readonly suffix?: string;
   readonly log?: (line: string) => void;
@@ -63,6 +78,7 @@ export function lessonContext(options: LessonContextOptions = {}): LessonContext
     kafka: connectionFromConfig(config, `datapark-lessons${suffix}`),
     root,
     scriptsDir: options.scriptsDir ?? join(root, 'lab', 'lessons'),
+    dagBundle: options.dagBundle ?? { name: 'lab', dir: join(root, 'lab', 'dags'), subdir: '' },
     progressFile: options.progressFile ?? defaultProgressFile(config.stateDir),
     suffix,
     log: options.log ?? (() => undefined),

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { CheckItem, Lesson } from './lesson.js';
 import type { LessonContext } from './lesson-context.js';
 import { LessonError } from './lesson-error.js';
@@ -27,11 +27,22 @@ export function listLessons(context: Pick<LessonContext, 'progressFile'>): Lesso
 }
 
 /** The lesson's page and the starter and working copy of its script. */
-export function lessonFiles(context: Pick<LessonContext, 'root' | 'scriptsDir'>, lesson: Lesson) {
+export function lessonFiles(
+  context: Pick<LessonContext, 'root' | 'scriptsDir' | 'dagBundle'>,
+  lesson: Lesson,
+) {
+  const file = lesson.script ?? `${lesson.slug}.ts`;
   return {
     page: join(context.root, 'docs', 'lessons', `${lesson.slug}.md`),
-    starter: join(context.root, 'lab', 'lessons', 'starters', lesson.script ?? `${lesson.slug}.ts`),
-    script: join(context.scriptsDir, lesson.script ?? `${lesson.slug}.ts`),
+    // A DAG's starter is named by its slug, so that no file in starters/ looks like a DAG's.
+    starter: join(
+      context.root,
+      'lab',
+      'lessons',
+      'starters',
+      lesson.scriptIn === 'dags' ? `${lesson.slug}.py` : file,
+    ),
+    script: join(lesson.scriptIn === 'dags' ? context.dagBundle.dir : context.scriptsDir, file),
   };
 }
 
@@ -48,7 +59,7 @@ export async function startLesson(context: LessonContext, lesson: Lesson): Promi
   const started = await lesson.start(context);
   const copiedStarter = !existsSync(files.script);
   if (copiedStarter) {
-    mkdirSync(context.scriptsDir, { recursive: true });
+    mkdirSync(dirname(files.script), { recursive: true });
     copyFileSync(files.starter, files.script);
   }
   updateProgress(context.progressFile, lesson.number, (p) => ({
@@ -107,14 +118,15 @@ export interface ResetResult {
 }
 
 /**
- * Puts the platform back (the lesson's tables and consumer groups), forgets the lesson's
- * progress, and moves the learner's script aside to `<slug>.ts.bak` (never deleted).
+ * Moves the learner's script aside to `<slug>.ts.bak` (never deleted), puts the platform back
+ * (the lesson's tables, consumer groups, DAG), and forgets the lesson's progress. The script
+ * goes first: Airflow would parse a DAG file again after its DAG was deleted.
  */
 export async function resetLesson(context: LessonContext, lesson: Lesson): Promise<ResetResult> {
+  const { script } = lessonFiles(context, lesson);
+  const saved = existsSync(script);
+  if (saved) renameSync(script, `${script}.bak`);
   await lesson.reset(context);
   updateProgress(context.progressFile, lesson.number, () => undefined);
-  const { script } = lessonFiles(context, lesson);
-  if (!existsSync(script)) return {};
-  renameSync(script, `${script}.bak`);
-  return { savedScript: relative(context.root, `${script}.bak`) };
+  return saved ? { savedScript: relative(context.root, `${script}.bak`) } : {};
 }

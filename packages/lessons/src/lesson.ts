@@ -24,6 +24,11 @@ export interface Lesson {
   readonly title: string;
   /** The learner's file under lab/lessons/, when not `<slug>.ts` (a PySpark job: `<slug>.py`). */
   readonly script?: string;
+  /**
+   * `dags`: the learner's file is a DAG, in the lab's DAG bundle (lab/dags) where Airflow
+   * parses it, not in lab/lessons/.
+   */
+  readonly scriptIn?: 'dags';
   /** Shown one at a time by `datapark lesson hint N`, the gentlest first. */
   readonly hints: readonly string[];
   /** Prepares the platform (offsets noted, a consumer group placed, events produced). */

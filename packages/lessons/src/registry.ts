@@ -4,6 +4,9 @@ import { firstEvent } from './lessons/01-first-event.js';
 import { countPerType } from './lessons/02-count-per-type.js';
 import { exactlyOnce } from './lessons/03-exactly-once.js';
 import { sparkJob } from './lessons/04-spark-job.js';
+import { dailyDag } from './lessons/05-daily-dag.js';
+import { qualityChecks } from './lessons/06-quality-checks.js';
+import { lagQuery } from './lessons/07-lag-query.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -11,6 +14,9 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   countPerType,
   exactlyOnce,
   sparkJob,
+  dailyDag,
+  qualityChecks,
+  lagQuery,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */

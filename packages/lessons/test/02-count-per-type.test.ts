@@ -32,6 +32,11 @@ describe('lesson 2: a consumer that counts events per type', () => {
       if ([...committed].some(([p, o]) => BigInt(o) > BigInt(started[p] ?? '0'))) break;
       await sleep(500);
     }
+    // start again while it runs: Kafka would refuse to move the group, so start says to stop it.
+    await expect(startLesson(context, lesson)).rejects.toMatchObject({
+      code: 'GROUP_RUNNING',
+      message: `a consumer of group ${names.groupId} is running: stop it (Ctrl-C), then start again`,
+    });
     starter.child.kill('SIGINT');
     expect(await starter.exited).toBe(0);
     expect(starter.output()).toContain('stopped');

@@ -3,13 +3,11 @@ import { decodeRecord, HEADERS, headerText, readRange, topicEndOffsets } from '@
 import {
   committedOffsets,
   deleteGroup,
-  groupMembers,
   offsetsFromJson,
   offsetsToJson,
-  placeGroup,
+  placeIdleGroup,
 } from '../consumer-group.js';
 import type { CheckItem, Lesson } from '../lesson.js';
-import { LessonError } from '../lesson-error.js';
 
 const TOPIC = 'clickstream';
 const DLQ = 'clickstream.dlq';
@@ -42,17 +40,9 @@ export const firstEvent: Lesson = {
 
   async start(context) {
     const { groupId } = firstEventNames(context.suffix);
-    const topic = await topicEndOffsets(context.kafka, TOPIC);
     // A new group would read the topic from its oldest record (days of the shop's clicks):
     // placed at the end now, it starts with what the learner sends next.
-    if ((await groupMembers(context, groupId)) > 0)
-      throw new LessonError(
-        `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
-        {
-          code: 'GROUP_RUNNING',
-        },
-      );
-    await placeGroup(context, groupId, TOPIC, topic);
+    const topic = await placeIdleGroup(context, groupId, TOPIC);
     return {
       topic: offsetsToJson(topic),
       dlq: offsetsToJson(await topicEndOffsets(context.kafka, DLQ)),

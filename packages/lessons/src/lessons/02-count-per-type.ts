@@ -1,4 +1,3 @@
-import { topicEndOffsets } from '@datapark/kafka';
 import { compareCounts, countValidEventsByType } from '../count-events.js';
 import {
   committedOffsets,
@@ -7,12 +6,11 @@ import {
   groupMembers,
   offsetsFromJson,
   offsetsToJson,
-  placeGroup,
+  placeIdleGroup,
   recordsBetween,
 } from '../consumer-group.js';
 import { dropTables, readCounts, tableExists, withLabPool } from '../lab-tables.js';
 import type { CheckItem, Lesson } from '../lesson.js';
-import { LessonError } from '../lesson-error.js';
 import { produceClickstream } from '../sample-clickstream.js';
 
 const TOPIC = 'clickstream';
@@ -38,16 +36,7 @@ export const countPerType: Lesson = {
 
   async start(context) {
     const { groupId, producer } = countPerTypeNames(context.suffix);
-    const offsets = await topicEndOffsets(context.kafka, TOPIC);
-    // Kafka refuses to move a group that has a running member: the message says to stop it.
-    if ((await groupMembers(context, groupId)) > 0)
-      throw new LessonError(
-        `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
-        {
-          code: 'GROUP_RUNNING',
-        },
-      );
-    await placeGroup(context, groupId, TOPIC, offsets);
+    const offsets = await placeIdleGroup(context, groupId, TOPIC);
     await produceClickstream(context, LESSON_02_EVENTS, producer);
     context.log(
       `consumer group ${groupId} placed at the end of ${TOPIC}; ${LESSON_02_EVENTS} events produced after it`,

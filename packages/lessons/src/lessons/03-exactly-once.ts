@@ -10,12 +10,11 @@ import {
   groupMembers,
   offsetsFromJson,
   offsetsToJson,
-  placeGroup,
+  placeIdleGroup,
   recordsBetween,
 } from '../consumer-group.js';
 import { dropTables, readCounts, tableExists, withLabPool } from '../lab-tables.js';
 import type { CheckItem, Lesson } from '../lesson.js';
-import { LessonError } from '../lesson-error.js';
 import type { LessonContext } from '../lesson-context.js';
 import type { LearnerProcess } from '../run-learner-script.js';
 import { runLearnerScript, stopLearnerScript } from '../run-learner-script.js';
@@ -78,15 +77,7 @@ export const exactlyOnce: Lesson = {
 
   async start(context) {
     const { groupId, producer } = exactlyOnceNames(context.suffix);
-    const offsets = await topicEndOffsets(context.kafka, TOPIC);
-    if ((await groupMembers(context, groupId)) > 0)
-      throw new LessonError(
-        `a consumer of group ${groupId} is running: stop it (Ctrl-C), then start again`,
-        {
-          code: 'GROUP_RUNNING',
-        },
-      );
-    await placeGroup(context, groupId, TOPIC, offsets);
+    const offsets = await placeIdleGroup(context, groupId, TOPIC);
     await produceClickstream(context, 300, producer);
     context.log(
       `consumer group ${groupId} placed at the end of ${TOPIC}; 300 events produced after it`,
