@@ -72,6 +72,10 @@ describe('lesson 1: first typed event and the DLQ', () => {
     const result = await checkLesson(context, lesson);
     expect(result.passed).toBe(true);
     expect(itemsText(result.items)).toMatch(/the reason in its headers: .*page/);
+    // Where to find it: the DLQ holds every bad record ever sent, so the check names the offset.
+    expect(itemsText(result.items)).toMatch(
+      /see it: npx datapark kafka consume clickstream\.dlq --partition \d+ --offset \d+ --max-messages 1/,
+    );
     expect(result.items).toHaveLength(4);
     expect(readProgress(context.progressFile)[1]?.passedAt).toBeDefined();
   });

@@ -123,7 +123,9 @@ export const firstEvent: Lesson = {
         ? {
             name: `the DLQ (${DLQ}) took your bad record`,
             passed: true,
-            detail: `the reason in its headers: ${headerText(takenIn[0]!.letter!.message.headers?.[HEADERS.dlqReason])}`,
+            // Where it is: the DLQ holds every bad record ever sent (the tests' too), so
+            // --from-beginning would bury this one.
+            detail: `the reason in its headers: ${headerText(takenIn[0]!.letter!.message.headers?.[HEADERS.dlqReason])}; see it: npx datapark kafka consume ${DLQ} --partition ${takenIn[0]!.letter!.partition} --offset ${takenIn[0]!.letter!.message.offset} --max-messages 1 --formatter-property print.headers=true`,
           }
         : {
             name: `the DLQ (${DLQ}) took your bad record`,
