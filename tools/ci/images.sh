@@ -13,7 +13,7 @@ set -euo pipefail
 shopt -s inherit_errexit # a failing $(key …) fails the script
 here=$(cd "$(dirname "$0")" && pwd)
 out="${DATAPARK_IMAGES_DIR:-$HOME/.cache/datapark/images}"
-all=(postgresql)
+all=(postgresql redis)
 
 key() { # name: a hash of everything its build reads from this repository
   [ -d "$here/../images/$1" ] || {
