@@ -7,6 +7,9 @@ import {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
+  KubernetesObjectApi,
+  loadAllYaml,
+  type KubernetesObject,
   type V1Pod,
   type V1PodSpec,
 } from '@kubernetes/client-node';
@@ -22,6 +25,8 @@ const CHART = join(ROOT, 'charts', 'datapark');
 const BUSYBOX = 'datapark.local/busybox:1.35.0';
 /** The image tools/ci/images.sh builds with mmdebstrap (tools/images/postgresql). */
 const POSTGRESQL = 'datapark.local/postgresql:15-bookworm';
+/** The image tools/ci/images.sh builds with mmdebstrap (tools/images/redis). */
+const REDIS = 'datapark.local/redis:7-bookworm';
 
 async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
@@ -50,6 +55,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
   let started = false;
   let core: CoreV1Api;
   let apps: AppsV1Api;
+  let objects: KubernetesObjectApi;
 
   /** Runs a pod to completion and returns its log (read through the apiserver, as `kubectl logs`). */
   async function runPod(
@@ -86,6 +92,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     config.loadFromFile(join(state, 'admin.kubeconfig'));
     core = config.makeApiClient(CoreV1Api);
     apps = config.makeApiClient(AppsV1Api);
+    objects = KubernetesObjectApi.makeApiClient(config);
     // Pods are admitted once the serviceaccount controller made `default` its account.
     await until('the default service account', 60_000, async () =>
       core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
@@ -150,13 +157,14 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     });
   });
 
-  it("installs charts/datapark's PostgreSQL with helm from the locally built image: Ready, its init Job done, a client pod queries it with the generated password", async () => {
+  /** Imports an image tools/ci/images.sh built into the node's containerd. */
+  async function importImage(name: string) {
     let image: string;
     try {
-      image = (await run('bash', [IMAGES, 'path', 'postgresql'])).stdout.trim();
+      image = (await run('bash', [IMAGES, 'path', name])).stdout.trim();
     } catch (error) {
       throw new Error(
-        `the PostgreSQL image is not built: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`,
+        `the ${name} image is not built: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`,
       );
     }
     await run(
@@ -172,17 +180,24 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       ],
       { timeout: 180_000 },
     );
+  }
 
+  function helmEnv() {
     const helmHome = join(state, 'helm');
     for (const sub of ['cache', 'config', 'data'])
       mkdirSync(join(helmHome, sub), { recursive: true });
-    const helmEnv = {
+    return {
       ...process.env,
       KUBECONFIG: join(state, 'admin.kubeconfig'),
       HELM_CACHE_HOME: join(helmHome, 'cache'),
       HELM_CONFIG_HOME: join(helmHome, 'config'),
       HELM_DATA_HOME: join(helmHome, 'data'),
     };
+  }
+
+  it("installs charts/datapark's PostgreSQL with helm from the locally built image: Ready, its init Job done, a client pod queries it with the generated password", async () => {
+    await importImage('postgresql');
+    const env = helmEnv();
     // helm waits for the post-install hook, the init Job (roles, databases, migrations), which
     // reaches the server by its Service name: through CoreDNS and kube-proxy.
     await run(
@@ -200,7 +215,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '--timeout',
         '5m',
       ],
-      { env: helmEnv, timeout: 330_000 },
+      { env, timeout: 330_000 },
     );
 
     const sts = await apps.readNamespacedStatefulSet({
@@ -313,8 +328,104 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     );
     expect(allowed.log).toBe('dp-postgresql:5432 - accepting connections\nexit 0\n');
     await run(realHelm(), ['uninstall', 'dp', '--namespace', 'datapark', '--wait'], {
-      env: helmEnv,
+      env,
       timeout: 120_000,
     });
   }, 600_000);
+
+  it("runs the airflow chart's Redis, as helm renders it, from the locally built image: Ready, the scheduler's and workers' pods get in with the password, others are refused", async () => {
+    await importImage('redis');
+    // The Redis objects alone: the Airflow images are not built yet, so the subchart cannot be
+    // installed whole; its Secret, StatefulSet, Service and NetworkPolicy as `helm template`
+    // renders them with the local-images profile.
+    const namespace = 'datapark-redis';
+    const { stdout } = await run(
+      realHelm(),
+      [
+        'template',
+        'dp',
+        CHART,
+        '--namespace',
+        namespace,
+        '-f',
+        join(CHART, 'ci', 'local-images-values.yaml'),
+        ...['kafka', 'spark', 'jupyter'].flatMap((c) => ['--set', `${c}.enabled=false`]),
+        ...[
+          'redis/redis-statefulset',
+          'redis/redis-service',
+          'redis/redis-networkpolicy',
+          'shared/airflow-secret',
+        ].flatMap((t) => ['-s', `charts/airflow/templates/${t}.yaml`]),
+      ],
+      { env: helmEnv(), maxBuffer: 16 * 1024 * 1024 },
+    );
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await until(`the default service account of ${namespace}`, 60_000, async () =>
+      core.readNamespacedServiceAccount({ name: 'default', namespace }),
+    );
+    for (const object of loadAllYaml(stdout) as KubernetesObject[]) {
+      if (!object) continue;
+      await objects.create({ ...object, metadata: { ...object.metadata, namespace } });
+    }
+    const sts = await until('the Redis StatefulSet to be Ready', 120_000, async () => {
+      const s = await apps.readNamespacedStatefulSet({ name: 'dp-airflow-redis', namespace });
+      return s.status?.readyReplicas === 1 ? s : undefined;
+    });
+    expect(sts.spec!.template.spec!.containers[0]).toMatchObject({
+      image: REDIS,
+      imagePullPolicy: 'Never',
+    });
+
+    const password = {
+      name: 'REDISCLI_AUTH',
+      valueFrom: { secretKeyRef: { name: 'dp-airflow', key: 'redis-password' } },
+    };
+    // A pod labelled as an Airflow worker of the release (a peer the policy names) writes and
+    // reads a key, once kube-router knows its address.
+    const worker = await runPod(
+      namespace,
+      'worker',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'cli',
+            image: REDIS,
+            imagePullPolicy: 'Never',
+            env: [password],
+            command: [
+              'sh',
+              '-c',
+              'for i in $(seq 30); do [ "$(redis-cli -h dp-airflow-redis ping 2>/dev/null)" = PONG ] && break; sleep 1; done; redis-cli -h dp-airflow-redis set datapark ok; redis-cli -h dp-airflow-redis get datapark',
+            ],
+          },
+        ],
+      },
+      {
+        'app.kubernetes.io/instance': 'dp',
+        'app.kubernetes.io/name': 'airflow',
+        'app.kubernetes.io/component': 'worker',
+      },
+    );
+    expect({ phase: worker.pod.status?.phase, log: worker.log }).toEqual({
+      phase: 'Succeeded',
+      log: 'OK\nok\n',
+    });
+    // A pod without those labels is refused.
+    const other = await runPod(namespace, 'other', {
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          name: 'cli',
+          image: REDIS,
+          imagePullPolicy: 'Never',
+          env: [password],
+          command: ['sh', '-c', 'sleep 5; redis-cli -h dp-airflow-redis ping 2>&1; echo "exit $?"'],
+        },
+      ],
+    });
+    expect(other.log).toMatch(
+      /Could not connect to Redis at dp-airflow-redis:6379: Connection refused[\s\S]*exit 1\n$/,
+    );
+  }, 300_000);
 });
