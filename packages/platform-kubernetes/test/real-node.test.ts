@@ -288,7 +288,11 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
 
     // The same from a pod without that label: kube-router enforces the chart's policy, and the
     // connection is refused (pg_isready: exit 2, "no response"), after 5 s as well (so not
-    // the race above).
+    // the race above). That pod reaches CoreDNS's readiness port: no policy selects it.
+    const dnsPod = (
+      await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' })
+    ).items[0]!.status!.podIP!;
+    const coredns8181 = `timeout 5 bash -c 'echo > /dev/tcp/${dnsPod}/8181' 2>/dev/null && echo "coredns:8181 open" || echo "coredns:8181 closed"`;
     const denied = await runPod('datapark', 'unlabelled', {
       automountServiceAccountToken: false,
       containers: [
@@ -297,14 +301,14 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
           image: POSTGRESQL,
           imagePullPolicy: 'Never',
           command: [
-            'sh',
+            'bash',
             '-c',
-            'sleep 5; pg_isready -h dp-postgresql -p 5432 -t 5; echo "exit $?"',
+            `sleep 5; pg_isready -h dp-postgresql -p 5432 -t 5; echo "exit $?"; ${coredns8181}`,
           ],
         },
       ],
     });
-    expect(denied.log).toBe('dp-postgresql:5432 - no response\nexit 2\n');
+    expect(denied.log).toBe('dp-postgresql:5432 - no response\nexit 2\ncoredns:8181 open\n');
     // …and the labelled client is let in at once once the policy knows it (the same probe).
     const allowed = await runPod(
       'datapark',
@@ -327,6 +331,37 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       { 'datapark.io/client': 'true' },
     );
     expect(allowed.log).toBe('dp-postgresql:5432 - accepting connections\nexit 0\n');
+    // A pod of the release (labelled as PostgreSQL's init Job) is under the chart's default deny
+    // and egress policies: it resolves names (DNS pods, port 53) and reaches PostgreSQL (a pod of
+    // the release), but not CoreDNS's readiness port (a pod outside the release, not port 53).
+    const release = await runPod(
+      'datapark',
+      'release-pod',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'probe',
+            image: POSTGRESQL,
+            imagePullPolicy: 'Never',
+            command: [
+              'bash',
+              '-c',
+              `sleep 5; getent hosts dp-postgresql >/dev/null && echo "dns ok"; pg_isready -h dp-postgresql -p 5432 -t 5; ${coredns8181}`,
+            ],
+          },
+        ],
+      },
+      {
+        'app.kubernetes.io/part-of': 'datapark',
+        'app.kubernetes.io/instance': 'dp',
+        'app.kubernetes.io/name': 'postgresql',
+        'app.kubernetes.io/component': 'init',
+      },
+    );
+    expect(release.log).toBe(
+      'dns ok\ndp-postgresql:5432 - accepting connections\ncoredns:8181 closed\n',
+    );
     await run(realHelm(), ['uninstall', 'dp', '--namespace', 'datapark', '--wait'], {
       env,
       timeout: 120_000,
