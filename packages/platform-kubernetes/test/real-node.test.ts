@@ -13,7 +13,7 @@ import {
   type V1Pod,
   type V1PodSpec,
 } from '@kubernetes/client-node';
-import { realHelm } from './cluster-fixture.js';
+import { realHelm, recordingReporter, testCluster } from './cluster-fixture.js';
 import { KUBE_VERSION, kubeBinDir } from './real-control-plane.js';
 
 const run = promisify(execFile);
@@ -218,6 +218,15 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       { env, timeout: 330_000 },
     );
 
+    // What `charts:status` reports (KubernetesPlatform, as the CLI runs it).
+    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
+      { chart: CHART, reporter: recordingReporter() },
+    );
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
+      ['postgresql', 1, 1, true],
+    ]);
     const sts = await apps.readNamespacedStatefulSet({
       name: 'dp-postgresql',
       namespace: 'datapark',
@@ -362,9 +371,15 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     expect(release.log).toBe(
       'dns ok\ndp-postgresql:5432 - accepting connections\ncoredns:8181 closed\n',
     );
-    await run(realHelm(), ['uninstall', 'dp', '--namespace', 'datapark', '--wait'], {
-      env,
-      timeout: 120_000,
+    // `charts:uninstall -- --purge`: the release, its claim and its generated Secret go.
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+    await until('the release to be gone', 60_000, async () => {
+      const [claims, sets, secrets] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace: 'datapark' }),
+        apps.listNamespacedStatefulSet({ namespace: 'datapark' }),
+        core.listNamespacedSecret({ namespace: 'datapark' }),
+      ]);
+      return [...claims.items, ...sets.items, ...secrets.items].length === 0 ? true : undefined;
     });
   }, 600_000);
 
