@@ -9,7 +9,8 @@
 # module proxy; a Deployment in kube-system labelled k8s-app=kube-dns, Service kube-dns at
 # 10.215.0.10), so Services resolve by name as on any cluster; and storage: a default
 # StorageClass "local" (no provisioner, WaitForFirstConsumer) with $DATAPARK_KUBE_NODE_VOLUMES
-# (8) static local PersistentVolumes, directories under $state/volumes (see README, Kubernetes).
+# (8) static local PersistentVolumes, directories under $state/volumes (why: docs/kubernetes.md);
+# and kube-router (v2.1.0, `go install`) enforcing NetworkPolicies, its firewall controller only.
 #
 # Isolation: everything runs in a network namespace of its own (datapark-kube-node, reached from
 # the host over a veth pair: host 10.213.0.1, node 10.213.0.2; pods 10.214.0.0/24 on a bridge
@@ -19,7 +20,8 @@
 # (/tmp/datapark-kube-node). Nothing listens on the host's interfaces.
 #
 # Usage (as root): tools/ci/kube-node.sh start|stop|status
-#   start   builds what is missing, starts the node, waits for it to be Ready (prints the time)
+#   start   builds what is missing, starts the node, waits for it and CoreDNS to be Ready (prints the time)
+#   build   builds kubelet, kube-scheduler, kube-proxy, CoreDNS and kube-router when missing
 #   stop    stops everything and removes the namespace, the cgroups and the state directory
 # After start: KUBECONFIG=$DATAPARK_KUBE_NODE_DIR/admin.kubeconfig (cluster-admin).
 # DATAPARK_KUBE_NODE_RUNC: another runc binary (a wrapper that keeps runc's --debug output, say).
