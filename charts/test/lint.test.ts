@@ -20,7 +20,7 @@ describe('helm lint --strict', () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it.each(['default', 'minimal', 'ha'])(
+  it.each(['default', 'minimal', 'ha', 'local-images'])(
     'passes for the umbrella with ci/%s-values.yaml',
     async (profile) => {
       const result = await helm([

@@ -4,11 +4,12 @@
 # Alertmanager and exporters (PostgreSQL, Redis, the host), Chromium for the UI tests (headless,
 # driven over the DevTools protocol), and the one-node Kubernetes cluster's runtime
 # (tools/ci/kube-node.sh: containerd, runc, the CNI plugins, iptables and conntrack for kube-proxy,
-# busybox-static for its images). Idempotent: installs only what is missing.
+# ipset for kube-router's NetworkPolicies, busybox-static for its images, mmdebstrap for the Debian
+# root filesystems of the images tools/ci/images.sh builds). Idempotent: installs only what is missing.
 set -euo pipefail
 packages=(postgresql postgresql-client redis-server redis-tools openjdk-17-jre-headless maven python3-venv procps util-linux
   prometheus prometheus-alertmanager prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter
-  chromium containerd runc containernetworking-plugins iptables conntrack busybox-static)
+  chromium containerd runc containernetworking-plugins iptables conntrack ipset busybox-static mmdebstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,6 +5,12 @@
 # Debian's CNI plugins (bridge, host-local, loopback, portmap). Images come from no registry:
 # `start` builds a busybox image (Debian's busybox-static) and the pod sandbox ("pause") image
 # from it and imports them into containerd.
+# Add-ons `start` installs once the node is Ready: CoreDNS (v1.15.0, `go install` from the Go
+# module proxy; a Deployment in kube-system labelled k8s-app=kube-dns, Service kube-dns at
+# 10.215.0.10), so Services resolve by name as on any cluster; and storage: a default
+# StorageClass "local" (no provisioner, WaitForFirstConsumer) with $DATAPARK_KUBE_NODE_VOLUMES
+# (8) static local PersistentVolumes, directories under $state/volumes (why: docs/kubernetes.md);
+# and kube-router (v2.1.0, `go install`) enforcing NetworkPolicies, its firewall controller only.
 #
 # Isolation: everything runs in a network namespace of its own (datapark-kube-node, reached from
 # the host over a veth pair: host 10.213.0.1, node 10.213.0.2; pods 10.214.0.0/24 on a bridge
@@ -14,24 +20,29 @@
 # (/tmp/datapark-kube-node). Nothing listens on the host's interfaces.
 #
 # Usage (as root): tools/ci/kube-node.sh start|stop|status
-#   start   builds what is missing, starts the node, waits for it to be Ready (prints the time)
+#   start   builds what is missing, starts the node, waits for it and CoreDNS to be Ready (prints the time)
+#   build   builds kubelet, kube-scheduler, kube-proxy, CoreDNS and kube-router when missing
 #   stop    stops everything and removes the namespace, the cgroups and the state directory
 # After start: KUBECONFIG=$DATAPARK_KUBE_NODE_DIR/admin.kubeconfig (cluster-admin).
 # DATAPARK_KUBE_NODE_RUNC: another runc binary (a wrapper that keeps runc's --debug output, say).
 set -euo pipefail
 
 KUBE_VERSION=v1.35.4 # keep in step with tools/ci/kube.sh
+COREDNS_VERSION=v1.15.0
+# The newest kube-router the module proxy here serves (later tags answer 403).
+KUBE_ROUTER_VERSION=v2.1.0
 here=$(cd "$(dirname "$0")" && pwd)
 bin="${DATAPARK_KUBE_BIN:-$HOME/.cache/datapark/kube-$KUBE_VERSION/bin}"
 state="${DATAPARK_KUBE_NODE_DIR:-/tmp/datapark-kube-node}"
 netns=datapark-kube-node
 host_if=dpkn0 node_if=dpkn1
 host_ip=10.213.0.1 node_ip=10.213.0.2
-pod_cidr=10.214.0.0/24 service_cidr=10.215.0.0/24 service_ip=10.215.0.1
+pod_cidr=10.214.0.0/24 service_cidr=10.215.0.0/24 service_ip=10.215.0.1 dns_ip=10.215.0.10
 node_name=datapark-node
 cgroup_root=/datapark-kube
 busybox_image=datapark.local/busybox:1.35.0
 pause_image=datapark.local/pause:busybox-1.35.0
+coredns_image=datapark.local/coredns:${COREDNS_VERSION#v}
 
 log() { echo "kube-node: $*"; }
 die() {
@@ -43,21 +54,34 @@ preflight() {
   [ "$(id -u)" -eq 0 ] || die "must run as root (it creates network namespaces, cgroups and mounts)"
   local missing=()
   for f in /usr/bin/containerd /usr/bin/ctr /usr/sbin/runc /usr/lib/cni/bridge /usr/lib/cni/host-local \
-    /usr/lib/cni/loopback /usr/lib/cni/portmap /bin/busybox /usr/sbin/iptables /usr/sbin/conntrack; do
+    /usr/lib/cni/loopback /usr/lib/cni/portmap /bin/busybox /usr/sbin/iptables /usr/sbin/conntrack /usr/sbin/ipset; do
     [ -x "$f" ] || missing+=("$f")
   done
-  [ ${#missing[@]} -eq 0 ] || die "missing ${missing[*]}: run \`bash tools/ci/apt.sh\` (containerd, runc, containernetworking-plugins, busybox-static, iptables, conntrack)"
+  [ ${#missing[@]} -eq 0 ] || die "missing ${missing[*]}: run \`bash tools/ci/apt.sh\` (containerd, runc, containernetworking-plugins, busybox-static, iptables, conntrack, ipset)"
   grep -qw overlay /proc/filesystems || die "the kernel has no overlayfs (containerd's snapshotter needs it)"
 }
 
 # kubelet, kube-scheduler and kube-proxy from the same module as the control plane.
 build() {
   bash "$here/kube.sh"
+  . "$here/go-toolchain.sh"
+  if ! "$bin/coredns" -version 2>/dev/null | grep -qx "CoreDNS-${COREDNS_VERSION#v}"; then
+    require_go kube-node 1.25
+    log "building CoreDNS $COREDNS_VERSION into $bin (a few minutes on 2 cores)"
+    (cd /tmp && CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-buildvcs=false go install -v -trimpath -ldflags "-s -w" \
+      "github.com/coredns/coredns@$COREDNS_VERSION" 2>&1 | go_progress "kube-node: coredns")
+  fi
+  if ! "$bin/kube-router" --version 2>&1 | grep -q "version $KUBE_ROUTER_VERSION,"; then
+    require_go kube-node 1.25
+    log "building kube-router $KUBE_ROUTER_VERSION into $bin (a few minutes on 2 cores)"
+    (cd /tmp && CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-buildvcs=false go install -v -trimpath \
+      -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=module-proxy" \
+      "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION" 2>&1 | go_progress "kube-node: kube-router")
+  fi
   if [ -x "$bin/kubelet" ] && [ -x "$bin/kube-scheduler" ] &&
     "$bin/kube-proxy" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"; then
     return 0
   fi
-  . "$here/go-toolchain.sh"
   require_go kube-node 1.25
   log "building kubelet, kube-scheduler, kube-proxy $KUBE_VERSION into $bin (a few minutes on 2 cores; seconds with Go's build cache)"
   local ldflags="-s -w" started=$SECONDS p
@@ -84,6 +108,13 @@ images() {
   # The pod sandbox only holds the pod's namespaces open; as PID 1 it must exit on SIGTERM itself.
   python3 "$here/../kube/oci-image.py" "$rootfs" "$pause_image" "$state/images/pause.tar" \
     '["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]'
+  # CoreDNS is one static binary: an image of it alone (and the nobody user it runs as).
+  local dns="$state/images/coredns-rootfs"
+  mkdir -p "$dns/etc"
+  cp "$bin/coredns" "$dns/coredns"
+  cp "$rootfs/etc/passwd" "$rootfs/etc/group" "$dns/etc/"
+  python3 "$here/../kube/oci-image.py" "$dns" "$coredns_image" "$state/images/coredns.tar" '["/coredns"]' \
+    --user 65534:65534
 }
 
 certs() {
@@ -111,7 +142,7 @@ certs() {
   local who
   for who in 'admin|admin|system:masters' 'scheduler|system:kube-scheduler|' \
     'controller-manager|system:kube-controller-manager|' 'proxy|system:kube-proxy|' \
-    "kubelet|system:node:$node_name|system:nodes"; do
+    "kubelet|system:node:$node_name|system:nodes" 'kube-router|datapark:kube-router|'; do
     local file user group token
     IFS='|' read -r file user group <<<"$who"
     token=$(openssl rand -hex 24)
@@ -191,6 +222,8 @@ evictionHard: {memory.available: 200Mi, nodefs.available: 1%, imagefs.available:
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 resolvConf: /etc/resolv.conf
+clusterDNS: [$dns_ip]
+clusterDomain: cluster.local
 EOF
   cat >"$state/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
@@ -263,9 +296,16 @@ inner() {
   until_ok containerd 60 ctr --address "$state/run/containerd.sock" version
   ctr --address "$state/run/containerd.sock" -n k8s.io images import "$state/images/pause.tar" >>"$state/logs/inner.log" 2>&1
   ctr --address "$state/run/containerd.sock" -n k8s.io images import "$state/images/busybox.tar" >>"$state/logs/inner.log" 2>&1
+  ctr --address "$state/run/containerd.sock" -n k8s.io images import "$state/images/coredns.tar" >>"$state/logs/inner.log" 2>&1
   run kubelet "$bin/kubelet" --config="$state/kubelet.yaml" --kubeconfig="$state/kubelet.kubeconfig" \
     --root-dir="$state/kubelet" --node-ip="$node_ip" --hostname-override="$node_name" --v=1
   run kube-proxy "$bin/kube-proxy" --config="$state/kube-proxy.yaml"
+  # NetworkPolicies: kube-router's firewall alone (kube-proxy routes Services, the bridge plugin
+  # pods), with iptables and ipset in this namespace; it starts once start() granted its RBAC.
+  run kube-router bash -c "until [ -e '$state/run/kube-router.rbac' ]; do sleep 0.5; done
+    exec '$bin/kube-router' --kubeconfig='$state/kube-router.kubeconfig' --hostname-override=$node_name \
+      --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+      --service-cluster-ip-range=$service_cidr --health-port=0 --metrics-port=0"
   echo ready >"$state/run/inner.started"
   # Any daemon exiting ends the node (PID 1 exiting kills the rest): start then fails at once.
   wait -n || true
@@ -301,6 +341,164 @@ netns_up() {
 admin_get() { # path
   curl -fsS --cacert "$state/pki/ca.crt" -H "Authorization: Bearer $(awk -F, '$2=="admin"{print $1}' "$state/pki/tokens.csv")" \
     "https://$node_ip:6443$1"
+}
+
+admin_post() { # path; the object (YAML) on stdin
+  curl -fsS -o /dev/null --cacert "$state/pki/ca.crt" -H "Authorization: Bearer $(awk -F, '$2=="admin"{print $1}' "$state/pki/tokens.csv")" \
+    -H 'Content-Type: application/yaml' -X POST --data-binary @- "https://$node_ip:6443$1"
+}
+
+# Storage: static local PersistentVolumes, directories on this node, under a default StorageClass
+# without a provisioner. The kubelet applies a pod's fsGroup to `local` volumes (not to hostPath
+# ones), so the chart's non-root pods can write them as on a provisioned disk. A claim binds when
+# its pod is scheduled (WaitForFirstConsumer); a released volume is kept (Retain) until `stop`.
+# Sizes are nominal: every volume is a directory on the same disk.
+storage() {
+  admin_post /apis/storage.k8s.io/v1/storageclasses <<EOF
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Retain
+EOF
+  local i
+  for ((i = 0; i < ${DATAPARK_KUBE_NODE_VOLUMES:-8}; i++)); do
+    mkdir -p "$state/volumes/pv-$i"
+    admin_post /api/v1/persistentvolumes <<EOF
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: local-pv-$i}
+spec:
+  capacity: {storage: 50Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: local
+  local: {path: $state/volumes/pv-$i}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [$node_name]}]}]
+EOF
+  done
+}
+
+# CoreDNS as the cluster's DNS, where charts expect it: pods labelled k8s-app=kube-dns in
+# kube-system behind Service kube-dns (the chart's NetworkPolicies let pods reach exactly those).
+# It answers for cluster.local only: nothing outside the cluster is reachable anyway.
+coredns() {
+  admin_post /api/v1/namespaces/kube-system/serviceaccounts <<EOF
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: coredns, namespace: kube-system}
+EOF
+  admin_post /apis/rbac.authorization.k8s.io/v1/clusterroles <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:coredns"}
+rules:
+  - {apiGroups: [""], resources: [endpoints, services, pods, namespaces], verbs: [list, watch]}
+  - {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [list, watch]}
+EOF
+  admin_post /apis/rbac.authorization.k8s.io/v1/clusterrolebindings <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:coredns"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:coredns"}
+subjects: [{kind: ServiceAccount, name: coredns, namespace: kube-system}]
+EOF
+  admin_post /api/v1/namespaces/kube-system/configmaps <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
+        errors
+        health :8080
+        ready :8181
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+            pods insecure
+        }
+        cache 30
+        loop
+    }
+EOF
+  admin_post /apis/apps/v1/namespaces/kube-system/deployments <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      serviceAccountName: coredns
+      dnsPolicy: Default
+      priorityClassName: system-cluster-critical
+      securityContext:
+        runAsUser: 65534
+        runAsGroup: 65534
+        runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
+        # Port 53 without root or capabilities (a safe, per-pod sysctl).
+        sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "53"}]
+      containers:
+        - name: coredns
+          image: $coredns_image
+          imagePullPolicy: Never
+          args: [-conf, /etc/coredns/Corefile]
+          ports:
+            - {name: dns, containerPort: 53, protocol: UDP}
+            - {name: dns-tcp, containerPort: 53, protocol: TCP}
+          readinessProbe: {httpGet: {path: /ready, port: 8181}, periodSeconds: 2}
+          livenessProbe: {httpGet: {path: /health, port: 8080}, periodSeconds: 10}
+          resources: {requests: {cpu: 50m, memory: 32Mi}, limits: {memory: 128Mi}}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          volumeMounts: [{name: config, mountPath: /etc/coredns, readOnly: true}]
+      volumes: [{name: config, configMap: {name: coredns}}]
+EOF
+  admin_post /api/v1/namespaces/kube-system/services <<EOF
+apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec:
+  clusterIP: $dns_ip
+  selector: {k8s-app: kube-dns}
+  ports:
+    - {name: dns, port: 53, protocol: UDP}
+    - {name: dns-tcp, port: 53, protocol: TCP}
+EOF
+}
+
+# kube-router's network policy controller reads these (its own token, user datapark:kube-router).
+kube_router_rbac() {
+  admin_post /apis/rbac.authorization.k8s.io/v1/clusterroles <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "datapark:kube-router"}
+rules:
+  - {apiGroups: [""], resources: [namespaces, pods, services, nodes, endpoints], verbs: [get, list, watch]}
+  - {apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [get, list, watch]}
+  - {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [get, list, watch]}
+  - {apiGroups: [""], resources: [events], verbs: [create, patch]}
+EOF
+  admin_post /apis/rbac.authorization.k8s.io/v1/clusterrolebindings <<EOF
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "datapark:kube-router"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "datapark:kube-router"}
+subjects: [{kind: User, name: "datapark:kube-router", apiGroup: rbac.authorization.k8s.io}]
+EOF
+  # inner() starts kube-router once its permissions exist.
+  touch "$state/run/kube-router.rbac"
+}
+
+coredns_ready() {
+  admin_get /apis/apps/v1/namespaces/kube-system/deployments/coredns 2>/dev/null |
+    python3 -c 'import json,sys; s=json.load(sys.stdin).get("status",{}); sys.exit(0 if s.get("readyReplicas",0)>=1 else 1)' 2>/dev/null
 }
 
 node_ready() {
@@ -340,7 +538,21 @@ start() {
     fi
     sleep 1
   done
-  log "node $node_name Ready in $((SECONDS - started)) s; KUBECONFIG=$state/admin.kubeconfig"
+  log "node $node_name Ready in $((SECONDS - started)) s; adding local volumes and CoreDNS"
+  storage
+  # kube-system exists once the apiserver's bootstrap controller made it.
+  until admin_get /api/v1/namespaces/kube-system >/dev/null 2>&1; do sleep 0.5; done
+  kube_router_rbac
+  coredns
+  until coredns_ready; do
+    if ((SECONDS > deadline)); then
+      echo "kube-node: CoreDNS not Ready; last lines of the kubelet's log:" >&2
+      tail -n 15 "$state/logs/kubelet.log" >&2 || true
+      exit 1
+    fi
+    sleep 1
+  done
+  log "node $node_name and CoreDNS Ready in $((SECONDS - started)) s; KUBECONFIG=$state/admin.kubeconfig"
 }
 
 stop() {
