@@ -149,7 +149,8 @@ def test_the_lake_catalog_settings_name_a_missing_password_and_its_fix(tmp_path)
 
     env = {"DATAPARK_STATE_DIR": str(tmp_path), **LAKE_ENV}
     del env["DATAPARK_LAKE_CATALOG_PASSWORD"]
-    with pytest.raises(ConfigError, match=r"(?s)lake\.catalogPassword = <missing>.*set DATAPARK_LAKE_CATALOG_PASSWORD"):
+    missing = r"(?s)lake\.catalogPassword = <missing>.*set DATAPARK_LAKE_CATALOG_PASSWORD"
+    with pytest.raises(ConfigError, match=missing):
         lake_spark_conf(load_config(env=env, cwd=ROOT))
 
 
