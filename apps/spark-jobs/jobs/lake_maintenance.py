@@ -45,7 +45,9 @@ def sql_timestamp(value: datetime) -> str:
 
 
 def maintain(spark: SparkSession, table: str, retain_last: int, expire: datetime, orphans: datetime) -> dict:
-    name = table.split(".", 1)[1]  # the procedures take the table without the catalog
+    # The full name: given `bronze.order_events`, Iceberg first tries `bronze` as a catalog and
+    # logs a CatalogNotFoundException with its stack trace (a WARN) before it finds the table.
+    name = table
     snapshots = lambda: spark.sql(f"SELECT count(*) AS n FROM {table}.snapshots").first()["n"]  # noqa: E731
     before = snapshots()
     spark.sparkContext.setLocalProperty("callSite.short", f"rewrite_data_files {table}")
