@@ -3,10 +3,16 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { LAKE_CATALOG, loadConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
-import { SparkJobFailedError, SparkRestClient, SparkTimeoutError } from '@datapark/spark-client';
+import {
+  SparkHistoryClient,
+  SparkJobFailedError,
+  SparkRestClient,
+  SparkTimeoutError,
+} from '@datapark/spark-client';
 
 const config = loadConfig();
 const spark = SparkRestClient.fromConfig(config);
+const history = SparkHistoryClient.fromConfig(config);
 const ingest = createDb(config, 'ingest', { max: 1 });
 const owner = createDb(config, 'owner', { max: 1 });
 const admin = createDb(config, 'admin', { max: 1 });
@@ -144,6 +150,17 @@ async function runLakeDaily(...args: string[]): Promise<{ summary: Summary; outp
   return { summary, output };
 }
 
+/** Polls `probe` (the history server picks event logs up every few seconds) for up to 90 s. */
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + 90_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('the history server never listed the application');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+}
+
 describe('the lake job on the real cluster, catalog and object store', () => {
   it("archives the day's order events to bronze, builds silver and gold, and gold reconciles with processed", async () => {
     const { summary, output } = await runLakeDaily();
@@ -187,6 +204,23 @@ describe('the lake job on the real cluster, catalog and object store', () => {
       config.postgres.roles.spark_etl.password!,
     ])
       expect(output).not.toContain(secret);
+
+    // Nor the history server (the event log): Spark redacts them, Iceberg's s3.access-key-id
+    // included, by the widened spark.redaction.regex the settings carry.
+    const environment = await eventually(async () => {
+      const apps = await history.applications({ limit: 30 });
+      const app = apps.find((a) => a.name === `lake-daily-${DAY}`);
+      return app && (await history.environment(app.id));
+    });
+    const properties = Object.fromEntries(environment.sparkProperties);
+    for (const key of ['jdbc.password', 's3.access-key-id', 's3.secret-access-key'])
+      expect([key, properties[`spark.sql.catalog.lake.${key}`]]).toEqual([
+        key,
+        '*********(redacted)',
+      ]);
+    const shown = JSON.stringify(environment);
+    for (const secret of [config.lake.catalogPassword!, config.s3.secretAccessKey!])
+      expect(shown).not.toContain(secret);
   }, 1_000_000);
 
   it('fails, naming the column and both values, when processed was tampered with', async () => {
