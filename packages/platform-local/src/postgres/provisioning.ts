@@ -13,7 +13,8 @@ export function ensurePasswords(ctx: ComponentContext): void {
   }
   if (Object.keys(missing).length > 0) ctx.publish({ postgres: { roles: missing } });
   // The lake's catalog role (iceberg) is no component's: its password lives with the lake's keys.
-  if (!ctx.config.lake.catalogPassword) ctx.publish({ lake: { catalogPassword: generateSecret() } });
+  if (!ctx.config.lake.catalogPassword)
+    ctx.publish({ lake: { catalogPassword: generateSecret() } });
 }
 
 /** Roles, databases (`datapark`, `airflow`), migrations, the lab and analytics schemas, the lake catalog's role and schema, through @datapark/db. */
