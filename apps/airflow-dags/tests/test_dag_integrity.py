@@ -91,3 +91,10 @@ def test_the_batch_etl_runs_spark_then_checks_then_records(platform_dagbag):
     assert checks <= dag.get_task("finish_run").upstream_task_ids
     assert dag.get_task("record_failure").trigger_rule == "one_failed"
     assert all(dag.get_task(t).execution_timeout for t in dag.task_ids)
+
+
+def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(platform_dagbag):
+    dag = platform_dagbag.dags["datapark_lake_maintenance"]
+    assert dag.max_active_runs == 1
+    assert dag.get_task("submit_maintenance").downstream_task_ids == {"wait_for_maintenance"}
+    assert dag.params["retain_last"] == 5

@@ -5,7 +5,7 @@ import { CONFIG_KEYS } from './keys.js';
 import type { DataparkConfig } from './load-config.js';
 import { statePointerFile } from './state-pointer.js';
 
-function missingSecret(config: DataparkConfig, key: string): ConfigError {
+export function missingSecret(config: DataparkConfig, key: string): ConfigError {
   const spec = CONFIG_KEYS[key]!;
   // No endpoints file at all: most often a script run outside the checkout of a platform that
   // is running, so the fix names where to point it before how to start one.

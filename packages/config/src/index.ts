@@ -16,9 +16,11 @@ export {
   type EndpointName,
   type EndpointOrigin,
 } from './endpoint-origin.js';
+export { LAKE_REDACTION_REGEX, lakeSparkConf } from './lake-catalog.js';
 export { readEndpointsFile, writeEndpointsFile, type EndpointsDocument } from './endpoints-file.js';
 export {
   CONFIG_KEYS,
+  LAKE_CATALOG,
   POSTGRES_ROLES,
   POSTGRES_ROLE_USERS,
   S3_BUCKETS,

@@ -328,6 +328,22 @@ export const CONFIG_KEYS = Object.freeze({
     doc: "the object store's secret access key",
     example: 'a generated secret (the platform writes it to the endpoints file)',
   },
+  'lake.warehouse': {
+    env: 'DATAPARK_LAKE_WAREHOUSE',
+    schema: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, 'expected s3://bucket/path'),
+    default: 's3://lake/warehouse',
+    doc: "where the lake's Iceberg tables keep their data and metadata files, in the object store",
+    example: 's3://lake/warehouse',
+  },
+  'lake.catalogPassword': {
+    env: 'DATAPARK_LAKE_CATALOG_PASSWORD',
+    schema: secret,
+    secret: true,
+    doc: "password of the PostgreSQL role iceberg, which keeps the Iceberg JDBC catalog's tables in the schema iceberg and nothing else",
+    example: 'a generated secret (the platform writes it to the endpoints file)',
+  },
 } satisfies Record<string, KeySpec>) as Readonly<Record<string, KeySpec>>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -338,3 +354,10 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
  */
 export const S3_BUCKETS = ['lake', 'archive'] as const;
 export type S3Bucket = (typeof S3_BUCKETS)[number];
+
+/**
+ * The lake's Iceberg catalog: the name Spark jobs and notebooks use for it (`lake.silver.orders`),
+ * and the PostgreSQL role and schema of Iceberg's JDBC catalog (its tables `iceberg_tables` and
+ * `iceberg_namespace_properties`).
+ */
+export const LAKE_CATALOG = Object.freeze({ name: 'lake', role: 'iceberg', schema: 'iceberg' });

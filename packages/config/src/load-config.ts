@@ -63,6 +63,13 @@ export interface DataparkConfig {
     readonly accessKeyId?: string;
     readonly secretAccessKey?: string;
   };
+  /** The lake: Iceberg tables in the object store, their catalog in PostgreSQL. */
+  readonly lake: {
+    /** `s3://bucket/path` where the tables' files live. */
+    readonly warehouse: string;
+    /** The catalog role's password (role `iceberg`); undefined until the platform made it. */
+    readonly catalogPassword?: string;
+  };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

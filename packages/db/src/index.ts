@@ -40,6 +40,11 @@ export {
   provisionDbtWorkspace,
   type DbtWorkspaceNames,
 } from './provision/dbt-workspace.js';
+export {
+  lakeCatalogStatements,
+  provisionLakeCatalog,
+  type LakeCatalogNames,
+} from './provision/lake-catalog.js';
 export { provisionDatabase } from './provision/provision-database.js';
 export type * from './schema/column-types.js';
 export type { Database, TableName } from './schema/database.js';

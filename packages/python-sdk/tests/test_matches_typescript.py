@@ -118,3 +118,53 @@ def test_signs_as_spark_client_does_for_the_same_key_and_time():
         f"console.log(restAuthorization('{secret}', {at * 1000}));"
     ).strip()
     assert rest_authorization(secret, now=at) == typescript
+
+
+LAKE_ENV = {
+    "DATAPARK_LAKE_CATALOG_PASSWORD": "catalog-password-for-the-test",
+    "DATAPARK_S3_ACCESS_KEY_ID": "DPTESTKEYID000000000",
+    "DATAPARK_S3_SECRET_ACCESS_KEY": "s3-secret-for-the-test",
+    "DATAPARK_POSTGRES_PORT": "25432",
+}
+
+
+def test_the_lake_catalog_settings_are_those_of_lake_spark_conf(tmp_path):
+    from datapark_sdk.config import lake_spark_conf
+
+    env = {"DATAPARK_STATE_DIR": str(tmp_path), **LAKE_ENV}
+    typescript = json.loads(
+        node(CONFIG + "console.log(JSON.stringify(config.lakeSparkConf(config.loadConfig())));", env)
+    )
+    python = dict(lake_spark_conf(load_config(env=env, cwd=ROOT)))
+    assert python == typescript
+    assert (
+        python["spark.sql.catalog.lake.uri"]
+        == "jdbc:postgresql://127.0.0.1:25432/datapark?currentSchema=iceberg"
+    )
+    assert python["spark.sql.catalog.lake.warehouse"] == "s3://lake/warehouse"
+
+
+def test_the_lake_catalog_settings_name_a_missing_password_and_its_fix(tmp_path):
+    from datapark_sdk.config import lake_spark_conf
+
+    env = {"DATAPARK_STATE_DIR": str(tmp_path), **LAKE_ENV}
+    del env["DATAPARK_LAKE_CATALOG_PASSWORD"]
+    missing = r"(?s)lake\.catalogPassword = <missing>.*set DATAPARK_LAKE_CATALOG_PASSWORD"
+    with pytest.raises(ConfigError, match=missing):
+        lake_spark_conf(load_config(env=env, cwd=ROOT))
+
+
+def test_spark_redacts_every_secret_key_of_the_lake_catalog_settings(tmp_path):
+    import re
+
+    from datapark_sdk.config import LAKE_REDACTION_REGEX, lake_spark_conf
+
+    env = {"DATAPARK_STATE_DIR": str(tmp_path), **LAKE_ENV}
+    conf = lake_spark_conf(load_config(env=env, cwd=ROOT))
+    secrets = set(LAKE_ENV.values()) - {"25432"}
+    # Spark redacts a property whose key (or value) matches spark.redaction.regex.
+    shown = {
+        key for key, value in conf.items() if value in secrets and not re.search(LAKE_REDACTION_REGEX, key)
+    }
+    assert shown == set()
+    assert {value for value in conf.values() if value in secrets} == secrets

@@ -46,6 +46,12 @@ export interface HistoryExecutor {
   readonly maxMemory: number;
 }
 
+export interface HistoryEnvironment {
+  /** `[key, value]` pairs. */
+  readonly sparkProperties: readonly (readonly [string, string])[];
+  readonly systemProperties: readonly (readonly [string, string])[];
+}
+
 /**
  * The Spark history server: finished (and running) applications from the event logs.
  *
@@ -90,6 +96,14 @@ export class SparkHistoryClient {
 
   async executors(appId: string): Promise<HistoryExecutor[]> {
     return this.get(`/api/v1/applications/${encodeURIComponent(appId)}/allexecutors`);
+  }
+
+  /**
+   * The application's environment as the UI shows it: Spark properties (values whose key matches
+   * `spark.redaction.regex` read `*********(redacted)`), system properties, the classpath.
+   */
+  async environment(appId: string): Promise<HistoryEnvironment> {
+    return this.get(`/api/v1/applications/${encodeURIComponent(appId)}/environment`);
   }
 
   private async get<T>(path: string): Promise<T> {

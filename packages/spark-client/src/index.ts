@@ -14,6 +14,7 @@ export { failureExcerpt } from './failure-excerpt.js';
 export {
   SparkHistoryClient,
   type HistoryApplication,
+  type HistoryEnvironment,
   type HistoryExecutor,
   type HistoryJob,
   type HistoryStage,

@@ -377,5 +377,20 @@ CONFIG_KEYS: MappingProxyType[str, KeySpec] = MappingProxyType(
             "a generated secret (the platform writes it to the endpoints file)",
             secret=True,
         ),
+        "lake.warehouse": KeySpec(
+            "DATAPARK_LAKE_WAREHOUSE",
+            _matching(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?$", "expected s3://bucket/path"),
+            "where the lake's Iceberg tables keep their data and metadata files, in the object store",
+            "s3://lake/warehouse",
+            default="s3://lake/warehouse",
+        ),
+        "lake.catalogPassword": KeySpec(
+            "DATAPARK_LAKE_CATALOG_PASSWORD",
+            _secret,
+            "password of the PostgreSQL role iceberg, which keeps the Iceberg JDBC catalog's tables "
+            "in the schema iceberg and nothing else",
+            "a generated secret (the platform writes it to the endpoints file)",
+            secret=True,
+        ),
     }
 )

@@ -114,6 +114,16 @@ class S3Config:
 
 
 @dataclass(frozen=True)
+class LakeConfig:
+    """The lake: Iceberg tables in the object store, their catalog in PostgreSQL."""
+
+    #: ``s3://bucket/path`` where the tables' files live.
+    warehouse: str
+    #: The catalog role's password (role ``iceberg``); None until the platform made it.
+    catalog_password: str | None = field(repr=False)
+
+
+@dataclass(frozen=True)
 class DataparkConfig:
     """Endpoints and credentials of every component: typed, validated, frozen."""
 
@@ -127,6 +137,7 @@ class DataparkConfig:
     jupyter: JupyterConfig
     monitoring: MonitoringConfig
     s3: S3Config
+    lake: LakeConfig
 
     def s3_keys(self) -> tuple[str, str]:
         """The object store's ``(access_key_id, secret_access_key)``.
@@ -249,6 +260,7 @@ def load_config(
             access_key_id=values.get("s3.accessKeyId"),
             secret_access_key=values.get("s3.secretAccessKey"),
         ),
+        lake=LakeConfig(values["lake.warehouse"], values.get("lake.catalogPassword")),
     )
 
 

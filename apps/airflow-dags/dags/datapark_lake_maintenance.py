@@ -1,0 +1,77 @@
+"""datapark_lake_maintenance: compaction, snapshot expiry and orphan-file removal on the lake's
+Iceberg tables, once a week.
+
+One Spark job (apps/spark-jobs/jobs/lake_maintenance.py) submitted through the Spark REST server,
+on every table of the lake (bronze, silver, gold): rewrite_data_files bin-packs the small files
+daily reruns leave, expire_snapshots drops snapshots older than a day beyond the last
+`retain_last` (time travel to them ends there), remove_orphan_files deletes files no snapshot
+references that are older than three days. The run's conf may set `retain_last`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
+from airflow.sdk.exceptions import AirflowFailException
+
+from datapark_dags.spark_connection import SparkConnection
+from datapark_sdk.spark import FAILED_STATES
+
+DAG_ID = "datapark_lake_maintenance"
+
+
+@dag(
+    dag_id=DAG_ID,
+    description="Iceberg maintenance on the lake: compaction, expire snapshots, remove orphan files",
+    # Sundays at 03:00 UTC, after the night's batch.
+    schedule=CronDataIntervalTimetable("0 3 * * 0", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    # Two at once would commit over each other's rewrites (Iceberg retries, but wastes the work).
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=1),
+    tags=["datapark", "lake", "iceberg", "spark", "maintenance"],
+    params={
+        "retain_last": Param(5, type="integer", minimum=1, description="snapshots every table keeps"),
+    },
+    default_args={
+        "owner": "datapark",
+        "retries": 1,
+        "retry_delay": timedelta(minutes=1),
+        "execution_timeout": timedelta(minutes=30),
+    },
+    doc_md=__doc__,
+)
+def datapark_lake_maintenance():
+    @task
+    def submit_maintenance(**context) -> str:
+        """Submits jobs/lake_maintenance.py through the Spark REST server."""
+        spark = SparkConnection.get()
+        request = spark.client.python_request(
+            file=str(spark.jobs_dir / "lake_maintenance.py"),
+            name="airflow-lake-maintenance",
+            args=["--retain-last", str(int(context["params"]["retain_last"]))],
+            # The job reads the catalog password and the store's keys from the endpoints file
+            # (DATAPARK_STATE_DIR), not from the submission.
+            env={"DATAPARK_STATE_DIR": spark.state_dir} if spark.state_dir else {},
+        )
+        return spark.client.create(request)
+
+    @task.sensor(poke_interval=10, timeout=1800, mode="poke", retries=0)
+    def wait_for_maintenance(submission_id: str) -> PokeReturnValue:
+        """Polls the driver until it ends; a failed driver fails the task."""
+        state = SparkConnection.get().client.status(submission_id)["driverState"]
+        if state in FAILED_STATES:
+            raise AirflowFailException(
+                f"Spark driver {submission_id} ended {state}: its log (the lake_maintenance line and "
+                "the traceback) is in the Spark worker's work dir (.datapark/spark/worker-*/) and "
+                "the history server"
+            )
+        return PokeReturnValue(is_done=state == "FINISHED", xcom_value=state)
+
+    wait_for_maintenance(submit_maintenance())
+
+
+datapark_lake_maintenance()
