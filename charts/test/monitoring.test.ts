@@ -58,6 +58,8 @@ describe('monitoring in the chart', () => {
     });
     const defaults = named(manifests, 'ConfigMap', 'dp-spark')!.data!['spark-defaults.conf']!;
     expect(defaults).toContain('spark.ui.prometheus.enabled true');
+    // The scrape reaches the UI port, where the master UI would otherwise take kill requests.
+    expect(defaults).toMatch(/^\s*spark\.ui\.killEnabled false$/m);
     expect(defaults).toContain(
       'spark.metrics.conf.*.sink.prometheusServlet.class org.apache.spark.metrics.sink.PrometheusServlet',
     );

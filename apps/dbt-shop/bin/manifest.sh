@@ -7,11 +7,16 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 deploy="$here/../target/deploy"
 next="$deploy.next.$$"
+# One generate-and-swap at a time (a test and a DAG's teardown may both start one): the loser
+# of a race would move a folder another just moved, or nest its new one inside it.
+mkdir -p "$(dirname "$deploy")"
+exec 8>"$deploy.lock"
+flock 8
 trap 'rm -rf "$next"' EXIT
 bash "$here/dbt.sh" parse --target-path "$next" --log-path "$next/logs" "$@"
 # Swapped in whole, so a parse of the DAG never reads a half-written manifest.
 rm -rf "$deploy.old"
 [ ! -d "$deploy" ] || mv "$deploy" "$deploy.old"
-mv "$next" "$deploy"
+mv -T "$next" "$deploy"
 rm -rf "$deploy.old"
 echo "dbt-shop: manifest at $(cd "$deploy" && pwd)/manifest.json"

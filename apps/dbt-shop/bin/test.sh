@@ -7,15 +7,19 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dbt="$here/dbt.sh"
 started=$SECONDS
+# Its own target folder: the dbt DAGs read run_results.json from the project's target/, and the
+# negative check below leaves a failing one there.
+DBT_TARGET_PATH=$(mktemp -d)
+export DBT_TARGET_PATH
+negative_log=$(mktemp)
+trap 'rm -rf "$DBT_TARGET_PATH" "$negative_log"' EXIT
 bash "$dbt" build
 echo "dbt-shop: dbt build passed in $((SECONDS - started)) s"
 # Freshness must pass, except on a raw table nothing has been ingested into yet (a fresh
 # platform): dbt reports an empty table as ERROR STALE, which says "no data", not "late data".
 if ! bash "$dbt" source freshness; then
-  "$here/../../../.venv/bin/python" "$here/stale_only_empty.py" "${DBT_TARGET_PATH:-$here/../target}/sources.json"
+  "$here/../../../.venv/bin/python" "$here/stale_only_empty.py" "$DBT_TARGET_PATH/sources.json"
 fi
-negative_log=$(mktemp)
-trap 'rm -f "$negative_log"' EXIT
 if bash "$dbt" build --select negative_fixture --vars '{datapark_negative: true}' >"$negative_log" 2>&1; then
   cat "$negative_log" >&2
   echo "dbt-shop: the broken fixture's build passed; a failing dbt test would not fail this target" >&2

@@ -49,7 +49,11 @@ def _stats_logger() -> BaseStatsLogger:
             "rebuild it with bash tools/ci/superset.sh"
         )
         return DummyStatsLogger()
-    return StatsdStatsLogger(host=host, port=int(port), prefix="superset")
+    logger = StatsdStatsLogger(host=host, port=int(port), prefix="superset")
+    # statsd sends with an unconnected UDP socket, which its first sendto binds to 0.0.0.0: bind
+    # it to the exporter's (loopback) address first, so nothing of the platform listens beyond it.
+    logger.client._sock.bind((host, 0))
+    return logger
 
 
 STATS_LOGGER = _stats_logger()

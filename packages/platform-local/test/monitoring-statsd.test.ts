@@ -176,6 +176,8 @@ describe("Superset's metrics (its StatsdStatsLogger → statsd_exporter)", () =>
       'config.STATS_LOGGER.incr("health")',
       'config.STATS_LOGGER.incr("ChartDataRestApi.data.success")',
       'config.STATS_LOGGER.timing("ChartDataRestApi.data.time", 250)',
+      // The socket it sends from, after sending: bound to loopback, not 0.0.0.0.
+      'print(config.STATS_LOGGER.client._sock.getsockname()[0])',
     ].join('\n');
     const run = spawnSync(p.python, ['-c', script, p.configFile], {
       env: { ...supersetEnv(ctx), DATAPARK_SUPERSET_SECRETS: secrets },
@@ -184,7 +186,7 @@ describe("Superset's metrics (its StatsdStatsLogger → statsd_exporter)", () =>
     });
     expect(run.stderr).not.toMatch(/Traceback/);
     // Not the DummyStatsLogger: .venv-superset must carry statsd (bash tools/ci/superset.sh).
-    expect(run.stdout.trim()).toBe('StatsdStatsLogger');
+    expect(run.stdout.trim().split('\n')).toEqual(['StatsdStatsLogger', '127.0.0.1']);
   }, 90_000);
 
   it('arrive as superset_* series with the API and method as labels', async () => {

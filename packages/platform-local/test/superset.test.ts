@@ -74,11 +74,19 @@ describe("Superset's configuration", () => {
     expect(uuids.filter((uuid, i) => uuids.indexOf(uuid) !== i)).toEqual([]);
   });
 
-  it('grants the reader SELECT on analytics, processed, quality and etl, read-only, and nothing else', () => {
+  it('grants the reader SELECT on analytics, processed and the three pipeline-health tables, read-only, and nothing else', () => {
     const statements = readerGrantStatements('datapark');
     expect(statements).toContain(
-      `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed", "quality", "etl" TO "${SUPERSET_READER_ROLE}"`,
+      `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "${SUPERSET_READER_ROLE}"`,
     );
+    expect(statements).toContain(
+      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs" TO "${SUPERSET_READER_ROLE}"`,
+    );
+    // No schema-wide read of quality or etl, now or for tables made later.
+    expect(statements.filter((s) => /GRANT/.test(s) && /"(quality|etl)"/.test(s))).toEqual([
+      `GRANT USAGE ON SCHEMA "analytics", "processed", "quality", "etl" TO "${SUPERSET_READER_ROLE}"`,
+      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs" TO "${SUPERSET_READER_ROLE}"`,
+    ]);
     expect(statements.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|CREATE|raw|source/);
   });
 });
@@ -197,6 +205,10 @@ describe('the platform’s Superset', () => {
       await reader.query('SELECT 1 FROM processed.daily_sales LIMIT 1');
       await reader.query('SELECT 1 FROM quality.check_results LIMIT 1');
       await reader.query('SELECT 1 FROM etl.job_runs LIMIT 1');
+      // Ingest's offsets are not the dashboards' business.
+      await expect(reader.query('SELECT 1 FROM etl.consumer_offsets LIMIT 1')).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(reader.query('SELECT 1 FROM raw.order_events LIMIT 1')).rejects.toThrow(
         /permission denied/,
       );
