@@ -22,7 +22,7 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import dag, task
 
 from datapark_dags.assets import BATCH_ETL_DONE
-from datapark_dags.dbt_results import quality_rows
+from datapark_dags.dbt_results import quality_rows, record_quality
 
 DAG_ID = "datapark_dbt_build"
 # The DAG folder is <checkout>/apps/airflow-dags/dags on the local platform.
@@ -70,32 +70,8 @@ def datapark_dbt_build():
         sources_file = target / "sources.json"
         sources = json.loads(sources_file.read_text()) if sources_file.exists() else None
         rows = quality_rows(run_results, manifest, sources)
-        passed = all(r["passed"] for r in rows if r["severity"] == "error")
         conn = PostgresHook(postgres_conn_id=POSTGRES).get_conn()
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                "INSERT INTO quality.check_runs (triggered_by) VALUES (%s) RETURNING run_id",
-                (f"{DAG_ID} {context['dag_run'].run_id}",),
-            )
-            run_id = cur.fetchone()[0]
-            for r in rows:
-                cur.execute(
-                    "INSERT INTO quality.checks (check_name, description, kind, target_table, severity) "
-                    "VALUES (%(check_name)s, %(description)s, %(kind)s, %(target_table)s, %(severity)s) "
-                    "ON CONFLICT (check_name) DO UPDATE SET description = EXCLUDED.description, "
-                    "kind = EXCLUDED.kind, target_table = EXCLUDED.target_table, "
-                    "severity = EXCLUDED.severity",
-                    r,
-                )
-                cur.execute(
-                    "INSERT INTO quality.check_results (run_id, check_name, passed, failing_rows, message) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    (run_id, r["check_name"], r["passed"], r["failing_rows"], r["message"][:1000]),
-                )
-            cur.execute(
-                "UPDATE quality.check_runs SET status = %s, finished_at = now() WHERE run_id = %s",
-                ("passed" if passed else "failed", run_id),
-            )
+        run_id, passed = record_quality(conn, f"{DAG_ID} {context['dag_run'].run_id}", rows)
         return {"run_id": run_id, "checks": len(rows), "passed": passed}
 
     recorded = record_results()

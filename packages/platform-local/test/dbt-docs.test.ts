@@ -24,7 +24,18 @@ describe('dbt docs in the platform’s Airflow', () => {
       throw new Error(
         'no dbt docs and no .venv-dbt to make them: bash tools/ci/dbt.sh, then npx nx run dbt-shop:docs',
       );
-    execFileSync('bash', [join(ROOT, 'apps', 'dbt-shop', 'bin', 'docs.sh')], { stdio: 'ignore' });
+    try {
+      execFileSync('bash', [join(ROOT, 'apps', 'dbt-shop', 'bin', 'docs.sh')], {
+        stdio: 'pipe',
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      // dbt's own words, or a failure here says nothing in the CI log.
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(
+        `apps/dbt-shop/bin/docs.sh failed:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-30).join('\n')}`,
+      );
+    }
   }, 600_000);
 
   it('refuses the docs without a login and sends a browser to Airflow’s login page', async () => {
@@ -40,6 +51,13 @@ describe('dbt docs in the platform’s Airflow', () => {
     expect(new URL(browser.headers.get('location')!, base).pathname).toBe('/auth/login');
     const forged = await fetch(docs, { headers: { Cookie: '_token=not-a-token' } });
     expect(forged.status).toBe(403);
+    // A browser with a stale or forged session goes to the login too, not to a JSON error.
+    const stale = await fetch(docs, {
+      headers: { Cookie: '_token=not-a-token', Accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(stale.status).toBe(303);
+    expect(new URL(stale.headers.get('location')!, base).pathname).toBe('/auth/login');
   });
 
   it('shows the project’s models after Airflow’s login in headless Chromium', async () => {

@@ -22,7 +22,7 @@ import pendulum
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, TaskGroup, task
 
-from datapark_dags.dbt_manifest import SOURCE_TESTS, DbtPlan, ManifestError, load_manifest, plan_from_manifest
+from datapark_dags.dbt_manifest import SOURCE_TESTS, ManifestError, load_manifest, plan_from_manifest
 
 #: Runs of a DAG whose task artifacts record_results keeps (the newest), for a look afterwards.
 KEEP_RUNS = 5
@@ -131,7 +131,7 @@ def dbt_models_dag(
         @task(trigger_rule="all_done")
         def record_results(**context) -> dict:
             """Every task's run_results.json of this run as rows of the `quality` schema."""
-            return _record_results(plan, manifest, runs_dir, dag_id, context["run_id"])
+            return _record_results(manifest, runs_dir, dag_id, context["run_id"])
 
         # Teardowns: they run whatever failed, and the run's state is its models' and tests'.
         finals = [record_results().as_teardown()]
@@ -149,10 +149,10 @@ def dbt_models_dag(
     return dag
 
 
-def _record_results(plan: DbtPlan, manifest: dict, runs_dir: Path, dag_id: str, run_id: str) -> dict:
+def _record_results(manifest: dict, runs_dir: Path, dag_id: str, run_id: str) -> dict:
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
-    from datapark_dags.dbt_results import quality_rows
+    from datapark_dags.dbt_results import quality_rows, record_quality
 
     run_dir = runs_dir / run_id
     results = []
@@ -161,31 +161,8 @@ def _record_results(plan: DbtPlan, manifest: dict, runs_dir: Path, dag_id: str, 
     for bulky in (p for name in BULKY for p in run_dir.glob(f"*/{name}")):
         bulky.unlink(missing_ok=True)
     rows = quality_rows({"results": results}, manifest)
-    passed = all(r["passed"] for r in rows if r["severity"] == "error")
     conn = PostgresHook(postgres_conn_id=POSTGRES).get_conn()
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            "INSERT INTO quality.check_runs (triggered_by) VALUES (%s) RETURNING run_id",
-            (f"{dag_id} {run_id}",),
-        )
-        quality_run = cur.fetchone()[0]
-        for r in rows:
-            cur.execute(
-                "INSERT INTO quality.checks (check_name, description, kind, target_table, severity) "
-                "VALUES (%(check_name)s, %(description)s, %(kind)s, %(target_table)s, %(severity)s) "
-                "ON CONFLICT (check_name) DO UPDATE SET description = EXCLUDED.description, "
-                "kind = EXCLUDED.kind, target_table = EXCLUDED.target_table, severity = EXCLUDED.severity",
-                r,
-            )
-            cur.execute(
-                "INSERT INTO quality.check_results (run_id, check_name, passed, failing_rows, message) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                (quality_run, r["check_name"], r["passed"], r["failing_rows"], r["message"][:1000]),
-            )
-        cur.execute(
-            "UPDATE quality.check_runs SET status = %s, finished_at = now() WHERE run_id = %s",
-            ("passed" if passed else "failed", quality_run),
-        )
+    quality_run, passed = record_quality(conn, f"{dag_id} {run_id}", rows)
     runs = sorted((d for d in runs_dir.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime)
     for old in runs[:-KEEP_RUNS]:
         shutil.rmtree(old, ignore_errors=True)

@@ -1,6 +1,7 @@
 """dbt's test results as rows of the `quality` schema, beside the ETL driver's own checks, so
-`datapark-etl report` and the alerts see both. Pure: reads dbt's artifacts (run_results.json,
-manifest.json, sources.json of target/), writes nothing."""
+`datapark-etl report` and the alerts see both. `quality_rows` is pure (reads dbt's artifacts:
+run_results.json, manifest.json, sources.json); `record_quality` writes its rows, for both dbt
+DAGs."""
 
 from __future__ import annotations
 
@@ -70,3 +71,35 @@ def quality_rows(
             }
         )
     return rows
+
+
+def record_quality(conn: Any, triggered_by: str, rows: list[dict[str, Any]]) -> tuple[int, bool]:
+    """Writes `rows` (from `quality_rows`) as one quality.check_runs run with its check_results,
+    upserting each check's definition, in one transaction on `conn` (a DB-API connection of a role
+    that writes `quality`). Returns the run's id and whether every error-severity check passed."""
+    passed = all(r["passed"] for r in rows if r["severity"] == "error")
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO quality.check_runs (triggered_by) VALUES (%s) RETURNING run_id",
+            (triggered_by,),
+        )
+        run_id = cur.fetchone()[0]
+        for r in rows:
+            cur.execute(
+                "INSERT INTO quality.checks (check_name, description, kind, target_table, severity) "
+                "VALUES (%(check_name)s, %(description)s, %(kind)s, %(target_table)s, %(severity)s) "
+                "ON CONFLICT (check_name) DO UPDATE SET description = EXCLUDED.description, "
+                "kind = EXCLUDED.kind, target_table = EXCLUDED.target_table, "
+                "severity = EXCLUDED.severity",
+                r,
+            )
+            cur.execute(
+                "INSERT INTO quality.check_results (run_id, check_name, passed, failing_rows, message) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (run_id, r["check_name"], r["passed"], r["failing_rows"], r["message"][:1000]),
+            )
+        cur.execute(
+            "UPDATE quality.check_runs SET status = %s, finished_at = now() WHERE run_id = %s",
+            ("passed" if passed else "failed", run_id),
+        )
+    return run_id, passed

@@ -60,8 +60,8 @@ def remove_stale_targets(targets_dir: Path) -> list[Path]:
 def announce_to_prometheus(spark: Any, state_dir: str | os.PathLike[str]) -> Path | None:
     """Writes the target file of ``spark``'s driver and executors endpoints and removes it when
     this process exits; returns its path. None, and nothing written, when the application has no
-    web UI (``spark.ui.enabled=false``) or there is no local platform's state directory (in the
-    chart's pods Prometheus finds drivers by their labels); a failure to write warns on stderr
+    web UI (``spark.ui.enabled=false``) or there is no local platform's state directory (as in
+    the chart's pods, where running drivers are not scraped yet); a failure to write warns on stderr
     rather than failing the application."""
     context = spark.sparkContext
     ui = context.uiWebUrl
