@@ -23,7 +23,7 @@ export function contractsCommand(): Command {
   );
 
   contracts
-    .command('list')
+    .command('list', { isDefault: true })
     .description('every subject: its topic, published versions and compatibility rule')
     .option('--json', 'as JSON')
     .action((options: { json?: boolean }) => {

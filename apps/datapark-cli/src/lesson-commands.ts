@@ -40,7 +40,7 @@ export function lessonCommand(): Command {
   );
 
   lesson
-    .command('list')
+    .command('list', { isDefault: true })
     .description('every lesson, in order, with your progress')
     .action(
       learnerFacing(async () => {

@@ -13,6 +13,13 @@ describe('the datapark CLI', () => {
     expect(result.stdout).toMatch(/\n {2}up \[options\]/);
   });
 
+  it('answers `datapark contracts` alone with the list, as `contracts list` does', () => {
+    const alone = run('contracts');
+    expect(alone.status).toBe(0);
+    expect(alone.stdout).toMatch(/^subject\s+versions\s+rule$/m);
+    expect(alone.stdout).toBe(run('contracts', 'list').stdout);
+  });
+
   it('reports the running platform without a warning from kafkajs (TimeoutNegativeWarning)', () => {
     const result = run('status');
     expect(result.status).toBe(0);
