@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// The shop as `npm run demo` leaves it, made once before `npm test`'s tests: a day of history in
+// `source` (the generator's backfill, seed 42, into Kafka and PostgreSQL), ingested into `raw`,
+// and dbt's models built in `analytics`. Tests that read the shop (Superset's charts, lessons 5
+// and 6, the notebooks) then do not depend on which project happened to run before them, now
+// that the shared lane runs two projects at a time. Each part is skipped when it is there already.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const started = Date.now();
+const say = (line) =>
+  process.stderr.write(`  ${line} (${((Date.now() - started) / 1000).toFixed(0)}s)\n`);
+
+function node(script, args) {
+  const result = spawnSync(process.execPath, [join(root, script), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    process.stderr.write(
+      `✗ test data: ${script} ${args.join(' ')} failed (exit ${result.status})\n`,
+    );
+    process.exit(result.status ?? 1);
+  }
+}
+
+const { loadConfig, postgresUrl } = await import('@datapark/config');
+const { default: pg } = await import('pg');
+const config = loadConfig();
+
+async function query(sql) {
+  const client = new pg.Client({ connectionString: postgresUrl(config, 'analyst') });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+const { past } = await query(
+  `SELECT count(*)::int AS past FROM source.orders
+    WHERE placed_at < (now() AT TIME ZONE 'UTC')::date AT TIME ZONE 'UTC'`,
+);
+if (past === 0) {
+  say(
+    'no order before today in source: a day of the shop (backfill, seed 42) into Kafka and PostgreSQL',
+  );
+  node('apps/event-generator/dist/cli.js', [
+    '--mode',
+    'backfill',
+    '--days',
+    '1',
+    '--sink',
+    'kafka,postgres',
+    '--seed',
+    '42',
+  ]);
+  say('ingest it into raw');
+  node('apps/etl-driver/dist/cli.js', ['ingest', '--until-caught-up']);
+} else say(`source holds ${past} orders before today: no backfill`);
+
+const { built } = await query(`SELECT to_regclass('analytics.fct_funnel') IS NOT NULL AS built`);
+if (!built) {
+  say('no dbt models in analytics: dbt run');
+  const dbt = spawnSync('bash', [join(root, 'apps/dbt-shop/bin/dbt.sh'), 'run'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (dbt.status !== 0) {
+    process.stderr.write(`✗ test data: dbt run failed (exit ${dbt.status})\n`);
+    process.exit(dbt.status ?? 1);
+  }
+} else say('analytics holds dbt models: no dbt run');
+say('the shop is ready for the tests');
