@@ -42,6 +42,9 @@ describe('the REST submission server', () => {
     expect(states[0]).toBe('SUBMITTED');
     expect(states.at(-1)).toBe('FINISHED');
     expect(readFileSync(out, 'utf8')).toBe(String((999 * 1000) / 2));
+    // The worker started the driver JVM with C1 only (DRIVER_JAVA_OPTIONS, issue 16).
+    const launch = (await spark.master.driverOutput(done.submissionId, 4_000_000))?.stderr ?? '';
+    expect(launch).toMatch(/Launch Command: .*"-XX:TieredStopAtLevel=1"/);
 
     // The history server picks the event log up within a few seconds.
     let app;
