@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SparkRestClient } from '@datapark/spark-client';
 import { config, killLeftovers, pool, runCli } from './fixtures.js';
 
 const analyst = pool('analyst');
@@ -30,6 +31,13 @@ describe('datapark-etl stream', () => {
     });
     expect(started.stderr).toMatch(/stream: RUNNING as driver-/);
     const submissionId = /RUNNING as (driver-\S+)/.exec(started.stderr)![1]!;
+
+    // Long-running, it compiles with C2 as well, unlike the platform's short jobs (C1 only).
+    const launch =
+      (await SparkRestClient.fromConfig(config).master.driverOutput(submissionId, 4_000_000))
+        ?.stderr ?? '';
+    expect(launch).toMatch(/Launch Command: .*"-XX:\+TieredCompilation"/);
+    expect(launch).not.toContain('"-XX:TieredStopAtLevel=1"');
 
     // A second start leaves the running job alone.
     const again = await runCli(['stream', 'start', '--checkpoint', checkpoint], env);

@@ -168,3 +168,34 @@ def test_spark_redacts_every_secret_key_of_the_lake_catalog_settings(tmp_path):
     }
     assert shown == set()
     assert {value for value in conf.values() if value in secrets} == secrets
+
+
+def test_a_pyspark_request_is_the_one_spark_client_builds():
+    # Airflow's DAGs submit through this SDK, the CLIs through @datapark/spark-client: the same
+    # submission must start the same driver (classpath, C1-only JVM, master, deploy mode).
+    from datapark_sdk.spark import SparkRestClient
+
+    options = {
+        "rest_url": "http://127.0.0.1:16066",
+        "master_url": "spark://127.0.0.1:17077",
+        "connector_jars": "/opt/jars",
+    }
+    typescript = json.loads(
+        node(
+            "import { SparkRestClient } from './packages/spark-client/dist/index.js';"
+            "const spark = new SparkRestClient({ restUrl: 'http://127.0.0.1:16066',"
+            " masterUrl: 'spark://127.0.0.1:17077', uiUrl: 'http://127.0.0.1:18080',"
+            " connectorJars: '/opt/jars' });"
+            "console.log(JSON.stringify(spark.pythonRequest({ file: '/abs/job.py', name: 'job',"
+            " args: ['--date', '2026-01-02'], conf: { 'spark.sql.shuffle.partitions': '2' } })));"
+        )
+    )
+    python = SparkRestClient(**options).python_request(
+        file="/abs/job.py",
+        name="job",
+        args=["--date", "2026-01-02"],
+        conf={"spark.sql.shuffle.partitions": "2"},
+    )
+    assert python["sparkProperties"] == typescript["sparkProperties"]
+    assert python["sparkProperties"]["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1"
+    assert python["appArgs"] == typescript["appArgs"]

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '@datapark/config';
 import { copyRows, createPool } from '@datapark/db';
-import { SparkRestClient } from '@datapark/spark-client';
+import { DRIVER_JAVA_OPTIONS, SparkRestClient } from '@datapark/spark-client';
 import { dailyBatchInSql } from './daily-batch-sql.js';
 import { printReport, timed } from './report.js';
 import { alternateRounds, describeRounds } from './rounds.js';
@@ -199,7 +199,7 @@ try {
       ['orders', `${ORDERS} on ${DAY} (1 item each; 5% cancelled)`],
       [
         'ours',
-        `the daily batch on Spark (JDBC in and out, 2 workers × 2 cores, 512 MB executors), submit → FINISHED; rounds ${describeRounds(sparkRates)}`,
+        `the daily batch on Spark (JDBC in and out, 2 workers × 2 cores, 512 MB executors, JVMs C1 only as the platform starts batch jobs: ${DRIVER_JAVA_OPTIONS}), submit → FINISHED; rounds ${describeRounds(sparkRates)}`,
       ],
       ['ours: where the time went', timeline],
       [
