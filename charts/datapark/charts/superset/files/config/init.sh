@@ -6,11 +6,11 @@
 # from the environment (the Secrets, by reference) into the Job's /tmp, removed when it ends.
 set -eu
 umask 077
-work=/tmp/provision
+work="${TMPDIR:-/tmp}/provision"
 mkdir -p "$work"
 secrets="$work/secrets.json"
 trap 'rm -f "$secrets"' EXIT
-python - "$secrets" <<'PY'
+python - "$secrets" "$work/migrated" <<'PY'
 import json
 import os
 import sys
@@ -27,7 +27,7 @@ with open(sys.argv[1], "w", encoding="utf-8") as file:
             "database": os.environ["DATAPARK_POSTGRES_DATABASE"],
             # No stamp outlives a Job: the migrations and `superset init` run every time (both
             # idempotent, and quick when there is nothing to do).
-            "stampFile": "/tmp/provision/migrated",
+            "stampFile": sys.argv[2],
         },
         file,
     )
