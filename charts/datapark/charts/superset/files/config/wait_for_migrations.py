@@ -7,6 +7,7 @@ when the database is current, 1 after DATAPARK_WAIT_SECONDS (the pod then restar
 the revisions it compares, never the database's URI.
 """
 
+import ast
 import importlib.util
 import os
 import runpy
@@ -14,8 +15,33 @@ import sys
 import time
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+
+
+def _literal(tree: ast.Module, name: str):
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    return None
+
+
+def migration_heads(versions: Path) -> set[str]:
+    """The revisions no other migration builds on. Read from the files' `revision` and
+    `down_revision` without importing them: Superset's migrations import its models, which need
+    an app, and an app is what must not start before the database is migrated."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        revision = _literal(tree, "revision")
+        if not revision:
+            continue
+        revisions.add(revision)
+        down = _literal(tree, "down_revision")
+        parents.update(down if isinstance(down, (tuple, list)) else [down] if down else [])
+    return revisions - parents
 
 
 def main() -> int:
@@ -23,7 +49,7 @@ def main() -> int:
     if spec is None or spec.origin is None:
         print("wait-for-migrations: no superset package in this image", file=sys.stderr)
         return 1
-    heads = set(ScriptDirectory(str(Path(spec.origin).parent / "migrations")).get_heads())
+    heads = migration_heads(Path(spec.origin).parent / "migrations" / "versions")
     uri = runpy.run_path(os.environ["SUPERSET_CONFIG_PATH"])["SQLALCHEMY_DATABASE_URI"]
     engine = create_engine(uri, pool_pre_ping=True)
     deadline = time.monotonic() + int(os.environ.get("DATAPARK_WAIT_SECONDS", "900"))
