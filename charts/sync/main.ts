@@ -10,6 +10,7 @@
 //   jupyter-sdk.ts         jupyter/files/sdk/         npm pack of the SDKs for the TypeScript kernel
 //   spark-jobs.ts          spark/files/jobs/          the PySpark jobs, the SDK and the catalog
 //   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform
+//   superset-provisioning.ts superset/files/provisioning/ provision.py and the dashboards as code
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and says to run the sync) and the tests compare against the
@@ -25,6 +26,7 @@ import { kafkaTopics } from './kafka-topics.ts';
 import { monitoringRules } from './monitoring-rules.ts';
 import { postgresSql } from './postgres-sql.ts';
 import { sparkJobs } from './spark-jobs.ts';
+import { supersetProvisioning } from './superset-provisioning.ts';
 import { SyncError } from './sync-error.ts';
 
 const DELIVERIES: readonly Delivery[] = [
@@ -36,6 +38,7 @@ const DELIVERIES: readonly Delivery[] = [
   jupyterSdk,
   sparkJobs,
   monitoringRules,
+  supersetProvisioning,
 ];
 
 try {

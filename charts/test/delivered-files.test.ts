@@ -41,6 +41,7 @@ describe('files delivered into the pods', () => {
     'jupyter/files/python-sdk',
     'jupyter/files/sdk',
     'spark/files/jobs',
+    'superset/files/provisioning',
   ])('%s: every copy is the current content of its source', (folder) => {
     const { files } = sourcesOf(folder);
     for (const [path, { sha256: hash }] of Object.entries(files))

@@ -15,12 +15,14 @@ const OWNERS = {
   'jupyter.auth.existingSecret': 'my-jupyter',
   'spark.auth.existingSecret': 'my-spark-rest',
   'kafka.existingSecret': 'my-kafka',
+  'superset.auth.existingSecret': 'my-superset',
   'global.ingress.basicAuth.secretName': 'my-basic-auth',
 } as const;
 /** The consumers of another chart's Secret name it too (the umbrella checks that they agree). */
 const CONSUMERS = {
   'airflow.postgresql.secretName': 'my-postgresql',
   'jupyter.postgresql.secretName': 'my-postgresql',
+  'superset.postgresql.secretName': 'my-postgresql',
   'airflow.spark.secretName': 'my-spark-rest',
   'jupyter.spark.secretName': 'my-spark-rest',
 };
@@ -122,6 +124,7 @@ describe('existingSecret: the Secrets come from the user, for helm template and 
       'dp-kafka',
       'dp-postgresql',
       'dp-spark',
+      'dp-superset',
     ]);
   });
 

@@ -40,6 +40,8 @@ const MATRIX: [string, number, string[]][] = [
       'airflow/migrations',
       'spark/worker',
       'jupyter/jupyter',
+      'superset/superset',
+      'superset/init',
       'client',
     ],
   ],
@@ -69,6 +71,7 @@ const MATRIX: [string, number, string[]][] = [
   ['airflow/worker', 8793, ['airflow/api-server']],
   ['jupyter/jupyter', 8888, []],
   ['jupyter/jupyter', 29413, ['spark/worker']],
+  ['superset/superset', 8088, []],
 ];
 
 describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', () => {
@@ -122,6 +125,7 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
       'dp-jupyter',
       'dp-spark-history',
       'dp-spark-master',
+      'dp-superset',
     ]);
   });
 });

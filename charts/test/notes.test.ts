@@ -38,6 +38,8 @@ describe('NOTES.txt', () => {
       "get secret dp-postgresql -o jsonpath='{.data.analyst-password}'",
       "get secret dp-airflow -o jsonpath='{.data.admin-password}'",
       "get secret dp-jupyter -o jsonpath='{.data.token}'",
+      'svc/dp-superset 18088:8088',
+      "user datapark: kubectl -n datapark get secret dp-superset -o jsonpath='{.data.admin-password}'",
     ])
       expect(notes).toContain(line);
     expect(notes).not.toContain('Ingress');
@@ -52,6 +54,7 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('http://airflow.park.test/');
     expect(notes).toContain('http://jupyter.park.test/');
     expect(notes).toContain('http://spark.park.test/');
+    expect(notes).toContain('http://superset.park.test/');
     expect(notes).toContain("get secret dp-ingress-basic-auth -o jsonpath='{.data.password}'");
     expect(notes).not.toContain('port-forward svc');
   });
@@ -61,19 +64,28 @@ describe('NOTES.txt', () => {
       'postgresql.auth.existingSecret=my-pg',
       'airflow.postgresql.secretName=my-pg',
       'jupyter.postgresql.secretName=my-pg',
+      'superset.postgresql.secretName=my-pg',
       'airflow.auth.existingSecret=my-airflow',
       'jupyter.auth.existingSecret=my-jupyter',
+      'superset.auth.existingSecret=my-superset',
     );
     expect(notes).toContain("get secret my-pg -o jsonpath='{.data.analyst-password}'");
     expect(notes).toContain("get secret my-airflow -o jsonpath='{.data.admin-password}'");
     expect(notes).toContain("get secret my-jupyter -o jsonpath='{.data.token}'");
+    expect(notes).toContain("get secret my-superset -o jsonpath='{.data.admin-password}'");
     expect(notes).toContain("get secret dp-spark -o jsonpath='{.data.rest-secret}'");
     expect(notes).not.toContain('get secret dp-postgresql');
   });
 
   it('leaves out what is turned off', async () => {
-    const notes = await renderNotes('airflow.enabled=false', 'jupyter.enabled=false');
-    expect(notes).not.toMatch(/dp-airflow|dp-jupyter|Airflow {2}|Jupyter {2}/);
+    const notes = await renderNotes(
+      'airflow.enabled=false',
+      'jupyter.enabled=false',
+      'superset.enabled=false',
+    );
+    expect(notes).not.toMatch(
+      /dp-airflow|dp-jupyter|dp-superset|Airflow {2}|Jupyter {2}|Superset {2}/,
+    );
     expect(notes).toContain('dp-spark-master');
   });
 });

@@ -19,17 +19,16 @@ async function initSql() {
     'migrations.sql': string;
     'lab.sql': string;
     'dbt.sql': string;
+    'superset-reader.sql': string;
     'init.sh': string;
   };
 }
 
-// The local platform's Superset component grants its reader SELECT on `processed` and
-// `analytics` when it starts (packages/platform-local/src/superset/postgres-roles.ts); the chart
-// has no Superset yet, so its grants are left out of the comparison.
-const SUPERSET_READER = `'superset_reader'`;
-/** An ACL without the Superset reader's items, as text. */
-const aclWithoutSuperset = (acl: string) =>
-  `array_to_string(ARRAY(SELECT item::text FROM unnest(${acl}) AS item WHERE item::text NOT LIKE ${SUPERSET_READER} || '=%'), ',')`;
+// The local platform's Superset component grants its reader (superset_reader, which its `up`
+// creates) when it starts; the chart's init Job runs the same statements (superset-reader.sql,
+// after dbt.sql), so the comparison covers the reader's grants too.
+/** An ACL as text. */
+const aclText = (acl: string) => `array_to_string(${acl}, ',')`;
 
 const SHAPE = `
   SELECT table_schema, table_name, column_name, data_type, is_nullable, coalesce(column_default, '')
@@ -42,18 +41,18 @@ const SHAPE = `
   SELECT grantee, table_schema, table_name, privilege_type, '', ''
     FROM information_schema.table_privileges
    WHERE table_schema IN ('source', 'raw', 'processed', 'quality', 'etl')
-     AND grantee NOT IN ('datapark_owner', ${SUPERSET_READER})
+     AND grantee <> 'datapark_owner'
   ORDER BY 1, 2, 3, 4`;
 
 // What the lab role may do outside its own tables: the schemas' ACLs, the default privileges,
 // its table privileges outside lab.
 const LAB_SHAPE = `
-  SELECT 'schema', nspname, coalesce(${aclWithoutSuperset('nspacl')}, '') FROM pg_namespace
+  SELECT 'schema', nspname, coalesce(${aclText('nspacl')}, '') FROM pg_namespace
    WHERE nspname IN ('lab', 'analytics', 'source', 'raw', 'processed', 'quality', 'etl')
   UNION ALL
-  SELECT 'default', n.nspname, ${aclWithoutSuperset('d.defaclacl')}
+  SELECT 'default', n.nspname, ${aclText('d.defaclacl')}
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
-   WHERE ${aclWithoutSuperset('d.defaclacl')} <> ''
+   WHERE ${aclText('d.defaclacl')} <> ''
   UNION ALL
   SELECT 'table', table_schema || '.' || table_name, privilege_type
     FROM information_schema.table_privileges WHERE grantee = 'lab' AND table_schema <> 'lab'
@@ -77,7 +76,7 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     ]);
   });
 
-  it("migrations.sql, then lab.sql, build the schema, constraints and grants that @datapark/db's provisioning builds", async () => {
+  it("migrations.sql, lab.sql, dbt.sql and superset-reader.sql build the schema, constraints and grants that @datapark/db's provisioning and the Superset component build", async () => {
     const data = await initSql();
     await psql(config, 'owner', SCRATCH, [
       '-f',
@@ -85,9 +84,16 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     ]);
     await psql(config, 'admin', SCRATCH, ['-f', tempFile('lab.sql', data['lab.sql'])]);
     await psql(config, 'admin', SCRATCH, ['-f', tempFile('dbt.sql', data['dbt.sql'])]);
+    await psql(config, 'admin', SCRATCH, [
+      '-f',
+      tempFile('superset-reader.sql', data['superset-reader.sql']),
+    ]);
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', SHAPE]);
     const fromKysely = await psql(config, 'admin', config.postgres.database, ['-c', SHAPE]);
     expect(fromChart.split('\n').length).toBeGreaterThan(50);
+    expect(fromChart).toContain('superset_reader|processed|daily_sales|SELECT');
+    expect(fromChart).toContain('superset_reader|quality|check_results|SELECT');
+    expect(fromChart).not.toContain('superset_reader|quality|check_runs');
     expect(fromChart).toEqual(fromKysely);
   });
 
@@ -101,6 +107,9 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     await psql(config, 'admin', SCRATCH, ['-f', lab]);
     await psql(config, 'admin', SCRATCH, ['-f', lab]); // idempotent
     await psql(config, 'admin', SCRATCH, ['-f', tempFile('dbt.sql', data['dbt.sql'])]);
+    const reader = tempFile('superset-reader.sql', data['superset-reader.sql']);
+    await psql(config, 'admin', SCRATCH, ['-f', reader]);
+    await psql(config, 'admin', SCRATCH, ['-f', reader]); // idempotent
     const fromChart = await psql(config, 'admin', SCRATCH, ['-c', LAB_SHAPE]);
     const fromProvisioning = await psql(config, 'admin', config.postgres.database, [
       '-c',

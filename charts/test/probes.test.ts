@@ -3,7 +3,7 @@ import { platformConfig } from './fixtures/platform.js';
 import { renderProfile } from './fixtures/render.js';
 
 // The chart's HTTP probes, asked of the same software the local platform runs (Spark 4.1.1,
-// Airflow 3.3.2, JupyterLab): a probe path that a version does not serve would keep a pod
+// Airflow 3.3.2, JupyterLab, Superset 6.1.0): a probe path that a version does not serve would keep a pod
 // unready forever. The scheduler's /health needs its health server, which the local platform
 // does not start, so it is left out.
 const config = platformConfig();
@@ -17,6 +17,7 @@ const LOCAL: Record<string, string> = {
   'spark/history': config.spark.historyUrl,
   'airflow/api-server': config.airflow.url,
   'jupyter/jupyter': config.jupyter.url,
+  'superset/superset': config.superset.url,
 };
 
 describe('HTTP probes', () => {
@@ -45,6 +46,6 @@ describe('HTTP probes', () => {
         }
     }
     expect(failed).toEqual([]);
-    expect(checked.length).toBeGreaterThanOrEqual(12);
+    expect(checked.length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -10,7 +10,7 @@ function workload(manifests: readonly Manifest[], kind: string, name: string): M
 const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
 
 describe('value profiles', () => {
-  it('default: three Kafka nodes, two Spark workers, every Airflow component, Jupyter', async () => {
+  it('default: three Kafka nodes, two Spark workers, every Airflow component, Jupyter, Superset', async () => {
     const { manifests } = await renderProfile('default');
     expect(replicas(workload(manifests, 'StatefulSet', 'dp-kafka'))).toBe(3);
     expect(replicas(workload(manifests, 'Deployment', 'dp-spark-worker'))).toBe(2);
@@ -19,15 +19,18 @@ describe('value profiles', () => {
     expect(replicas(workload(manifests, 'Deployment', 'dp-airflow-worker'))).toBe(2);
     workload(manifests, 'StatefulSet', 'dp-airflow-redis');
     workload(manifests, 'Deployment', 'dp-jupyter');
+    expect(replicas(workload(manifests, 'Deployment', 'dp-superset'))).toBe(1);
+    workload(manifests, 'Job', 'dp-superset-init');
     workload(manifests, 'Deployment', 'dp-spark-history');
     expect(manifests.some((m) => m.kind === 'Ingress')).toBe(false);
   });
 
-  it('minimal: Airflow, Jupyter and the history server turned off leave nothing of theirs', async () => {
+  it('minimal: Airflow, Jupyter, Superset and the history server turned off leave nothing of theirs', async () => {
     const { manifests } = await renderProfile('minimal');
     const components = new Set(manifests.map((m) => m.metadata.labels?.['app.kubernetes.io/name']));
     expect(components).not.toContain('airflow');
     expect(components).not.toContain('jupyter');
+    expect(components).not.toContain('superset');
     expect(manifests.some((m) => m.metadata.name === 'dp-spark-history')).toBe(false);
     expect(replicas(workload(manifests, 'Deployment', 'dp-spark-worker'))).toBe(1);
   });
@@ -42,6 +45,7 @@ describe('value profiles', () => {
       'dp-jupyter',
       'dp-spark-history',
       'dp-spark-master',
+      'dp-superset',
     ]);
     for (const ingress of ingresses) {
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-type']).toBe('basic');
@@ -65,5 +69,7 @@ describe('value profiles', () => {
     ).toBe('post-install,post-upgrade');
     expect(weight('dp-postgresql-init')).toBeLessThan(weight('dp-airflow-migrations'));
     expect(weight('dp-kafka-topics')).toBeGreaterThanOrEqual(weight('dp-postgresql-init'));
+    // Superset's init Job logs in as the roles PostgreSQL's init Job creates.
+    expect(weight('dp-postgresql-init')).toBeLessThan(weight('dp-superset-init'));
   });
 });

@@ -3,7 +3,7 @@ import type { Container, Pod } from './fixtures/pods.js';
 import { PROFILES, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
-// Airflow's and Jupyter's containers run with a read-only root filesystem, like every other
+// Airflow's, Jupyter's and Superset's containers run with a read-only root filesystem, like every other
 // container of the charts: what they write goes to volumes. The paths below are what each one
 // writes, read from the software and the templates:
 // - every `airflow` command writes a default airflow.cfg into AIRFLOW_HOME (/opt/airflow) when
@@ -15,7 +15,10 @@ import type { Manifest } from './fixtures/render.js';
 //   write under /tmp; the learner's notebooks are in ~/work; Deno's cache is in
 //   /opt/datapark/typescript/deno-dir;
 // - the init containers write the kernelspecs, node_modules, npm's cache and home, the samples and
-//   the home directory's skeleton.
+//   the home directory's skeleton;
+// - Superset writes under SUPERSET_HOME (= HOME, /app/superset_home: its uploads, a gunicorn
+//   control socket in the working directory), gunicorn's worker heartbeat files and tempfile
+//   under /tmp; the init Job writes provision.py's 0600 settings file and stamp under /tmp.
 
 interface Mount {
   readonly name: string;
@@ -57,6 +60,17 @@ const WRITES: Record<string, readonly string[]> = {
   ],
   'jupyter/jupyter/copy-notebooks': ['/home/jovyan/.bashrc', '/home/jovyan/work/datapark-samples'],
   'jupyter/jupyter/pyspark-kernel': ['/opt/datapark/jupyter/kernels/datapark-pyspark/kernel.json'],
+  'superset/superset/superset': [
+    '/app/superset_home/uploads/x.csv',
+    '/app/superset_home/gunicorn.ctl',
+    '/tmp/wgunicorn-x',
+  ],
+  'superset/superset/wait-for-migrations': ['/tmp/x'],
+  'superset/init/init': [
+    '/tmp/provision/secrets.json',
+    '/tmp/provision/migrated',
+    '/app/superset_home/x',
+  ],
   'jupyter/jupyter/typescript-kernel': [
     '/opt/datapark/jupyter/kernels/datapark-typescript/kernel.json',
     '/opt/datapark/typescript/node_modules',
@@ -71,8 +85,8 @@ const containersOf = (pod: Pod) =>
   [...(pod.spec.initContainers ?? []), ...pod.spec.containers] as FullContainer[];
 const key = (pod: Pod, c: Container) =>
   `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}/${c.name}`;
-const ofAirflowOrJupyter = (pod: Pod) =>
-  ['airflow', 'jupyter'].includes(pod.labels['app.kubernetes.io/name']!);
+const ofCheckedComponent = (pod: Pod) =>
+  ['airflow', 'jupyter', 'superset'].includes(pod.labels['app.kubernetes.io/name']!);
 
 /** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
 const claimVolumes = (manifests: readonly Manifest[]) =>
@@ -115,7 +129,7 @@ function problemsOf(
   const problems: string[] = [];
   const checked = new Set<string>();
   const claims = claimVolumes(manifests);
-  for (const pod of podsOf(manifests).filter(ofAirflowOrJupyter))
+  for (const pod of podsOf(manifests).filter(ofCheckedComponent))
     for (const container of containersOf(pod)) {
       const where = `${pod.owner}/${container.name}`;
       if (container.securityContext?.readOnlyRootFilesystem !== true)
@@ -135,10 +149,10 @@ function problemsOf(
 }
 
 describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
-  it('every Airflow and Jupyter container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
+  it('every Airflow, Jupyter and Superset container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
-    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(13);
+    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(16);
   });
 });
 
@@ -175,7 +189,7 @@ describe('read-only root filesystems, other values', () => {
     const pods = podsOf(
       parseManifests(await renderYaml(['--set', 'airflow.extraPipPackages[0]=pandas'])),
     );
-    const writable = pods.filter(ofAirflowOrJupyter).flatMap((pod) =>
+    const writable = pods.filter(ofCheckedComponent).flatMap((pod) =>
       containersOf(pod)
         .filter((c) => c.securityContext?.readOnlyRootFilesystem !== true)
         .map((c) => key(pod, c)),

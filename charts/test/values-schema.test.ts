@@ -118,14 +118,15 @@ describe('validateValues', () => {
     );
   });
 
-  it('checks across components: Airflow without PostgreSQL', async () => {
+  it('checks across components: Airflow and Superset without PostgreSQL', async () => {
     const result = await templateWith('postgresql.enabled=false');
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('airflow.enabled: Airflow keeps its metadata in PostgreSQL');
+    expect(result.stderr).toContain('superset.enabled: Superset keeps its metadata in PostgreSQL');
   });
 
   it('lets a component be turned off alone', async () => {
-    for (const component of ['kafka', 'spark', 'jupyter', 'airflow']) {
+    for (const component of ['kafka', 'spark', 'jupyter', 'airflow', 'superset']) {
       const result = await templateWith(`${component}.enabled=false`);
       expect({ component, exitCode: result.exitCode }).toEqual({ component, exitCode: 0 });
       expect(result.stdout).not.toContain(`app.kubernetes.io/name: ${component}\n`);

@@ -5,6 +5,9 @@ subchart checks its own values the same way (charts/<component>/templates/_helpe
 {{- if and .Values.airflow.enabled (not .Values.postgresql.enabled) (not .Values.airflow.postgresql.host) -}}
 {{- $problems = append $problems "airflow.enabled: Airflow keeps its metadata in PostgreSQL; enable postgresql or set airflow.postgresql.host and airflow.postgresql.secretName" -}}
 {{- end -}}
+{{- if and .Values.superset.enabled (not .Values.postgresql.enabled) (not .Values.superset.postgresql.host) -}}
+{{- $problems = append $problems "superset.enabled: Superset keeps its metadata in PostgreSQL and reads the data there; enable postgresql or set superset.postgresql.host and superset.postgresql.secretName (or turn Superset off: superset.enabled=false)" -}}
+{{- end -}}
 {{- $ingress := .Values.global.ingress -}}
 {{- if and $ingress.enabled (not $ingress.domain) -}}
 {{- $problems = append $problems "global.ingress.domain: required when global.ingress.enabled (the UIs are served at <ui>.<domain>)" -}}
@@ -17,7 +20,7 @@ subcharts cannot see each other's values, so each consumer names it too, and thi
 they agree. */ -}}
 {{- $owners := list -}}
 {{- if .Values.postgresql.enabled -}}
-{{- $owners = append $owners (dict "owner" "postgresql.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.postgresql) "default" (printf "%s-postgresql" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "postgresql.secretName" "reads" "the airflow and spark_etl passwords") (dict "chart" "jupyter" "value" "postgresql.secretName" "reads" "the analyst password"))) -}}
+{{- $owners = append $owners (dict "owner" "postgresql.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.postgresql) "default" (printf "%s-postgresql" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "postgresql.secretName" "reads" "the airflow and spark_etl passwords") (dict "chart" "jupyter" "value" "postgresql.secretName" "reads" "the analyst password") (dict "chart" "superset" "value" "postgresql.secretName" "reads" "the superset and superset_reader passwords"))) -}}
 {{- end -}}
 {{- if .Values.spark.enabled -}}
 {{- $owners = append $owners (dict "owner" "spark.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.spark) "default" (printf "%s-spark" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions") (dict "chart" "jupyter" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions"))) -}}
@@ -40,8 +43,8 @@ which must fit in 63: the longest StatefulSet name is <release>-airflow-redis. *
 {{- if gt (len .Release.Name) 38 -}}
 {{- $problems = append $problems (printf "release name %q: %d characters; Data Park needs at most 38 (its StatefulSets' pod labels are limited to 63)" .Release.Name (len .Release.Name)) -}}
 {{- end -}}
-{{- if not (or .Values.postgresql.enabled .Values.kafka.enabled .Values.spark.enabled .Values.airflow.enabled .Values.jupyter.enabled) -}}
-{{- $problems = append $problems "every component is disabled: enable at least one of postgresql, kafka, spark, airflow, jupyter" -}}
+{{- if not (or .Values.postgresql.enabled .Values.kafka.enabled .Values.spark.enabled .Values.airflow.enabled .Values.jupyter.enabled .Values.superset.enabled) -}}
+{{- $problems = append $problems "every component is disabled: enable at least one of postgresql, kafka, spark, airflow, jupyter, superset" -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}

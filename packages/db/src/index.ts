@@ -41,6 +41,15 @@ export {
   type DbtWorkspaceNames,
 } from './provision/dbt-workspace.js';
 export {
+  SUPERSET_METADATA_DATABASE,
+  SUPERSET_METADATA_ROLE,
+  SUPERSET_READER_ROLE,
+  SUPERSET_READS,
+  SUPERSET_READS_TABLES,
+  supersetReaderStatements,
+  type SupersetReaderNames,
+} from './provision/superset-reader.js';
+export {
   lakeCatalogStatements,
   provisionLakeCatalog,
   type LakeCatalogNames,

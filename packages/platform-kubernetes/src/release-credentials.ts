@@ -20,7 +20,8 @@ function pick(secret: V1Secret, keys: readonly string[]): string | undefined {
  * its generated secrets in a Secret labelled with its name (`app.kubernetes.io/name`):
  * postgresql `<role>-password` for every role of @datapark/config, redis `redis-password`,
  * airflow `admin-username`/`admin-password`, jupyter `token`, spark `rest-secret` (the key REST
- * submissions are signed with). Keys a chart does not have are
+ * submissions are signed with), superset `admin-username`/`admin-password` (its login; the
+ * SECRET_KEY stays in the cluster). Keys a chart does not have are
  * left out, so the endpoints file keeps what it had.
  */
 export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsDocument {
@@ -45,6 +46,9 @@ export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsD
       put('redis', 'password', pick(secret, ['redis-password']));
     } else if (chart === 'jupyter') {
       put('jupyter', 'token', pick(secret, ['token', 'jupyter-token']));
+    } else if (chart === 'superset') {
+      put('superset', 'username', pick(secret, ['admin-username']));
+      put('superset', 'password', pick(secret, ['admin-password']));
     } else if (chart === 'spark') {
       put('spark', 'restSecret', pick(secret, ['rest-secret']));
     }

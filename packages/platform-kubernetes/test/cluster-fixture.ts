@@ -52,6 +52,7 @@ export const DEFAULT_PROFILE_COMPONENTS = [
   'spark-history 1/1',
   'spark-master 1/1',
   'spark-worker 2/2',
+  'superset 1/1',
 ];
 
 /** What every test cluster, fake or real, gives a test. */

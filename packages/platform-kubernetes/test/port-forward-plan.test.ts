@@ -67,6 +67,7 @@ const services: V1Service[] = [
   service('dp-airflow-api-server', 'airflow', 'api-server', [{ name: 'http', port: 8080 }]),
   service('dp-airflow-redis', 'airflow', 'redis', [{ name: 'redis', port: 6379 }]),
   service('dp-jupyter', 'jupyter', 'jupyter', [{ name: 'http', port: 8888, targetPort: 8888 }]),
+  service('dp-superset', 'superset', 'superset', [{ name: 'http', port: 8088 }]),
 ];
 
 describe('port-forward plan', () => {
@@ -92,6 +93,7 @@ describe('port-forward plan', () => {
       ['spark.historyUrl', 'dp-spark-history', 'http', 'http', 18180],
       ['airflow.url', 'dp-airflow-api-server', 'http', 'http', 18280],
       ['jupyter.url', 'dp-jupyter', 'http', 8888, 18888],
+      ['superset.url', 'dp-superset', 'http', 'http', 18088],
       ['kafka', 'dp-kafka-0', 'local', 9094, 19092],
       ['kafka', 'dp-kafka-1', 'local', 9094, 19093],
       ['kafka', 'dp-kafka-2', 'local', 9094, 19094],
@@ -110,7 +112,15 @@ describe('port-forward plan', () => {
       writeEndpointsFile(file, endpointsFromPlan(plan));
       const fromPlan = loadConfig({ endpointsFile: file, env: {} });
       const defaults = loadConfig({ endpointsFile: join(dir, 'none.json'), env: {} });
-      for (const key of ['postgres', 'redis', 'kafka', 'spark', 'airflow', 'jupyter'] as const) {
+      for (const key of [
+        'postgres',
+        'redis',
+        'kafka',
+        'spark',
+        'airflow',
+        'jupyter',
+        'superset',
+      ] as const) {
         const { connectorJars: _a, ...a } = fromPlan[key] as unknown as Record<string, unknown>;
         const { connectorJars: _b, ...b } = defaults[key] as unknown as Record<string, unknown>;
         expect([key, a]).toEqual([key, b]);

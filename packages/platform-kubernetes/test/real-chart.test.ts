@@ -27,12 +27,12 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
     expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual(
       DEFAULT_PROFILE_COMPONENTS,
     );
-    // Three post-install hooks (PostgreSQL init, Kafka topics, Airflow migrations) ran and were
-    // deleted by helm once they succeeded.
+    // Four post-install hooks (PostgreSQL init, Kafka topics, Airflow migrations, Superset's
+    // init) ran and were deleted by helm once they succeeded.
     const hookPosts = cluster.api.requests.filter(
       (r) => r.method === 'POST' && r.path.endsWith('/jobs'),
     );
-    expect(hookPosts).toHaveLength(3);
+    expect(hookPosts).toHaveLength(4);
     const refused = cluster.api.requests.filter(
       (r) => r.status >= 400 && !(r.status === 404 && ['GET', 'DELETE'].includes(r.method)),
     );
@@ -61,6 +61,11 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
       token: secret('dp-jupyter', 'token'),
     });
     expect(config.airflow.username).toBe(secret('dp-airflow', 'admin-username'));
+    expect(config.superset).toMatchObject({
+      url: 'http://127.0.0.1:18088',
+      username: secret('dp-superset', 'admin-username'),
+      password: secret('dp-superset', 'admin-password'),
+    });
     // Each broker is forwarded to its LOCAL listener, which advertises the forwarded address.
     expect(result.plan.warnings).toEqual([]);
     expect(

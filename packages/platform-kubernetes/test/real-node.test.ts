@@ -211,7 +211,10 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '--create-namespace',
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'airflow', 'jupyter'].flatMap((c) => ['--set', `${c}.enabled=false`]),
+        ...['kafka', 'spark', 'airflow', 'jupyter', 'superset'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
         '--timeout',
         '5m',
       ],
@@ -399,7 +402,10 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         namespace,
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'jupyter'].flatMap((c) => ['--set', `${c}.enabled=false`]),
+        ...['kafka', 'spark', 'jupyter', 'superset'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
         ...[
           'redis/redis-statefulset',
           'redis/redis-service',

@@ -1,52 +1,28 @@
 import pg from 'pg';
 import type { DataparkConfig } from '@datapark/config';
 import { POSTGRES_ROLE_USERS, postgresUrl } from '@datapark/config';
+import {
+  SUPERSET_METADATA_DATABASE,
+  SUPERSET_METADATA_ROLE,
+  SUPERSET_READER_ROLE,
+  supersetReaderStatements,
+} from '@datapark/db';
 
-/** Owns Superset's metadata database (users, dashboards, charts, saved connections). */
-export const SUPERSET_METADATA_ROLE = 'superset';
-export const SUPERSET_METADATA_DATABASE = 'superset';
 /**
- * What the charts query as: reads `analytics` (dbt's marts), `processed`, and for the pipeline's
- * health the three tables the pipeline-health charts use; writes nothing.
+ * The roles, the metadata database and the reader's grants are defined once in @datapark/db, which
+ * the chart's PostgreSQL init Job renders too (charts/sync/postgres-sql.ts).
  */
-export const SUPERSET_READER_ROLE = 'superset_reader';
-/** The schemas the charts read whole. */
-export const SUPERSET_READS = ['analytics', 'processed'] as const;
-/**
- * The tables the pipeline-health charts read, and no more of their schemas: `etl` also holds
- * ingest's offsets and watermarks, `quality` the offending rows of failed checks (as jsonb).
- */
-export const SUPERSET_READS_TABLES = [
-  'quality.check_results',
-  'quality.checks',
-  'etl.job_runs',
-] as const;
+export { SUPERSET_METADATA_DATABASE, SUPERSET_METADATA_ROLE, SUPERSET_READER_ROLE };
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/**
- * The reader's grants in the Data Park database, run by the bootstrap superuser: usage and
- * SELECT on the tables of {@link SUPERSET_READS}, including those their writers create later
- * (the owner's in `processed`, dbt's in `analytics`), SELECT on {@link SUPERSET_READS_TABLES}
- * alone, and every transaction read-only. What a platform started before the grants narrowed had
- * on the rest of `quality` and `etl` is revoked.
- */
+/** {@link supersetReaderStatements} for the Data Park database `database` of this platform. */
 export function readerGrantStatements(database: string): readonly string[] {
-  const reader = quote(SUPERSET_READER_ROLE);
-  const schemas = SUPERSET_READS.map(quote).join(', ');
-  const tables = SUPERSET_READS_TABLES.map((t) => t.split('.').map(quote).join('.')).join(', ');
-  const narrowed = ['quality', 'etl'].map(quote).join(', ');
-  return [
-    `GRANT CONNECT ON DATABASE ${quote(database)} TO ${reader}`,
-    `ALTER ROLE ${reader} SET default_transaction_read_only = on`,
-    `GRANT USAGE ON SCHEMA ${schemas}, ${narrowed} TO ${reader}`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${schemas} TO ${reader}`,
-    `REVOKE SELECT ON ALL TABLES IN SCHEMA ${narrowed} FROM ${reader}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.owner)} IN SCHEMA ${narrowed} REVOKE SELECT ON TABLES FROM ${reader}`,
-    `GRANT SELECT ON ${tables} TO ${reader}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.owner)} IN SCHEMA ${quote('processed')} GRANT SELECT ON TABLES TO ${reader}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${quote(POSTGRES_ROLE_USERS.dbt)} IN SCHEMA ${quote('analytics')} GRANT SELECT ON TABLES TO ${reader}`,
-  ];
+  return supersetReaderStatements({
+    database,
+    owner: POSTGRES_ROLE_USERS.owner,
+    dbt: POSTGRES_ROLE_USERS.dbt,
+  });
 }
 
 async function ensureLoginRole(

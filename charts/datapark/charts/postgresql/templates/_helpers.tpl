@@ -4,6 +4,20 @@
 {{- toJson (prepend ($roles.componentRoles | default list) "admin") -}}
 {{- end -}}
 
+{{/* Superset's login roles (files/sql/roles.json, from @datapark/db): the metadata database's
+owner and the read-only role its charts query as. Created by superset.sql with the passwords
+<role>-password of the Secret, whether or not the superset chart is enabled (as the airflow role
+is): the postgresql chart cannot see its siblings' values. */}}
+{{- define "datapark.postgresql.v1.supersetRoles" -}}
+{{- $superset := (.Files.Get "files/sql/roles.json" | fromJson).superset | default dict -}}
+{{- toJson (list ($superset.metadataRole | default "superset") ($superset.readerRole | default "superset_reader")) -}}
+{{- end -}}
+
+{{/* Every role whose password the Secret holds: the platform's, then Superset's. */}}
+{{- define "datapark.postgresql.v1.passwordRoles" -}}
+{{- toJson (concat (include "datapark.postgresql.v1.roles" . | fromJsonArray) (include "datapark.postgresql.v1.supersetRoles" . | fromJsonArray)) -}}
+{{- end -}}
+
 {{- define "datapark.postgresql.v1.secretName" -}}
 {{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
