@@ -26,7 +26,7 @@ const BUSYBOX = 'datapark.local/busybox:1.35.0';
 /** The image tools/ci/images.sh builds with mmdebstrap (tools/images/postgresql). */
 const POSTGRESQL = 'datapark.local/postgresql:15-bookworm';
 /** The image tools/ci/images.sh builds with mmdebstrap (tools/images/redis). */
-const REDIS = 'datapark.local/redis:7-bookworm';
+const REDIS = 'datapark.local/redis:7.0-bookworm';
 
 async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
