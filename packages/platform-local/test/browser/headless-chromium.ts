@@ -42,9 +42,21 @@ export class HeadlessChromium {
     return new HeadlessChromium(browser, await browser.newPage());
   }
 
-  /** Navigates the page; returns when the navigation is committed (then wait for content). */
+  /**
+   * Navigates the page; returns when the navigation is committed (then wait for content). A
+   * navigation the page itself started meanwhile (a single-page app's redirect after a login)
+   * aborts ours with net::ERR_ABORTED: ours is tried again, up to three times.
+   */
   async open(url: string): Promise<void> {
-    await this.page.goto(url, { waitUntil: 'domcontentloaded' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.goto(url, { waitUntil: 'domcontentloaded' });
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('net::ERR_ABORTED')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
   }
 
   /** Evaluates `expression` in the page (promises awaited) and returns its JSON value. */
