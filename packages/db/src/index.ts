@@ -41,6 +41,7 @@ export {
   type DbtWorkspaceNames,
 } from './provision/dbt-workspace.js';
 export {
+  LAKE_CATALOG_ROLE_ATTRIBUTES,
   lakeCatalogStatements,
   provisionLakeCatalog,
   type LakeCatalogNames,
