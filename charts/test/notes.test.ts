@@ -38,6 +38,9 @@ describe('NOTES.txt', () => {
       "get secret dp-postgresql -o jsonpath='{.data.analyst-password}'",
       "get secret dp-airflow -o jsonpath='{.data.admin-password}'",
       "get secret dp-jupyter -o jsonpath='{.data.token}'",
+      "get secret dp-objectstore -o jsonpath='{.data.access-key-id}'",
+      'svc/dp-objectstore 17070:7070',
+      'http://dp-objectstore:7070 (buckets lake, archive;',
     ])
       expect(notes).toContain(line);
     expect(notes).not.toContain('Ingress');
@@ -53,7 +56,9 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('http://jupyter.park.test/');
     expect(notes).toContain('http://spark.park.test/');
     expect(notes).toContain("get secret dp-ingress-basic-auth -o jsonpath='{.data.password}'");
-    expect(notes).not.toContain('port-forward svc');
+    // The UIs are at their hosts; the object store has no UI and no Ingress, only its port-forward.
+    expect(notes).not.toMatch(/port-forward svc\/dp-(spark|airflow|jupyter)/);
+    expect(notes).toContain('port-forward svc/dp-objectstore 17070:7070');
   });
 
   it("names the user's Secrets when existingSecret values are set, and the Spark REST key's", async () => {
@@ -61,6 +66,7 @@ describe('NOTES.txt', () => {
       'postgresql.auth.existingSecret=my-pg',
       'airflow.postgresql.secretName=my-pg',
       'jupyter.postgresql.secretName=my-pg',
+      'spark.postgresql.secretName=my-pg',
       'airflow.auth.existingSecret=my-airflow',
       'jupyter.auth.existingSecret=my-jupyter',
     );
@@ -72,8 +78,14 @@ describe('NOTES.txt', () => {
   });
 
   it('leaves out what is turned off', async () => {
-    const notes = await renderNotes('airflow.enabled=false', 'jupyter.enabled=false');
-    expect(notes).not.toMatch(/dp-airflow|dp-jupyter|Airflow {2}|Jupyter {2}/);
+    const notes = await renderNotes(
+      'airflow.enabled=false',
+      'jupyter.enabled=false',
+      'objectstore.enabled=false',
+    );
+    expect(notes).not.toMatch(
+      /dp-airflow|dp-jupyter|dp-objectstore|Airflow {2}|Jupyter {2}|S3 store/,
+    );
     expect(notes).toContain('dp-spark-master');
   });
 });

@@ -15,7 +15,10 @@ import type { Manifest } from './fixtures/render.js';
 //   write under /tmp; the learner's notebooks are in ~/work; Deno's cache is in
 //   /opt/datapark/typescript/deno-dir;
 // - the init containers write the kernelspecs, node_modules, npm's cache and home, the samples and
-//   the home directory's skeleton.
+//   the home directory's skeleton; with global.sparkJars, Spark's connector jars;
+// - versitygw writes the objects, their extended attributes and the uploads in progress (each
+//   bucket's .sgwtmp/) into the buckets' folder of its volume, which its init container creates;
+//   the bucket Job's admin client writes nothing.
 
 interface Mount {
   readonly name: string;
@@ -57,6 +60,14 @@ const WRITES: Record<string, readonly string[]> = {
   ],
   'jupyter/jupyter/copy-notebooks': ['/home/jovyan/.bashrc', '/home/jovyan/work/datapark-samples'],
   'jupyter/jupyter/pyspark-kernel': ['/opt/datapark/jupyter/kernels/datapark-pyspark/kernel.json'],
+  'jupyter/jupyter/spark-jars': ['/opt/datapark-jars/iceberg-aws-bundle-1.12.0.jar.part'],
+  'objectstore/objectstore/objectstore': [
+    '/var/lib/versitygw/buckets/lake/warehouse/gold/daily_sales/data/x.parquet',
+    '/var/lib/versitygw/buckets/lake/.sgwtmp/multipart/x',
+    '/tmp/x',
+  ],
+  'objectstore/objectstore/data-dir': ['/var/lib/versitygw/buckets'],
+  'objectstore/init/init': [],
   'jupyter/jupyter/typescript-kernel': [
     '/opt/datapark/jupyter/kernels/datapark-typescript/kernel.json',
     '/opt/datapark/typescript/node_modules',
@@ -72,7 +83,7 @@ const containersOf = (pod: Pod) =>
 const key = (pod: Pod, c: Container) =>
   `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}/${c.name}`;
 const ofAirflowOrJupyter = (pod: Pod) =>
-  ['airflow', 'jupyter'].includes(pod.labels['app.kubernetes.io/name']!);
+  ['airflow', 'jupyter', 'objectstore'].includes(pod.labels['app.kubernetes.io/name']!);
 
 /** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
 const claimVolumes = (manifests: readonly Manifest[]) =>
@@ -135,14 +146,22 @@ function problemsOf(
 }
 
 describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
-  it('every Airflow and Jupyter container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
+  it('every Airflow, Jupyter and object store container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
-    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(13);
+    expect(checked).toContain('objectstore/objectstore/objectstore');
+    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(16);
   });
 });
 
 describe('read-only root filesystems, other values', () => {
+  it("holds with Spark's connector jars: Jupyter's download writes to its volume", async () => {
+    const manifests = parseManifests(await renderYaml(['--set', 'global.sparkJars.enabled=true']));
+    const { problems, checked } = problemsOf(manifests);
+    expect(problems).toEqual([]);
+    expect(checked).toContain('jupyter/jupyter/spark-jars');
+  });
+
   it('holds with the TypeScript kernel: its init container and Deno writing to volumes', async () => {
     const manifests = parseManifests(
       await renderYaml([
