@@ -11,7 +11,8 @@ export type EndpointKey =
   | 'spark.uiUrl'
   | 'spark.historyUrl'
   | 'airflow.url'
-  | 'jupyter.url';
+  | 'jupyter.url'
+  | 's3.url';
 
 /**
  * The port of a key's default in @datapark/config (`15432`, `http://127.0.0.1:18280` → 18280,
@@ -93,6 +94,12 @@ export const FORWARD_RULES: readonly ForwardRule[] = Object.freeze([
     components: ['jupyter'],
     ports: ['http', 'jupyter', 8888],
     localPort: defaultPort('jupyter.url'),
+  },
+  {
+    endpoint: 's3.url',
+    components: ['objectstore'],
+    ports: ['s3', 7070],
+    localPort: defaultPort('s3.url'),
   },
 ]);
 

@@ -65,7 +65,7 @@ describe('the Prometheus Operator objects of charts/datapark on a real kube-apis
 
     const core = cluster.config.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'datapark' } } });
-    const only = ['postgresql', 'kafka', 'airflow', 'jupyter'].flatMap((c) => [
+    const only = ['postgresql', 'kafka', 'airflow', 'jupyter', 'objectstore'].flatMap((c) => [
       '--set',
       `${c}.enabled=false`,
     ]);

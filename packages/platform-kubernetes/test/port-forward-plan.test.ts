@@ -67,6 +67,7 @@ const services: V1Service[] = [
   service('dp-airflow-api-server', 'airflow', 'api-server', [{ name: 'http', port: 8080 }]),
   service('dp-airflow-redis', 'airflow', 'redis', [{ name: 'redis', port: 6379 }]),
   service('dp-jupyter', 'jupyter', 'jupyter', [{ name: 'http', port: 8888, targetPort: 8888 }]),
+  service('dp-objectstore', 'objectstore', 'objectstore', [{ name: 's3', port: 7070 }]),
 ];
 
 describe('port-forward plan', () => {
@@ -92,6 +93,7 @@ describe('port-forward plan', () => {
       ['spark.historyUrl', 'dp-spark-history', 'http', 'http', 18180],
       ['airflow.url', 'dp-airflow-api-server', 'http', 'http', 18280],
       ['jupyter.url', 'dp-jupyter', 'http', 8888, 18888],
+      ['s3.url', 'dp-objectstore', 's3', 's3', 17070],
       ['kafka', 'dp-kafka-0', 'local', 9094, 19092],
       ['kafka', 'dp-kafka-1', 'local', 9094, 19093],
       ['kafka', 'dp-kafka-2', 'local', 9094, 19094],
@@ -110,7 +112,15 @@ describe('port-forward plan', () => {
       writeEndpointsFile(file, endpointsFromPlan(plan));
       const fromPlan = loadConfig({ endpointsFile: file, env: {} });
       const defaults = loadConfig({ endpointsFile: join(dir, 'none.json'), env: {} });
-      for (const key of ['postgres', 'redis', 'kafka', 'spark', 'airflow', 'jupyter'] as const) {
+      for (const key of [
+        'postgres',
+        'redis',
+        'kafka',
+        'spark',
+        'airflow',
+        'jupyter',
+        's3',
+      ] as const) {
         const { connectorJars: _a, ...a } = fromPlan[key] as unknown as Record<string, unknown>;
         const { connectorJars: _b, ...b } = defaults[key] as unknown as Record<string, unknown>;
         expect([key, a]).toEqual([key, b]);
@@ -143,6 +153,7 @@ describe('port-forward plan', () => {
         masterUrl: 'spark://dp-spark-master.datapark.svc:7077',
         historyUrl: 'http://dp-spark-history.datapark.svc:18080',
       },
+      s3: { url: 'http://dp-objectstore.datapark.svc:7070' },
       kafka: { bootstrapServers: ['dp-kafka-0.dp-kafka-headless.datapark.svc:9092'] },
     });
   });

@@ -211,7 +211,10 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '--create-namespace',
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'airflow', 'jupyter'].flatMap((c) => ['--set', `${c}.enabled=false`]),
+        ...['kafka', 'spark', 'airflow', 'jupyter', 'objectstore'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
         '--timeout',
         '5m',
       ],
