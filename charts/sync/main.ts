@@ -11,6 +11,8 @@
 //   spark-jobs.ts          spark/files/jobs/          the PySpark jobs, the SDK and the catalog
 //   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform
 //   superset-provisioning.ts superset/files/provisioning/ provision.py and the dashboards as code
+//   spark-jars.ts          spark/files/jars/,         jars.lock: Spark's connector jars, pinned
+//                          jupyter/files/jars/
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and says to run the sync) and the tests compare against the
@@ -25,6 +27,7 @@ import { jupyterSdk } from './jupyter-sdk.ts';
 import { kafkaTopics } from './kafka-topics.ts';
 import { monitoringRules } from './monitoring-rules.ts';
 import { postgresSql } from './postgres-sql.ts';
+import { jupyterJars, sparkJars } from './spark-jars.ts';
 import { sparkJobs } from './spark-jobs.ts';
 import { supersetProvisioning } from './superset-provisioning.ts';
 import { SyncError } from './sync-error.ts';
@@ -39,6 +42,8 @@ const DELIVERIES: readonly Delivery[] = [
   sparkJobs,
   monitoringRules,
   supersetProvisioning,
+  sparkJars,
+  jupyterJars,
 ];
 
 try {

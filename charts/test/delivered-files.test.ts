@@ -42,6 +42,8 @@ describe('files delivered into the pods', () => {
     'jupyter/files/sdk',
     'spark/files/jobs',
     'superset/files/provisioning',
+    'spark/files/jars',
+    'jupyter/files/jars',
   ])('%s: every copy is the current content of its source', (folder) => {
     const { files } = sourcesOf(folder);
     for (const [path, { sha256: hash }] of Object.entries(files))
@@ -183,8 +185,9 @@ describe('files delivered into the pods', () => {
     expect(volume.configMap!.items!.map((i) => i.path)).toContain('datapark_sdk/__init__.py');
   });
 
-  it('the PostgreSQL init Job applies the roles, the migrations and the lab schema of packages/db', async () => {
-    const data = configMap((await renderProfile('default')).manifests, 'dp-postgresql-init-sql');
+  it('the PostgreSQL init Job applies the roles, the migrations, the lab schema and the lake catalog of packages/db', async () => {
+    const { manifests } = await renderProfile('default');
+    const data = configMap(manifests, 'dp-postgresql-init-sql');
     for (const role of [
       'datapark_owner',
       'ingest',
@@ -205,6 +208,31 @@ describe('files delivered into the pods', () => {
     expect(data['init.sh']!.indexOf('/sql/dbt.sql')).toBeGreaterThan(
       data['init.sh']!.indexOf('/sql/migrations.sql'),
     );
+    // The lake's Iceberg catalog: its role and schema, after roles.sql made the database.
+    expect(data['lake-catalog.sql']).toContain(
+      'CREATE SCHEMA IF NOT EXISTS "iceberg" AUTHORIZATION "iceberg";',
+    );
+    expect(data['lake-catalog.sql']).toContain("PASSWORD :'pw_iceberg';");
+    expect(data['init.sh']!.indexOf('/sql/lake-catalog.sql')).toBeGreaterThan(
+      data['init.sh']!.indexOf('/sql/roles.sql'),
+    );
+    // Its password: generated in the Secret with the others, handed to the Job by reference.
+    const secret = manifests.find(
+      (m) => m.kind === 'Secret' && m.metadata.name === 'dp-postgresql',
+    );
+    expect(Buffer.from(secret!.data!['iceberg-password']!, 'base64').toString()).toMatch(
+      /^[A-Za-z0-9]{32}$/,
+    );
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'dp-postgresql-init');
+    const env = (
+      job!.spec as {
+        template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } };
+      }
+    ).template.spec.containers[0]!.env;
+    expect(env.find((e) => e.name === 'PG_PASSWORD_ICEBERG')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'dp-postgresql', key: 'iceberg-password' },
+    });
+    expect(data['init.sh']).toContain('PG_PASSWORD_ICEBERG is empty');
     expect(data['roles.sql']).not.toMatch(/PASSWORD '[^']/);
     for (const migration of ['0001-schemas', '0002-tables', '0003-grants'])
       expect(data['migrations.sql']).toContain(

@@ -16,6 +16,7 @@ const OWNERS = {
   'spark.auth.existingSecret': 'my-spark-rest',
   'kafka.existingSecret': 'my-kafka',
   'superset.auth.existingSecret': 'my-superset',
+  'objectstore.auth.existingSecret': 'my-objectstore',
   'global.ingress.basicAuth.secretName': 'my-basic-auth',
 } as const;
 /** The consumers of another chart's Secret name it too (the umbrella checks that they agree). */
@@ -23,8 +24,12 @@ const CONSUMERS = {
   'airflow.postgresql.secretName': 'my-postgresql',
   'jupyter.postgresql.secretName': 'my-postgresql',
   'superset.postgresql.secretName': 'my-postgresql',
+  'spark.postgresql.secretName': 'my-postgresql',
   'airflow.spark.secretName': 'my-spark-rest',
   'jupyter.spark.secretName': 'my-spark-rest',
+  'spark.objectstore.secretName': 'my-objectstore',
+  'jupyter.objectstore.secretName': 'my-objectstore',
+  'airflow.objectstore.secretName': 'my-objectstore',
 };
 const INGRESS = [
   'global.ingress.enabled=true',
@@ -122,6 +127,7 @@ describe('existingSecret: the Secrets come from the user, for helm template and 
       'dp-ingress-basic-auth',
       'dp-jupyter',
       'dp-kafka',
+      'dp-objectstore',
       'dp-postgresql',
       'dp-spark',
       'dp-superset',
@@ -145,7 +151,8 @@ describe('existingSecret: the Secrets come from the user, for helm template and 
     expect(result.stderr).toContain('Invalid values:');
     for (const line of [
       'airflow.postgresql.secretName: airflow reads the airflow and spark_etl passwords from Secret "dp-postgresql", but postgresql.auth.existingSecret makes it "my-postgresql"; set airflow.postgresql.secretName=my-postgresql',
-      'jupyter.postgresql.secretName: jupyter reads the analyst password from Secret "dp-postgresql", but postgresql.auth.existingSecret makes it "my-postgresql"; set jupyter.postgresql.secretName=my-postgresql',
+      'jupyter.postgresql.secretName: jupyter reads the analyst and iceberg passwords from Secret "dp-postgresql", but postgresql.auth.existingSecret makes it "my-postgresql"; set jupyter.postgresql.secretName=my-postgresql',
+      'spark.postgresql.secretName: spark reads the lake catalog\'s iceberg password from Secret "dp-postgresql", but postgresql.auth.existingSecret makes it "my-postgresql"; set spark.postgresql.secretName=my-postgresql',
       'airflow.spark.secretName: airflow reads the key that signs Spark REST submissions from Secret "dp-spark", but spark.auth.existingSecret makes it "my-spark-rest"; set airflow.spark.secretName=my-spark-rest',
     ])
       expect(result.stderr).toContain(line);

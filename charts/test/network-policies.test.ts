@@ -72,6 +72,13 @@ const MATRIX: [string, number, string[]][] = [
   ['jupyter/jupyter', 8888, []],
   ['jupyter/jupyter', 29413, ['spark/worker']],
   ['superset/superset', 8088, []],
+  // The lake's files: the drivers and executors (on the workers), the PySpark kernel, the
+  // Airflow workers' tasks, and the Job that creates the buckets. Not the clients by default.
+  [
+    'objectstore/objectstore',
+    7070,
+    ['objectstore/init', 'spark/worker', 'jupyter/jupyter', 'airflow/worker'],
+  ],
 ];
 
 describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', () => {
@@ -103,6 +110,17 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
         if (allowed(policies, STRANGER, pod, port))
           throw new Error(`${id(pod)}:${port} admits a stranger`);
       }
+  });
+
+  it("lets the platform's clients reach the object store only on opt-in (objectstore.networkPolicy.allowClients)", async () => {
+    const manifests = parseManifests(
+      await renderYaml(['--set', 'objectstore.networkPolicy.allowClients=true']),
+    );
+    const store = podsOf(manifests).find((p) => id(p) === 'objectstore/objectstore')!;
+    const open = policiesOf(manifests);
+    expect(allowed(open, CLIENT, store, 7070)).toBe(true);
+    expect(allowed(open, STRANGER, store, 7070)).toBe(false);
+    expect(allowed(policies, CLIENT, store, 7070)).toBe(false);
   });
 
   it('lets the ingress controller reach exactly the UIs when the Ingress is on', async () => {
@@ -199,6 +217,30 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
         "kafka may send DNS (53/UDP) to pods elsewhere, not only to the cluster's DNS pods",
       ].sort(),
     );
+  });
+
+  it("opens the Maven repository's port to the Spark workers and Jupyter alone, and only on opt-in (global.sparkJars)", async () => {
+    const manifests = parseManifests(
+      await renderYaml([
+        '--set',
+        'global.sparkJars.enabled=true',
+        '--set',
+        'global.sparkJars.repository=https://maven.mirror.test:8443/maven2/',
+      ]),
+    );
+    const policies = policiesOf(manifests);
+    const opened = podsOf(manifests)
+      .map((pod) => ({
+        pod: id(pod),
+        extra: show(pod, policies).filter((e) => !EXACT_EGRESS.includes(e)),
+      }))
+      .filter(({ extra }) => extra.length > 0);
+    const publicOnly =
+      'ipBlock 0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16 -> 8443/TCP';
+    expect(opened).toEqual([
+      { pod: 'jupyter/jupyter', extra: [publicOnly] },
+      { pod: 'spark/worker', extra: [publicOnly] },
+    ]);
   });
 
   it("opens the npm registry's port to Jupyter alone, and only on opt-in (jupyter.typescriptKernel.npmEgress)", async () => {

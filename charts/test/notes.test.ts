@@ -40,6 +40,9 @@ describe('NOTES.txt', () => {
       "get secret dp-jupyter -o jsonpath='{.data.token}'",
       'svc/dp-superset 18088:8088',
       "user datapark: kubectl -n datapark get secret dp-superset -o jsonpath='{.data.admin-password}'",
+      "get secret dp-objectstore -o jsonpath='{.data.access-key-id}'",
+      'svc/dp-objectstore 17070:7070',
+      'http://dp-objectstore:7070 (buckets lake, archive;',
     ])
       expect(notes).toContain(line);
     expect(notes).not.toContain('Ingress');
@@ -56,7 +59,9 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('http://spark.park.test/');
     expect(notes).toContain('http://superset.park.test/');
     expect(notes).toContain("get secret dp-ingress-basic-auth -o jsonpath='{.data.password}'");
-    expect(notes).not.toContain('port-forward svc');
+    // The UIs are at their hosts; the object store has no UI and no Ingress, only its port-forward.
+    expect(notes).not.toMatch(/port-forward svc\/dp-(spark|airflow|jupyter)/);
+    expect(notes).toContain('port-forward svc/dp-objectstore 17070:7070');
   });
 
   it("names the user's Secrets when existingSecret values are set, and the Spark REST key's", async () => {
@@ -65,6 +70,7 @@ describe('NOTES.txt', () => {
       'airflow.postgresql.secretName=my-pg',
       'jupyter.postgresql.secretName=my-pg',
       'superset.postgresql.secretName=my-pg',
+      'spark.postgresql.secretName=my-pg',
       'airflow.auth.existingSecret=my-airflow',
       'jupyter.auth.existingSecret=my-jupyter',
       'superset.auth.existingSecret=my-superset',
@@ -82,9 +88,10 @@ describe('NOTES.txt', () => {
       'airflow.enabled=false',
       'jupyter.enabled=false',
       'superset.enabled=false',
+      'objectstore.enabled=false',
     );
     expect(notes).not.toMatch(
-      /dp-airflow|dp-jupyter|dp-superset|Airflow {2}|Jupyter {2}|Superset {2}/,
+      /dp-airflow|dp-jupyter|dp-superset|dp-objectstore|Airflow {2}|Jupyter {2}|Superset {2}|S3 store/,
     );
     expect(notes).toContain('dp-spark-master');
   });

@@ -1,4 +1,5 @@
-import { POSTGRES_ROLES } from '@datapark/config';
+import { LAKE_CATALOG, POSTGRES_ROLES } from '@datapark/config';
+import { execa } from 'execa';
 import { platformConfig, psql } from './fixtures/platform.js';
 import { renderProfile, tempFile } from './fixtures/render.js';
 
@@ -20,6 +21,7 @@ async function initSql() {
     'lab.sql': string;
     'dbt.sql': string;
     'superset-reader.sql': string;
+    'lake-catalog.sql': string;
     'init.sh': string;
   };
 }
@@ -164,6 +166,54 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
       `SELECT datacl::text FROM pg_database WHERE datname = '${config.postgres.database}'`,
     ]);
     expect(acl).not.toMatch(/[{,]=/);
+  });
+
+  it("lake-catalog.sql leaves the lake's catalog as provisionLakeCatalog made it (idempotent, its password from the environment): iceberg logs in, works in its own schema and nowhere else", async () => {
+    const password = config.lake.catalogPassword;
+    if (!password)
+      throw new Error('the platform has no lake.catalogPassword: run datapark up --only postgres');
+    const { role, schema } = LAKE_CATALOG;
+    const database = config.postgres.database;
+    const file = tempFile('lake-catalog.sql', (await initSql())['lake-catalog.sql']);
+    const env = { [`PG_PASSWORD_${role.toUpperCase()}`]: password };
+    await psql(config, 'admin', database, ['-f', file], env);
+    await psql(config, 'admin', database, ['-f', file], env); // idempotent
+    const attributes = await psql(config, 'admin', database, [
+      '-c',
+      `SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolconnlimit FROM pg_roles WHERE rolname = '${role}'`,
+    ]);
+    expect(attributes).toBe('t|f|f|f|f|20');
+    const owner = await psql(config, 'admin', database, [
+      '-c',
+      `SELECT nspowner::regrole::text, coalesce(nspacl::text, '') FROM pg_namespace WHERE nspname = '${schema}'`,
+    ]);
+    expect(owner).toBe(`${role}|{${role}=UC/${role}}`);
+    // As the catalog: its unqualified tables land in its schema; no other schema is its.
+    const asCatalog = (sql: string) =>
+      execa(
+        'psql',
+        [
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-X',
+          '-q',
+          '-At',
+          `postgres://${role}:${encodeURIComponent(password)}@${config.postgres.host}:${config.postgres.port}/${database}`,
+          '-c',
+          sql,
+        ],
+        { reject: false, all: true },
+      );
+    const own = await asCatalog(
+      'CREATE TABLE charts_sql_probe (x int); SELECT current_schema(); DROP TABLE charts_sql_probe',
+    );
+    expect({ exitCode: own.exitCode, out: own.stdout }).toEqual({ exitCode: 0, out: schema });
+    expect((await asCatalog('CREATE TABLE public.charts_sql_probe (x int)')).all).toContain(
+      'permission denied for schema public',
+    );
+    expect((await asCatalog('SELECT 1 FROM raw.order_events LIMIT 1')).all).toContain(
+      'permission denied for schema raw',
+    );
   });
 
   it('roles.sql refuses to run without the passwords (never sets an empty one)', async () => {

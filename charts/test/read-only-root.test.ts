@@ -15,10 +15,13 @@ import type { Manifest } from './fixtures/render.js';
 //   write under /tmp; the learner's notebooks are in ~/work; Deno's cache is in
 //   /opt/datapark/typescript/deno-dir;
 // - the init containers write the kernelspecs, node_modules, npm's cache and home, the samples and
-//   the home directory's skeleton;
+//   the home directory's skeleton; with global.sparkJars, Spark's connector jars;
 // - Superset writes under SUPERSET_HOME (= HOME, /app/superset_home: its uploads, a gunicorn
 //   control socket in the working directory), gunicorn's worker heartbeat files and tempfile
-//   under /tmp; the init Job writes provision.py's 0600 settings file and stamp under /tmp.
+//   under /tmp; the init Job writes provision.py's 0600 settings file and stamp under /tmp;
+// - versitygw writes the objects, their extended attributes and the uploads in progress (each
+//   bucket's .sgwtmp/) into the buckets' folder of its volume, which its init container creates;
+//   the bucket Job's admin client writes nothing.
 
 interface Mount {
   readonly name: string;
@@ -71,6 +74,14 @@ const WRITES: Record<string, readonly string[]> = {
     '/tmp/provision/migrated',
     '/app/superset_home/x',
   ],
+  'jupyter/jupyter/spark-jars': ['/opt/datapark-jars/iceberg-aws-bundle-1.12.0.jar.part'],
+  'objectstore/objectstore/objectstore': [
+    '/var/lib/versitygw/buckets/lake/warehouse/gold/daily_sales/data/x.parquet',
+    '/var/lib/versitygw/buckets/lake/.sgwtmp/multipart/x',
+    '/tmp/x',
+  ],
+  'objectstore/objectstore/data-dir': ['/var/lib/versitygw/buckets'],
+  'objectstore/init/init': [],
   'jupyter/jupyter/typescript-kernel': [
     '/opt/datapark/jupyter/kernels/datapark-typescript/kernel.json',
     '/opt/datapark/typescript/node_modules',
@@ -86,7 +97,7 @@ const containersOf = (pod: Pod) =>
 const key = (pod: Pod, c: Container) =>
   `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}/${c.name}`;
 const ofCheckedComponent = (pod: Pod) =>
-  ['airflow', 'jupyter', 'superset'].includes(pod.labels['app.kubernetes.io/name']!);
+  ['airflow', 'jupyter', 'superset', 'objectstore'].includes(pod.labels['app.kubernetes.io/name']!);
 
 /** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
 const claimVolumes = (manifests: readonly Manifest[]) =>
@@ -149,14 +160,22 @@ function problemsOf(
 }
 
 describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
-  it('every Airflow, Jupyter and Superset container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
+  it('every Airflow, Jupyter, Superset and object store container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
+    expect(checked).toContain('objectstore/objectstore/objectstore');
     if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(16);
   });
 });
 
 describe('read-only root filesystems, other values', () => {
+  it("holds with Spark's connector jars: Jupyter's download writes to its volume", async () => {
+    const manifests = parseManifests(await renderYaml(['--set', 'global.sparkJars.enabled=true']));
+    const { problems, checked } = problemsOf(manifests);
+    expect(problems).toEqual([]);
+    expect(checked).toContain('jupyter/jupyter/spark-jars');
+  });
+
   it('holds with the TypeScript kernel: its init container and Deno writing to volumes', async () => {
     const manifests = parseManifests(
       await renderYaml([

@@ -156,7 +156,7 @@ describe('Superset: generated Secrets, none in values', () => {
         'superset.auth.existingSecret=my-superset',
         '--set',
         'postgresql.auth.existingSecret=my-pg',
-        ...['airflow', 'jupyter', 'superset'].flatMap((c) => [
+        ...['airflow', 'jupyter', 'superset', 'spark'].flatMap((c) => [
           '--set',
           `${c}.postgresql.secretName=my-pg`,
         ]),

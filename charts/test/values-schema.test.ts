@@ -63,6 +63,8 @@ describe('values.schema.json', () => {
     ['spark.eventLog.accessMode=Sometimes', 'spark:', "at '/eventLog/accessMode'"],
     ['postgresql.resources.requests.memory=lots', 'postgresql:', "at '/resources/requests/memory'"],
     ['kafak.replicas=3', 'datapark:', "additional properties 'kafak' not allowed"],
+    ['objectstore.port=0', 'objectstore:', "at '/port': minimum"],
+    ['global.sparkJars.repository=maven', 'datapark:', "at '/global/sparkJars/repository'"],
   ])('rejects %s with a message naming the chart and the field', async (set, chart, message) => {
     const result = await templateWith(set);
     expect(result.exitCode).not.toBe(0);
@@ -126,7 +128,7 @@ describe('validateValues', () => {
   });
 
   it('lets a component be turned off alone', async () => {
-    for (const component of ['kafka', 'spark', 'jupyter', 'airflow', 'superset']) {
+    for (const component of ['kafka', 'spark', 'jupyter', 'airflow', 'superset', 'objectstore']) {
       const result = await templateWith(`${component}.enabled=false`);
       expect({ component, exitCode: result.exitCode }).toEqual({ component, exitCode: 0 });
       expect(result.stdout).not.toContain(`app.kubernetes.io/name: ${component}\n`);

@@ -20,10 +20,14 @@ subcharts cannot see each other's values, so each consumer names it too, and thi
 they agree. */ -}}
 {{- $owners := list -}}
 {{- if .Values.postgresql.enabled -}}
-{{- $owners = append $owners (dict "owner" "postgresql.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.postgresql) "default" (printf "%s-postgresql" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "postgresql.secretName" "reads" "the airflow and spark_etl passwords") (dict "chart" "jupyter" "value" "postgresql.secretName" "reads" "the analyst password") (dict "chart" "superset" "value" "postgresql.secretName" "reads" "the superset and superset_reader passwords"))) -}}
+{{- $owners = append $owners (dict "owner" "postgresql.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.postgresql) "default" (printf "%s-postgresql" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "postgresql.secretName" "reads" "the airflow and spark_etl passwords") (dict "chart" "jupyter" "value" "postgresql.secretName" "reads" "the analyst and iceberg passwords") (dict "chart" "superset" "value" "postgresql.secretName" "reads" "the superset and superset_reader passwords") (dict "chart" "spark" "value" "postgresql.secretName" "reads" "the lake catalog's iceberg password"))) -}}
 {{- end -}}
 {{- if .Values.spark.enabled -}}
 {{- $owners = append $owners (dict "owner" "spark.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.spark) "default" (printf "%s-spark" .Release.Name) "consumers" (list (dict "chart" "airflow" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions") (dict "chart" "jupyter" "value" "spark.secretName" "reads" "the key that signs Spark REST submissions"))) -}}
+{{- end -}}
+{{- if .Values.objectstore.enabled -}}
+{{- $reads := "the object store's keys" -}}
+{{- $owners = append $owners (dict "owner" "objectstore.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.objectstore) "default" (printf "%s-objectstore" .Release.Name) "consumers" (list (dict "chart" "spark" "value" "objectstore.secretName" "reads" $reads) (dict "chart" "jupyter" "value" "objectstore.secretName" "reads" $reads) (dict "chart" "airflow" "value" "objectstore.secretName" "reads" $reads))) -}}
 {{- end -}}
 {{- range $o := $owners -}}
 {{- $expected := $o.name | default (include "datapark.common.v1.dnsName" $o.default) -}}
@@ -43,8 +47,8 @@ which must fit in 63: the longest StatefulSet name is <release>-airflow-redis. *
 {{- if gt (len .Release.Name) 38 -}}
 {{- $problems = append $problems (printf "release name %q: %d characters; Data Park needs at most 38 (its StatefulSets' pod labels are limited to 63)" .Release.Name (len .Release.Name)) -}}
 {{- end -}}
-{{- if not (or .Values.postgresql.enabled .Values.kafka.enabled .Values.spark.enabled .Values.airflow.enabled .Values.jupyter.enabled .Values.superset.enabled) -}}
-{{- $problems = append $problems "every component is disabled: enable at least one of postgresql, kafka, spark, airflow, jupyter, superset" -}}
+{{- if not (or .Values.postgresql.enabled .Values.kafka.enabled .Values.spark.enabled .Values.airflow.enabled .Values.jupyter.enabled .Values.superset.enabled .Values.objectstore.enabled) -}}
+{{- $problems = append $problems "every component is disabled: enable at least one of postgresql, kafka, spark, airflow, jupyter, superset, objectstore" -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}

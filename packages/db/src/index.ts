@@ -50,6 +50,7 @@ export {
   type SupersetReaderNames,
 } from './provision/superset-reader.js';
 export {
+  LAKE_CATALOG_ROLE_ATTRIBUTES,
   lakeCatalogStatements,
   provisionLakeCatalog,
   type LakeCatalogNames,

@@ -12,7 +12,8 @@ export type EndpointKey =
   | 'spark.historyUrl'
   | 'airflow.url'
   | 'jupyter.url'
-  | 'superset.url';
+  | 'superset.url'
+  | 's3.url';
 
 /**
  * The port of a key's default in @datapark/config (`15432`, `http://127.0.0.1:18280` → 18280,
@@ -100,6 +101,12 @@ export const FORWARD_RULES: readonly ForwardRule[] = Object.freeze([
     components: ['superset'],
     ports: ['http', 8088],
     localPort: defaultPort('superset.url'),
+  },
+  {
+    endpoint: 's3.url',
+    components: ['objectstore'],
+    ports: ['s3', 7070],
+    localPort: defaultPort('s3.url'),
   },
 ]);
 

@@ -1,6 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { EndpointsDocument } from '@datapark/config';
-import { POSTGRES_ROLES } from '@datapark/config';
+import { LAKE_CATALOG, POSTGRES_ROLES } from '@datapark/config';
 import { NAME_LABEL } from './release-workloads.js';
 
 const decode = (value: string | undefined): string | undefined =>
@@ -21,7 +21,9 @@ function pick(secret: V1Secret, keys: readonly string[]): string | undefined {
  * postgresql `<role>-password` for every role of @datapark/config, redis `redis-password`,
  * airflow `admin-username`/`admin-password`, jupyter `token`, spark `rest-secret` (the key REST
  * submissions are signed with), superset `admin-username`/`admin-password` (its login; the
- * SECRET_KEY stays in the cluster). Keys a chart does not have are
+ * SECRET_KEY stays in the cluster), objectstore `access-key-id`/`secret-access-key` (the S3
+ * store's root keys), and postgresql `iceberg-password` (the lake catalog's role). Keys a chart
+ * does not have are
  * left out, so the endpoints file keeps what it had.
  */
 export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsDocument {
@@ -38,6 +40,7 @@ export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsD
         const password = pick(secret, [`${role}-password`, `${role.replace(/_/g, '-')}-password`]);
         if (password) postgresRoles[role] = { password };
       }
+      put('lake', 'catalogPassword', pick(secret, [`${LAKE_CATALOG.role}-password`]));
     } else if (chart === 'redis') {
       put('redis', 'password', pick(secret, ['redis-password', 'password']));
     } else if (chart === 'airflow') {
@@ -51,6 +54,9 @@ export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsD
       put('superset', 'password', pick(secret, ['admin-password']));
     } else if (chart === 'spark') {
       put('spark', 'restSecret', pick(secret, ['rest-secret']));
+    } else if (chart === 'objectstore') {
+      put('s3', 'accessKeyId', pick(secret, ['access-key-id']));
+      put('s3', 'secretAccessKey', pick(secret, ['secret-access-key']));
     }
   }
   if (Object.keys(postgresRoles).length > 0) {

@@ -48,6 +48,7 @@ export const DEFAULT_PROFILE_COMPONENTS = [
   'airflow-worker 2/2',
   'jupyter 1/1',
   'kafka-broker 3/3',
+  'objectstore 1/1',
   'postgresql 1/1',
   'spark-history 1/1',
   'spark-master 1/1',

@@ -65,10 +65,9 @@ describe('the Prometheus Operator objects of charts/datapark on a real kube-apis
 
     const core = cluster.config.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'datapark' } } });
-    const only = ['postgresql', 'kafka', 'airflow', 'jupyter', 'superset'].flatMap((c) => [
-      '--set',
-      `${c}.enabled=false`,
-    ]);
+    const only = ['postgresql', 'kafka', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap(
+      (c) => ['--set', `${c}.enabled=false`],
+    );
     const install = await execa(
       realHelm(),
       ['install', 'dp', CHART, '--namespace', 'datapark', ...only],

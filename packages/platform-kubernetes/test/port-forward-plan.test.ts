@@ -68,6 +68,7 @@ const services: V1Service[] = [
   service('dp-airflow-redis', 'airflow', 'redis', [{ name: 'redis', port: 6379 }]),
   service('dp-jupyter', 'jupyter', 'jupyter', [{ name: 'http', port: 8888, targetPort: 8888 }]),
   service('dp-superset', 'superset', 'superset', [{ name: 'http', port: 8088 }]),
+  service('dp-objectstore', 'objectstore', 'objectstore', [{ name: 's3', port: 7070 }]),
 ];
 
 describe('port-forward plan', () => {
@@ -94,6 +95,7 @@ describe('port-forward plan', () => {
       ['airflow.url', 'dp-airflow-api-server', 'http', 'http', 18280],
       ['jupyter.url', 'dp-jupyter', 'http', 8888, 18888],
       ['superset.url', 'dp-superset', 'http', 'http', 18088],
+      ['s3.url', 'dp-objectstore', 's3', 's3', 17070],
       ['kafka', 'dp-kafka-0', 'local', 9094, 19092],
       ['kafka', 'dp-kafka-1', 'local', 9094, 19093],
       ['kafka', 'dp-kafka-2', 'local', 9094, 19094],
@@ -120,6 +122,7 @@ describe('port-forward plan', () => {
         'airflow',
         'jupyter',
         'superset',
+        's3',
       ] as const) {
         const { connectorJars: _a, ...a } = fromPlan[key] as unknown as Record<string, unknown>;
         const { connectorJars: _b, ...b } = defaults[key] as unknown as Record<string, unknown>;
@@ -153,6 +156,7 @@ describe('port-forward plan', () => {
         masterUrl: 'spark://dp-spark-master.datapark.svc:7077',
         historyUrl: 'http://dp-spark-history.datapark.svc:18080',
       },
+      s3: { url: 'http://dp-objectstore.datapark.svc:7070' },
       kafka: { bootstrapServers: ['dp-kafka-0.dp-kafka-headless.datapark.svc:9092'] },
     });
   });

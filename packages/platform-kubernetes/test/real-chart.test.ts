@@ -27,12 +27,12 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
     expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual(
       DEFAULT_PROFILE_COMPONENTS,
     );
-    // Four post-install hooks (PostgreSQL init, Kafka topics, Airflow migrations, Superset's
-    // init) ran and were deleted by helm once they succeeded.
+    // Five post-install hooks (PostgreSQL init, the object store's buckets, Kafka topics, Airflow
+    // migrations, Superset's init) ran and were deleted by helm once they succeeded.
     const hookPosts = cluster.api.requests.filter(
       (r) => r.method === 'POST' && r.path.endsWith('/jobs'),
     );
-    expect(hookPosts).toHaveLength(4);
+    expect(hookPosts).toHaveLength(5);
     const refused = cluster.api.requests.filter(
       (r) => r.status >= 400 && !(r.status === 404 && ['GET', 'DELETE'].includes(r.method)),
     );
@@ -66,6 +66,14 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
       username: secret('dp-superset', 'admin-username'),
       password: secret('dp-superset', 'admin-password'),
     });
+    // The object store at the local platform's port, with the release's keys, and the lake
+    // catalog's password: lakeSparkConf works from this machine as it does locally.
+    expect(config.s3).toMatchObject({
+      url: 'http://127.0.0.1:17070',
+      accessKeyId: secret('dp-objectstore', 'access-key-id'),
+      secretAccessKey: secret('dp-objectstore', 'secret-access-key'),
+    });
+    expect(config.lake.catalogPassword).toBe(secret('dp-postgresql', 'iceberg-password'));
     // Each broker is forwarded to its LOCAL listener, which advertises the forwarded address.
     expect(result.plan.warnings).toEqual([]);
     expect(

@@ -75,7 +75,7 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
     // Every pod was admitted under "restricted" and created by the real controllers.
     const pods = await core.listNamespacedPod({ namespace: 'datapark' });
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
-    expect(running).toHaveLength(17);
+    expect(running).toHaveLength(18);
     for (const pod of running) {
       expect([pod.metadata?.name, pod.metadata?.ownerReferences?.[0]?.kind]).toEqual([
         pod.metadata?.name,
@@ -100,6 +100,10 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
     // The key the Spark REST server checks signatures with reaches the learner's clients too.
     expect(config.spark.restSecret).toBe(secretValue(before, 'dp-spark', 'rest-secret'));
     expect(Buffer.from(config.spark.restSecret!, 'base64url').length).toBeGreaterThanOrEqual(32);
+    // The object store's keys too, for the S3 clients and lakeSparkConf.
+    expect(config.s3.secretAccessKey).toBe(
+      secretValue(before, 'dp-objectstore', 'secret-access-key'),
+    );
 
     // An upgrade renders again: the chart's `lookup` finds the Secrets and keeps every password.
     await platform.install({ timeoutMs: 300_000 }).catch(diagnose);
@@ -114,6 +118,9 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
       ['dp-superset', 'secret-key'],
       ['dp-superset', 'admin-password'],
       ['dp-postgresql', 'superset_reader-password'],
+      ['dp-objectstore', 'access-key-id'],
+      ['dp-objectstore', 'secret-access-key'],
+      ['dp-postgresql', 'iceberg-password'],
     ] as const) {
       expect([name, key, secretValue(after, name, key)]).toEqual([
         name,

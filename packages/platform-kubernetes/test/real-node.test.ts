@@ -211,7 +211,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '--create-namespace',
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'airflow', 'jupyter', 'superset'].flatMap((c) => [
+        ...['kafka', 'spark', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
           '--set',
           `${c}.enabled=false`,
         ]),

@@ -12,6 +12,14 @@ export interface LakeCatalogNames {
 }
 
 /**
+ * The catalog role's attributes (`ALTER ROLE iceberg WITH …`, the password apart): a login that
+ * may do nothing beyond its own schema, with few connections (the catalog opens a small pool per
+ * Spark session).
+ */
+export const LAKE_CATALOG_ROLE_ATTRIBUTES =
+  'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 20';
+
+/**
  * The Iceberg JDBC catalog's place in PostgreSQL, as SQL run by the bootstrap superuser: a login
  * role `iceberg` that may connect to the Data Park database, and a schema `iceberg` it owns,
  * where Iceberg creates its `iceberg_tables` and `iceberg_namespace_properties` on first use.
@@ -52,7 +60,7 @@ export async function provisionLakeCatalog(config: DataparkConfig): Promise<void
   const literal = `'${password.replace(/'/g, "''")}'`;
   await runAsAdmin(config, [
     `DO $$ BEGIN CREATE ROLE ${role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
-    `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 20 PASSWORD ${literal}`,
+    `ALTER ROLE ${role} WITH ${LAKE_CATALOG_ROLE_ATTRIBUTES} PASSWORD ${literal}`,
     ...lakeCatalogStatements({
       database: config.postgres.database,
       role: LAKE_CATALOG.role,

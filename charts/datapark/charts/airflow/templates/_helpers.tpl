@@ -247,7 +247,9 @@ read-only), the passwords file, task logs, the DAGs. */}}
 {{/* One Airflow component's Deployment: (dict "context" $ "component" "scheduler" "values"
 .Values.scheduler "args" (list ...) "ports" (list (dict "name" "health" "port" 8974))
 "probe" <probe handler yaml> "probeTimeout" 30); "sparkRestClient" true for the components
-that submit to Spark's REST server (they get its signing key). */}}
+that submit to Spark's REST server (they get its signing key); "objectStoreClient" true for the
+ones whose tasks may use the object store (its endpoint and keys, DATAPARK_S3_*: the workers, the
+only Airflow pods its NetworkPolicy lets in). */}}
 {{- define "datapark.airflow.v1.deployment" -}}
 {{- $ctx := .context -}}
 apiVersion: apps/v1
@@ -289,6 +291,9 @@ spec:
             {{- include "datapark.airflow.v1.env" $ctx | nindent 12 }}
             {{- if .sparkRestClient }}
             {{- include "datapark.airflow.v1.sparkRestEnv" $ctx | nindent 12 }}
+            {{- end }}
+            {{- if .objectStoreClient }}
+            {{- include "datapark.common.v1.objectstoreEnv" (dict "context" $ctx "values" $ctx.Values.objectstore) | nindent 12 }}
             {{- end }}
           {{- with .ports }}
           ports:

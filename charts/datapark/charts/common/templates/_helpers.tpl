@@ -236,3 +236,141 @@ this label to be let in by every component's NetworkPolicy. */}}
     matchLabels:
       datapark.io/client: "true"
 {{- end -}}
+
+{{/* Spark's connector jars (global.sparkJars): the Kafka source, the PostgreSQL JDBC driver,
+Apache Iceberg and its AWS bundle, the files tools/jars/spark/jars.lock names (the runtime
+closure of tools/jars/spark/pom.xml, what the local platform puts on every Spark classpath),
+which a chart receives as files/jars/jars.lock from charts/sync. No official image carries them,
+so a pod that runs Spark JVMs downloads them at start into an emptyDir, each checked against the
+sha256 of the lock, and puts them on the classpath of every JVM it launches through
+SPARK_DIST_CLASSPATH (Spark's launcher appends it to the classpath of spark-submit, of a
+worker's drivers and of its executors). */}}
+{{- define "datapark.common.v1.sparkJarsDir" -}}
+/opt/datapark-jars
+{{- end -}}
+
+{{/* The init container that downloads the jars: (dict "context" $ "image" .Values.image), an
+image with sh, GNU wget and sha256sum (apache/spark's, Jupyter's). A list item. */}}
+{{- define "datapark.common.v1.sparkJarsInitContainer" -}}
+{{- $jars := .context.Values.global.sparkJars -}}
+- name: spark-jars
+  image: {{ include "datapark.common.v1.image" .image }}
+  imagePullPolicy: {{ .image.pullPolicy }}
+  command:
+    - sh
+    - -c
+    - |
+      set -eu
+      cd {{ include "datapark.common.v1.sparkJarsDir" . }}
+      printf '%s\n' "$JARS_LOCK" | while read -r sum path; do
+        case "$sum" in ''|'#'*) continue ;; esac
+        file=${path##*/}
+        if [ -f "$file" ] && echo "$sum  $file" | sha256sum -c --status -; then continue; fi
+        echo "spark-jars: $path"
+        if ! wget -q --no-hsts -T 60 -t 3 -O "$file.part" "${REPOSITORY%/}/$path"; then
+          echo "spark-jars: could not download ${REPOSITORY%/}/$path (wget failed; is global.sparkJars.peers open to the repository?)" >&2
+          exit 1
+        fi
+        if ! echo "$sum  $file.part" | sha256sum -c --status -; then
+          echo "spark-jars: ${REPOSITORY%/}/$path is not the file jars.lock pins (sha256 $sum)" >&2
+          exit 1
+        fi
+        mv "$file.part" "$file"
+      done
+      echo "spark-jars: $(ls | wc -l) jars in $(pwd)"
+  env:
+    - name: REPOSITORY
+      value: {{ $jars.repository | quote }}
+    # "<sha256>  <path in the repository>" per line.
+    - name: JARS_LOCK
+      value: {{ .context.Files.Get "files/jars/jars.lock" | quote }}
+  resources:
+    {{- toYaml $jars.resources | nindent 4 }}
+  securityContext:
+    {{- include "datapark.common.v1.containerSecurityContext" (dict "readOnlyRootFilesystem" true) | nindent 4 }}
+  volumeMounts:
+    - name: spark-jars
+      mountPath: {{ include "datapark.common.v1.sparkJarsDir" . }}
+{{- end -}}
+
+{{/* The jars on the classpath of every Spark JVM the container starts: an env list item. */}}
+{{- define "datapark.common.v1.sparkJarsEnv" -}}
+- name: SPARK_DIST_CLASSPATH
+  value: {{ printf "%s/*" (include "datapark.common.v1.sparkJarsDir" .) }}
+{{- end -}}
+
+{{/* The jars, read-only in the container that runs Spark: a volumeMounts list item. */}}
+{{- define "datapark.common.v1.sparkJarsMount" -}}
+- name: spark-jars
+  mountPath: {{ include "datapark.common.v1.sparkJarsDir" . }}
+  readOnly: true
+{{- end -}}
+
+{{/* The jars' volume: a volumes list item. (dict "context" $) */}}
+{{- define "datapark.common.v1.sparkJarsVolume" -}}
+- name: spark-jars
+  emptyDir:
+    sizeLimit: {{ .context.Values.global.sparkJars.sizeLimit }}
+{{- end -}}
+
+{{/* The TCP port of global.sparkJars.repository: the URL's own, else 443 (https) or 80. */}}
+{{- define "datapark.common.v1.sparkJarsPort" -}}
+{{- $url := urlParse .Values.global.sparkJars.repository -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}
+{{- last $hostPort | int -}}
+{{- else -}}
+{{- ternary 443 80 (eq $url.scheme "https") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The egress to the repository that global.sparkJars opens, for one component's pods: a whole
+NetworkPolicy. (dict "context" $ "component" "worker" "name" "dp-spark-worker-jars") */}}
+{{- define "datapark.common.v1.sparkJarsEgressPolicy" -}}
+{{- $jars := .context.Values.global.sparkJars -}}
+# global.sparkJars: the pod's init container downloads Spark's connector jars from
+# {{ $jars.repository }} at every start. A NetworkPolicy selects pods, not containers: the
+# pod's other containers may reach those peers on that port too.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 6 }}
+  policyTypes: ["Egress"]
+  egress:
+    - to:
+        {{- toYaml $jars.peers | nindent 8 }}
+      ports:
+        - port: {{ include "datapark.common.v1.sparkJarsPort" .context }}
+          protocol: TCP
+{{- end -}}
+
+{{/* The object store's endpoint and root keys as @datapark/config and the Python SDK read them
+(DATAPARK_S3_*), for a container whose code uses the store: (dict "context" $ "values"
+.Values.objectstore), where values holds url, region and secretName ("" for the objectstore
+subchart's Service, on its default port, and Secret). The keys are optional: with the object store
+turned off the pod still starts, and a client fails naming the missing key. env list items. */}}
+{{- define "datapark.common.v1.objectstoreEnv" -}}
+{{- $store := include "datapark.common.v1.chartFullname" (dict "context" .context "chart" "objectstore") -}}
+- name: DATAPARK_S3_URL
+  value: {{ .values.url | default (printf "http://%s:7070" $store) | quote }}
+- name: DATAPARK_S3_REGION
+  value: {{ .values.region | quote }}
+- name: DATAPARK_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ .values.secretName | default $store }}
+      key: access-key-id
+      optional: true
+- name: DATAPARK_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .values.secretName | default $store }}
+      key: secret-access-key
+      optional: true
+{{- end -}}

@@ -38,6 +38,9 @@
 {{- if gt $size 900000 -}}
 {{- $problems = append $problems (printf "jupyter: the notebooks are %d bytes, over what one ConfigMap holds (1 MiB); clear their outputs" $size) -}}
 {{- end -}}
+{{- if and .Values.global.sparkJars.enabled (not (.Files.Get "files/jars/jars.lock")) -}}
+{{- $problems = append $problems "jupyter: files/jars/jars.lock is missing (the connector jars of tools/jars/spark, for global.sparkJars). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
 {{- if .Values.typescriptKernel.enabled -}}
 {{- if not (.Files.Get "files/sdk/SOURCES.json") -}}
 {{- $problems = append $problems "jupyter: files/sdk/ is missing (npm pack of the SDKs the TypeScript notebooks import). Run: npx nx run charts:sync-files" -}}

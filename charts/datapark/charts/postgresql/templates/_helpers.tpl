@@ -1,7 +1,10 @@
-{{/* The roles of packages/config (admin first), from files/sql/roles.json. */}}
+{{/* The roles of packages/config whose passwords the Secret holds (admin first, the lake's
+Iceberg catalog role last), from files/sql/roles.json. */}}
 {{- define "datapark.postgresql.v1.roles" -}}
 {{- $roles := .Files.Get "files/sql/roles.json" | fromJson -}}
-{{- toJson (prepend ($roles.componentRoles | default list) "admin") -}}
+{{- $all := prepend ($roles.componentRoles | default list) "admin" -}}
+{{- with $roles.lakeCatalog }}{{ $all = append $all .role }}{{ end -}}
+{{- toJson $all -}}
 {{- end -}}
 
 {{/* Superset's login roles (files/sql/roles.json, from @datapark/db): the metadata database's

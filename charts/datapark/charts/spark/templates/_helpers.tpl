@@ -8,6 +8,29 @@
 {{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
 
+{{/* What the lake's jobs (apps/spark-jobs/jobs/lake_*.py) read through @datapark/config's
+DATAPARK_* variables, in the workers' environment, which every driver and executor a worker
+starts inherits: the Iceberg catalog's PostgreSQL and its role's password, the object store and
+its keys. A job turns them into Spark settings of its own session (lake_spark_conf), never into
+spark-defaults.conf or a submission's properties, and widens spark.redaction.regex over them. The
+Secrets are optional: without PostgreSQL or the object store the workers still start, and a lake
+job fails naming the missing key. The local platform's jobs read the same keys from its endpoints
+file. */}}
+{{- define "datapark.spark.v1.lakeEnv" -}}
+{{- $pg := include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql") -}}
+- name: DATAPARK_POSTGRES_HOST
+  value: {{ .Values.postgresql.host | default $pg | quote }}
+- name: DATAPARK_POSTGRES_PORT
+  value: "5432"
+- name: DATAPARK_LAKE_CATALOG_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.postgresql.secretName | default $pg }}
+      key: iceberg-password
+      optional: true
+{{ include "datapark.common.v1.objectstoreEnv" (dict "context" . "values" .Values.objectstore) }}
+{{- end -}}
+
 {{- define "datapark.spark.v1.masterUrl" -}}
 {{- printf "spark://%s:%d" (include "datapark.spark.v1.masterName" .) (int .Values.master.ports.rpc) -}}
 {{- end -}}
@@ -124,6 +147,9 @@ prometheus.io/path: {{ .path }}
 {{- if gt $size 900000 -}}
 {{- $problems = append $problems (printf "spark: the job files are %d bytes, over what one ConfigMap holds (1 MiB); bake them into an image instead" $size) -}}
 {{- end -}}
+{{- end -}}
+{{- if and .Values.global.sparkJars.enabled (not (.Files.Get "files/jars/jars.lock")) -}}
+{{- $problems = append $problems "spark: files/jars/jars.lock is missing (the connector jars of tools/jars/spark, for global.sparkJars). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- if and .Values.historyServer.enabled (not .Values.eventLog.enabled) -}}
 {{- $problems = append $problems "spark.historyServer.enabled: needs spark.eventLog.enabled (the history server reads the event logs)" -}}
