@@ -374,3 +374,80 @@ turned off the pod still starts, and a client fails naming the missing key. env 
       key: secret-access-key
       optional: true
 {{- end -}}
+
+{{/* "true" when the release runs its own Prometheus and Alertmanager (the monitoring subchart):
+global.monitoring.inChartPrometheus true, or auto on a cluster that does not serve the Prometheus
+Operator's monitoring.coreos.com/v1 PodMonitor (helm template: --api-versions). Where the
+Operator runs, its Prometheus scrapes the PodMonitors instead. Every chart reads it the same way,
+so each target's NetworkPolicy lets in the Prometheus that actually scrapes it. */}}
+{{- define "datapark.common.v1.inChartPrometheus" -}}
+{{- $mode := toString (dig "monitoring" "inChartPrometheus" "auto" .Values.global) -}}
+{{- if or (eq $mode "true") (and (eq $mode "auto") (not (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PodMonitor"))) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when a chart renders its PodMonitors: its metrics on, and its `podMonitor` value true,
+or auto with the Prometheus Operator's PodMonitor served by the cluster.
+(dict "context" $ "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) */}}
+{{- define "datapark.common.v1.podMonitors" -}}
+{{- $mode := toString .mode -}}
+{{- if and .enabled (or (eq $mode "true") (and (eq $mode "auto") (.context.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PodMonitor"))) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* The NetworkPolicy peers that may scrape a chart's metrics port: the release's own Prometheus
+when it runs (datapark.common.v1.inChartPrometheus); the cluster's Prometheus
+(global.monitoring.clusterPrometheus) when the release runs none, or when this chart renders
+PodMonitors for the Operator's. (dict "context" $ "podMonitors" (include "datapark.common.v1.podMonitors" ...)) */}}
+{{- define "datapark.common.v1.prometheusPeers" -}}
+{{- include "datapark.common.v1.prometheusPeerList" . | trim -}}
+{{- end -}}
+
+{{- define "datapark.common.v1.prometheusPeerList" -}}
+{{- $ctx := .context -}}
+{{- $inChart := include "datapark.common.v1.inChartPrometheus" $ctx -}}
+{{- if $inChart }}
+{{ include "datapark.common.v1.peer" (dict "context" $ctx "chart" "monitoring" "components" (list "prometheus")) }}
+{{- end }}
+{{- if or .podMonitors (not $inChart) }}
+{{- $cluster := dig "monitoring" "clusterPrometheus" dict $ctx.Values.global }}
+- namespaceSelector:
+    {{- toYaml ($cluster.namespaceSelector | default (dict "matchLabels" (dict "kubernetes.io/metadata.name" "monitoring"))) | nindent 4 }}
+  podSelector:
+    {{- toYaml ($cluster.podSelector | default (dict "matchLabels" (dict "app.kubernetes.io/name" "prometheus"))) | nindent 4 }}
+{{- end }}
+{{- end -}}
+
+{{/* A PodMonitor (Prometheus Operator) over one component's pods, with the job name the alert
+rules expect and the `unit` label (the pod) the local platform's targets carry:
+(dict "context" $ "component" "broker" "job" "kafka" "port" "metrics" "path" "/metrics"
+"interval" "30s"). Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
+label kube-prometheus-stack's podMonitorSelector matches). */}}
+{{- define "datapark.common.v1.podMonitor" -}}
+apiVersion: monitoring.coreos.com/v1
+kind: PodMonitor
+metadata:
+  name: {{ .name | default (include "datapark.common.v1.componentName" (dict "context" .context "component" .component)) }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+    {{- with dig "monitoring" "podMonitorLabels" dict .context.Values.global }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "datapark.common.v1.selectorLabels" (dict "context" .context "component" .component) | nindent 6 }}
+  podMetricsEndpoints:
+    - port: {{ .port }}
+      path: {{ .path }}
+      interval: {{ .interval }}
+      relabelings:
+        - action: replace
+          targetLabel: job
+          replacement: {{ .job }}
+        - action: replace
+          sourceLabels: [__meta_kubernetes_pod_name]
+          targetLabel: unit
+{{- end -}}

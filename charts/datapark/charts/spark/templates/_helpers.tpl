@@ -108,10 +108,7 @@ repository path}; "/" cannot be in a key, "__" stands for it. */}}
 {{/* "true" when the PodMonitors render: metrics on, and metrics.podMonitor true, or auto with the
 Prometheus Operator's PodMonitor served by the cluster (helm template: --api-versions). */}}
 {{- define "datapark.spark.v1.podMonitors" -}}
-{{- $mode := toString .Values.metrics.podMonitor -}}
-{{- if and .Values.metrics.enabled (or (eq $mode "true") (and (eq $mode "auto") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PodMonitor"))) -}}
-true
-{{- end -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
 {{- end -}}
 
 {{/* The prometheus.io/* annotations of a pod whose web UI serves metrics: (dict "context" $ "port" N "path" P). */}}
@@ -123,12 +120,9 @@ prometheus.io/path: {{ .path }}
 {{- end }}
 {{- end -}}
 
-{{/* The Prometheus that scrapes, as a NetworkPolicy peer. */}}
-{{- define "datapark.spark.v1.prometheusPeer" -}}
-- namespaceSelector:
-    {{- toYaml .Values.metrics.prometheus.namespaceSelector | nindent 4 }}
-  podSelector:
-    {{- toYaml .Values.metrics.prometheus.podSelector | nindent 4 }}
+{{/* The Prometheus that scrapes (the release's own, or the cluster's), as NetworkPolicy peers. */}}
+{{- define "datapark.spark.v1.prometheusPeers" -}}
+{{- include "datapark.common.v1.prometheusPeers" (dict "context" . "podMonitors" (include "datapark.spark.v1.podMonitors" .)) -}}
 {{- end -}}
 
 {{- define "datapark.spark.v1.validateValues" -}}
