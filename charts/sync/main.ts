@@ -9,10 +9,13 @@
 //   jupyter-python-sdk.ts  jupyter/files/python-sdk/  the Python SDK for the PySpark kernel
 //   jupyter-sdk.ts         jupyter/files/sdk/         npm pack of the SDKs for the TypeScript kernel
 //   spark-jobs.ts          spark/files/jobs/          the PySpark jobs, the SDK and the catalog
-//   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform
 //   superset-provisioning.ts superset/files/provisioning/ provision.py and the dashboards as code
 //   spark-jars.ts          spark/files/jars/,         jars.lock: Spark's connector jars, pinned
 //                          jupyter/files/jars/
+//   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform,
+//                          monitoring/files/dashboards/ its console templates (dashboards),
+//                          kafka/files/monitoring/    the brokers' JMX exporter rules,
+//                          airflow/files/monitoring/  statsd_exporter's mapping of Airflow's StatsD
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and says to run the sync) and the tests compare against the
@@ -25,7 +28,12 @@ import { jupyterNotebooks } from './jupyter-notebooks.ts';
 import { jupyterPythonSdk } from './jupyter-python-sdk.ts';
 import { jupyterSdk } from './jupyter-sdk.ts';
 import { kafkaTopics } from './kafka-topics.ts';
-import { monitoringRules } from './monitoring-rules.ts';
+import {
+  airflowStatsdMapping,
+  kafkaJmxExporterRules,
+  monitoringDashboards,
+  monitoringRules,
+} from './monitoring-rules.ts';
 import { postgresSql } from './postgres-sql.ts';
 import { jupyterJars, sparkJars } from './spark-jars.ts';
 import { sparkJobs } from './spark-jobs.ts';
@@ -44,6 +52,9 @@ const DELIVERIES: readonly Delivery[] = [
   supersetProvisioning,
   sparkJars,
   jupyterJars,
+  monitoringDashboards,
+  kafkaJmxExporterRules,
+  airflowStatsdMapping,
 ];
 
 try {

@@ -1,12 +1,48 @@
-// monitoring/files/rules/: the alert rules of the local platform, the one source of both: the
-// local Prometheus loads them from packages/platform-local/monitoring/rules, the chart renders
-// them as a ConfigMap and a PrometheusRule. Their promtool tests (*.rules.test.yml) stay behind.
+// The monitoring assets of the local platform (packages/platform-local/monitoring), one source for
+// both: the local processes read them from the checkout, the charts from these copies.
+//   monitoring/files/rules/        the alert rules (a ConfigMap, a PrometheusRule, the in-chart
+//                                  Prometheus); their promtool tests (*.rules.test.yml) stay behind
+//   monitoring/files/dashboards/   the console templates the in-chart Prometheus serves
+//   kafka/files/monitoring/        the JMX exporter agent's rules for the brokers
+//   airflow/files/monitoring/      statsd_exporter's mapping of Airflow's StatsD names
 import { collectTree, generatorName } from './files.ts';
 import type { Delivery } from './files.ts';
 
+const ASSETS = 'packages/platform-local/monitoring';
+const generatedBy = generatorName(import.meta.filename);
+
 export const monitoringRules: Delivery = {
   folder: 'monitoring/files/rules',
-  generatedBy: generatorName(import.meta.filename),
-  build: () =>
-    collectTree('packages/platform-local/monitoring/rules', (name) => name.endsWith('.rules.yml')),
+  generatedBy,
+  build: () => collectTree(`${ASSETS}/rules`, (name) => name.endsWith('.rules.yml')),
+};
+
+/** consoles/*.html and console_libraries/*.lib, as Prometheus' --web.console.* flags take them. */
+export const monitoringDashboards: Delivery = {
+  folder: 'monitoring/files/dashboards',
+  generatedBy,
+  build: () => {
+    const tree: Record<string, ReturnType<typeof collectTree>[string]> = {};
+    for (const [folder, extension] of [
+      ['consoles', '.html'],
+      ['console_libraries', '.lib'],
+    ] as const)
+      for (const [path, file] of Object.entries(
+        collectTree(`${ASSETS}/${folder}`, (name) => name.endsWith(extension)),
+      ))
+        tree[`${folder}/${path}`] = file;
+    return tree;
+  },
+};
+
+export const kafkaJmxExporterRules: Delivery = {
+  folder: 'kafka/files/monitoring',
+  generatedBy,
+  build: () => collectTree(ASSETS, (name) => name === 'kafka-jmx-exporter.yml'),
+};
+
+export const airflowStatsdMapping: Delivery = {
+  folder: 'airflow/files/monitoring',
+  generatedBy,
+  build: () => collectTree(ASSETS, (name) => name === 'statsd-mapping.yml'),
 };
