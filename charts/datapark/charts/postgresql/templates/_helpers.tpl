@@ -25,6 +25,16 @@ is): the postgresql chart cannot see its siblings' values. */}}
 {{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
 
+{{/* The login of the PostgreSQL exporter: statistics only (pg_monitor), as the local platform's
+(packages/platform-local/src/monitoring/postgres-role.ts, MONITOR_ROLE). */}}
+{{- define "datapark.postgresql.v1.monitorRole" -}}
+datapark_monitor
+{{- end -}}
+
+{{- define "datapark.postgresql.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
 {{/* Every problem with the values, gathered, then one failure that lists them all. */}}
 {{- define "datapark.postgresql.v1.validateValues" -}}
 {{- $problems := list -}}
