@@ -12,6 +12,20 @@ generated one. */}}
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "redis") -}}
 {{- end -}}
 
+{{/* The statsd-exporter's name: its Deployment, Service and ConfigMap. */}}
+{{- define "datapark.airflow.v1.statsdName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "statsd") -}}
+{{- end -}}
+
+{{- define "datapark.airflow.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
+{{/* The Prometheus that scrapes the exporters, as NetworkPolicy peers. */}}
+{{- define "datapark.airflow.v1.prometheusPeers" -}}
+{{- include "datapark.common.v1.prometheusPeers" (dict "context" . "podMonitors" (include "datapark.airflow.v1.podMonitors" .)) -}}
+{{- end -}}
+
 {{- define "datapark.airflow.v1.postgresHost" -}}
 {{- .Values.postgresql.host | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}
 {{- end -}}
@@ -142,6 +156,17 @@ DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform-l
 - name: _PIP_ADDITIONAL_REQUIREMENTS
   value: {{ join " " . | quote }}
 {{- end }}
+{{- if .Values.metrics.enabled }}
+{{- /* StatsD to the statsd-exporter, as the local platform's airflowEnvironment() sends it. */}}
+- name: AIRFLOW__METRICS__STATSD_ON
+  value: "True"
+- name: AIRFLOW__METRICS__STATSD_HOST
+  value: {{ include "datapark.airflow.v1.statsdName" . }}
+- name: AIRFLOW__METRICS__STATSD_PORT
+  value: {{ .Values.metrics.statsd.statsdPort | quote }}
+- name: AIRFLOW__METRICS__STATSD_PREFIX
+  value: airflow
+{{- end }}
 - name: SCARF_ANALYTICS
   value: "false"
 - name: DO_NOT_TRACK
@@ -235,6 +260,9 @@ read-only), the passwords file, task logs, the DAGs. */}}
 {{- end -}}
 {{- if gt $size 900000 -}}
 {{- $problems = append $problems (printf "airflow: the DAG files are %d bytes, over what one ConfigMap holds (1 MiB); bake them into an image instead" $size) -}}
+{{- end -}}
+{{- if and .Values.metrics.enabled (not (.Files.Get "files/monitoring/statsd-mapping.yml")) -}}
+{{- $problems = append $problems "airflow: files/monitoring/statsd-mapping.yml is missing (the statsd-exporter mapping of packages/platform-local/monitoring). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- if lt (int .Values.worker.replicas) 1 -}}
 {{- $problems = append $problems "airflow.worker.replicas: at least 1 (the Celery executor needs a worker)" -}}
