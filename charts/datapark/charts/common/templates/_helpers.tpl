@@ -451,3 +451,15 @@ spec:
           sourceLabels: [__meta_kubernetes_pod_name]
           targetLabel: unit
 {{- end -}}
+
+{{/* The TCP port a URL connects to: its explicit port, else 443 for https and 80 otherwise (for a
+NetworkPolicy egress rule to where an init container downloads from). */}}
+{{- define "datapark.common.v1.urlPort" -}}
+{{- $url := urlParse . -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}
+{{- last $hostPort | int -}}
+{{- else -}}
+{{- ternary 443 80 (eq $url.scheme "https") -}}
+{{- end -}}
+{{- end -}}

@@ -72,11 +72,5 @@
 The TCP port of typescriptKernel.registry: the URL's own, else 443 (https) or 80 (http).
 */}}
 {{- define "datapark.jupyter.v1.registryPort" -}}
-{{- $url := urlParse .Values.typescriptKernel.registry -}}
-{{- $hostPort := splitList ":" $url.host -}}
-{{- if gt (len $hostPort) 1 -}}
-{{- last $hostPort | int -}}
-{{- else -}}
-{{- ternary 443 80 (eq $url.scheme "https") -}}
-{{- end -}}
+{{- include "datapark.common.v1.urlPort" .Values.typescriptKernel.registry -}}
 {{- end -}}

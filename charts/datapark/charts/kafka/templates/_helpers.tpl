@@ -35,8 +35,20 @@
 {{- toJson ((.Files.Get "files/topics/topics.json" | default "{}" | fromJson).topics | default list) -}}
 {{- end -}}
 
+{{- define "datapark.kafka.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
+{{/* Where the init container puts the JMX exporter agent's jar, and the broker loads it from. */}}
+{{- define "datapark.kafka.v1.jmxAgentJar" -}}
+/opt/jmx-exporter/jmx_prometheus_javaagent.jar
+{{- end -}}
+
 {{- define "datapark.kafka.v1.validateValues" -}}
 {{- $problems := list -}}
+{{- if and .Values.metrics.enabled (not (.Files.Get "files/monitoring/kafka-jmx-exporter.yml")) -}}
+{{- $problems = append $problems "kafka: files/monitoring/kafka-jmx-exporter.yml is missing (the JMX exporter rules of packages/platform-local/monitoring). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
 {{- $replicas := int .Values.replicas -}}
 {{- if eq (mod $replicas 2) 0 -}}
 {{- $problems = append $problems (printf "kafka.replicas: %d is even; the KRaft controller quorum needs an odd number of nodes (1, 3, 5)" $replicas) -}}
