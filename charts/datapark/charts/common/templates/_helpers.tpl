@@ -158,7 +158,9 @@ annotations:
 
 {{/* An Ingress for one UI, behind basic auth, named like its Service: (dict "context" $
 "component" "master" "host" "spark" "service" "dp-spark-master" "port" 8080). Reads
-.Values.global.ingress. */}}
+.Values.global.ingress. "ownBasicAuth" true for a UI that asks for basic auth itself
+(Prometheus, Alertmanager): the controller's would ask for a second password in the same
+Authorization header, which a browser cannot send. */}}
 {{- define "datapark.common.v1.ingress" -}}
 {{- $ing := .context.Values.global.ingress -}}
 apiVersion: networking.k8s.io/v1
@@ -167,8 +169,10 @@ metadata:
   name: {{ .name | default .service }}
   labels:
     {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+  {{- $controllerAuth := and $ing.basicAuth.enabled (not .ownBasicAuth) }}
+  {{- if or $controllerAuth $ing.annotations }}
   annotations:
-    {{- if $ing.basicAuth.enabled }}
+    {{- if $controllerAuth }}
     # ingress-nginx's basic auth; other controllers take the same Secret (htpasswd format,
     # key "auth") with their own annotations (global.ingress.annotations).
     nginx.ingress.kubernetes.io/auth-type: basic
@@ -178,6 +182,7 @@ metadata:
     {{- with $ing.annotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+  {{- end }}
 spec:
   {{- with $ing.className }}
   ingressClassName: {{ . }}

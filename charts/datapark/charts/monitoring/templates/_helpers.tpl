@@ -16,10 +16,64 @@ true
 {{- end -}}
 {{- end -}}
 
+{{/* "true" when this release runs its own Prometheus and Alertmanager. */}}
+{{- define "datapark.monitoring.v1.inChart" -}}
+{{- include "datapark.common.v1.inChartPrometheus" . -}}
+{{- end -}}
+
+{{- define "datapark.monitoring.v1.prometheusName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "prometheus") -}}
+{{- end -}}
+
+{{- define "datapark.monitoring.v1.alertmanagerName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "alertmanager") -}}
+{{- end -}}
+
+{{/* The Secret of both UIs' password and web configuration: the user's (auth.existingSecret) or
+the generated one. */}}
+{{- define "datapark.monitoring.v1.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
+{{- end -}}
+
+{{/* The user both UIs let in (as the local platform's). */}}
+{{- define "datapark.monitoring.v1.username" -}}
+datapark
+{{- end -}}
+
+{{/* What the in-chart Prometheus scrapes in the release, one job per kind of process, named as
+the local platform's jobs (packages/platform-local/src/monitoring/prometheus-config.ts), which
+the alert rules and dashboards name: the pods of `chart`/`component`, on the container port
+named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name besides. Jobs of
+a component that is turned off find no pod. */}}
+{{- define "datapark.monitoring.v1.scrapeTargets" -}}
+- { job: kafka, chart: kafka, component: broker, port: metrics, path: /metrics }
+- { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
+- { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
+- { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
+- { job: redis, chart: airflow, component: redis, port: metrics, path: /metrics }
+- { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics }
+{{- end -}}
+
+{{/* A readiness or liveness check of Prometheus or Alertmanager: /-/ready (or /-/healthy) behind
+their own basic auth, which an httpGet probe could pass only with the password in the pod spec.
+BusyBox's wget of the images reads it from the mounted Secret. (dict "context" $ "port" 9090 "path" "/-/ready") */}}
+{{- define "datapark.monitoring.v1.probe" -}}
+exec:
+  command:
+    - sh
+    - -c
+    - {{ printf `wget -q -O /dev/null "http://%s:$(cat /etc/datapark/auth/password)@127.0.0.1:%d%s"` (include "datapark.monitoring.v1.username" .context) (int .port) .path | quote }}
+{{- end -}}
+
 {{- define "datapark.monitoring.v1.validateValues" -}}
 {{- $problems := list -}}
 {{- if not (.Files.Get "files/rules/SOURCES.json") -}}
 {{- $problems = append $problems "monitoring: files/rules/ is missing (the alert rules of packages/platform-local/monitoring/rules). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- if include "datapark.monitoring.v1.inChart" . -}}
+{{- if not (.Files.Get "files/dashboards/SOURCES.json") -}}
+{{- $problems = append $problems "monitoring: files/dashboards/ is missing (the console templates of packages/platform-local/monitoring). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}
