@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PROFILES, ROOT, renderProfile, tempFile } from './fixtures/render.js';
+import { PROFILES, ROOT, renderProfile, renderYaml, tempFile } from './fixtures/render.js';
 
 // The Kubernetes versions the charts support: the three newest minors whose JSON schemas
 // kubernetes-validate (tools/python/requirements.in) ships, validated offline.
@@ -30,16 +30,20 @@ describe.each(PROFILES)('the %s profile', (profile) => {
 // One kubernetes-validate run per version over the three profiles' files (each run loads the
 // schemas once; a failure names the file, the object and the field).
 describe.each(KUBERNETES_VERSIONS)('Kubernetes %s', (version) => {
-  it('accepts every object of every profile (strict schemas, offline)', async () => {
+  it('accepts every object of every profile, and of the monitoring opt-ins (strict schemas, offline)', async () => {
     if (!existsSync(VALIDATE))
       throw new Error(
         `${VALIDATE} is missing: bash tools/ci/python.sh installs kubernetes-validate`,
       );
-    const files = await Promise.all(
-      PROFILES.map(async (profile) =>
+    const files = await Promise.all([
+      ...PROFILES.map(async (profile) =>
         tempFile(`${profile}.yaml`, (await renderProfile(profile)).text),
       ),
-    );
+      // The opt-ins the profiles leave off: the brokers' JMX agent (an init container, egress).
+      renderYaml(['--set', 'kafka.metrics.enabled=true']).then((text) =>
+        tempFile('kafka-metrics.yaml', text),
+      ),
+    ]);
     const result = await execa(VALIDATE, ['--strict', '--quiet', '-k', version, ...files], {
       reject: false,
       all: true,

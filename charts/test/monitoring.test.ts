@@ -1,26 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import {
+  CLUSTER_PROMETHEUS_NAMESPACE,
+  CLUSTER_PROMETHEUS_POD,
+  IN_CHART_PROMETHEUS,
+  OPERATOR,
+  admittedPorts,
+  named,
+} from './fixtures/monitoring.js';
+import { policiesOf } from './fixtures/network.js';
+import { podsOf } from './fixtures/pods.js';
 import { ROOT, parseManifests, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
-// Monitoring in the chart: Spark's metrics endpoints with scrape annotations, NetworkPolicies
-// that let the cluster's Prometheus in to exactly those ports, PodMonitors and a PrometheusRule
-// only where the Prometheus Operator's CRDs are served (or when forced), and the alert rules of
-// the local platform, the one source, carried over unchanged.
+// Monitoring in the chart, the parts every cluster gets: each component's metrics endpoint (Spark's
+// own, the PostgreSQL and Redis exporters as sidecars, the statsd-exporter for Airflow, the JMX
+// agent in the brokers), NetworkPolicies that let in exactly the Prometheus that scrapes (the
+// release's own by default, the cluster's where the Prometheus Operator runs) on exactly those
+// ports, PodMonitors and a PrometheusRule only where the Operator's CRDs are served (or when
+// forced), and the alert rules of the local platform, the one source, carried over unchanged.
+// The in-chart Prometheus itself: prometheus-in-chart.test.ts.
 
 const RULES_FILE = join(ROOT, 'packages/platform-local/monitoring/rules/datapark.rules.yml');
-const OPERATOR = [
-  '--api-versions',
-  'monitoring.coreos.com/v1/PodMonitor',
-  '--api-versions',
-  'monitoring.coreos.com/v1/PrometheusRule',
-];
-const PROMETHEUS_NAMESPACE = { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
+const KAFKA_METRICS = ['--set', 'kafka.metrics.enabled=true'];
 
-const render = async (args: string[] = []) => parseManifests(await renderYaml(args));
-const named = (manifests: Manifest[], kind: string, name: string) =>
-  manifests.find((m) => m.kind === kind && m.metadata.name === name);
+const render = async (args: readonly string[] = []) => parseManifests(await renderYaml(args));
 const podAnnotations = (m: Manifest | undefined) =>
   (m?.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template
     .metadata.annotations ?? {};
@@ -30,20 +35,43 @@ interface IngressRule {
   from?: { namespaceSelector?: unknown; podSelector?: unknown }[];
 }
 
-/** Per NetworkPolicy, the ports its rules open to the Prometheus namespace. */
-function portsOpenedToPrometheus(manifests: Manifest[]): Record<string, (string | number)[]> {
+/** Per NetworkPolicy, the ports its rules open to the cluster's Prometheus (namespace and pods). */
+function portsOpenedToClusterPrometheus(
+  manifests: Manifest[],
+): Record<string, (string | number)[]> {
   const opened: Record<string, (string | number)[]> = {};
-  for (const policy of manifests.filter((m) => m.kind === 'NetworkPolicy'))
+  for (const policy of policiesOf(manifests))
     for (const rule of ((policy.spec as { ingress?: IngressRule[] }).ingress ?? []).filter((r) =>
       (r.from ?? []).some(
-        (peer) => JSON.stringify(peer.namespaceSelector) === JSON.stringify(PROMETHEUS_NAMESPACE),
+        (peer) =>
+          JSON.stringify(peer.namespaceSelector) === JSON.stringify(CLUSTER_PROMETHEUS_NAMESPACE) &&
+          JSON.stringify(peer.podSelector) === JSON.stringify(CLUSTER_PROMETHEUS_POD),
       ),
     ))
       (opened[policy.metadata.name] ??= []).push(...(rule.ports ?? []).map((p) => p.port));
   return opened;
 }
 
-describe('monitoring in the chart', () => {
+/** Per workload, the named ports the in-chart Prometheus pod may open (none left out). */
+function portsOpenedToInChartPrometheus(manifests: Manifest[]): Record<string, string[]> {
+  const policies = policiesOf(manifests);
+  const prometheus = { ...IN_CHART_PROMETHEUS, 'datapark.io/egress-policy': 'own' };
+  return Object.fromEntries(
+    podsOf(manifests)
+      .map((pod) => [pod.owner, admittedPorts(policies, prometheus, pod)] as const)
+      .filter(([, ports]) => ports.length > 0),
+  );
+}
+
+/** The metrics endpoints of the release: every workload with a container port named `metrics`. */
+const METRICS_PORTS = {
+  'StatefulSet/dp-kafka': 9404,
+  'StatefulSet/dp-postgresql': 9187,
+  'StatefulSet/dp-airflow-redis': 9121,
+  'Deployment/dp-airflow-statsd': 9102,
+};
+
+describe('metrics endpoints in the chart', () => {
   it('serves Spark metrics on the master and worker UIs, annotated for a Prometheus to scrape', async () => {
     const manifests = await render();
     expect(podAnnotations(named(manifests, 'Deployment', 'dp-spark-master'))).toMatchObject({
@@ -68,54 +96,238 @@ describe('monitoring in the chart', () => {
     );
   });
 
-  it("lets the Prometheus namespace's Prometheus pods in to the Spark UI ports, and to nothing else", async () => {
-    const opened = portsOpenedToPrometheus(await render());
-    expect(opened).toEqual({ 'dp-spark-master': ['ui'], 'dp-spark-worker': ['ui'] });
+  it('gives PostgreSQL, Redis, Airflow (StatsD) and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
+    const pods = podsOf(await render(KAFKA_METRICS));
+    const found = Object.fromEntries(
+      pods.flatMap((pod) =>
+        pod.spec.containers.flatMap((c) =>
+          ((c as unknown as { ports?: { name: string; containerPort: number }[] }).ports ?? [])
+            .filter((p) => p.name === 'metrics')
+            .map((p) => [pod.owner, p.containerPort] as const),
+        ),
+      ),
+    );
+    expect(found).toEqual(METRICS_PORTS);
+    const images = pods.flatMap((p) => p.spec.containers.map((c) => c.image));
+    for (const image of [
+      'prometheuscommunity/postgres-exporter:v0.11.1',
+      'oliver006/redis_exporter:v1.45.0',
+      'prom/statsd-exporter:v0.31.0',
+    ])
+      expect(images).toContain(image);
+    // Without the opt-in, the brokers have no agent and reach nothing outside the release.
+    const brokers = podsOf(await render()).find((p) => p.owner === 'StatefulSet/dp-kafka')!;
+    expect(brokers.spec.initContainers).toBeUndefined();
+    expect(JSON.stringify(brokers.spec)).not.toContain('javaagent');
   });
 
-  it('renders no Prometheus Operator object where its CRDs are not served', async () => {
-    const kinds = new Set((await render()).map((m) => m.kind));
-    expect(kinds).not.toContain('PodMonitor');
-    expect(kinds).not.toContain('PrometheusRule');
+  it("points Airflow's StatsD at the statsd-exporter, whose mapping is the local platform's", async () => {
+    const manifests = await render();
+    const env = Object.fromEntries(
+      (
+        podsOf(manifests).find((p) => p.owner === 'Deployment/dp-airflow-scheduler')!.spec
+          .containers[0]!.env ?? []
+      ).map((e) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      AIRFLOW__METRICS__STATSD_ON: 'True',
+      AIRFLOW__METRICS__STATSD_HOST: 'dp-airflow-statsd',
+      AIRFLOW__METRICS__STATSD_PORT: '9125',
+      AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+    });
+    const service = named(manifests, 'Service', 'dp-airflow-statsd')!;
+    expect((service.spec as { ports: unknown[] }).ports).toEqual([
+      { name: 'statsd', port: 9125, targetPort: 'statsd', protocol: 'UDP' },
+    ]);
+    expect(named(manifests, 'ConfigMap', 'dp-airflow-statsd')!.data).toEqual({
+      'statsd-mapping.yml': readFileSync(
+        join(ROOT, 'packages/platform-local/monitoring/statsd-mapping.yml'),
+        'utf8',
+      ),
+    });
+    const args = podsOf(manifests).find((p) => p.owner === 'Deployment/dp-airflow-statsd')!.spec
+      .containers[0]!.args;
+    expect(args).toContain('--statsd.listen-tcp=');
+  });
+
+  it("runs the JMX agent with the local platform's rules, from a jar checked against its pinned SHA-256", async () => {
+    const manifests = await render(KAFKA_METRICS);
+    const config = named(manifests, 'ConfigMap', 'dp-kafka')!.data!;
+    expect(config['jmx-exporter.yml']).toBe(
+      readFileSync(join(ROOT, 'packages/platform-local/monitoring/kafka-jmx-exporter.yml'), 'utf8'),
+    );
+    // The agent joins the broker only, after the storage format, on the metrics port.
+    const start = config['start.sh']!;
+    expect(start.indexOf('-javaagent:/opt/jmx-exporter/jmx_prometheus_javaagent.jar=9404:')).toBe(
+      start.lastIndexOf('-javaagent'),
+    );
+    expect(start.indexOf('kafka-storage.sh format')).toBeLessThan(start.indexOf('-javaagent'));
+    expect(config['fetch-jmx-exporter.sh']).toMatch(/sha256sum -c -/);
+    const fetch = podsOf(manifests).find((p) => p.owner === 'StatefulSet/dp-kafka')!.spec
+      .initContainers![0]!;
+    expect(Object.fromEntries((fetch.env ?? []).map((e) => [e.name, e.value]))).toEqual({
+      JMX_EXPORTER_URL:
+        'https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar',
+      JMX_EXPORTER_SHA256: '7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1',
+    });
   });
 
   it('carries the alert rules of the local platform unchanged, as a ConfigMap', async () => {
     const rules = named(await render(), 'ConfigMap', 'dp-monitoring-rules');
     expect(rules?.data).toEqual({ 'datapark.rules.yml': readFileSync(RULES_FILE, 'utf8') });
   });
+});
 
-  it('with the Prometheus Operator: PodMonitors named as the rules expect, and the rules as a PrometheusRule', async () => {
-    const manifests = await render(OPERATOR);
-    for (const [component, path] of [
-      ['master', '/metrics/master/prometheus/'],
-      ['worker', '/metrics/prometheus/'],
-    ] as const) {
-      const monitor = named(manifests, 'PodMonitor', `dp-spark-${component}`);
-      expect(monitor?.spec).toMatchObject({
-        selector: { matchLabels: { 'app.kubernetes.io/component': component } },
-        podMetricsEndpoints: [
-          {
-            port: 'ui',
-            path,
-            relabelings: expect.arrayContaining([
-              { action: 'replace', targetLabel: 'job', replacement: `spark-${component}` },
-            ]),
-          },
-        ],
-      });
-    }
+describe('who may scrape: exactly the Prometheus that does, on exactly the metrics ports', () => {
+  const EXPECTED = {
+    'StatefulSet/dp-kafka': ['metrics'],
+    'StatefulSet/dp-postgresql': ['metrics'],
+    'StatefulSet/dp-airflow-redis': ['metrics'],
+    'Deployment/dp-airflow-statsd': ['metrics'],
+    'Deployment/dp-spark-master': ['ui'],
+    'Deployment/dp-spark-worker': ['ui'],
+    // Alertmanager takes alerts and is scraped on its one port.
+    'Deployment/dp-monitoring-alertmanager': ['http'],
+  };
+
+  it("without the Operator: the release's own Prometheus, and no other namespace", async () => {
+    const manifests = await render(KAFKA_METRICS);
+    expect(portsOpenedToInChartPrometheus(manifests)).toEqual(EXPECTED);
+    expect(portsOpenedToClusterPrometheus(manifests)).toEqual({});
+  });
+
+  it("with the Operator: the cluster's Prometheus namespace and pods, on the same ports", async () => {
+    const manifests = await render([...OPERATOR, ...KAFKA_METRICS]);
+    expect(portsOpenedToClusterPrometheus(manifests)).toEqual({
+      'dp-kafka': ['metrics'],
+      'dp-postgresql': ['metrics'],
+      'dp-airflow-redis': ['metrics'],
+      'dp-airflow-statsd': ['metrics'],
+      'dp-spark-master': ['ui'],
+      'dp-spark-worker': ['ui'],
+    });
+    // No in-chart Prometheus, so no rule lets its labels in.
+    expect(portsOpenedToInChartPrometheus(manifests)).toEqual({});
+  });
+
+  it("with inChartPrometheus=false and no Operator: the cluster's Prometheus (it scrapes by the annotations)", async () => {
+    const manifests = await render(['--set', 'global.monitoring.inChartPrometheus=false']);
+    expect(Object.keys(portsOpenedToClusterPrometheus(manifests)).sort()).toEqual([
+      'dp-airflow-redis',
+      'dp-airflow-statsd',
+      'dp-postgresql',
+      'dp-spark-master',
+      'dp-spark-worker',
+    ]);
+    expect(portsOpenedToInChartPrometheus(manifests)).toEqual({});
+  });
+
+  it('opens nothing to either once metrics are off', async () => {
+    const off = await render([
+      '--set',
+      'spark.metrics.enabled=false',
+      '--set',
+      'postgresql.metrics.enabled=false',
+      '--set',
+      'airflow.metrics.enabled=false',
+      '--set',
+      'global.monitoring.inChartPrometheus=false',
+    ]);
+    expect(portsOpenedToClusterPrometheus(off)).toEqual({});
+    expect(portsOpenedToInChartPrometheus(off)).toEqual({});
+    expect(podsOf(off).flatMap((p) => p.spec.containers.map((c) => c.name))).not.toContain(
+      'metrics',
+    );
+    expect(named(off, 'Deployment', 'dp-airflow-statsd')).toBeUndefined();
+  });
+});
+
+describe('the Prometheus Operator path', () => {
+  it('renders no Prometheus Operator object where its CRDs are not served', async () => {
+    const kinds = new Set((await render(KAFKA_METRICS)).map((m) => m.kind));
+    expect(kinds).not.toContain('PodMonitor');
+    expect(kinds).not.toContain('PrometheusRule');
+  });
+
+  it('with the Operator: a PodMonitor per job, named as the rules expect, the rules as a PrometheusRule, and no Prometheus of its own', async () => {
+    const manifests = await render([
+      ...OPERATOR,
+      ...KAFKA_METRICS,
+      '--set',
+      'global.monitoring.podMonitorLabels.release=kube-prometheus-stack',
+    ]);
+    const monitors = manifests.filter((m) => m.kind === 'PodMonitor');
+    const jobs = Object.fromEntries(
+      monitors.map((m) => {
+        const spec = m.spec as {
+          selector: { matchLabels: Record<string, string> };
+          podMetricsEndpoints: {
+            port: string;
+            path: string;
+            relabelings: { targetLabel: string; replacement?: string; sourceLabels?: string[] }[];
+          }[];
+        };
+        const endpoint = spec.podMetricsEndpoints[0]!;
+        const job = endpoint.relabelings.find((r) => r.targetLabel === 'job')!.replacement!;
+        expect(endpoint.relabelings).toContainEqual({
+          action: 'replace',
+          sourceLabels: ['__meta_kubernetes_pod_name'],
+          targetLabel: 'unit',
+        });
+        expect(m.metadata.labels?.release).toBe('kube-prometheus-stack');
+        const sel = spec.selector.matchLabels;
+        return [
+          job,
+          `${sel['app.kubernetes.io/name']}/${sel['app.kubernetes.io/component']}:${endpoint.port}${endpoint.path}`,
+        ];
+      }),
+    );
+    expect(jobs).toEqual({
+      kafka: 'kafka/broker:metrics/metrics',
+      'spark-master': 'spark/master:ui/metrics/master/prometheus/',
+      'spark-worker': 'spark/worker:ui/metrics/prometheus/',
+      postgres: 'postgresql/postgresql:metrics/metrics',
+      redis: 'airflow/redis:metrics/metrics',
+      airflow: 'airflow/statsd:metrics/metrics',
+    });
     const rule = named(manifests, 'PrometheusRule', 'dp-monitoring-rules');
     const source = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: unknown[] };
     expect(rule?.spec).toEqual({ groups: source.groups });
+    expect(
+      manifests.filter(
+        (m) =>
+          m.metadata.labels?.['app.kubernetes.io/name'] === 'monitoring' &&
+          !['dp-monitoring-rules'].includes(m.metadata.name),
+      ),
+    ).toEqual([]);
   });
 
   it('follows its switches: PodMonitors forced on, metrics off, the rules off', async () => {
-    const forced = await render(['--set', 'spark.metrics.podMonitor=true']);
-    expect(forced.filter((m) => m.kind === 'PodMonitor')).toHaveLength(2);
+    const forced = await render([
+      '--set',
+      'spark.metrics.podMonitor=true',
+      '--set',
+      'postgresql.metrics.podMonitor=true',
+    ]);
+    expect(forced.filter((m) => m.kind === 'PodMonitor').map((m) => m.metadata.name)).toEqual([
+      'dp-postgresql',
+      'dp-spark-master',
+      'dp-spark-worker',
+    ]);
+    // A PodMonitor forced on beside the in-chart Prometheus: both may scrape that chart.
+    expect(portsOpenedToClusterPrometheus(forced)).toEqual({
+      'dp-postgresql': ['metrics'],
+      'dp-spark-master': ['ui'],
+      'dp-spark-worker': ['ui'],
+    });
     const off = await render([
       ...OPERATOR,
       '--set',
       'spark.metrics.enabled=false',
+      '--set',
+      'postgresql.metrics.enabled=false',
+      '--set',
+      'airflow.metrics.enabled=false',
       '--set',
       'monitoring.enabled=false',
     ]);
@@ -124,7 +336,6 @@ describe('monitoring in the chart', () => {
     expect(podAnnotations(named(off, 'Deployment', 'dp-spark-master'))).not.toHaveProperty(
       'prometheus.io/scrape',
     );
-    expect(portsOpenedToPrometheus(off)).toEqual({});
     expect(named(off, 'ConfigMap', 'dp-spark')!.data!['spark-defaults.conf']).not.toContain(
       'prometheus',
     );

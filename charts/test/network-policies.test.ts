@@ -53,7 +53,11 @@ const MATRIX: [string, number, string[]][] = [
   ['kafka/broker', 9093, ['kafka/broker']],
   ['spark/master', 7077, ['spark/worker', 'jupyter/jupyter']],
   ['spark/master', 6066, ['airflow/worker', 'airflow/triggerer', 'jupyter/jupyter', 'client']],
-  ['spark/master', 8080, ['airflow/worker', 'airflow/triggerer', 'jupyter/jupyter', 'client']],
+  [
+    'spark/master',
+    8080,
+    ['airflow/worker', 'airflow/triggerer', 'jupyter/jupyter', 'client', 'monitoring/prometheus'],
+  ],
   ['spark/history', 18080, ['airflow/worker', 'jupyter/jupyter', 'client']],
   [
     'airflow/api-server',
@@ -68,6 +72,23 @@ const MATRIX: [string, number, string[]][] = [
     ],
   ],
   ['airflow/redis', 6379, ['airflow/scheduler', 'airflow/worker']],
+  // The exporters: the scraping Prometheus (the release's own here), on their metrics port only.
+  ['postgresql/postgresql', 9187, ['monitoring/prometheus']],
+  ['airflow/redis', 9121, ['monitoring/prometheus']],
+  ['airflow/statsd', 9102, ['monitoring/prometheus']],
+  [
+    'airflow/statsd',
+    9125,
+    [
+      'airflow/api-server',
+      'airflow/scheduler',
+      'airflow/dag-processor',
+      'airflow/triggerer',
+      'airflow/worker',
+    ],
+  ],
+  ['monitoring/prometheus', 9090, ['client']],
+  ['monitoring/alertmanager', 9093, ['monitoring/prometheus', 'client']],
   ['airflow/worker', 8793, ['airflow/api-server']],
   ['jupyter/jupyter', 8888, []],
   ['jupyter/jupyter', 29413, ['spark/worker']],
@@ -141,6 +162,8 @@ describe('NetworkPolicies: exactly the integration points of shared/DESIGN.md', 
     expect(fromIngress.sort()).toEqual([
       'dp-airflow-api-server',
       'dp-jupyter',
+      'dp-monitoring-alertmanager',
+      'dp-monitoring-prometheus',
       'dp-spark-history',
       'dp-spark-master',
       'dp-superset',
@@ -153,6 +176,22 @@ const show = (pod: Pod, policies: readonly Manifest[]) =>
 
 /** Where every pod of the release may connect by default: each other, and DNS at the DNS pods. */
 const EXACT_EGRESS = ['dns -> 53/TCP', 'dns -> 53/UDP', 'release -> all'];
+/**
+ * The in-chart Prometheus has its own instead: DNS, the Kubernetes API's ports in the private
+ * ranges, and named ports of pods of this namespace (which pods: prometheus-in-chart.test.ts).
+ */
+const PROMETHEUS_EGRESS = [
+  'dns -> 53/TCP',
+  'dns -> 53/UDP',
+  ...['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].flatMap((cidr) =>
+    ['443/TCP', '6443/TCP'].map((port) => `ipBlock ${cidr} -> ${port}`),
+  ),
+  'namespace -> http/TCP',
+  'namespace -> metrics/TCP',
+  'namespace -> ui/TCP',
+];
+const expectedEgress = (pod: Pod) =>
+  id(pod) === 'monitoring/prometheus' ? PROMETHEUS_EGRESS : EXACT_EGRESS;
 
 describe('NetworkPolicies out: exactly the release and the DNS pods, in every profile', () => {
   it('renders every values file of ci/ as a profile here', () => {
@@ -174,15 +213,23 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
       expect(pods.flatMap((pod) => egressProblems(policies, pod, pod.owner))).toEqual([]);
     });
 
-    it('lets every pod reach exactly its release and DNS (UDP and TCP 53) at the DNS pods in kube-system', () => {
+    it('lets every pod reach exactly its release and DNS (UDP and TCP 53) at the DNS pods in kube-system (Prometheus: its targets, the Kubernetes API, DNS)', () => {
       const unexpected = pods
-        .map((pod) => ({ pod: pod.owner, egress: show(pod, policies) }))
-        .filter(({ egress }) => JSON.stringify(egress) !== JSON.stringify(EXACT_EGRESS));
+        .map((pod) => ({
+          pod: pod.owner,
+          egress: show(pod, policies),
+          expected: expectedEgress(pod),
+        }))
+        .filter(({ egress, expected }) => JSON.stringify(egress) !== JSON.stringify(expected));
       expect(unexpected).toEqual([]);
+      expect(pods.filter((pod) => id(pod) === 'monitoring/prometheus')).toHaveLength(1);
       const dns = policies
         .flatMap((p) => (p.spec as unknown as PolicySpec).egress ?? [])
         .filter((rule) => rule.ports?.some((port) => port.port === 53));
-      expect(dns).toEqual([
+      // The release-wide policy's and the in-chart Prometheus' own, the same rule.
+      expect(dns).toHaveLength(2);
+      expect(dns[1]).toEqual(dns[0]);
+      expect(dns.slice(0, 1)).toEqual([
         {
           to: [
             {
@@ -232,7 +279,7 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
     const opened = podsOf(manifests)
       .map((pod) => ({
         pod: id(pod),
-        extra: show(pod, policies).filter((e) => !EXACT_EGRESS.includes(e)),
+        extra: show(pod, policies).filter((e) => !expectedEgress(pod).includes(e)),
       }))
       .filter(({ extra }) => extra.length > 0);
     const publicOnly =
@@ -241,6 +288,38 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
       { pod: 'jupyter/jupyter', extra: [publicOnly] },
       { pod: 'spark/worker', extra: [publicOnly] },
     ]);
+  });
+
+  it("opens the JMX exporter jar's download port to the brokers alone, and only on opt-in (kafka.metrics)", async () => {
+    const opened = async (args: string[]) => {
+      const manifests = parseManifests(await renderYaml(args));
+      const policies = policiesOf(manifests);
+      return podsOf(manifests)
+        .map((pod) => ({
+          pod: id(pod),
+          extra: show(pod, policies).filter((e) => !expectedEgress(pod).includes(e)),
+        }))
+        .filter(({ extra }) => extra.length > 0);
+    };
+    expect(await opened(['--set', 'kafka.metrics.enabled=true'])).toEqual([
+      {
+        pod: 'kafka/broker',
+        extra: [
+          'ipBlock 0.0.0.0/0 except 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16 -> 443/TCP',
+        ],
+      },
+    ]);
+    // A mirror in the network: its port and address only.
+    expect(
+      await opened([
+        '--set',
+        'kafka.metrics.enabled=true',
+        '--set',
+        'kafka.metrics.jmxExporter.url=http://maven.mirror.internal:8081/repo/jmx_prometheus_javaagent-1.0.1.jar',
+        '--set-json',
+        'kafka.metrics.jmxExporter.egressPeers=[{"ipBlock":{"cidr":"10.1.2.3/32"}}]',
+      ]),
+    ).toEqual([{ pod: 'kafka/broker', extra: ['ipBlock 10.1.2.3/32 -> 8081/TCP'] }]);
   });
 
   it("opens the npm registry's port to Jupyter alone, and only on opt-in (jupyter.typescriptKernel.npmEgress)", async () => {
@@ -256,7 +335,7 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
     const opened = podsOf(manifests)
       .map((pod) => ({
         pod: id(pod),
-        extra: show(pod, policies).filter((e) => !EXACT_EGRESS.includes(e)),
+        extra: show(pod, policies).filter((e) => !expectedEgress(pod).includes(e)),
       }))
       .filter(({ extra }) => extra.length > 0);
     expect(opened).toEqual([

@@ -83,6 +83,19 @@ describe('NOTES.txt', () => {
     expect(notes).not.toContain('get secret dp-postgresql');
   });
 
+  it("names the in-chart Prometheus and Alertmanager, their password's Secret and the dashboards, where they run", async () => {
+    const notes = await renderNotes();
+    for (const line of [
+      'svc/dp-monitoring-prometheus 19090:9090',
+      'svc/dp-monitoring-alertmanager 19095:9093',
+      '/consoles/datapark.html',
+      "get secret dp-monitoring -o jsonpath='{.data.password}'",
+    ])
+      expect(notes).toContain(line);
+    const without = await renderNotes('global.monitoring.inChartPrometheus=false');
+    expect(without).not.toMatch(/dp-monitoring|Prometheus/);
+  });
+
   it('leaves out what is turned off', async () => {
     const notes = await renderNotes(
       'airflow.enabled=false',

@@ -3,12 +3,13 @@ import type { Container, Pod } from './fixtures/pods.js';
 import { PROFILES, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
-// Airflow's, Jupyter's and Superset's containers run with a read-only root filesystem, like every other
+// Airflow's, Jupyter's, Superset's and the monitoring's containers run with a read-only root filesystem, like every other
 // container of the charts: what they write goes to volumes. The paths below are what each one
 // writes, read from the software and the templates:
 // - every `airflow` command writes a default airflow.cfg into AIRFLOW_HOME (/opt/airflow) when
 //   there is none (airflow/__main__.py); gunicorn, the task supervisor and tempfile use /tmp;
-//   task and DAG-processor logs go to /opt/airflow/logs; Redis keeps its append-only file in /data;
+//   task and DAG-processor logs go to /opt/airflow/logs; Redis keeps its append-only file in /data
+//   (its exporter and the statsd-exporter write nothing);
 // - JupyterLab writes its settings and workspaces to ~/.jupyter, its runtime and connection files
 //   and the notebook-trust database to ~/.local/share/jupyter, IPython its history to ~/.ipython,
 //   matplotlib and pip to ~/.cache, `pip install --user` to ~/.local; the PySpark driver and Python
@@ -21,7 +22,9 @@ import type { Manifest } from './fixtures/render.js';
 //   under /tmp; the init Job writes provision.py's 0600 settings file and stamp under /tmp;
 // - versitygw writes the objects, their extended attributes and the uploads in progress (each
 //   bucket's .sgwtmp/) into the buckets' folder of its volume, which its init container creates;
-//   the bucket Job's admin client writes nothing.
+//   the bucket Job's admin client writes nothing;
+// - Prometheus writes its TSDB (blocks, write-ahead log, lock) under --storage.tsdb.path
+//   (/prometheus), Alertmanager its silences and notification log under --storage.path.
 
 interface Mount {
   readonly name: string;
@@ -49,6 +52,11 @@ const WRITES: Record<string, readonly string[]> = {
   'airflow/worker/wait-for-migrations': AIRFLOW_WRITES,
   'airflow/migrations/migrations': AIRFLOW_WRITES,
   'airflow/redis/redis': ['/data/appendonlydir'],
+  // The exporters keep nothing: redis_exporter and statsd_exporter hold their metrics in memory.
+  'airflow/redis/metrics': [],
+  'airflow/statsd/statsd-exporter': [],
+  'monitoring/prometheus/prometheus': ['/prometheus/wal/00000000', '/prometheus/lock'],
+  'monitoring/alertmanager/alertmanager': ['/alertmanager/nflog', '/alertmanager/silences'],
   'jupyter/jupyter/jupyter': [
     '/home/jovyan/.jupyter/lab/user-settings',
     '/home/jovyan/.jupyter/lab/workspaces',
@@ -97,7 +105,9 @@ const containersOf = (pod: Pod) =>
 const key = (pod: Pod, c: Container) =>
   `${pod.labels['app.kubernetes.io/name']}/${pod.labels['app.kubernetes.io/component']}/${c.name}`;
 const ofCheckedComponent = (pod: Pod) =>
-  ['airflow', 'jupyter', 'superset', 'objectstore'].includes(pod.labels['app.kubernetes.io/name']!);
+  ['airflow', 'jupyter', 'superset', 'objectstore', 'monitoring'].includes(
+    pod.labels['app.kubernetes.io/name']!,
+  );
 
 /** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
 const claimVolumes = (manifests: readonly Manifest[]) =>
@@ -160,11 +170,11 @@ function problemsOf(
 }
 
 describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
-  it('every Airflow, Jupyter, Superset and object store container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
+  it('every Airflow, Jupyter, Superset, object store and monitoring container has readOnlyRootFilesystem, and every path it writes is on a writable volume', async () => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
     expect(checked).toContain('objectstore/objectstore/objectstore');
-    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(16);
+    if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(20);
   });
 });
 

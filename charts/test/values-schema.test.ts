@@ -65,6 +65,14 @@ describe('values.schema.json', () => {
     ['kafak.replicas=3', 'datapark:', "additional properties 'kafak' not allowed"],
     ['objectstore.port=0', 'objectstore:', "at '/port': minimum"],
     ['global.sparkJars.repository=maven', 'datapark:', "at '/global/sparkJars/repository'"],
+    [
+      'global.monitoring.inChartPrometheus=maybe',
+      'datapark:',
+      "at '/global/monitoring/inChartPrometheus'",
+    ],
+    ['monitoring.prometheus.retention.size=lots', 'monitoring:', "at '/prometheus/retention/size'"],
+    ['kafka.metrics.jmxExporter.sha256=abc', 'kafka:', "at '/metrics/jmxExporter/sha256'"],
+    ['postgresql.metrics.image.tag=latest', 'postgresql:', "at '/metrics/image/tag'"],
   ])('rejects %s with a message naming the chart and the field', async (set, chart, message) => {
     const result = await templateWith(set);
     expect(result.exitCode).not.toBe(0);

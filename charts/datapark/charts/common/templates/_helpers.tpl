@@ -428,7 +428,7 @@ PodMonitors for the Operator's. (dict "context" $ "podMonitors" (include "datapa
 {{/* A PodMonitor (Prometheus Operator) over one component's pods, with the job name the alert
 rules expect and the `unit` label (the pod) the local platform's targets carry:
 (dict "context" $ "component" "broker" "job" "kafka" "port" "metrics" "path" "/metrics"
-"interval" "30s"). Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
+"interval" "30s"), and "name" where it is not <release>-<chart>-<component>. Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
 label kube-prometheus-stack's podMonitorSelector matches). */}}
 {{- define "datapark.common.v1.podMonitor" -}}
 apiVersion: monitoring.coreos.com/v1
