@@ -3,8 +3,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   ApiextensionsV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
+  RbacAuthorizationV1Api,
   loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
@@ -25,12 +28,14 @@ const CRDS = join(
 const GROUP = 'monitoring.coreos.com';
 
 /**
- * The chart's Prometheus Operator objects against a real kube-apiserver that serves the
- * Operator's CRDs: helm's "auto" finds them through the server's discovery, and the server
- * validates the PodMonitors and the PrometheusRule against the CRDs' schemas. Only Spark and the
- * rules are installed: no pod needs to become ready for this.
+ * The chart's monitoring against a real kube-apiserver that serves the Prometheus Operator's
+ * CRDs: helm's "auto" finds them through the server's discovery, and the server validates every
+ * chart's PodMonitor and the PrometheusRule against the CRDs' schemas. Then the in-chart
+ * Prometheus, forced on in a namespace of its own: the real RBAC authorizer lets its service
+ * account list and watch the pods of that namespace, as its service discovery does, and nothing
+ * else. The stand-in kubelet plays the node.
  */
-describe('the Prometheus Operator objects of charts/datapark on a real kube-apiserver', () => {
+describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
   let cluster: RealCluster | undefined;
 
   afterAll(async () => {
@@ -65,12 +70,29 @@ describe('the Prometheus Operator objects of charts/datapark on a real kube-apis
 
     const core = cluster.config.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'datapark' } } });
-    const only = ['postgresql', 'kafka', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap(
-      (c) => ['--set', `${c}.enabled=false`],
-    );
+    // Every component with its metrics (Jupyter, Superset and the object store have none), the
+    // brokers' JMX agent included.
     const install = await execa(
       realHelm(),
-      ['install', 'dp', CHART, '--namespace', 'datapark', ...only],
+      [
+        'install',
+        'dp',
+        CHART,
+        '--namespace',
+        'datapark',
+        '--set',
+        'jupyter.enabled=false',
+        '--set',
+        'superset.enabled=false',
+        '--set',
+        'objectstore.enabled=false',
+        '--set',
+        'kafka.metrics.enabled=true',
+        '--set',
+        'global.monitoring.podMonitorLabels.release=kube-prometheus-stack',
+        '--timeout',
+        '4m',
+      ],
       { env: cluster.env, reject: false },
     );
     expect(install.stderr.replace(/^walk\.go.*\n?/gm, '')).toBe('');
@@ -86,10 +108,23 @@ describe('the Prometheus Operator objects of charts/datapark on a real kube-apis
           plural,
         })) as { items: { metadata: { name: string }; spec: unknown }[] }
       ).items;
-    expect((await list('podmonitors')).map((m) => m.metadata.name).sort()).toEqual([
+    const monitors = (await list('podmonitors')) as {
+      metadata: { name: string; labels: Record<string, string> };
+      spec: unknown;
+    }[];
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
+      'dp-airflow-redis',
+      'dp-airflow-statsd',
+      'dp-kafka',
+      'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
     ]);
+    for (const monitor of monitors)
+      expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    // The Operator's Prometheus scrapes: the release runs none of its own.
+    const rbac = cluster.config.makeApiClient(RbacAuthorizationV1Api);
+    expect((await rbac.listNamespacedRole({ namespace: 'datapark' })).items).toEqual([]);
     const [rule] = await list('prometheusrules');
     expect(rule?.metadata.name).toBe('dp-monitoring-rules');
     expect(JSON.stringify(rule?.spec)).toContain('"alert":"KafkaBrokerDown"');
@@ -113,5 +148,102 @@ describe('the Prometheus Operator objects of charts/datapark on a real kube-apis
         (error: unknown) => String((error as { body?: unknown }).body),
       );
     expect(refused).toMatch(/podMetricsEndpoints\[0\]\.interval/);
+  }, 300_000);
+
+  it("lets the in-chart Prometheus' service account list and watch its namespace's pods, and nothing else", async () => {
+    if (!cluster) throw new Error('the cluster of the test above did not start');
+    const core = cluster.config.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'lab' } } });
+    // Forced on beside the Operator's CRDs; Spark alone gives it pods to find.
+    const install = await execa(
+      realHelm(),
+      [
+        'install',
+        'dp',
+        CHART,
+        '--namespace',
+        'lab',
+        '--set',
+        'global.monitoring.inChartPrometheus=true',
+        ...['postgresql', 'kafka', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
+      ],
+      { env: cluster.env, reject: false },
+    );
+    expect(install.stderr.replace(/^walk\.go.*\n?/gm, '')).toBe('');
+    expect(install.exitCode).toBe(0);
+
+    const account = 'system:serviceaccount:lab:dp-monitoring-prometheus';
+    const authz = cluster.config.makeApiClient(AuthorizationV1Api);
+    const may = async (verb: string, resource: string, namespace?: string) =>
+      (
+        await authz.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: account,
+              groups: [
+                'system:serviceaccounts',
+                'system:serviceaccounts:lab',
+                'system:authenticated',
+              ],
+              resourceAttributes: { verb, resource, ...(namespace ? { namespace } : {}) },
+            },
+          },
+        })
+      ).status?.allowed === true;
+    const decisions = {
+      'list pods in lab': await may('list', 'pods', 'lab'),
+      'watch pods in lab': await may('watch', 'pods', 'lab'),
+      'list pods in datapark': await may('list', 'pods', 'datapark'),
+      'list pods in every namespace': await may('list', 'pods'),
+      'get secrets in lab': await may('get', 'secrets', 'lab'),
+      'list endpoints in lab': await may('list', 'endpoints', 'lab'),
+      'list nodes': await may('list', 'nodes'),
+      'delete pods in lab': await may('delete', 'pods', 'lab'),
+    };
+    expect(decisions).toEqual({
+      'list pods in lab': true,
+      'watch pods in lab': true,
+      'list pods in datapark': false,
+      'list pods in every namespace': false,
+      'get secrets in lab': false,
+      'list endpoints in lab': false,
+      'list nodes': false,
+      'delete pods in lab': false,
+    });
+
+    // As the service account itself, with a token the API server issues for it: the list its
+    // discovery of the spark-master job makes finds the master's pod; another namespace is refused.
+    const token = (
+      await core.createNamespacedServiceAccountToken({
+        name: 'dp-monitoring-prometheus',
+        namespace: 'lab',
+        body: { spec: { audiences: [], expirationSeconds: 600 } },
+      })
+    ).status?.token;
+    const server = cluster.config.getCurrentCluster()!.server;
+    const asPrometheus = new KubeConfig();
+    asPrometheus.loadFromOptions({
+      clusters: [{ name: 'real', server, skipTLSVerify: true }],
+      users: [{ name: 'prometheus', token }],
+      contexts: [{ name: 'real', cluster: 'real', user: 'prometheus' }],
+      currentContext: 'real',
+    });
+    const itsCore = asPrometheus.makeApiClient(CoreV1Api);
+    const pods = await itsCore.listNamespacedPod({
+      namespace: 'lab',
+      labelSelector:
+        'app.kubernetes.io/instance=dp,app.kubernetes.io/name=spark,app.kubernetes.io/component=master',
+    });
+    expect(pods.items.map((p) => p.metadata?.name?.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''))).toEqual([
+      'dp-spark-master',
+    ]);
+    const elsewhere = await itsCore.listNamespacedPod({ namespace: 'datapark' }).then(
+      () => 'listed',
+      (error: unknown) => (error as { code?: number }).code,
+    );
+    expect(elsewhere).toBe(403);
   }, 300_000);
 });
