@@ -97,7 +97,7 @@ describe('existingSecret: the Secrets come from the user, for helm template and 
     const checked = manifests.filter(
       (m) => m.kind === 'Ingress' && !m.metadata.name.startsWith('dp-monitoring-'),
     );
-    expect(checked.length).toBe(4);
+    expect(checked.length).toBe(5);
     for (const ingress of checked)
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/auth-secret']).toBe(
         'my-basic-auth',
