@@ -13,7 +13,9 @@ export type EndpointKey =
   | 'airflow.url'
   | 'jupyter.url'
   | 'superset.url'
-  | 's3.url';
+  | 's3.url'
+  | 'monitoring.prometheusUrl'
+  | 'monitoring.alertmanagerUrl';
 
 /**
  * The port of a key's default in @datapark/config (`15432`, `http://127.0.0.1:18280` → 18280,
@@ -107,6 +109,19 @@ export const FORWARD_RULES: readonly ForwardRule[] = Object.freeze([
     components: ['objectstore'],
     ports: ['s3', 7070],
     localPort: defaultPort('s3.url'),
+  },
+  // The chart's own Prometheus and Alertmanager (where the cluster has no Prometheus Operator).
+  {
+    endpoint: 'monitoring.prometheusUrl',
+    components: ['monitoring-prometheus'],
+    ports: ['http', 9090],
+    localPort: defaultPort('monitoring.prometheusUrl'),
+  },
+  {
+    endpoint: 'monitoring.alertmanagerUrl',
+    components: ['monitoring-alertmanager'],
+    ports: ['http', 9093],
+    localPort: defaultPort('monitoring.alertmanagerUrl'),
   },
 ]);
 

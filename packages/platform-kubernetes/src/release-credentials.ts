@@ -22,8 +22,9 @@ function pick(secret: V1Secret, keys: readonly string[]): string | undefined {
  * airflow `admin-username`/`admin-password`, jupyter `token`, spark `rest-secret` (the key REST
  * submissions are signed with), superset `admin-username`/`admin-password` (its login; the
  * SECRET_KEY stays in the cluster), objectstore `access-key-id`/`secret-access-key` (the S3
- * store's root keys), and postgresql `iceberg-password` (the lake catalog's role). Keys a chart
- * does not have are
+ * store's root keys), postgresql `iceberg-password` (the lake catalog's role), and monitoring
+ * `username`/`password` (Prometheus' and Alertmanager's basic auth; the bcrypt web config stays
+ * in the cluster). Keys a chart does not have are
  * left out, so the endpoints file keeps what it had.
  */
 export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsDocument {
@@ -52,6 +53,9 @@ export function credentialsFromSecrets(secrets: readonly V1Secret[]): EndpointsD
     } else if (chart === 'superset') {
       put('superset', 'username', pick(secret, ['admin-username']));
       put('superset', 'password', pick(secret, ['admin-password']));
+    } else if (chart === 'monitoring') {
+      put('monitoring', 'username', pick(secret, ['username']));
+      put('monitoring', 'password', pick(secret, ['password']));
     } else if (chart === 'spark') {
       put('spark', 'restSecret', pick(secret, ['rest-secret']));
     } else if (chart === 'objectstore') {

@@ -69,6 +69,10 @@ const services: V1Service[] = [
   service('dp-jupyter', 'jupyter', 'jupyter', [{ name: 'http', port: 8888, targetPort: 8888 }]),
   service('dp-superset', 'superset', 'superset', [{ name: 'http', port: 8088 }]),
   service('dp-objectstore', 'objectstore', 'objectstore', [{ name: 's3', port: 7070 }]),
+  service('dp-monitoring-prometheus', 'monitoring', 'prometheus', [{ name: 'http', port: 9090 }]),
+  service('dp-monitoring-alertmanager', 'monitoring', 'alertmanager', [
+    { name: 'http', port: 9093 },
+  ]),
 ];
 
 describe('port-forward plan', () => {
@@ -96,6 +100,8 @@ describe('port-forward plan', () => {
       ['jupyter.url', 'dp-jupyter', 'http', 8888, 18888],
       ['superset.url', 'dp-superset', 'http', 'http', 18088],
       ['s3.url', 'dp-objectstore', 's3', 's3', 17070],
+      ['monitoring.prometheusUrl', 'dp-monitoring-prometheus', 'http', 'http', 19090],
+      ['monitoring.alertmanagerUrl', 'dp-monitoring-alertmanager', 'http', 'http', 19095],
       ['kafka', 'dp-kafka-0', 'local', 9094, 19092],
       ['kafka', 'dp-kafka-1', 'local', 9094, 19093],
       ['kafka', 'dp-kafka-2', 'local', 9094, 19094],
@@ -123,6 +129,7 @@ describe('port-forward plan', () => {
         'jupyter',
         'superset',
         's3',
+        'monitoring',
       ] as const) {
         const { connectorJars: _a, ...a } = fromPlan[key] as unknown as Record<string, unknown>;
         const { connectorJars: _b, ...b } = defaults[key] as unknown as Record<string, unknown>;

@@ -74,6 +74,13 @@ describe('charts/datapark installed through KubernetesPlatform on the fake API s
       secretAccessKey: secret('dp-objectstore', 'secret-access-key'),
     });
     expect(config.lake.catalogPassword).toBe(secret('dp-postgresql', 'iceberg-password'));
+    // The chart's own Prometheus and Alertmanager (no Operator here), where the local ones are.
+    expect(config.monitoring).toMatchObject({
+      prometheusUrl: 'http://127.0.0.1:19090',
+      alertmanagerUrl: 'http://127.0.0.1:19095',
+      username: 'datapark',
+      password: secret('dp-monitoring', 'password'),
+    });
     // Each broker is forwarded to its LOCAL listener, which advertises the forwarded address.
     expect(result.plan.warnings).toEqual([]);
     expect(
