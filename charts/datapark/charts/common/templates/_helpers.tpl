@@ -320,13 +320,7 @@ image with sh, GNU wget and sha256sum (apache/spark's, Jupyter's). A list item. 
 
 {{/* The TCP port of global.sparkJars.repository: the URL's own, else 443 (https) or 80. */}}
 {{- define "datapark.common.v1.sparkJarsPort" -}}
-{{- $url := urlParse .Values.global.sparkJars.repository -}}
-{{- $hostPort := splitList ":" $url.host -}}
-{{- if gt (len $hostPort) 1 -}}
-{{- last $hostPort | int -}}
-{{- else -}}
-{{- ternary 443 80 (eq $url.scheme "https") -}}
-{{- end -}}
+{{- include "datapark.common.v1.urlPort" .Values.global.sparkJars.repository -}}
 {{- end -}}
 
 {{/* The egress to the repository that global.sparkJars opens, for one component's pods: a whole
