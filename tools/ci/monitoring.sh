@@ -11,17 +11,11 @@
 # - the Prometheus Operator's module v0.85.0, downloaded (not built) into the module cache for its
 #   CRDs (example/prometheus-operator-crd/): the chart's PodMonitors and PrometheusRule are
 #   validated against them by a real kube-apiserver (packages/platform-kubernetes/test).
-# - promtool v2.42.0 (Prometheus' module v0.42.0, the local platform's Prometheus version), for
-#   `promtool check config` on the chart's rendered prometheus.yml (charts/test/
-#   prometheus-in-chart.test.ts): Debian's promtool (2.42.0+ds) is built without the Kubernetes
-#   service discovery the chart's Prometheus uses and refuses kubernetes_sd_configs. Built from
-#   the module's source: its go.mod has replace directives, which `go install pkg@version` refuses.
 #
 # Pinned; idempotent: skips a tool whose binary already reports the pinned version.
 set -euo pipefail
 
 ALERTMANAGER_VERSION=v0.31.1
-PROMETHEUS_VERSION=v2.42.0 # its Go module's version is v0.42.0
 PROMETHEUS_OPERATOR_VERSION=v0.85.0
 STATSD_EXPORTER_VERSION=v0.31.0
 
@@ -46,26 +40,6 @@ install() {
 
 install alertmanager github.com/prometheus/alertmanager/cmd/alertmanager "$ALERTMANAGER_VERSION"
 install statsd_exporter github.com/prometheus/statsd_exporter "$STATSD_EXPORTER_VERSION"
-
-# build_from_source <binary> <module path> <module version> <package dir in the module> <version>
-build_from_source() {
-  local bin=$1 mod=$2 modver=$3 pkg=$4 version=$5 dir src
-  if [ -x "$gobin/$bin" ] && "$gobin/$bin" --version 2>&1 | head -1 | grep -q "version ${version#v} "; then
-    echo "monitoring: $bin $version present in $gobin"
-    return 0
-  fi
-  echo "monitoring: building $bin $version from $mod@$modver's source (several minutes on 2 cores the first time)"
-  dir=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "$mod@$modver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  src=$(mktemp -d)
-  cp -r "$dir/." "$src" && chmod -R u+w "$src"
-  (cd "$src" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -v \
-    -ldflags "-s -w -X github.com/prometheus/common/version.Version=${version#v} -X github.com/prometheus/common/version.Branch=HEAD" \
-    -o "$gobin/$bin" "./$pkg" 2>&1) | go_progress "monitoring: $bin"
-  rm -rf "$src"
-  "$gobin/$bin" --version 2>&1 | head -1
-}
-
-build_from_source promtool github.com/prometheus/prometheus v0.${PROMETHEUS_VERSION#v2.} cmd/promtool "$PROMETHEUS_VERSION"
 
 # The module cache keeps it (read-only); a second run finds it there at once.
 crds="$(go env GOMODCACHE)/github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION/example/prometheus-operator-crd"
