@@ -33,6 +33,13 @@ rootLogger.appenderRef.stderr.ref = STDERR
 `;
 
 /**
+ * The console consumer joins its group with the broker-side protocol of KIP-848 (Kafka 4's
+ * brokers serve it): on the classic protocol Kafka 4.3's tool prints a notice inviting this
+ * before every record stream. A learner's own `group.protocol` wins.
+ */
+const CONSUMER_PROTOCOL = ['--command-property', 'group.protocol=consumer'] as const;
+
+/**
  * One of Kafka's console tools (topics, consume, produce, groups) run against the platform's
  * brokers, from the jars the platform runs the brokers with (`.tools/jars/kafka`, from Maven
  * Central by tools/ci/maven.sh): `--bootstrap-server` is filled in, `args` follow as the tool
@@ -74,6 +81,9 @@ export function kafkaConsoleInvocation(
       '--bootstrap-server',
       config.kafka.bootstrapServers.join(','),
       ...args,
+      ...(tool === 'consume' && !args.some((arg) => arg.includes('group.protocol'))
+        ? CONSUMER_PROTOCOL
+        : []),
     ],
     env: { ...process.env },
     dispose: () => undefined,
