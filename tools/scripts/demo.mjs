@@ -58,9 +58,17 @@ const realtimeSeconds = Number(flag('--realtime-seconds', '60'));
 
 // The same idempotent install scripts CI runs: each returns at once when its part is present.
 step(
-  'install what is missing (Debian packages, the Python venv, the dbt and Superset venvs, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
+  'install what is missing (Debian packages, the Python venv, DuckDB extensions, the dbt and Superset venvs, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
 );
-for (const script of ['apt.sh', 'python.sh', 'dbt.sh', 'superset.sh', 'maven.sh', 'monitoring.sh'])
+for (const script of [
+  'apt.sh',
+  'python.sh',
+  'duckdb.sh',
+  'dbt.sh',
+  'superset.sh',
+  'maven.sh',
+  'monitoring.sh',
+])
   run('bash', [join(root, 'tools', 'ci', script)]);
 
 step('build');

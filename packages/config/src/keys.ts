@@ -357,7 +357,19 @@ export type S3Bucket = (typeof S3_BUCKETS)[number];
 
 /**
  * The lake's Iceberg catalog: the name Spark jobs and notebooks use for it (`lake.silver.orders`),
- * and the PostgreSQL role and schema of Iceberg's JDBC catalog (its tables `iceberg_tables` and
- * `iceberg_namespace_properties`).
+ * the PostgreSQL role and schema of Iceberg's JDBC catalog (its tables `iceberg_tables` and
+ * `iceberg_namespace_properties`), and `reader`, the read-only role that may SELECT the catalog's
+ * tables (which table's metadata file is current) and nothing more of it: what `@datapark/lake`
+ * connects as, so reading the lake never needs the catalog owner's password.
  */
-export const LAKE_CATALOG = Object.freeze({ name: 'lake', role: 'iceberg', schema: 'iceberg' });
+export const LAKE_CATALOG = Object.freeze({
+  name: 'lake',
+  role: 'iceberg',
+  schema: 'iceberg',
+  reader: 'analyst',
+} as const satisfies {
+  name: string;
+  role: string;
+  schema: string;
+  reader: PostgresRole;
+});

@@ -78,13 +78,49 @@ describe('the lake catalog role and schema', () => {
     }
   });
 
+  it("lets the reader role (analyst) read the catalog's tables, also those created later, and change none", async () => {
+    const table = `catalog_probe_${randomUUID().slice(0, 8)}`;
+    await asCatalog((c) =>
+      c.query(`CREATE TABLE ${table} (catalog_name text, metadata_location text);
+               INSERT INTO ${table} VALUES ('lake', 's3://lake/warehouse/x')`),
+    );
+    const reader = new pg.Client({
+      host: config.postgres.host,
+      port: config.postgres.port,
+      database: config.postgres.database,
+      user: config.postgres.roles[LAKE_CATALOG.reader].user,
+      password: config.postgres.roles[LAKE_CATALOG.reader].password,
+    });
+    await reader.connect();
+    try {
+      const qualified = `${LAKE_CATALOG.schema}.${table}`;
+      const { rows } = await reader.query(`SELECT metadata_location FROM ${qualified}`);
+      expect(rows).toEqual([{ metadata_location: 's3://lake/warehouse/x' }]);
+      for (const statement of [
+        `INSERT INTO ${qualified} VALUES ('lake', 's3://elsewhere')`,
+        `UPDATE ${qualified} SET metadata_location = 's3://elsewhere'`,
+        `DELETE FROM ${qualified}`,
+        `TRUNCATE ${qualified}`,
+        `DROP TABLE ${qualified}`,
+      ])
+        await expect(reader.query(statement)).rejects.toThrow(/permission denied|must be owner/);
+    } finally {
+      await reader.end();
+      await asCatalog((c) => c.query(`DROP TABLE ${table}`));
+    }
+  });
+
   it('is set up by idempotent statements with no password in them', () => {
     const statements = lakeCatalogStatements({
       database: 'datapark',
       role: 'iceberg',
       schema: 'iceberg',
+      reader: 'analyst',
     });
     expect(statements).toContain('CREATE SCHEMA IF NOT EXISTS "iceberg" AUTHORIZATION "iceberg"');
+    expect(statements).toContain(
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "iceberg" IN SCHEMA "iceberg" GRANT SELECT ON TABLES TO "analyst"',
+    );
     expect(statements.join('\n')).not.toMatch(/PASSWORD/i);
   });
 });

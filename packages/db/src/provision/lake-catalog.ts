@@ -1,5 +1,5 @@
 import type { DataparkConfig } from '@datapark/config';
-import { LAKE_CATALOG } from '@datapark/config';
+import { LAKE_CATALOG, POSTGRES_ROLE_USERS } from '@datapark/config';
 import { DbError } from '../db-error.js';
 import { quoteIdent, runAsAdmin } from './workspace.js';
 
@@ -9,6 +9,8 @@ export interface LakeCatalogNames {
   /** The catalog's login role and its schema (both `iceberg`). */
   readonly role: string;
   readonly schema: string;
+  /** Login name of the role that reads the catalog's tables (`analyst`): SELECT only. */
+  readonly reader: string;
 }
 
 /**
@@ -24,24 +26,30 @@ export const LAKE_CATALOG_ROLE_ATTRIBUTES =
  * role `iceberg` that may connect to the Data Park database, and a schema `iceberg` it owns,
  * where Iceberg creates its `iceberg_tables` and `iceberg_namespace_properties` on first use.
  * Nothing else: the role reads no other schema (the catalog holds pointers to metadata files in
- * the object store, not data). Every statement is idempotent; the password is set apart, by
- * {@link provisionLakeCatalog}.
+ * the object store, not data). The `reader` may SELECT those tables, including the ones Iceberg
+ * creates later (default privileges of the catalog role), and nothing else there: that is how
+ * `@datapark/lake` finds each table's current metadata file without the catalog's password.
+ * Every statement is idempotent; the password is set apart, by {@link provisionLakeCatalog}.
  *
  * @example
  * ```ts
- * lakeCatalogStatements({ database: 'datapark', role: 'iceberg', schema: 'iceberg' })[1];
+ * lakeCatalogStatements({ database: 'datapark', role: 'iceberg', schema: 'iceberg', reader: 'analyst' })[1];
  * // CREATE SCHEMA IF NOT EXISTS "iceberg" AUTHORIZATION "iceberg"
  * ```
  */
 export function lakeCatalogStatements(names: LakeCatalogNames): readonly string[] {
   const role = quoteIdent(names.role);
   const schema = quoteIdent(names.schema);
+  const reader = quoteIdent(names.reader);
   return [
     `GRANT CONNECT ON DATABASE ${quoteIdent(names.database)} TO ${role}`,
     `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`,
     // Unqualified names (Iceberg's CREATE TABLE iceberg_tables …) land in its own schema.
     `ALTER ROLE ${role} IN DATABASE ${quoteIdent(names.database)} SET search_path = ${schema}`,
+    `GRANT USAGE ON SCHEMA ${schema} TO ${reader}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader}`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${role} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${reader}`,
   ];
 }
 
@@ -65,6 +73,7 @@ export async function provisionLakeCatalog(config: DataparkConfig): Promise<void
       database: config.postgres.database,
       role: LAKE_CATALOG.role,
       schema: LAKE_CATALOG.schema,
+      reader: POSTGRES_ROLE_USERS[LAKE_CATALOG.reader],
     }),
   ]);
 }
