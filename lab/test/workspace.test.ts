@@ -35,6 +35,7 @@ const SKELETON = [
   'lab/jest.config.js',
   'lab/scripts/first-pipeline.ts',
   'lab/scripts/query.ts',
+  'lab/scripts/query-lake.ts',
   'lab/scripts/submit-spark-job.ts',
   'lab/scripts/trigger-dag.ts',
   'lab/dags/lab_first_dag.py',
@@ -45,6 +46,7 @@ const SKELETON = [
   'lab/test/first-pipeline.test.ts',
   'lab/test/submit-spark-job.test.ts',
   'lab/test/trigger-dag.test.ts',
+  'lab/test/query-lake.test.ts',
 ];
 
 describe('the lab workspace', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { LAKE_CATALOG, loadConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
+import { openLake } from '@datapark/lake';
 import {
   SparkHistoryClient,
   SparkJobFailedError,
@@ -222,6 +223,67 @@ describe('the lake job on the real cluster, catalog and object store', () => {
     for (const secret of [config.lake.catalogPassword!, config.s3.secretAccessKey!])
       expect(shown).not.toContain(secret);
   }, 1_000_000);
+
+  it("reads the day back from TypeScript with DuckDB (@datapark/lake): gold's row equals processed's, silver and bronze as Spark counted them", async () => {
+    const lake = await openLake(config);
+    try {
+      const gold = await lake.gold.dailySales({ from: DAY, to: DAY });
+      const processed = await owner
+        .selectFrom('processed.daily_sales')
+        .select([
+          'sales_date',
+          'orders_count',
+          'items_sold',
+          'revenue',
+          'avg_order_value',
+          'distinct_customers',
+        ])
+        .where('sales_date', '=', DAY)
+        .execute();
+      expect(processed).toEqual([PROCESSED]); // what the test put there, read back by PostgreSQL
+      expect(gold).toEqual(processed); // same types too: the date and money as strings
+
+      const counts = await lake.query<{ table: string; n: string }>(
+        `SELECT 'bronze' AS table, count(*) AS n FROM lake.bronze.order_events
+          WHERE occurred_at::DATE = $1::DATE AND kafka_partition = $2
+         UNION ALL SELECT 'orders', count(*) FROM lake.silver.orders WHERE order_date = $1::DATE
+         UNION ALL SELECT 'items', count(*) FROM lake.silver.order_items WHERE order_date = $1::DATE`,
+        [DAY, PARTITION],
+      );
+      expect(Object.fromEntries(counts.map((c) => [c.table, Number(c.n)]))).toEqual({
+        bronze: 8,
+        orders: 3,
+        items: 4,
+      });
+      const statuses = await lake.query<{ order_id: string; status: string; total_amount: string }>(
+        `SELECT order_id, status, total_amount FROM lake.silver.orders
+          WHERE order_date = $1::DATE ORDER BY placed_at`,
+        [DAY],
+      );
+      expect(statuses).toEqual([
+        { order_id: orders[0].id, status: 'paid', total_amount: '24.50' },
+        { order_id: orders[1].id, status: 'delivered', total_amount: '10.00' },
+        { order_id: orders[2].id, status: 'cancelled', total_amount: '22.50' },
+      ]);
+
+      // Time travel: the table as of its latest snapshot has the day's row; as of its first,
+      // no more days than now (a day's overwrite never removes another day).
+      const snapshots = await lake.snapshots('gold.daily_sales');
+      expect(snapshots.length).toBeGreaterThan(0);
+      const daysAt = async (snapshotId: string) => {
+        const rows = await lake.query<{ sales_date: string }>(
+          `SELECT sales_date FROM ${lake.tableAt('gold.daily_sales', snapshotId)}`,
+        );
+        return rows.map((r) => r.sales_date);
+      };
+      const latest = await daysAt(snapshots.at(-1)!.snapshot_id);
+      expect(latest).toContain(DAY);
+      const first = await daysAt(snapshots[0]!.snapshot_id);
+      expect(first.length).toBeLessThanOrEqual(latest.length);
+    } finally {
+      lake.close();
+    }
+  }, 300_000);
 
   it('fails, naming the column and both values, when processed was tampered with', async () => {
     await sql`UPDATE processed.daily_sales SET revenue = revenue + 1 WHERE sales_date = ${DAY}::date`.execute(

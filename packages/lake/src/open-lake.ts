@@ -53,6 +53,8 @@ export async function openLake(
     autoinstall_known_extensions: 'false',
   });
   const connection = await instance.connect();
+  // Data Park's days are UTC days (Spark's session time zone): `occurred_at::DATE` is too.
+  await connection.run("SET TimeZone = 'UTC'");
   const lake = new Lake(instance, connection, () =>
     readCatalogTables(config, options.catalogRole ?? LAKE_CATALOG.reader),
   );
