@@ -230,7 +230,8 @@ function supersetReaderScript({ roleUsers, database }: Roles): string {
 }
 
 // psql script: what provisionLakeCatalog() of @datapark/db does (the Iceberg JDBC catalog's login
-// role and its schema, nothing else), as the bootstrap superuser on the Data Park database. The
+// role and its schema, and the analyst's read of the catalog's tables), as the bootstrap superuser
+// on the Data Park database. The
 // password comes from the Job's environment (PG_PASSWORD_<ROLE>), as roles.sql's do.
 function lakeCatalogScript({ database }: Roles): string {
   const { role, schema } = LAKE_CATALOG;
@@ -243,7 +244,12 @@ function lakeCatalogScript({ database }: Roles): string {
       `\\getenv ${variable} PG_PASSWORD_${role.toUpperCase()}`,
       `SELECT format('CREATE ROLE %I', '${role}') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') \\gexec`,
       `ALTER ROLE "${role}" WITH ${LAKE_CATALOG_ROLE_ATTRIBUTES} PASSWORD :'${variable}';`,
-      ...lakeCatalogStatements({ database, role, schema }).map((s) => `${s};`),
+      ...lakeCatalogStatements({
+        database,
+        role,
+        schema,
+        reader: POSTGRES_ROLE_USERS[LAKE_CATALOG.reader],
+      }).map((s) => `${s};`),
     ].join('\n') + '\n'
   );
 }

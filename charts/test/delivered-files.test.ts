@@ -213,6 +213,10 @@ describe('files delivered into the pods', () => {
       'CREATE SCHEMA IF NOT EXISTS "iceberg" AUTHORIZATION "iceberg";',
     );
     expect(data['lake-catalog.sql']).toContain("PASSWORD :'pw_iceberg';");
+    // analyst reads the catalog's tables (what @datapark/lake reads), also those Iceberg makes later.
+    expect(data['lake-catalog.sql']).toContain(
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "iceberg" IN SCHEMA "iceberg" GRANT SELECT ON TABLES TO "analyst";',
+    );
     expect(data['init.sh']!.indexOf('/sql/lake-catalog.sql')).toBeGreaterThan(
       data['init.sh']!.indexOf('/sql/roles.sql'),
     );

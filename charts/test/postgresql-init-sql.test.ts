@@ -1,4 +1,4 @@
-import { LAKE_CATALOG, POSTGRES_ROLES } from '@datapark/config';
+import { LAKE_CATALOG, POSTGRES_ROLE_USERS, POSTGRES_ROLES } from '@datapark/config';
 import { execa } from 'execa';
 import { platformConfig, psql } from './fixtures/platform.js';
 import { renderProfile, tempFile } from './fixtures/render.js';
@@ -187,7 +187,9 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
       '-c',
       `SELECT nspowner::regrole::text, coalesce(nspacl::text, '') FROM pg_namespace WHERE nspname = '${schema}'`,
     ]);
-    expect(owner).toBe(`${role}|{${role}=UC/${role}}`);
+    // The reader (analyst) may look up the catalog's tables (USAGE), to SELECT them: nothing more.
+    const reader = POSTGRES_ROLE_USERS[LAKE_CATALOG.reader];
+    expect(owner).toBe(`${role}|{${role}=UC/${role},${reader}=U/${role}}`);
     // As the catalog: its unqualified tables land in its schema; no other schema is its.
     const asCatalog = (sql: string) =>
       execa(
