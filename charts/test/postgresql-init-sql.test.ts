@@ -55,6 +55,8 @@ const LAB_SHAPE = `
   SELECT 'default', n.nspname, ${aclText('d.defaclacl')}
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
    WHERE ${aclText('d.defaclacl')} <> ''
+     -- The lake catalog's (analyst reads it) is lake-catalog.sql's, checked on its own below.
+     AND n.nspname <> 'iceberg'
   UNION ALL
   SELECT 'table', table_schema || '.' || table_name, privilege_type
     FROM information_schema.table_privileges WHERE grantee = 'lab' AND table_schema <> 'lab'
@@ -190,6 +192,10 @@ describe("the PostgreSQL init Job's SQL, on the real PostgreSQL", () => {
     // The reader (analyst) may look up the catalog's tables (USAGE), to SELECT them: nothing more.
     const reader = POSTGRES_ROLE_USERS[LAKE_CATALOG.reader];
     expect(owner).toBe(`${role}|{${role}=UC/${role},${reader}=U/${role}}`);
+    // …and SELECT on the tables Iceberg creates there later, as provisioning grants it.
+    const defaults = `SELECT ${aclText('d.defaclacl')} FROM pg_default_acl d
+      JOIN pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = '${schema}'`;
+    expect(await psql(config, 'admin', database, ['-c', defaults])).toBe(`${reader}=r/${role}`);
     // As the catalog: its unqualified tables land in its schema; no other schema is its.
     const asCatalog = (sql: string) =>
       execa(
