@@ -15,6 +15,8 @@ import { driverTimeline } from './spark-timeline.js';
 
 const ORDERS = Number(process.env['BENCH_ORDERS'] ?? 1_000_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+/** `both`: a side for the job with C2 too, beside the platform's C1-only JVMs. */
+const JIT = process.env['BENCH_SPARK_JIT'] ?? 'c1';
 const DAY = '1999-06-15';
 const CUSTOMERS = 20_000;
 const PRODUCTS = 2_000;
@@ -134,46 +136,57 @@ try {
       );
   };
   let timeline = '';
+  /** The Spark side: the platform's submission, `conf` on top (the JIT variant measured). */
+  const sparkSide = (name: string, conf: Record<string, string>) => ({
+    name,
+    run: async () => {
+      let runningAfterMs = 0;
+      let driverId = '';
+      const submitted = Date.now();
+      const seconds = await timed(() =>
+        spark.submitAndWait(
+          spark.pythonRequest({
+            file: join(root, 'apps', 'spark-jobs', 'jobs', 'daily_batch.py'),
+            name: `bench-daily-batch-${DAY}`,
+            args: ['--date', DAY],
+            env: { DATAPARK_STATE_DIR: config.stateDir },
+            conf,
+          }),
+          {
+            timeoutMs: 3_600_000,
+            pollMs: 200,
+            onProgress: (state, id) => {
+              driverId = id;
+              if (state === 'RUNNING' && !runningAfterMs) runningAfterMs = Date.now() - submitted;
+            },
+          },
+        ),
+      );
+      await checkDay(`the Spark job (${name})`);
+      const t = driverTimeline(config.stateDir, driverId);
+      timeline = t
+        ? [
+            `submit → driver RUNNING ${(runningAfterMs / 1000).toFixed(1)} s`,
+            ...t.steps.map((s) => `${s.what} at +${s.atSeconds} s`),
+            ...t.jobs.map((j) => `job "${j.what}" ${j.seconds.toFixed(1)} s`),
+          ].join('; ')
+        : `submit → driver RUNNING ${(runningAfterMs / 1000).toFixed(1)} s (driver log not found)`;
+      process.stderr.write(`    where the time went (${name}): ${timeline}\n`);
+      return { rate: ORDERS / seconds, detail: `${seconds.toFixed(1)} s submit → FINISHED` };
+    },
+  });
   const rounds = await alternateRounds(
     [
-      {
-        name: 'Spark daily_batch',
-        run: async () => {
-          let runningAfterMs = 0;
-          let driverId = '';
-          const submitted = Date.now();
-          const seconds = await timed(() =>
-            spark.submitAndWait(
-              spark.pythonRequest({
-                file: join(root, 'apps', 'spark-jobs', 'jobs', 'daily_batch.py'),
-                name: `bench-daily-batch-${DAY}`,
-                args: ['--date', DAY],
-                env: { DATAPARK_STATE_DIR: config.stateDir },
-              }),
-              {
-                timeoutMs: 3_600_000,
-                pollMs: 200,
-                onProgress: (state, id) => {
-                  driverId = id;
-                  if (state === 'RUNNING' && !runningAfterMs)
-                    runningAfterMs = Date.now() - submitted;
-                },
-              },
-            ),
-          );
-          await checkDay('the Spark job');
-          const t = driverTimeline(config.stateDir, driverId);
-          timeline = t
-            ? [
-                `submit → driver RUNNING ${(runningAfterMs / 1000).toFixed(1)} s`,
-                ...t.steps.map((s) => `${s.what} at +${s.atSeconds} s`),
-                ...t.jobs.map((j) => `job "${j.what}" ${j.seconds.toFixed(1)} s`),
-              ].join('; ')
-            : `submit → driver RUNNING ${(runningAfterMs / 1000).toFixed(1)} s (driver log not found)`;
-          process.stderr.write(`    where the time went: ${timeline}\n`);
-          return { rate: ORDERS / seconds, detail: `${seconds.toFixed(1)} s submit → FINISHED` };
-        },
-      },
+      sparkSide('Spark daily_batch', {}),
+      // BENCH_SPARK_JIT=both: the same job with C2 as well, beside the platform's C1 only.
+      ...(JIT === 'both'
+        ? [
+            sparkSide('Spark daily_batch, C1+C2', {
+              'spark.driver.extraJavaOptions': '-XX:+TieredCompilation',
+              'spark.executor.extraJavaOptions': '-XX:+TieredCompilation',
+            }),
+          ]
+        : []),
       {
         name: 'PostgreSQL INSERT … SELECT',
         run: async () => {
@@ -202,6 +215,14 @@ try {
         `the daily batch on Spark (JDBC in and out, 2 workers × 2 cores, 512 MB executors, JVMs C1 only as the platform starts batch jobs: ${DRIVER_JAVA_OPTIONS}), submit → FINISHED; rounds ${describeRounds(sparkRates)}`,
       ],
       ['ours: where the time went', timeline],
+      ...(JIT === 'both'
+        ? [
+            [
+              'ours with C2 too (BENCH_SPARK_JIT=both)',
+              `-XX:+TieredCompilation for driver and executor; rounds ${describeRounds(rounds.rates['Spark daily_batch, C1+C2']!)}`,
+            ] as [string, string],
+          ]
+        : []),
       [
         'reference',
         `PostgreSQL doing the same reads and writes in SQL (dimensions replaced, the day rewritten), as spark_etl, committed; rounds ${describeRounds(sqlRates)}`,
