@@ -46,6 +46,8 @@ describe('a folder registry', () => {
     expect(subjectCompatibility(dir, SUBJECT)).toBe('BACKWARD_TRANSITIVE');
     expect(registerSchema(dir, SUBJECT, withOptional)).toMatchObject({ version: 2, created: true });
     expect(subjectVersions(dir, SUBJECT).map((v) => v.version)).toEqual([1, 2]);
+    // Any version the subject has, not only the latest, is found again (as Confluent's).
+    expect(registerSchema(dir, SUBJECT, v1)).toMatchObject({ version: 1, created: false });
   });
 
   it('refuses a required new field, naming the field and the rule, and writes nothing', () => {

@@ -34,7 +34,7 @@ export interface Registration {
   readonly subject: string;
   readonly version: number;
   readonly file: string;
-  /** False when the schema was the subject's latest version already (nothing written). */
+  /** False when the subject had the schema already, as this version (nothing written). */
   readonly created: boolean;
 }
 
@@ -74,7 +74,7 @@ export function subjectVersions(dir: string, subject: string): PublishedVersion[
 /**
  * Registers a schema as the next version of a subject in a folder registry: the layout of
  * `contracts/` (`<dir>/<subject>/v<N>.json`), with the semantics of Confluent's
- * `POST /subjects/<subject>/versions`. A schema equal to the latest version is that version
+ * `POST /subjects/<subject>/versions`. A schema the subject has already is that version
  * (nothing written); one that breaks the subject's rule against the versions before it is
  * refused with {@link IncompatibleSchemaError}, naming every field; else it becomes version
  * latest + 1.
@@ -88,15 +88,15 @@ export function subjectVersions(dir: string, subject: string): PublishedVersion[
  */
 export function registerSchema(dir: string, subject: string, schema: JsonSchema): Registration {
   const versions = subjectVersions(dir, subject);
-  const latest = versions.at(-1);
-  if (latest && isDeepStrictEqual(latest.schema, schema))
+  const existing = versions.find((v) => isDeepStrictEqual(v.schema, schema));
+  if (existing)
     return {
       subject,
-      version: latest.version,
-      file: publishedFile(subject, latest.version, dir),
+      version: existing.version,
+      file: publishedFile(subject, existing.version, dir),
       created: false,
     };
-  const version = (latest?.version ?? 0) + 1;
+  const version = (versions.at(-1)?.version ?? 0) + 1;
   const violations = checkRule(subject, subjectCompatibility(dir, subject), [
     ...versions,
     { version, schema },
