@@ -9,6 +9,7 @@ import { qualityChecks } from './lessons/06-quality-checks.js';
 import { lagQuery } from './lessons/07-lag-query.js';
 import { brokerRestart } from './lessons/08-broker-restart.js';
 import { schemaEvolution } from './lessons/09-schema-evolution.js';
+import { dbtModel } from './lessons/10-dbt-model.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -21,6 +22,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   lagQuery,
   brokerRestart,
   schemaEvolution,
+  dbtModel,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
