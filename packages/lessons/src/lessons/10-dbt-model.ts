@@ -128,7 +128,7 @@ async function compare(pool: Pool, relation: string, asOf: string) {
   return rows[0]!;
 }
 
-/** A node's result line: `unique_lesson10_customer_orders_customer_id: fail (512 rows)`. */
+/** A test's name from its unique_id (`test.<project>.<name>.<hash>`). */
 const testName = (r: DbtNodeResult) => r.unique_id.split('.').at(-2) ?? r.unique_id;
 
 /** dbt's lines worth showing: its errors, without its timestamps, not its banner. */
