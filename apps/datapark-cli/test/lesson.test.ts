@@ -20,6 +20,7 @@ describe('datapark lesson', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^ {3}1 {2}Produce your first typed event.* not started$/m);
     expect(result.stdout).toMatch(/^ {3}3 {2}Exactly once.* not started$/m);
+    expect(result.stdout).toMatch(/^ {3}9 {2}Schema registry: .* not started$/m);
     expect(result.stdout).toContain(
       'next: lesson 1, docs/lessons/01-first-event.md (datapark lesson start 1)',
     );
@@ -41,7 +42,7 @@ describe('datapark lesson', () => {
     const unknown = lesson('check', '42');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain(
-      'no lesson 42: there are 1, 2, 3, 4, 5, 6, 7 (datapark lesson list)',
+      'no lesson 42: there are 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 (datapark lesson list)',
     );
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
     const notStarted = lesson('check', '1');

@@ -44,6 +44,14 @@ export {
   type RuleViolation,
 } from './contracts/rules.js';
 export {
+  IncompatibleSchemaError,
+  registerSchema,
+  setSubjectCompatibility,
+  subjectCompatibility,
+  subjectVersions,
+  type Registration,
+} from './contracts/subject-registry.js';
+export {
   contractOf,
   CONTRACTS,
   findContract,

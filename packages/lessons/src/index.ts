@@ -29,3 +29,6 @@ export { sparkJobNames } from './lessons/04-spark-job.js';
 export { dailyDagNames } from './lessons/05-daily-dag.js';
 export { qualityChecksNames } from './lessons/06-quality-checks.js';
 export { lagQueryNames } from './lessons/07-lag-query.js';
+export { brokerRestartNames, LESSON_08_EVENTS } from './lessons/08-broker-restart.js';
+export { labRegistryDir, schemaEvolutionNames } from './lessons/09-schema-evolution.js';
+export { dbtModelNames } from './lessons/10-dbt-model.js';

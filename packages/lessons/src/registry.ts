@@ -7,6 +7,9 @@ import { sparkJob } from './lessons/04-spark-job.js';
 import { dailyDag } from './lessons/05-daily-dag.js';
 import { qualityChecks } from './lessons/06-quality-checks.js';
 import { lagQuery } from './lessons/07-lag-query.js';
+import { brokerRestart } from './lessons/08-broker-restart.js';
+import { schemaEvolution } from './lessons/09-schema-evolution.js';
+import { dbtModel } from './lessons/10-dbt-model.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -17,6 +20,9 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   dailyDag,
   qualityChecks,
   lagQuery,
+  brokerRestart,
+  schemaEvolution,
+  dbtModel,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
