@@ -45,7 +45,8 @@ describe('datapark psql', () => {
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    // psql, a child of the datapark process, as every user of the machine sees it in ps.
+    // psql, a child of the datapark process, as every user of the machine sees it in ps: once
+    // it has exec'd (until then the forked child still shows node's command and environment).
     let psql: string | undefined;
     for (let i = 0; i < 100 && !psql; i++) {
       await sleep(100);
@@ -55,7 +56,8 @@ describe('datapark psql', () => {
           try {
             return (
               readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] ===
-              String(child.pid)
+                String(child.pid) &&
+              /(^|\/)psql$/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0]!)
             );
           } catch {
             return false;
