@@ -8,9 +8,14 @@ export function isAlive(pid: number): boolean {
     return false;
   }
   try {
-    // A zombie has exited: treat it as dead. /proc is there on Linux, the only target here.
+    // A zombie has exited: treat it as dead. /proc is there on Linux, the only target here. But
+    // a process whose first thread has ended while others still run shows Z too (a JVM shutting
+    // down: the fresh CI restarted kafka-2 while the old one still held its ports): dead only
+    // when no thread is left but that one.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.split(') ')[1]?.[0] !== 'Z';
+    if (stat.split(') ')[1]?.[0] !== 'Z') return true;
+    const threads = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(threads?.[1] ?? 1) > 1;
   } catch {
     return true;
   }
