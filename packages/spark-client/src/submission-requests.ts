@@ -33,6 +33,15 @@ export interface PythonSubmission {
 export const DRIVER_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1';
 
 /**
+ * Conf that gives a job's driver and executors Java's default compiling back (C1, then C2),
+ * replacing the C1-only options: for a job that runs long (the streaming job) or computes hard.
+ */
+export const TIERED_JIT_CONF = {
+  'spark.driver.extraJavaOptions': '-XX:+TieredCompilation',
+  'spark.executor.extraJavaOptions': '-XX:+TieredCompilation',
+} as const;
+
+/**
  * A request that runs a PySpark script, in Spark's documented REST form: main class
  * SparkSubmit with the script in appArgs; SparkSubmit runs it in client mode on the worker.
  */

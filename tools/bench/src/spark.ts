@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '@datapark/config';
 import { copyRows, createPool } from '@datapark/db';
-import { DRIVER_JAVA_OPTIONS, SparkRestClient } from '@datapark/spark-client';
+import { DRIVER_JAVA_OPTIONS, SparkRestClient, TIERED_JIT_CONF } from '@datapark/spark-client';
 import { dailyBatchInSql } from './daily-batch-sql.js';
 import { printReport, timed } from './report.js';
 import { alternateRounds, describeRounds } from './rounds.js';
@@ -179,14 +179,7 @@ try {
     [
       sparkSide('Spark daily_batch', {}),
       // BENCH_SPARK_JIT=both: the same job with C2 as well, beside the platform's C1 only.
-      ...(JIT === 'both'
-        ? [
-            sparkSide('Spark daily_batch, C1+C2', {
-              'spark.driver.extraJavaOptions': '-XX:+TieredCompilation',
-              'spark.executor.extraJavaOptions': '-XX:+TieredCompilation',
-            }),
-          ]
-        : []),
+      ...(JIT === 'both' ? [sparkSide('Spark daily_batch, C1+C2', TIERED_JIT_CONF)] : []),
       {
         name: 'PostgreSQL INSERT … SELECT',
         run: async () => {

@@ -4,7 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataparkConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
 import type { DriverState } from '@datapark/spark-client';
-import { SparkRestClient, SubmissionNotFoundError, waitingReason } from '@datapark/spark-client';
+import {
+  SparkRestClient,
+  SubmissionNotFoundError,
+  TIERED_JIT_CONF,
+  waitingReason,
+} from '@datapark/spark-client';
 import { sparkJobFile } from '../batch/batch-run.js';
 import { finishJobRun, startJobRun } from '../runs/job-runs.js';
 import { EtlError } from '../etl-error.js';
@@ -33,14 +38,6 @@ async function reportStreamingExpected(config: DataparkConfig, running: boolean)
 
 /** The job name streaming runs are recorded under in `etl.job_runs`. */
 export const STREAM_JOB_NAME = 'streaming_metrics';
-/**
- * The streaming job's JVMs compile as Java does by default (C1, then C2): these replace the
- * platform's C1-only options for drivers (the request) and executors (spark-defaults.conf).
- */
-export const STREAM_JVM_CONF = {
-  'spark.driver.extraJavaOptions': '-XX:+TieredCompilation',
-  'spark.executor.extraJavaOptions': '-XX:+TieredCompilation',
-} as const;
 
 /** What `stream start` leaves behind for `stop` and `status`: `.datapark/etl/streaming.json`. */
 export interface StreamState {
@@ -121,7 +118,7 @@ export async function startStream(
         env: { DATAPARK_STATE_DIR: config.stateDir, DATAPARK_ENDPOINTS_FILE: config.endpointsFile },
         // Runs for hours: C2's faster code pays its compiling back, unlike a short batch job's
         // (the platform's default, C1 only, is for those: DRIVER_JAVA_OPTIONS).
-        conf: STREAM_JVM_CONF,
+        conf: TIERED_JIT_CONF,
       }),
     );
     progress(`stream: submitted ${submissionId}, checkpoint ${checkpoint}`);
