@@ -6,8 +6,11 @@ import { createPool, provisionLakeCatalog } from '@datapark/db';
 import { config, runScript } from './fixtures.js';
 
 // The lab's lake script as a learner runs it, against the shared platform's catalog and store.
+// Without FORCE_COLOR, which nx sets for its tasks: console.table would colour the numbers.
 const scriptEnv = () =>
-  Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DATAPARK_')));
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('DATAPARK_') && k !== 'FORCE_COLOR'),
+  );
 
 beforeAll(() => provisionLakeCatalog(config)); // idempotent: what `up` runs
 

@@ -129,4 +129,12 @@ describe('datapark kafka', () => {
     // Only the tool's closing line: no notice inviting KIP-848's protocol, which it uses.
     expect(consumed.stderr).toBe('Processed a total of 1 messages\n');
   }, 300_000);
+
+  it("consume --help prints the console consumer's own help, not a wait on a topic named --help", () => {
+    const help = run(['kafka', 'consume', '--help']);
+    // Kafka's tools exit 1 after printing their usage; what matters is that it ended.
+    expect(help.signal).toBeNull();
+    expect(help.stdout + help.stderr).toMatch(/--from-beginning/);
+    expect(help.stdout + help.stderr).not.toMatch(/UNKNOWN_TOPIC_OR_PARTITION/);
+  }, 60_000);
 });

@@ -112,3 +112,27 @@ describe('the Kafka lag exporter against the platform Kafka', () => {
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
   }, 60_000);
 });
+
+describe('serveLagExporter without Kafka', () => {
+  it('answers 503 with the reason after one retry on a fresh connection, and logs both', async () => {
+    const lines: string[] = [];
+    // A port nothing listens on: every connection is refused.
+    const dead = { brokers: [`127.0.0.1:${await freePort()}`], logLevel: logLevel.NOTHING };
+    const port = await freePort();
+    const exporter = await serveLagExporter({
+      connection: dead,
+      host: '127.0.0.1',
+      port,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(503);
+      expect(await response.text()).toMatch(/^Kafka: .*ECONNREFUSED|^Kafka: .*[Cc]onnect/);
+      expect(lines.filter((l) => l.includes('reconnecting once'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('reading Kafka failed:'))).toHaveLength(1);
+    } finally {
+      await exporter.close();
+    }
+  }, 60_000);
+});

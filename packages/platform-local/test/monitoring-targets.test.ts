@@ -49,16 +49,27 @@ describe('monitoring on the running platform', () => {
       'spark-worker',
       'superset',
     ]);
-    const down = targets
-      .filter((t) => t.health !== 'up')
-      .map(
-        (t) =>
-          `${t.labels.job}/${t.labels.unit} (${t.labels.instance}): ${t.health} ${t.lastError}`,
+    const describeDown = (ts: Target[]) =>
+      ts
+        .filter((t) => t.health !== 'up')
+        .map(
+          (t) =>
+            `${t.labels.job}/${t.labels.unit} (${t.labels.instance}): ${t.health} ${t.lastError}`,
+        );
+    // `health` is the last scrape's: one that failed while the shared lane's other tests load
+    // the machine is reported, and fails only if the next two scrapes fail too.
+    let down = describeDown(targets);
+    for (let i = 0; i < 35 && down.length > 0; i++) {
+      if (i === 0) console.warn(`down at first look, waiting two scrapes: ${down.join('; ')}`);
+      await sleep(1000);
+      down = describeDown(
+        (await activeTargets()).filter((t) => !['ingest', 'spark-app'].includes(t.labels.job)),
       );
+    }
     expect(down).toEqual([]);
     expect(targets.filter((t) => t.labels.job === 'kafka')).toHaveLength(3);
     expect(targets.filter((t) => t.labels.job === 'spark-worker')).toHaveLength(2);
-  }, 60_000);
+  }, 120_000);
 
   it('sends its alerts to Alertmanager', async () => {
     const response = await get(prometheusUrl, '/api/v1/alertmanagers');

@@ -15,6 +15,13 @@ async function run(tool: KafkaConsoleTool, args: readonly string[]): Promise<voi
   process.exitCode = await runTool(invocation);
 }
 
+/**
+ * `--topic TOPIC` before the tool's own options; an option in TOPIC's place (`consume --help`)
+ * goes to the tool as typed, not to Kafka as a topic named "--help".
+ */
+const withTopic = (topic: string, args: readonly string[]) =>
+  topic.startsWith('-') ? [topic, ...args] : ['--topic', topic, ...args];
+
 /** A subcommand whose options are the Kafka tool's own, passed through. */
 function toolCommand(name: string, description: string): Command {
   return new Command(name)
@@ -47,7 +54,7 @@ export function kafkaCommand(): Command {
     )
       .argument('<topic>')
       .argument('[args...]')
-      .action((topic: string, args: string[]) => run('consume', ['--topic', topic, ...args])),
+      .action((topic: string, args: string[]) => run('consume', withTopic(topic, args))),
   );
   kafka.addCommand(
     toolCommand(
@@ -56,7 +63,7 @@ export function kafkaCommand(): Command {
     )
       .argument('<topic>')
       .argument('[args...]')
-      .action((topic: string, args: string[]) => run('produce', ['--topic', topic, ...args])),
+      .action((topic: string, args: string[]) => run('produce', withTopic(topic, args))),
   );
   kafka.addCommand(
     toolCommand(

@@ -16,6 +16,8 @@ export interface LagExporter {
   close(): Promise<void>;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
  * Serves `GET /metrics`: consumer-group lag per group, topic and partition, and every
  * partition's offsets, read from Kafka at each scrape (concurrent scrapes share one read).
@@ -27,21 +29,10 @@ export async function serveLagExporter(options: LagExporterOptions): Promise<Lag
   let reader: Promise<LagReader> | undefined;
   let inFlight: Promise<string> | undefined;
 
-  const scrape = async (): Promise<string> => {
+  const read = async () => {
     reader ??= LagReader.connect(options.connection);
     try {
-      const started = performance.now();
-      const snapshot = await (await reader).read();
-      const seconds = (performance.now() - started) / 1000;
-      return (
-        renderLagMetrics(snapshot) +
-        '# HELP kafka_lag_exporter_scrape_duration_seconds How long reading Kafka took.\n' +
-        '# TYPE kafka_lag_exporter_scrape_duration_seconds gauge\n' +
-        `kafka_lag_exporter_scrape_duration_seconds ${seconds.toFixed(3)}\n` +
-        '# HELP kafka_lag_exporter_skipped Topics and groups this read skipped: deleted while it ran, or unreadable.\n' +
-        '# TYPE kafka_lag_exporter_skipped gauge\n' +
-        `kafka_lag_exporter_skipped ${snapshot.skipped}\n`
-      );
+      return await (await reader).read();
     } catch (error) {
       // A fresh connection next time: this one's metadata may name brokers that moved.
       const stale = reader;
@@ -49,6 +40,26 @@ export async function serveLagExporter(options: LagExporterOptions): Promise<Lag
       void stale.then((r) => r.disconnect()).catch(() => undefined);
       throw error;
     }
+  };
+
+  const scrape = async (): Promise<string> => {
+    const started = performance.now();
+    // Once more on a fresh connection before answering 503: listing topics or groups fails now
+    // and then while brokers create, delete or move partitions, and a scrape is cheap to repeat.
+    const snapshot = await read().catch((error: unknown) => {
+      log(`kafka-lag-exporter: reading Kafka failed, reconnecting once: ${messageOf(error)}`);
+      return read();
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return (
+      renderLagMetrics(snapshot) +
+      '# HELP kafka_lag_exporter_scrape_duration_seconds How long reading Kafka took.\n' +
+      '# TYPE kafka_lag_exporter_scrape_duration_seconds gauge\n' +
+      `kafka_lag_exporter_scrape_duration_seconds ${seconds.toFixed(3)}\n` +
+      '# HELP kafka_lag_exporter_skipped Topics and groups this read skipped: deleted while it ran, or unreadable.\n' +
+      '# TYPE kafka_lag_exporter_skipped gauge\n' +
+      `kafka_lag_exporter_skipped ${snapshot.skipped}\n`
+    );
   };
 
   const server = createServer((request, response) => {
@@ -62,7 +73,7 @@ export async function serveLagExporter(options: LagExporterOptions): Promise<Lag
     inFlight.then(
       (body) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body),
       (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         log(`kafka-lag-exporter: reading Kafka failed: ${message}`);
         response.writeHead(503, { 'content-type': 'text/plain' }).end(`Kafka: ${message}\n`);
       },
