@@ -16,6 +16,7 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { POSTGRES_ROLE_USERS } from '@datapark/config';
 import { SUPERSET_READER_ROLE, supersetReaderStatements } from '@datapark/db';
+import { supersetServerArgs } from '@datapark/platform-local';
 import { ingressAllowed, egressOf, policiesOf } from './fixtures/network.js';
 import { podsOf } from './fixtures/pods.js';
 import type { Container, Pod } from './fixtures/pods.js';
@@ -296,23 +297,11 @@ describe("Superset's init Job", () => {
       readFileSync(join(SUBCHART, 'files', 'config', 'wait_for_migrations.py'), 'utf8'),
     );
     const [superset] = server.spec.containers as FullContainer[];
+    // The local platform's server line, on every address of the pod and with the values'
+    // defaults: the two stay in step.
     expect(superset!.command).toEqual([
       'gunicorn',
-      '--bind',
-      '0.0.0.0:8088',
-      '--workers',
-      '1',
-      '--worker-class',
-      'gthread',
-      '--threads',
-      '8',
-      '--timeout',
-      '120',
-      '--limit-request-line',
-      '0',
-      '--limit-request-field_size',
-      '0',
-      'superset.app:create_app()',
+      ...supersetServerArgs(new URL('http://0.0.0.0:8088')),
     ]);
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const)
       expect((superset![probe] as { httpGet: unknown }).httpGet).toEqual({

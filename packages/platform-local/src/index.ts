@@ -12,4 +12,5 @@ export {
   type KafkaConsoleTool,
 } from './tools/kafka-console.js';
 export { psqlInvocation } from './tools/psql.js';
+export { supersetServerArgs } from './superset/server.js';
 export type { ToolInvocation } from './tools/tool-invocation.js';
