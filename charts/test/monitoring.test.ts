@@ -69,6 +69,7 @@ const METRICS_PORTS = {
   'StatefulSet/dp-postgresql': 9187,
   'StatefulSet/dp-airflow-redis': 9121,
   'Deployment/dp-airflow-statsd': 9102,
+  'Deployment/dp-kafka-lag-exporter': 9308,
 };
 
 describe('metrics endpoints in the chart', () => {
@@ -96,7 +97,7 @@ describe('metrics endpoints in the chart', () => {
     );
   });
 
-  it('gives PostgreSQL, Redis, Airflow (StatsD) and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
+  it('gives PostgreSQL, Redis, Airflow (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
     const pods = podsOf(await render(KAFKA_METRICS));
     const found = Object.fromEntries(
       pods.flatMap((pod) =>
@@ -119,6 +120,34 @@ describe('metrics endpoints in the chart', () => {
     const brokers = podsOf(await render()).find((p) => p.owner === 'StatefulSet/dp-kafka')!;
     expect(brokers.spec.initContainers).toBeUndefined();
     expect(JSON.stringify(brokers.spec)).not.toContain('javaagent');
+  });
+
+  it("runs kafka_exporter as the local platform does: every broker, Kafka 4's protocol, internal topics out, its own image as nobody", async () => {
+    const manifests = await render(['--set', 'kafka.replicas=5']);
+    const pod = podsOf(manifests).find((p) => p.owner === 'Deployment/dp-kafka-lag-exporter')!;
+    const container = pod.spec.containers[0]!;
+    expect(container.image).toBe('danielqsj/kafka-exporter:v1.9.0');
+    const servers = [0, 1, 2, 3, 4].map(
+      (i) => `--kafka.server=dp-kafka-${i}.dp-kafka-headless.datapark.svc.cluster.local:9092`,
+    );
+    // The flags of the local platform's unit (kafkaExporterArgs in
+    // packages/platform-local/src/monitoring/units.ts), with the release's brokers.
+    expect(container.args).toEqual([
+      ...servers,
+      '--kafka.version=4.0.0',
+      '--topic.exclude=^__.*',
+      '--web.listen-address=:9308',
+    ]);
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(pod.labels['datapark.io/egress-policy']).toBe('own');
+    // Off, nothing of it is left, and the brokers stop letting it in.
+    const off = await render(['--set', 'kafka.lagExporter.enabled=false']);
+    expect(off.filter((m) => m.metadata.name === 'dp-kafka-lag-exporter')).toEqual([]);
+    const brokers = policiesOf(off).find((p) => p.metadata.name === 'dp-kafka')!;
+    expect(JSON.stringify(brokers.spec)).not.toContain('lag-exporter');
+    expect(
+      JSON.stringify(policiesOf(manifests).find((p) => p.metadata.name === 'dp-kafka')!.spec),
+    ).toContain('lag-exporter');
   });
 
   it("points Airflow's StatsD at the statsd-exporter, whose mapping is the local platform's", async () => {
@@ -184,6 +213,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     'StatefulSet/dp-postgresql': ['metrics'],
     'StatefulSet/dp-airflow-redis': ['metrics'],
     'Deployment/dp-airflow-statsd': ['metrics'],
+    'Deployment/dp-kafka-lag-exporter': ['metrics'],
     'Deployment/dp-spark-master': ['ui'],
     'Deployment/dp-spark-worker': ['ui'],
     // Alertmanager takes alerts and is scraped on its one port.
@@ -203,6 +233,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-postgresql': ['metrics'],
       'dp-airflow-redis': ['metrics'],
       'dp-airflow-statsd': ['metrics'],
+      'dp-kafka-lag-exporter': ['metrics'],
       'dp-spark-master': ['ui'],
       'dp-spark-worker': ['ui'],
     });
@@ -215,6 +246,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     expect(Object.keys(portsOpenedToClusterPrometheus(manifests)).sort()).toEqual([
       'dp-airflow-redis',
       'dp-airflow-statsd',
+      'dp-kafka-lag-exporter',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
@@ -231,6 +263,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       '--set',
       'airflow.metrics.enabled=false',
       '--set',
+      'kafka.lagExporter.enabled=false',
+      '--set',
       'global.monitoring.inChartPrometheus=false',
     ]);
     expect(portsOpenedToClusterPrometheus(off)).toEqual({});
@@ -239,6 +273,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'metrics',
     );
     expect(named(off, 'Deployment', 'dp-airflow-statsd')).toBeUndefined();
+    expect(named(off, 'Deployment', 'dp-kafka-lag-exporter')).toBeUndefined();
+    expect(named(off, 'NetworkPolicy', 'dp-kafka-lag-exporter')).toBeUndefined();
   });
 });
 
@@ -284,6 +320,7 @@ describe('the Prometheus Operator path', () => {
     );
     expect(jobs).toEqual({
       kafka: 'kafka/broker:metrics/metrics',
+      'kafka-lag': 'kafka/lag-exporter:metrics/metrics',
       'spark-master': 'spark/master:ui/metrics/master/prometheus/',
       'spark-worker': 'spark/worker:ui/metrics/prometheus/',
       postgres: 'postgresql/postgresql:metrics/metrics',
@@ -328,6 +365,8 @@ describe('the Prometheus Operator path', () => {
       'postgresql.metrics.enabled=false',
       '--set',
       'airflow.metrics.enabled=false',
+      '--set',
+      'kafka.lagExporter.enabled=false',
       '--set',
       'monitoring.enabled=false',
     ]);

@@ -48,7 +48,14 @@ const MATRIX: [string, number, string[]][] = [
   [
     'kafka/broker',
     9092,
-    ['kafka/broker', 'kafka/topics', 'spark/worker', 'jupyter/jupyter', 'client'],
+    [
+      'kafka/broker',
+      'kafka/topics',
+      'kafka/lag-exporter',
+      'spark/worker',
+      'jupyter/jupyter',
+      'client',
+    ],
   ],
   ['kafka/broker', 9093, ['kafka/broker']],
   ['spark/master', 7077, ['spark/worker', 'jupyter/jupyter']],
@@ -76,6 +83,7 @@ const MATRIX: [string, number, string[]][] = [
   ['postgresql/postgresql', 9187, ['monitoring/prometheus']],
   ['airflow/redis', 9121, ['monitoring/prometheus']],
   ['airflow/statsd', 9102, ['monitoring/prometheus']],
+  ['kafka/lag-exporter', 9308, ['monitoring/prometheus']],
   [
     'airflow/statsd',
     9125,
@@ -190,8 +198,14 @@ const PROMETHEUS_EGRESS = [
   'namespace -> metrics/TCP',
   'namespace -> ui/TCP',
 ];
+/** The Kafka lag exporter has its own too: the brokers' client port, and DNS. */
+const LAG_EXPORTER_EGRESS = ['dns -> 53/TCP', 'dns -> 53/UDP', 'namespace -> 9092/TCP'];
 const expectedEgress = (pod: Pod) =>
-  id(pod) === 'monitoring/prometheus' ? PROMETHEUS_EGRESS : EXACT_EGRESS;
+  id(pod) === 'monitoring/prometheus'
+    ? PROMETHEUS_EGRESS
+    : id(pod) === 'kafka/lag-exporter'
+      ? LAG_EXPORTER_EGRESS
+      : EXACT_EGRESS;
 
 describe('NetworkPolicies out: exactly the release and the DNS pods, in every profile', () => {
   it('renders every values file of ci/ as a profile here', () => {
@@ -228,8 +242,11 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
       const dns = policies
         .flatMap((p) => (p.spec as unknown as PolicySpec).egress ?? [])
         .filter((rule) => rule.ports?.some((port) => port.port === 53));
-      // The release-wide policy's and the in-chart Prometheus' own, the same rule.
-      expect(dns).toHaveLength(1 + prometheus);
+      // Every profile runs the Kafka lag exporter but local-images (no image built here).
+      const lagExporter = pods.filter((pod) => id(pod) === 'kafka/lag-exporter').length;
+      expect(lagExporter).toBe(profile === 'local-images' ? 0 : 1);
+      // The release-wide policy's, the in-chart Prometheus' and the lag exporter's, the same rule.
+      expect(dns).toHaveLength(1 + prometheus + lagExporter);
       expect(dns.at(-1)).toEqual(dns[0]);
       expect(dns.slice(0, 1)).toEqual([
         {

@@ -90,6 +90,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         'prometheus',
         'alertmanager',
         'kafka',
+        'kafka-lag',
         'spark-master',
         'spark-worker',
         'postgres',
@@ -117,6 +118,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
     }
     expect(covered).toEqual({
       kafka: ['StatefulSet/dp-kafka'],
+      'kafka-lag': ['Deployment/dp-kafka-lag-exporter'],
       'spark-master': ['Deployment/dp-spark-master'],
       'spark-worker': ['Deployment/dp-spark-worker'],
       postgres: ['StatefulSet/dp-postgresql'],
@@ -135,7 +137,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
           }
         ).template.metadata.annotations?.['prometheus.io/scrape'] === 'true',
     );
-    expect(endpoints.length).toBe(6);
+    expect(endpoints.length).toBe(7);
     expect(endpoints.map((p) => p.owner).filter((o) => !scraped.has(o))).toEqual([]);
     const master = config.scrape_configs.find((j) => j.job_name === 'spark-master')!;
     expect(master.metrics_path).toBe('/metrics/master/prometheus/');
@@ -267,6 +269,7 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
           'dp/airflow/redis',
           'dp/airflow/statsd',
           'dp/kafka/broker',
+          'dp/kafka/lag-exporter',
           'dp/postgresql/postgresql',
         ],
       },
@@ -279,14 +282,15 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
       { ports: ['53/TCP', '53/UDP'], to: ['dns'] },
     ]);
     expect(egressProblems(policies, prometheus, 'prometheus')).toEqual([]);
-    // Every other pod keeps the release-wide policy.
+    // Every other pod keeps the release-wide policy, but the Kafka lag exporter, which has its
+    // own too (network-policies.test.ts: the brokers' port and DNS).
     const releaseWide = policies.find((p) => p.metadata.name === 'dp-egress')!;
     const others = podsOf(manifests).filter((p) => p.owner !== prometheus.owner);
     expect(
-      others.filter(
-        (p) => !selects((releaseWide.spec as unknown as PolicySpec).podSelector, p.labels),
-      ),
-    ).toEqual([]);
+      others
+        .filter((p) => !selects((releaseWide.spec as unknown as PolicySpec).podSelector, p.labels))
+        .map((p) => p.owner),
+    ).toEqual(['Deployment/dp-kafka-lag-exporter']);
   });
 
   it('generates the password of both UIs and its bcrypt web configuration, new on every fresh render, and reads a Secret of yours instead', async () => {

@@ -55,6 +55,8 @@ const WRITES: Record<string, readonly string[]> = {
   // The exporters keep nothing: redis_exporter and statsd_exporter hold their metrics in memory.
   'airflow/redis/metrics': [],
   'airflow/statsd/statsd-exporter': [],
+  // kafka_exporter logs to stderr (klog) and keeps its metrics in memory.
+  'kafka/lag-exporter/kafka-exporter': [],
   'monitoring/prometheus/prometheus': ['/prometheus/wal/00000000', '/prometheus/lock'],
   'monitoring/alertmanager/alertmanager': ['/alertmanager/nflog', '/alertmanager/silences'],
   'jupyter/jupyter/jupyter': [
@@ -107,7 +109,7 @@ const key = (pod: Pod, c: Container) =>
 const ofCheckedComponent = (pod: Pod) =>
   ['airflow', 'jupyter', 'superset', 'objectstore', 'monitoring'].includes(
     pod.labels['app.kubernetes.io/name']!,
-  );
+  ) || pod.labels['app.kubernetes.io/component'] === 'lag-exporter';
 
 /** The volumes of a StatefulSet's claim templates, by owner (`StatefulSet/<name>`). */
 const claimVolumes = (manifests: readonly Manifest[]) =>

@@ -73,6 +73,8 @@ describe('values.schema.json', () => {
     ['monitoring.prometheus.retention.size=lots', 'monitoring:', "at '/prometheus/retention/size'"],
     ['kafka.metrics.jmxExporter.sha256=abc', 'kafka:', "at '/metrics/jmxExporter/sha256'"],
     ['postgresql.metrics.image.tag=latest', 'postgresql:', "at '/metrics/image/tag'"],
+    ['kafka.lagExporter.image.tag=latest', 'kafka:', "at '/lagExporter/image/tag'"],
+    ['kafka.lagExporter.podMonitor=sometimes', 'kafka:', "at '/lagExporter/podMonitor'"],
   ])('rejects %s with a message naming the chart and the field', async (set, chart, message) => {
     const result = await templateWith(set);
     expect(result.exitCode).not.toBe(0);

@@ -39,6 +39,15 @@
 {{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
 {{- end -}}
 
+{{- define "datapark.kafka.v1.lagExporterName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "lag-exporter") -}}
+{{- end -}}
+
+{{/* "true" when the lag exporter's PodMonitor renders (lagExporter.podMonitor, as metrics.podMonitor). */}}
+{{- define "datapark.kafka.v1.lagExporterPodMonitor" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.lagExporter.enabled "mode" .Values.lagExporter.podMonitor) -}}
+{{- end -}}
+
 {{/* Where the init container puts the JMX exporter agent's jar, and the broker loads it from. */}}
 {{- define "datapark.kafka.v1.jmxAgentJar" -}}
 /opt/jmx-exporter/jmx_prometheus_javaagent.jar

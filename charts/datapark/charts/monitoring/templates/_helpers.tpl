@@ -47,6 +47,7 @@ named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name 
 a component that is turned off find no pod. */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
 - { job: kafka, chart: kafka, component: broker, port: metrics, path: /metrics }
+- { job: kafka-lag, chart: kafka, component: lag-exporter, port: metrics, path: /metrics }
 - { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
 - { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
 - { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
