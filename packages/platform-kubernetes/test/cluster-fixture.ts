@@ -49,6 +49,7 @@ export const DEFAULT_PROFILE_COMPONENTS = [
   'airflow-worker 2/2',
   'jupyter 1/1',
   'kafka-broker 3/3',
+  'kafka-lag-exporter 1/1',
   'monitoring-alertmanager 1/1',
   'monitoring-prometheus 1/1',
   'objectstore 1/1',

@@ -116,6 +116,7 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
       'dp-airflow-redis',
       'dp-airflow-statsd',
       'dp-kafka',
+      'dp-kafka-lag-exporter',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',

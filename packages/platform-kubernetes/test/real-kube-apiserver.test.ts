@@ -75,7 +75,7 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
     // Every pod was admitted under "restricted" and created by the real controllers.
     const pods = await core.listNamespacedPod({ namespace: 'datapark' });
     const running = pods.items.filter((p) => p.status?.phase === 'Running');
-    expect(running).toHaveLength(21);
+    expect(running).toHaveLength(22);
     for (const pod of running) {
       expect([pod.metadata?.name, pod.metadata?.ownerReferences?.[0]?.kind]).toEqual([
         pod.metadata?.name,
