@@ -2,7 +2,8 @@
 // The shop as `npm run demo` leaves it, made once before `npm test`'s tests: a day of history in
 // `source` (the generator's backfill, seed 42, into Kafka and PostgreSQL), ingested into `raw`,
 // that day through the daily batch (Spark, straight to its REST server: `processed`) and the
-// quality checks (`quality.check_results`), and dbt's models built in `analytics`. Tests that read the shop (Superset's charts, lessons 5
+// quality checks (`quality.check_results`), two malformed records set aside by ingest
+// (`etl.dead_letters`), and dbt's models built in `analytics`. Tests that read the shop (Superset's charts, lessons 5
 // and 6, the notebooks) then do not depend on which project happened to run before them, now
 // that the shared lane runs two projects at a time. Each part is skipped when it is there already.
 import { spawnSync } from 'node:child_process';
@@ -80,6 +81,26 @@ if (results === 0) {
   // A check that fails is a result too (recorded, exit 1); only a crash stops the tests.
   node('apps/etl-driver/dist/cli.js', ['quality', 'check', '--date', day], [0, 1]);
 } else say(`quality holds ${results} results: no checks`);
+
+const { letters } = await query(`SELECT count(*)::int AS letters FROM etl.dead_letters`);
+if (letters === 0) {
+  say('no dead letters: two malformed clickstream records, and ingest sets them aside');
+  // As a learner sends them (`datapark kafka produce`): not JSON, and JSON that is not an event.
+  const produced = spawnSync(
+    process.execPath,
+    [join(root, 'apps/datapark-cli/dist/cli.js'), 'kafka', 'produce', 'clickstream'],
+    {
+      cwd: root,
+      input: 'not json\n{"event_id":"not-an-event"}\n',
+      stdio: ['pipe', 'inherit', 'inherit'],
+    },
+  );
+  if (produced.status !== 0) {
+    process.stderr.write(`✗ test data: datapark kafka produce failed (exit ${produced.status})\n`);
+    process.exit(produced.status ?? 1);
+  }
+  node('apps/etl-driver/dist/cli.js', ['ingest', '--until-caught-up']);
+} else say(`etl.dead_letters holds ${letters}: no malformed records`);
 
 const { built } = await query(`SELECT to_regclass('analytics.fct_funnel') IS NOT NULL AS built`);
 if (!built) {

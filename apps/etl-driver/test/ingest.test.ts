@@ -6,6 +6,7 @@ import { resetOffsets } from '../src/index.js';
 import { fetchWatermarks } from '@datapark/kafka';
 import {
   connection,
+  type DeadLetterSeen,
   deadLetters,
   endOffsets,
   freshGroup,
@@ -24,6 +25,21 @@ import {
 const { ingestDb, analyst } = ingestTestFile();
 
 const VALID_PER_TOPIC = 40;
+
+/** The rows of `etl.dead_letters` at the positions of `letters`, in offset order. */
+async function ledgerOf(topic: TopicName, letters: readonly DeadLetterSeen[]) {
+  const { rows } = await analyst.query<{
+    consumer_group: string;
+    code: string | null;
+    reason: string;
+  }>(
+    `SELECT consumer_group, code, reason FROM etl.dead_letters
+      WHERE topic = $1 AND (partition, kafka_offset) IN (SELECT * FROM unnest($2::int[], $3::bigint[]))
+      ORDER BY partition, kafka_offset`,
+    [topic, letters.map((l) => l.partition), letters.map((l) => l.sourceOffset)],
+  );
+  return rows;
+}
 
 describe('datapark-etl ingest', () => {
   it('lands every valid event once and every invalid record in the DLQ: produced = raw + DLQ, per topic', async () => {
@@ -102,6 +118,15 @@ describe('datapark-etl ingest', () => {
       const landed = await landedCounts(analyst, topic, produced.get(topic)!.ids);
       expect([...landed.values()].every((n) => n === 1)).toBe(true);
       expect(landed.size).toBe(VALID_PER_TOPIC);
+      // The replay sent the poison records to the DLQ again; the ledger has each once, by the
+      // group that first dead-lettered it.
+      const letters = await deadLetters(topic, dlqBefore.get(topic)!, poisonKey);
+      expect(letters.every((l) => l.copies >= 2)).toBe(true);
+      const ledger = await ledgerOf(topic, letters);
+      expect(ledger.map((r) => [r.consumer_group, r.reason.replace(/:.*/s, '')])).toEqual([
+        [group, 'not JSON'],
+        [group, 'schema'],
+      ]);
     }
   }, 240_000);
 
@@ -153,5 +178,10 @@ describe('datapark-etl ingest', () => {
     expect(letters[1]!.reason).toMatch(/^PostgreSQL refused it: 22008 /);
     expect(letters[2]!.reason).toMatch(/^schema: payload\.page: must not contain U\+0000/);
     expect(summary.deadLetters).toBe(3);
+    // The ledger the pipeline-health dashboard counts: the same three, codes and reasons.
+    const ledger = await ledgerOf(topic, letters);
+    expect(ledger.map((r) => [r.consumer_group, r.code, r.reason])).toEqual(
+      letters.map((l) => [group, l.code ?? null, l.reason]),
+    );
   }, 120_000);
 });

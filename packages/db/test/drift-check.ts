@@ -32,6 +32,8 @@ const TABLES = [
   'etl.job_runs',
   'etl.watermarks',
   'etl.consumer_offsets',
+  'etl.dead_letters',
+  'etl.landed_per_hour',
 ];
 
 // The contract, per table: the same columns; each hand-written select type fits the database's

@@ -40,9 +40,12 @@ describe('migrations', () => {
       Object.keys(migrations).map((name) => [name, 'Success']),
     );
     const first = await tables();
-    expect(first).toHaveLength(22);
+    // 22 tables, the dead-letter ledger and the landed-per-hour view.
+    expect(first).toHaveLength(24);
     expect(first).toContain('raw.order_events');
     expect(first).toContain('etl.consumer_offsets');
+    expect(first).toContain('etl.dead_letters');
+    expect(first).toContain('etl.landed_per_hour');
 
     for (let i = 0; i < Object.keys(migrations).length; i++) {
       const down = await migrator.migrateDown();

@@ -12,9 +12,12 @@ const ROOT = findWorkspaceRoot(import.meta.dirname)!;
 /** Where the screenshots land (ignored by git). */
 const OUTPUT = join(ROOT, 'test-output', 'superset');
 /** The dashboards as code under packages/platform-local/superset/assets. */
-const SHOP = { slug: 'shop', charts: 5 };
-/** Quality check results (dbt's and the ETL driver's) and ETL job runs, beside the shop. */
-const HEALTH = { slug: 'pipeline-health', charts: 4 };
+const SHOP = { slug: 'shop', charts: 6 };
+/**
+ * Quality check results (dbt's and the ETL driver's), ETL job runs, rows landed and dead letters,
+ * beside the shop.
+ */
+const HEALTH = { slug: 'pipeline-health', charts: 6 };
 const DASHBOARDS = [SHOP, HEALTH];
 /** An item of a dashboard's layout (its `position`). */
 interface PositionItem {
@@ -74,18 +77,18 @@ describe("Superset's configuration", () => {
     expect(uuids.filter((uuid, i) => uuids.indexOf(uuid) !== i)).toEqual([]);
   });
 
-  it('grants the reader SELECT on analytics, processed and the three pipeline-health tables, read-only, and nothing else', () => {
+  it('grants the reader SELECT on analytics, processed and the pipeline-health tables and view, read-only, and nothing else', () => {
     const statements = readerGrantStatements('datapark');
     expect(statements).toContain(
       `GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "${SUPERSET_READER_ROLE}"`,
     );
     expect(statements).toContain(
-      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs" TO "${SUPERSET_READER_ROLE}"`,
+      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs", "etl"."dead_letters", "etl"."landed_per_hour" TO "${SUPERSET_READER_ROLE}"`,
     );
     // No schema-wide read of quality or etl, now or for tables made later.
     expect(statements.filter((s) => /GRANT/.test(s) && /"(quality|etl)"/.test(s))).toEqual([
       `GRANT USAGE ON SCHEMA "analytics", "processed", "quality", "etl" TO "${SUPERSET_READER_ROLE}"`,
-      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs" TO "${SUPERSET_READER_ROLE}"`,
+      `GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs", "etl"."dead_letters", "etl"."landed_per_hour" TO "${SUPERSET_READER_ROLE}"`,
     ]);
     expect(statements.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|CREATE|raw|source/);
   });
@@ -205,6 +208,9 @@ describe('the platform’s Superset', () => {
       await reader.query('SELECT 1 FROM processed.daily_sales LIMIT 1');
       await reader.query('SELECT 1 FROM quality.check_results LIMIT 1');
       await reader.query('SELECT 1 FROM etl.job_runs LIMIT 1');
+      await reader.query('SELECT 1 FROM etl.dead_letters LIMIT 1');
+      // Counts per topic and hour through the view, though the raw tables stay closed (below).
+      await reader.query('SELECT 1 FROM etl.landed_per_hour LIMIT 1');
       // Ingest's offsets are not the dashboards' business.
       await expect(reader.query('SELECT 1 FROM etl.consumer_offsets LIMIT 1')).rejects.toThrow(
         /permission denied/,

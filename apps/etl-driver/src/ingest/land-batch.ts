@@ -47,6 +47,35 @@ export type LandResult =
       readonly stored: bigint;
     };
 
+/** Longer reasons are cut: the ledger is for counting and a first look, the DLQ has the rest. */
+const LEDGER_REASON_CHARS = 1000;
+
+/**
+ * Records the batch's dead letters in `etl.dead_letters`, in its transaction: a retried batch or
+ * another group's replay sends them to the DLQ again, but the ledger keeps each position once.
+ */
+async function recordDeadLetters(
+  client: ClientBase,
+  group: string,
+  letters: readonly DeadLetter[],
+): Promise<void> {
+  if (letters.length === 0) return;
+  const values: unknown[] = [];
+  const rows = letters.map((letter, i) => {
+    const { topic, partition, offset } = letter.position;
+    values.push(group, topic, partition, offset, letter.code ?? null);
+    values.push(letter.reason.slice(0, LEDGER_REASON_CHARS));
+    const p = i * 6;
+    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6})`;
+  });
+  await client.query(
+    `INSERT INTO etl.dead_letters (consumer_group, topic, partition, kafka_offset, code, reason)
+     VALUES ${rows.join(', ')}
+     ON CONFLICT (topic, partition, kafka_offset) DO NOTHING`,
+    values,
+  );
+}
+
 /**
  * Lands one partition's batch exactly once, in one transaction:
  *
@@ -58,7 +87,8 @@ export type LandResult =
  * 4. COPY the valid ones into the topic's `raw` table; a row PostgreSQL refuses for its content
  *    (a NUL character, a value out of range) is set aside and sent to the DLQ with the SQLSTATE,
  *    so it cannot stop the partition on every restart;
- * 5. store the next offset, and commit rows and offset together.
+ * 5. record the dead letters in `etl.dead_letters` (each once, with its reason);
+ * 6. store the next offset, and commit rows, ledger and offset together.
  *
  * A crash anywhere before the commit leaves nothing behind but dead letters, which the retry
  * sends again (the DLQ is at-least-once; `raw` is exactly-once).
@@ -101,7 +131,7 @@ export async function landBatch(client: ClientBase, batch: BatchToLand): Promise
     );
     const landedBefore = new Set(present.rows.map((r) => r.kafka_offset));
     const valid = [];
-    let deadLetters = 0;
+    const letters: DeadLetter[] = [];
     let newestOccurredAt: string | undefined;
     for (const message of fresh) {
       if (landedBefore.has(message.offset)) continue;
@@ -112,20 +142,23 @@ export async function landBatch(client: ClientBase, batch: BatchToLand): Promise
           newestOccurredAt = decoded.event.occurred_at;
       } else {
         await batch.sendDeadLetter(decoded);
-        deadLetters++;
+        letters.push(decoded);
       }
     }
     const refused = await copyIsolatingRefused(client, table, valid, rawColumns(topic));
     for (const { item, sqlstate, reason } of refused) {
-      await batch.sendDeadLetter({
+      const letter: DeadLetter = {
         ok: false,
         reason: `PostgreSQL refused it: ${sqlstate} ${reason}`,
         code: sqlstate,
         position: item.decoded.position,
         message: item.decoded.message,
-      });
+      };
+      await batch.sendDeadLetter(letter);
+      letters.push(letter);
     }
-    deadLetters += refused.length;
+    await recordDeadLetters(client, group, letters);
+    const deadLetters = letters.length;
     const nextOffset = last + 1n;
     await client.query(
       `UPDATE etl.consumer_offsets SET next_offset = $4, updated_at = now()

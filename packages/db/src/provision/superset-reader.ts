@@ -6,7 +6,7 @@ export const SUPERSET_METADATA_ROLE = 'superset';
 export const SUPERSET_METADATA_DATABASE = 'superset';
 /**
  * What Superset's charts query as: reads `analytics` (dbt's marts), `processed`, and for the
- * pipeline's health the three tables the pipeline-health charts use; writes nothing.
+ * pipeline's health the tables and the view the pipeline-health charts use; writes nothing.
  */
 export const SUPERSET_READER_ROLE = 'superset_reader';
 /** The schemas the charts read whole. */
@@ -19,6 +19,8 @@ export const SUPERSET_READS_TABLES = [
   'quality.check_results',
   'quality.checks',
   'etl.job_runs',
+  'etl.dead_letters',
+  'etl.landed_per_hour',
 ] as const;
 
 export interface SupersetReaderNames {

@@ -1,4 +1,10 @@
-import type { EtlConsumerOffsets, EtlJobRuns, EtlWatermarks } from './etl.js';
+import type {
+  EtlConsumerOffsets,
+  EtlDeadLetters,
+  EtlJobRuns,
+  EtlLandedPerHour,
+  EtlWatermarks,
+} from './etl.js';
 import type {
   ProcessedClickstreamSessions,
   ProcessedDailySales,
@@ -52,6 +58,8 @@ export interface Database {
   'etl.job_runs': EtlJobRuns;
   'etl.watermarks': EtlWatermarks;
   'etl.consumer_offsets': EtlConsumerOffsets;
+  'etl.dead_letters': EtlDeadLetters;
+  'etl.landed_per_hour': EtlLandedPerHour;
 }
 
 export type TableName = keyof Database;

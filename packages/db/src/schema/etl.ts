@@ -36,3 +36,29 @@ export interface EtlConsumerOffsets {
   next_offset: Int8;
   updated_at: Generated<Timestamp>;
 }
+
+/**
+ * One row per record ingest sent to a DLQ topic, written in the batch's transaction: each dead
+ * letter once, keyed by its position, with its reason (the DLQ topic is at-least-once).
+ */
+export interface EtlDeadLetters {
+  /** The ingest group that first dead-lettered it. */
+  consumer_group: string;
+  topic: string;
+  partition: number;
+  kafka_offset: Int8;
+  /** The DLQ header's code (the SQLSTATE PostgreSQL refused the row with, …), if it has one. */
+  code: string | null;
+  reason: string;
+  dead_lettered_at: Generated<Timestamp>;
+}
+
+/**
+ * Rows landed in `raw` per topic and hour (a view: counts, no payload). PostgreSQL reports a
+ * view's columns as nullable, and so do these types.
+ */
+export interface EtlLandedPerHour {
+  topic: string | null;
+  hour: Timestamp | null;
+  rows_landed: Int8 | null;
+}
