@@ -460,7 +460,7 @@ describe("the reader role's grants in the rendered init SQL", () => {
       'GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "superset_reader";',
       'REVOKE SELECT ON ALL TABLES IN SCHEMA "quality", "etl" FROM "superset_reader";',
       'ALTER DEFAULT PRIVILEGES FOR ROLE "datapark_owner" IN SCHEMA "quality", "etl" REVOKE SELECT ON TABLES FROM "superset_reader";',
-      'GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs" TO "superset_reader";',
+      'GRANT SELECT ON "quality"."check_results", "quality"."checks", "etl"."job_runs", "etl"."dead_letters", "etl"."landed_per_hour" TO "superset_reader";',
       'ALTER DEFAULT PRIVILEGES FOR ROLE "datapark_owner" IN SCHEMA "processed" GRANT SELECT ON TABLES TO "superset_reader";',
       'ALTER DEFAULT PRIVILEGES FOR ROLE "dbt" IN SCHEMA "analytics" GRANT SELECT ON TABLES TO "superset_reader";',
     ]);
