@@ -231,7 +231,7 @@ export function compareAnswer(
             reference.lake.orders_count === reference.processed.orders_count &&
             money(reference.lake.revenue) === money(reference.processed.revenue)
               ? 'the lake and PostgreSQL agree on the day'
-              : 'the lake and PostgreSQL differ on the day (the lake job reconciles them: rerun it for the day after the daily batch)',
+              : 'the lake and PostgreSQL differ on the day (your answer is right: the lake job’s reconciliation fails on such a day; processed was built before its last events landed: the daily batch, then the lake job, again for the day)',
         },
   );
   return items;
