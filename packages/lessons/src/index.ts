@@ -32,3 +32,5 @@ export { lagQueryNames } from './lessons/07-lag-query.js';
 export { brokerRestartNames, LESSON_08_EVENTS } from './lessons/08-broker-restart.js';
 export { labRegistryDir, schemaEvolutionNames } from './lessons/09-schema-evolution.js';
 export { dbtModelNames } from './lessons/10-dbt-model.js';
+export { lakeDailyCommand, lakehouseNames, lakeReadiness } from './lessons/11-lakehouse.js';
+export { streamingNames } from './lessons/12-streaming.js';

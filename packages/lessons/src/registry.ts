@@ -10,6 +10,8 @@ import { lagQuery } from './lessons/07-lag-query.js';
 import { brokerRestart } from './lessons/08-broker-restart.js';
 import { schemaEvolution } from './lessons/09-schema-evolution.js';
 import { dbtModel } from './lessons/10-dbt-model.js';
+import { lakehouse } from './lessons/11-lakehouse.js';
+import { streaming } from './lessons/12-streaming.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -23,6 +25,8 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   brokerRestart,
   schemaEvolution,
   dbtModel,
+  lakehouse,
+  streaming,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
