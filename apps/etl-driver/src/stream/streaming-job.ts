@@ -49,11 +49,8 @@ export interface StreamJob {
   readonly file: string;
   /** Its state file in `.datapark/etl/`, so two streaming jobs run side by side. */
   readonly stateFile: string;
-  /**
-   * The checkpoint when `--checkpoint` is not given; undefined leaves it to the job (the bronze
-   * archive's is in the object store, `s3a://<warehouse bucket>/checkpoints/kafka-bronze`).
-   */
-  readonly defaultCheckpoint: (config: DataparkConfig) => string | undefined;
+  /** The checkpoint when `--checkpoint` is not given. */
+  readonly defaultCheckpoint: (config: DataparkConfig) => string;
   readonly triggerSeconds: number;
   /** Whether it reports to StreamingJobNotRunning (datapark_streaming_* gauges). */
   readonly alerting: boolean;
@@ -76,7 +73,10 @@ export const BRONZE_STREAM: StreamJob = {
   name: 'kafka_bronze',
   file: 'kafka_bronze.py',
   stateFile: 'streaming-bronze.json',
-  defaultCheckpoint: () => undefined,
+  // In the object store, through Hadoop's S3A: what the job itself defaults to
+  // (datapark_jobs.kafka_archive.default_checkpoint).
+  defaultCheckpoint: (config) =>
+    `s3a://${new URL(config.lake.warehouse).host}/checkpoints/kafka-bronze`,
   triggerSeconds: 10,
   alerting: false,
 };
@@ -101,7 +101,6 @@ export function streamJob(id: string): StreamJob {
 export interface StreamState {
   readonly submissionId: string;
   readonly runId: string;
-  /** The checkpoint passed to the job; `default` when the job chose its own. */
   readonly checkpoint: string;
   readonly startedAt: string;
 }
@@ -177,7 +176,8 @@ export async function startStream(
         file: sparkJobFile(job.file),
         name: job.name,
         args: [
-          ...(checkpoint ? ['--checkpoint', checkpoint] : []),
+          '--checkpoint',
+          checkpoint,
           '--trigger-seconds',
           String(options.triggerSeconds ?? job.triggerSeconds),
           ...(options.startingOffsets ? ['--starting-offsets', options.startingOffsets] : []),
@@ -188,19 +188,17 @@ export async function startStream(
         conf: TIERED_JIT_CONF,
       }),
     );
-    progress(
-      `stream: submitted ${job.file} as ${submissionId}, checkpoint ${checkpoint ?? "the job's default"}`,
-    );
+    progress(`stream: submitted ${job.file} as ${submissionId}, checkpoint ${checkpoint}`);
     const runId = await startJobRun(db, {
       jobName: job.name,
       logicalDate: null,
       triggeredBy: `datapark-etl stream start --job ${job.id}`,
-      details: { submissionId, checkpoint: checkpoint ?? 'default', mode: 'spark' },
+      details: { submissionId, checkpoint, mode: 'spark' },
     });
     const state: StreamState = {
       submissionId,
       runId,
-      checkpoint: checkpoint ?? 'default',
+      checkpoint,
       startedAt: new Date().toISOString(),
     };
     const stateFile = streamStateFile(config, job);
