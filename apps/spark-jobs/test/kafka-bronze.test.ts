@@ -75,11 +75,26 @@ async function produce(n: number): Promise<void> {
   );
 }
 
-/** Every record Kafka holds since the test's start, by "topic/partition/offset": the truth. */
-async function kafkaRecords(): Promise<Map<string, string>> {
+type Positions = Map<TopicName, PartitionOffsets>;
+
+/** Where every topic ends now: the truth is read up to there, and bronze compared up to there. */
+async function endOffsets(): Promise<Positions> {
+  const ends: Positions = new Map();
+  for (const topic of TOPIC_NAMES) ends.set(topic, await topicEndOffsets(connection, topic));
+  return ends;
+}
+
+/**
+ * Every record Kafka holds from the test's start to `until`, by "topic/partition/offset": the
+ * truth. Records others produce meanwhile (the event generator) land past `until` and are left
+ * out on both sides.
+ */
+async function kafkaRecords(until: Positions): Promise<Map<string, string>> {
   const records = new Map<string, string>();
   for (const topic of TOPIC_NAMES)
-    for (const { partition, message } of await readRange(connection, topic, start.get(topic)!))
+    for (const { partition, message } of await readRange(connection, topic, start.get(topic)!, {
+      until: until.get(topic)!,
+    }))
       records.set(`${topic}/${partition}/${message.offset}`, message.value?.toString() ?? '');
   return records;
 }
@@ -90,14 +105,15 @@ interface Archived {
   readonly value: string;
 }
 
-/** What the bronze table holds from the test's start on, read with DuckDB (@datapark/lake). */
-async function archived(): Promise<Archived[]> {
+/** What the bronze table holds from the test's start to `until`, read with DuckDB (@datapark/lake). */
+async function archived(until: Positions): Promise<Archived[]> {
   await lake.refresh();
   if (!lake.tables.some((t) => t.qualifiedName === TABLE)) return [];
   const since = TOPIC_NAMES.flatMap((topic) =>
     [...start.get(topic)!].map(
       ([partition, offset]) =>
-        `(topic = '${topic}' AND "partition" = ${partition} AND "offset" >= ${offset})`,
+        `(topic = '${topic}' AND "partition" = ${partition} AND "offset" >= ${offset} ` +
+        `AND "offset" < ${until.get(topic)!.get(partition) ?? offset})`,
     ),
   ).join(' OR ');
   const rows = await lake.query<{ position: string; copies: string; value: string }>(
@@ -123,10 +139,10 @@ async function waitFor<T>(
   }
 }
 
-/** Waits until every record Kafka has since the start is in bronze; returns what bronze holds. */
-async function allLanded(truth: Map<string, string>): Promise<Archived[]> {
+/** Waits until every record of the truth is in bronze; returns what bronze holds up to `until`. */
+async function allLanded(truth: Map<string, string>, until: Positions): Promise<Archived[]> {
   return waitFor(`${truth.size} records in ${TABLE}`, async () => {
-    const rows = await archived();
+    const rows = await archived(until);
     const seen = new Set(rows.map((r) => r.position));
     return [...truth.keys()].every((p) => seen.has(p)) ? rows : undefined;
   });
@@ -170,9 +186,10 @@ describe('the bronze archive on the real cluster, Kafka to Iceberg in the object
     await produce(10);
     const startedAt = Date.now();
     driver = await startJob();
-    let truth = await kafkaRecords();
+    let until = await endOffsets();
+    let truth = await kafkaRecords(until);
     expect(truth.size).toBeGreaterThanOrEqual(40);
-    await allLanded(truth);
+    await allLanded(truth, until);
     console.info(
       `kafka-bronze: ${truth.size} records landed ${((Date.now() - startedAt) / 1000).toFixed(0)} s after submitting`,
     );
@@ -183,9 +200,10 @@ describe('the bronze archive on the real cluster, Kafka to Iceberg in the object
     await produce(15);
     const restartedAt = Date.now();
     driver = await startJob();
-    truth = await kafkaRecords();
+    until = await endOffsets();
+    truth = await kafkaRecords(until);
     expect(truth.size).toBeGreaterThanOrEqual(100);
-    const rows = await allLanded(truth);
+    const rows = await allLanded(truth, until);
     console.info(
       `kafka-bronze: after the restart, ${truth.size} records in ${((Date.now() - restartedAt) / 1000).toFixed(0)} s`,
     );
