@@ -10,11 +10,12 @@ import { connectionFromConfig, EventProducer, readRange, topicEndOffsets } from 
 import type { Lake } from '@datapark/lake';
 import { openLake } from '@datapark/lake';
 import type { SparkJobFailedError } from '@datapark/spark-client';
-import { SparkRestClient } from '@datapark/spark-client';
+import { SparkHistoryClient, SparkRestClient } from '@datapark/spark-client';
 
 const config = loadConfig();
 const connection = connectionFromConfig(config, 'kafka-bronze-test');
 const spark = SparkRestClient.fromConfig(config);
+const history = SparkHistoryClient.fromConfig(config);
 const JOB = join(import.meta.dirname, '..', 'jobs', 'kafka_bronze.py');
 // In the object store, through S3A (hadoop-aws on the Spark classpath): the job's default is
 // s3a://<warehouse bucket>/checkpoints/kafka-bronze; the test's is a fresh one of its own.
@@ -225,7 +226,29 @@ describe('the bronze archive on the real cluster, Kafka to Iceberg in the object
     );
     expect(files.length).toBeGreaterThan(0);
 
+    const last = driver;
     await stopJob(driver);
     driver = undefined;
+
+    // The store's keys (S3A's and S3FileIO's) and the catalog password reach neither the
+    // driver's output nor the history server: Spark redacts them (spark.redaction.regex).
+    const secrets = [
+      config.s3.accessKeyId!,
+      config.s3.secretAccessKey!,
+      config.lake.catalogPassword!,
+    ];
+    const output = await spark.driverOutput(last);
+    for (const secret of secrets)
+      expect(`${output?.stdout ?? ''}${output?.stderr ?? ''}`).not.toContain(secret);
+    const environment = await waitFor('the application in the history server', async () => {
+      const app = (await history.applications({ limit: 30 })).find(
+        (a) => a.name === 'kafka-bronze',
+      );
+      return app && (await history.environment(app.id));
+    });
+    const properties = Object.fromEntries(environment.sparkProperties);
+    for (const key of ['fs.s3a.access.key', 'fs.s3a.secret.key'])
+      expect([key, properties[`spark.hadoop.${key}`]]).toEqual([key, '*********(redacted)']);
+    for (const secret of secrets) expect(JSON.stringify(environment)).not.toContain(secret);
   }, 1_200_000);
 });
