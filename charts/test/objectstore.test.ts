@@ -453,7 +453,7 @@ describe("Spark's connector jars (global.sparkJars)", () => {
       const version = tag('version').replace(/\$\{([^}]+)\}/, (_, p: string) => properties[p]!);
       return `${tag('groupId').replaceAll('.', '/')}/${tag('artifactId')}/${version}/${tag('artifactId')}-${version}.jar`;
     });
-    expect(dependencies.length).toBe(4);
+    expect(dependencies.length).toBe(7);
     const paths = locked.map((l) => l.split(/\s+/)[1]);
     expect(dependencies.filter((d) => !paths.includes(d))).toEqual([]);
     for (const line of locked) expect(line).toMatch(/^[0-9a-f]{64} {2}\S+\.jar$/);

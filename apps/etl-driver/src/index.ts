@@ -47,12 +47,17 @@ export {
   type TopicReport,
 } from './report/platform-report.js';
 export {
+  BRONZE_STREAM,
+  METRICS_STREAM,
   readStreamState,
   startStream,
   stopStream,
   STREAM_JOB_NAME,
+  STREAM_JOBS,
+  streamJob,
   streamStateFile,
   streamStatus,
+  type StreamJob,
   type StreamStartOptions,
   type StreamState,
   type StreamStatus,

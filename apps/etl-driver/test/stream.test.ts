@@ -17,6 +17,7 @@ const env = {
 afterAll(async () => {
   killLeftovers();
   await runCli(['stream', 'stop'], env);
+  await runCli(['stream', 'stop', '--job', 'bronze'], env);
   await analyst.end();
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -61,5 +62,52 @@ describe('datapark-etl stream', () => {
       [submissionId],
     );
     expect(run.rows).toEqual([{ status: 'success', final_state: 'KILLED', finished: true }]);
+  }, 300_000);
+
+  it('runs the bronze archive beside it with --job bronze, in its own state file and job runs', async () => {
+    // A local checkpoint and the topics' latest offsets: this checks the wiring, not the archive
+    // (apps/spark-jobs/test/kafka-bronze.test.ts does, with its checkpoint in the object store).
+    const checkpoint = join(stateDir, 'checkpoints', `bronze-${randomUUID()}`);
+    const started = await runCli(
+      [
+        'stream',
+        'start',
+        '--job',
+        'bronze',
+        '--checkpoint',
+        checkpoint,
+        '--starting-offsets',
+        'latest',
+      ],
+      env,
+    );
+    expect({ code: started.code, stderr: started.code ? started.stderr : '' }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    expect(started.stderr).toContain('submitted kafka_bronze.py');
+    expect(started.stderr).toContain('stop it with `datapark-etl stream stop --job bronze`');
+    const submissionId = /RUNNING as (driver-\S+)/.exec(started.stderr)![1]!;
+
+    const status = await runCli(['stream', 'status', '--job', 'bronze', '--json'], env);
+    expect(JSON.parse(status.stdout)).toEqual({
+      driverState: 'RUNNING',
+      state: expect.objectContaining({ submissionId, checkpoint }),
+    });
+    // The metrics job's state is another file: it is not running.
+    expect((await runCli(['stream', 'status'], env)).stdout).toMatch(/^stream: not running/);
+
+    const stopped = await runCli(['stream', 'stop', '--job', 'bronze'], env);
+    expect(stopped.stderr).toContain(`${submissionId} KILLED`);
+    const run = await analyst.query(
+      `SELECT status, details->>'checkpoint' AS checkpoint
+         FROM etl.job_runs WHERE job_name = 'kafka_bronze' AND details->>'submissionId' = $1`,
+      [submissionId],
+    );
+    expect(run.rows).toEqual([{ status: 'success', checkpoint }]);
+
+    const unknown = await runCli(['stream', 'start', '--job', 'gold'], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no streaming job "gold"');
   }, 300_000);
 });

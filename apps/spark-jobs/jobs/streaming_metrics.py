@@ -13,7 +13,6 @@ import argparse
 import socket
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 # Jobs run at their repository paths (the checkout, or /opt/datapark in the chart's Spark pods):
@@ -21,7 +20,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve()
 sys.path[:0] = [str(HERE.parents[1] / "src"), str(HERE.parents[3] / "packages" / "python-sdk" / "src")]
 
-from pyspark.errors import StreamingQueryException  # noqa: E402
 from pyspark.sql import DataFrame, SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 from pyspark.sql.streaming import StreamingQuery, StreamingQueryListener  # noqa: E402
@@ -32,6 +30,7 @@ from datapark_jobs.stream_events import (  # noqa: E402
     starting_offsets,
     uuid_or_null,
 )
+from datapark_jobs.stream_restart import run_until_stopped  # noqa: E402
 from datapark_sdk.config import load_config  # noqa: E402
 from datapark_sdk.spark.scrape_target import announce_to_prometheus  # noqa: E402
 
@@ -283,34 +282,6 @@ def main() -> None:
         )
 
     run_until_stopped(spark, {"order-metrics": start_order_metrics, "sessions": start_sessions})
-
-
-# Spark 4.1.1's Kafka source throws this from its progress metrics after a restart re-runs a
-# micro-batch planned before the stop (SPARK-55271 / SPARK-57438): the batch itself is already
-# written and committed, only the progress report fails. Restarting the query from its checkpoint
-# goes on with the next batch, losing and repeating nothing.
-KAFKA_METRICS_NPE = 'because the return value of "scala.Option.get()" is null'
-MAX_RESTARTS = 3
-
-
-def run_until_stopped(spark: SparkSession, starters: dict[str, Callable[[], StreamingQuery]]) -> None:
-    """Runs every query until one stops; a query killed by the known Kafka metrics bug is started
-    again from its checkpoint (at most MAX_RESTARTS times), any other failure ends the job."""
-    queries = {name: start() for name, start in starters.items()}
-    restarts = dict.fromkeys(starters, 0)
-    while True:
-        try:
-            spark.streams.awaitAnyTermination()
-            return
-        except StreamingQueryException as error:
-            failed = [name for name, query in queries.items() if not query.isActive]
-            if KAFKA_METRICS_NPE not in str(error) or any(restarts[n] >= MAX_RESTARTS for n in failed):
-                raise
-            spark.streams.resetTerminated()
-            for name in failed:
-                restarts[name] += 1
-                print(f"restarting {name} after Spark's Kafka metrics bug (SPARK-55271), #{restarts[name]}")
-                queries[name] = starters[name]()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from datapark_sdk.config import load_config
 from datapark_sdk.spark import SparkRestClient
 
 
-@pytest.mark.parametrize("job", ["daily_batch.py", "streaming_metrics.py"])
+@pytest.mark.parametrize("job", ["daily_batch.py", "streaming_metrics.py", "kafka_bronze.py"])
 def test_a_job_imports_its_modules_and_the_sdk_on_a_spark_driver(job):
     spark = SparkRestClient.from_config(load_config(cwd=ROOT))
     request = spark.python_request(file=str(JOBS / job), name=f"spark-jobs-imports-{job}", args=["--help"])

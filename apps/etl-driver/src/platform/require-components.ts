@@ -5,7 +5,7 @@ import { ComponentUnreachableError, hostPortOf, probeTcp } from './component-unr
 /** The command that starts the local platform (or one component of it). */
 export const PLATFORM_UP = 'npx nx run platform:up';
 
-export type Component = 'kafka' | 'postgres' | 'spark' | 'airflow';
+export type Component = 'kafka' | 'postgres' | 'spark' | 'airflow' | 'objectstore';
 
 /** The endpoint of @datapark/config each component is reached at. */
 const ENDPOINT: Readonly<Record<Component, EndpointName>> = {
@@ -13,6 +13,7 @@ const ENDPOINT: Readonly<Record<Component, EndpointName>> = {
   postgres: 'postgres',
   spark: 'sparkRest',
   airflow: 'airflow',
+  objectstore: 's3',
 };
 
 /** Where each component listens, as the config says, and how a user calls it. */
@@ -26,6 +27,8 @@ function addresses(config: DataparkConfig, component: Component): [string, strin
       return ['The Spark REST server', [hostPortOf(config.spark.restUrl)]];
     case 'airflow':
       return ['Airflow', [hostPortOf(config.airflow.url)]];
+    case 'objectstore':
+      return ['The object store', [hostPortOf(config.s3.url)]];
   }
 }
 

@@ -39,6 +39,64 @@ async function reportStreamingExpected(config: DataparkConfig, running: boolean)
 /** The job name streaming runs are recorded under in `etl.job_runs`. */
 export const STREAM_JOB_NAME = 'streaming_metrics';
 
+/** A streaming job of apps/spark-jobs/jobs that `stream start --job <id>` runs on the cluster. */
+export interface StreamJob {
+  /** What `--job` names it. */
+  readonly id: string;
+  /** Its name in `etl.job_runs` and the Spark application's. */
+  readonly name: string;
+  /** The job file, in apps/spark-jobs/jobs/. */
+  readonly file: string;
+  /** Its state file in `.datapark/etl/`, so two streaming jobs run side by side. */
+  readonly stateFile: string;
+  /** The checkpoint when `--checkpoint` is not given. */
+  readonly defaultCheckpoint: (config: DataparkConfig) => string;
+  readonly triggerSeconds: number;
+  /** Whether it reports to StreamingJobNotRunning (datapark_streaming_* gauges). */
+  readonly alerting: boolean;
+}
+
+/** Kafka → processed realtime metrics and sessions (PostgreSQL). */
+export const METRICS_STREAM: StreamJob = {
+  id: 'metrics',
+  name: STREAM_JOB_NAME,
+  file: 'streaming_metrics.py',
+  stateFile: 'streaming.json',
+  defaultCheckpoint: (config) => join(config.stateDir, 'spark', 'checkpoints', 'streaming-metrics'),
+  triggerSeconds: 5,
+  alerting: true,
+};
+
+/** Every event topic → the lake's bronze archive, `lake.bronze.kafka_events` (Iceberg). */
+export const BRONZE_STREAM: StreamJob = {
+  id: 'bronze',
+  name: 'kafka_bronze',
+  file: 'kafka_bronze.py',
+  stateFile: 'streaming-bronze.json',
+  // In the object store, through Hadoop's S3A: what the job itself defaults to
+  // (datapark_jobs.kafka_archive.default_checkpoint).
+  defaultCheckpoint: (config) =>
+    `s3a://${new URL(config.lake.warehouse).host}/checkpoints/kafka-bronze`,
+  triggerSeconds: 10,
+  alerting: false,
+};
+
+export const STREAM_JOBS: Readonly<Record<string, StreamJob>> = {
+  [METRICS_STREAM.id]: METRICS_STREAM,
+  [BRONZE_STREAM.id]: BRONZE_STREAM,
+};
+
+/** The job `--job <id>` names, or an error listing the ones there are. */
+export function streamJob(id: string): StreamJob {
+  const job = STREAM_JOBS[id];
+  if (!job)
+    throw new EtlError(`no streaming job ${JSON.stringify(id)}`, {
+      code: 'UNKNOWN_STREAM_JOB',
+      hint: `--job ${Object.keys(STREAM_JOBS).join(' | ')}`,
+    });
+  return job;
+}
+
 /** What `stream start` leaves behind for `stop` and `status`: `.datapark/etl/streaming.json`. */
 export interface StreamState {
   readonly submissionId: string;
@@ -58,12 +116,15 @@ export interface StreamStatus {
 
 const ACTIVE: ReadonlySet<string> = new Set(['SUBMITTED', 'RUNNING', 'RELAUNCHING']);
 
-export function streamStateFile(config: DataparkConfig): string {
-  return join(config.stateDir, 'etl', 'streaming.json');
+export function streamStateFile(config: DataparkConfig, job: StreamJob = METRICS_STREAM): string {
+  return join(config.stateDir, 'etl', job.stateFile);
 }
 
-export function readStreamState(config: DataparkConfig): StreamState | undefined {
-  const file = streamStateFile(config);
+export function readStreamState(
+  config: DataparkConfig,
+  job: StreamJob = METRICS_STREAM,
+): StreamState | undefined {
+  const file = streamStateFile(config, job);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as StreamState;
 }
@@ -80,40 +141,46 @@ async function driverStateOf(spark: SparkRestClient, id: string): Promise<Driver
 
 export interface StreamStartOptions {
   readonly config: DataparkConfig;
-  /** Default `.datapark/spark/checkpoints/streaming-metrics`: keep it to resume where it stopped. */
+  /** Default {@link METRICS_STREAM}. */
+  readonly job?: StreamJob;
+  /** Default the job's ({@link StreamJob.defaultCheckpoint}): keep it to resume where it stopped. */
   readonly checkpoint?: string;
+  /** Where a fresh checkpoint starts (the job's --starting-offsets; default earliest). */
+  readonly startingOffsets?: string;
   readonly triggerSeconds?: number;
   readonly onProgress?: (line: string) => void;
 }
 
 /**
- * Starts apps/spark-jobs/jobs/streaming_metrics.py on the cluster (Kafka → processed realtime
- * metrics) and waits until its driver runs; the submission id goes to `etl.job_runs` (status
- * running) and to the state file. Starting twice leaves the running job alone.
+ * Starts a streaming job of apps/spark-jobs/jobs on the cluster (by default streaming_metrics.py,
+ * Kafka → processed realtime metrics) and waits until its driver runs; the submission id goes to
+ * `etl.job_runs` (status running) and to the job's state file. Starting twice leaves the running
+ * job alone.
  */
 export async function startStream(
   options: StreamStartOptions,
 ): Promise<{ state: StreamState; alreadyRunning: boolean }> {
   const { config } = options;
+  const job = options.job ?? METRICS_STREAM;
   const progress = options.onProgress ?? (() => undefined);
   const spark = SparkRestClient.fromConfig(config);
-  const existing = readStreamState(config);
+  const existing = readStreamState(config, job);
   if (existing && ACTIVE.has(await driverStateOf(spark, existing.submissionId)))
     return { state: existing, alreadyRunning: true };
 
-  const checkpoint =
-    options.checkpoint ?? join(config.stateDir, 'spark', 'checkpoints', 'streaming-metrics');
+  const checkpoint = options.checkpoint ?? job.defaultCheckpoint(config);
   const db = createDb(config, 'airflow', { max: 1 });
   try {
     const submissionId = await spark.create(
       spark.pythonRequest({
-        file: sparkJobFile('streaming_metrics.py'),
-        name: STREAM_JOB_NAME,
+        file: sparkJobFile(job.file),
+        name: job.name,
         args: [
           '--checkpoint',
           checkpoint,
           '--trigger-seconds',
-          String(options.triggerSeconds ?? 5),
+          String(options.triggerSeconds ?? job.triggerSeconds),
+          ...(options.startingOffsets ? ['--starting-offsets', options.startingOffsets] : []),
         ],
         env: { DATAPARK_STATE_DIR: config.stateDir, DATAPARK_ENDPOINTS_FILE: config.endpointsFile },
         // Runs for hours: C2's faster code pays its compiling back, unlike a short batch job's
@@ -121,11 +188,11 @@ export async function startStream(
         conf: TIERED_JIT_CONF,
       }),
     );
-    progress(`stream: submitted ${submissionId}, checkpoint ${checkpoint}`);
+    progress(`stream: submitted ${job.file} as ${submissionId}, checkpoint ${checkpoint}`);
     const runId = await startJobRun(db, {
-      jobName: STREAM_JOB_NAME,
+      jobName: job.name,
       logicalDate: null,
-      triggeredBy: 'datapark-etl stream start',
+      triggeredBy: `datapark-etl stream start --job ${job.id}`,
       details: { submissionId, checkpoint, mode: 'spark' },
     });
     const state: StreamState = {
@@ -134,8 +201,9 @@ export async function startStream(
       checkpoint,
       startedAt: new Date().toISOString(),
     };
-    mkdirSync(dirname(streamStateFile(config)), { recursive: true });
-    writeFileSync(streamStateFile(config), JSON.stringify(state, null, 2) + '\n');
+    const stateFile = streamStateFile(config, job);
+    mkdirSync(dirname(stateFile), { recursive: true });
+    writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
 
     const started = Date.now();
     let last: string | undefined;
@@ -157,13 +225,13 @@ export async function startStream(
       last = driverState;
       reason = why;
       if (driverState === 'RUNNING') {
-        await reportStreamingExpected(config, true);
+        if (job.alerting) await reportStreamingExpected(config, true);
         return { state, alreadyRunning: false };
       }
       if (!ACTIVE.has(driverState)) {
         const log = await spark.driverLog(submissionId).catch(() => undefined);
         await finishJobRun(db, runId, { status: 'failed', details: { finalState: driverState } });
-        rmSync(streamStateFile(config), { force: true });
+        rmSync(stateFile, { force: true });
         throw new EtlError(
           `the streaming job ${submissionId} ended ${driverState} before running${log ? `:\n${log}` : ''}`,
           { code: 'STREAMING_JOB_ENDED', hint: 'the driver log above says why' },
@@ -184,8 +252,9 @@ export async function startStream(
 /** Kills the streaming job's driver, waits for it to end and closes its `etl.job_runs` row. */
 export async function stopStream(
   config: DataparkConfig,
+  job: StreamJob = METRICS_STREAM,
 ): Promise<{ stopped?: StreamState; finalState?: string }> {
-  const state = readStreamState(config);
+  const state = readStreamState(config, job);
   if (!state) return {};
   const spark = SparkRestClient.fromConfig(config);
   let finalState = await driverStateOf(spark, state.submissionId);
@@ -207,14 +276,25 @@ export async function stopStream(
   } finally {
     await db.destroy();
   }
-  rmSync(streamStateFile(config), { force: true });
-  await reportStreamingExpected(config, false);
+  rmSync(streamStateFile(config, job), { force: true });
+  if (job.alerting) await reportStreamingExpected(config, false);
   return { stopped: state, finalState };
 }
 
-/** The streaming job's driver state and the newest metrics it wrote. */
-export async function streamStatus(config: DataparkConfig): Promise<StreamStatus> {
-  const state = readStreamState(config);
+/**
+ * A streaming job's driver state, and for the metrics job the newest metrics it wrote (what the
+ * bronze archive wrote: `lake.bronze.kafka_events`, from @datapark/lake or Spark).
+ */
+export async function streamStatus(
+  config: DataparkConfig,
+  job: StreamJob = METRICS_STREAM,
+): Promise<StreamStatus> {
+  const state = readStreamState(config, job);
+  if (job !== METRICS_STREAM) {
+    if (!state) return {};
+    const driverState = await driverStateOf(SparkRestClient.fromConfig(config), state.submissionId);
+    return { state, driverState };
+  }
   const db = createDb(config, 'analyst', { max: 1 });
   try {
     const newest = await db

@@ -41,6 +41,12 @@ def _topic_spec(topic: str, catalog: Path) -> dict:
     return spec
 
 
+def event_topics(catalog: Path = CATALOG) -> list[str]:
+    """The event topics of the catalog, in its order (customer-events, product-events,
+    order-events, clickstream): not their dead-letter topics, which the catalog lists apart."""
+    return [spec["name"] for spec in json.loads(catalog.read_text())["topics"]]
+
+
 def topic_key(topic: str, catalog: Path = CATALOG) -> str:
     """The payload field the topic is keyed (and partitioned) by, e.g. `session_id`."""
     return _topic_spec(topic, catalog)["key"]

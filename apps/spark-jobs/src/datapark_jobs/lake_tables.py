@@ -39,9 +39,23 @@ LAKE_TABLES = MappingProxyType(
 )
 
 
-def ensure_lake_tables(spark: SparkSession) -> None:
+#: The streaming bronze archive (jobs/kafka_bronze.py): every record of every event topic as Kafka
+#: kept it, appended by a streaming query. Apart from LAKE_TABLES: the daily jobs neither build
+#: nor count it.
+STREAM_TABLES = MappingProxyType(
+    {
+        "lake.bronze.kafka_events": (
+            "topic STRING, `partition` INT, `offset` BIGINT, key STRING, value STRING, "
+            "kafka_timestamp TIMESTAMP, day DATE",
+            "topic, day",
+        ),
+    }
+)
+
+
+def ensure_lake_tables(spark: SparkSession, tables=LAKE_TABLES) -> None:
     """Creates the namespaces and tables that are missing; never alters one that exists."""
-    for table, (columns, partitioning) in LAKE_TABLES.items():
+    for table, (columns, partitioning) in tables.items():
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {table.rsplit('.', 1)[0]}")
         spark.sql(
             f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg PARTITIONED BY ({partitioning}) "

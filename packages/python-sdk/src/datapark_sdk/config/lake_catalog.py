@@ -54,3 +54,29 @@ def lake_spark_conf(config: DataparkConfig) -> MappingProxyType[str, str]:
             f"{prefix}.client.region": config.s3.region,
         }
     )
+
+
+def s3a_spark_conf(config: DataparkConfig) -> MappingProxyType[str, str]:
+    """The Spark session settings of Hadoop's S3A FileSystem for the object store, for what Spark
+    writes through Hadoop rather than through Iceberg's S3FileIO: a streaming query's checkpoint
+    at ``s3a://bucket/path`` (jobs/kafka_bronze.py). Path-style requests to the store's endpoint,
+    signed with the store's keys; the jars (hadoop-aws and two AWS SDK modules) are in
+    tools/jars/spark/pom.xml.
+
+    Like :func:`lake_spark_conf` they hold the store's keys: set them on the job's own session;
+    the widened ``spark.redaction.regex`` hides ``fs.s3a.access.key`` and ``fs.s3a.secret.key``.
+    """
+    access_key_id, secret_access_key = config.s3_keys()
+    prefix = "spark.hadoop.fs.s3a"
+    return MappingProxyType(
+        {
+            "spark.redaction.regex": LAKE_REDACTION_REGEX,
+            f"{prefix}.endpoint": config.s3.url,
+            f"{prefix}.endpoint.region": config.s3.region,
+            f"{prefix}.path.style.access": "true",
+            f"{prefix}.connection.ssl.enabled": str(config.s3.url.startswith("https://")).lower(),
+            f"{prefix}.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            f"{prefix}.access.key": access_key_id,
+            f"{prefix}.secret.key": secret_access_key,
+        }
+    )
