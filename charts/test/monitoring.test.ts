@@ -70,6 +70,7 @@ const METRICS_PORTS = {
   'StatefulSet/dp-airflow-redis': 9121,
   'Deployment/dp-airflow-statsd': 9102,
   'Deployment/dp-kafka-lag-exporter': 9308,
+  'DaemonSet/dp-monitoring-node-exporter': 9100,
 };
 
 describe('metrics endpoints in the chart', () => {
@@ -97,7 +98,7 @@ describe('metrics endpoints in the chart', () => {
     );
   });
 
-  it('gives PostgreSQL, Redis, Airflow (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
+  it('gives the hosts, PostgreSQL, Redis, Airflow (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
     const pods = podsOf(await render(KAFKA_METRICS));
     const found = Object.fromEntries(
       pods.flatMap((pod) =>
@@ -114,6 +115,7 @@ describe('metrics endpoints in the chart', () => {
       'prometheuscommunity/postgres-exporter:v0.11.1',
       'oliver006/redis_exporter:v1.45.0',
       'prom/statsd-exporter:v0.31.0',
+      'prom/node-exporter:v1.5.0',
     ])
       expect(images).toContain(image);
     // Without the opt-in, the brokers have no agent and reach nothing outside the release.
@@ -148,6 +150,79 @@ describe('metrics endpoints in the chart', () => {
     expect(
       JSON.stringify(policiesOf(manifests).find((p) => p.metadata.name === 'dp-kafka')!.spec),
     ).toContain('lag-exporter');
+  });
+
+  it("runs node_exporter on every node as the local platform does, reading the host's /proc, /sys and / read-only, as nobody, on the pod network", async () => {
+    const manifests = await render();
+    const daemonSet = named(manifests, 'DaemonSet', 'dp-monitoring-node-exporter')!;
+    const pod = podsOf([daemonSet])[0]!;
+    const container = pod.spec.containers[0]!;
+    expect(container.image).toBe('prom/node-exporter:v1.5.0');
+    // The local platform's unit's flag (packages/platform-local/src/monitoring/units.ts), and
+    // the host's filesystems in place of the container's.
+    expect(container.args).toEqual([
+      '--web.listen-address=:9100',
+      '--path.procfs=/host/proc',
+      '--path.sysfs=/host/sys',
+      '--path.rootfs=/host/root',
+    ]);
+    const spec = pod.spec as unknown as {
+      hostNetwork?: boolean;
+      hostPID?: boolean;
+      hostIPC?: boolean;
+      tolerations?: unknown[];
+      volumes: { name: string; hostPath?: { path: string } }[];
+      automountServiceAccountToken?: boolean;
+    };
+    const mounts = (
+      container as unknown as {
+        volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+      }
+    ).volumeMounts;
+    expect(
+      Object.fromEntries(
+        mounts.map((m) => [
+          m.mountPath,
+          `${spec.volumes.find((v) => v.name === m.name)?.hostPath?.path} ${m.readOnly ? 'ro' : 'rw'}`,
+        ]),
+      ),
+    ).toEqual({ '/host/proc': '/proc ro', '/host/sys': '/sys ro', '/host/root': '/ ro' });
+    expect(spec.volumes.every((v) => v.hostPath)).toBe(true);
+    // The pod network: its NetworkPolicy decides who scrapes it.
+    expect([spec.hostNetwork, spec.hostPID, spec.hostIPC]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    // Every node, tainted ones included.
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(pod.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+    });
+    expect(container.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/', port: 'metrics' } });
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/', port: 'metrics' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '10m', memory: '32Mi' },
+      limits: { cpu: '200m', memory: '128Mi' },
+    });
+    expect(pod.labels['datapark.io/egress-policy']).toBe('own');
+    // Its policy: nothing out at all.
+    const policy = named(manifests, 'NetworkPolicy', 'dp-monitoring-node-exporter')!;
+    expect(policy.spec).toMatchObject({ policyTypes: ['Ingress', 'Egress'], egress: [] });
+    // Off (a namespace that enforces Pod Security baseline or restricted), nothing of it is left.
+    const off = await render(['--set', 'monitoring.nodeExporter.enabled=false']);
+    expect(
+      off.filter((m) => m.metadata.name === 'dp-monitoring-node-exporter').map((m) => m.kind),
+    ).toEqual([]);
   });
 
   it("points Airflow's StatsD at the statsd-exporter, whose mapping is the local platform's", async () => {
@@ -214,6 +289,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     'StatefulSet/dp-airflow-redis': ['metrics'],
     'Deployment/dp-airflow-statsd': ['metrics'],
     'Deployment/dp-kafka-lag-exporter': ['metrics'],
+    'DaemonSet/dp-monitoring-node-exporter': ['metrics'],
     'Deployment/dp-spark-master': ['ui'],
     'Deployment/dp-spark-worker': ['ui'],
     // Alertmanager takes alerts and is scraped on its one port.
@@ -234,6 +310,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-airflow-redis': ['metrics'],
       'dp-airflow-statsd': ['metrics'],
       'dp-kafka-lag-exporter': ['metrics'],
+      'dp-monitoring-node-exporter': ['metrics'],
       'dp-spark-master': ['ui'],
       'dp-spark-worker': ['ui'],
     });
@@ -247,6 +324,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-airflow-redis',
       'dp-airflow-statsd',
       'dp-kafka-lag-exporter',
+      'dp-monitoring-node-exporter',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
@@ -265,6 +343,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       '--set',
       'kafka.lagExporter.enabled=false',
       '--set',
+      'monitoring.nodeExporter.enabled=false',
+      '--set',
       'global.monitoring.inChartPrometheus=false',
     ]);
     expect(portsOpenedToClusterPrometheus(off)).toEqual({});
@@ -275,6 +355,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     expect(named(off, 'Deployment', 'dp-airflow-statsd')).toBeUndefined();
     expect(named(off, 'Deployment', 'dp-kafka-lag-exporter')).toBeUndefined();
     expect(named(off, 'NetworkPolicy', 'dp-kafka-lag-exporter')).toBeUndefined();
+    expect(named(off, 'DaemonSet', 'dp-monitoring-node-exporter')).toBeUndefined();
+    expect(named(off, 'NetworkPolicy', 'dp-monitoring-node-exporter')).toBeUndefined();
   });
 });
 
@@ -321,6 +403,7 @@ describe('the Prometheus Operator path', () => {
     expect(jobs).toEqual({
       kafka: 'kafka/broker:metrics/metrics',
       'kafka-lag': 'kafka/lag-exporter:metrics/metrics',
+      node: 'monitoring/node-exporter:metrics/metrics',
       'spark-master': 'spark/master:ui/metrics/master/prometheus/',
       'spark-worker': 'spark/worker:ui/metrics/prometheus/',
       postgres: 'postgresql/postgresql:metrics/metrics',
@@ -330,13 +413,22 @@ describe('the Prometheus Operator path', () => {
     const rule = named(manifests, 'PrometheusRule', 'dp-monitoring-rules');
     const source = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: unknown[] };
     expect(rule?.spec).toEqual({ groups: source.groups });
+    // Of the monitoring chart, only the rules and the node exporter (the Operator's Prometheus
+    // scrapes it through its PodMonitor).
     expect(
-      manifests.filter(
-        (m) =>
-          m.metadata.labels?.['app.kubernetes.io/name'] === 'monitoring' &&
-          !['dp-monitoring-rules'].includes(m.metadata.name),
-      ),
-    ).toEqual([]);
+      manifests
+        .filter(
+          (m) =>
+            m.metadata.labels?.['app.kubernetes.io/name'] === 'monitoring' &&
+            !['dp-monitoring-rules'].includes(m.metadata.name),
+        )
+        .map((m) => `${m.kind}/${m.metadata.name}`)
+        .sort(),
+    ).toEqual([
+      'DaemonSet/dp-monitoring-node-exporter',
+      'NetworkPolicy/dp-monitoring-node-exporter',
+      'PodMonitor/dp-monitoring-node-exporter',
+    ]);
   });
 
   it('follows its switches: PodMonitors forced on, metrics off, the rules off', async () => {

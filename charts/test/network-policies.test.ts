@@ -84,6 +84,7 @@ const MATRIX: [string, number, string[]][] = [
   ['airflow/redis', 9121, ['monitoring/prometheus']],
   ['airflow/statsd', 9102, ['monitoring/prometheus']],
   ['kafka/lag-exporter', 9308, ['monitoring/prometheus']],
+  ['monitoring/node-exporter', 9100, ['monitoring/prometheus']],
   [
     'airflow/statsd',
     9125,
@@ -200,12 +201,16 @@ const PROMETHEUS_EGRESS = [
 ];
 /** The Kafka lag exporter has its own too: the brokers' client port, and DNS. */
 const LAG_EXPORTER_EGRESS = ['dns -> 53/TCP', 'dns -> 53/UDP', 'namespace -> 9092/TCP'];
+/** The node exporter reads the host's files and answers scrapes: it may reach nothing at all. */
+const NODE_EXPORTER_EGRESS: string[] = [];
 const expectedEgress = (pod: Pod) =>
   id(pod) === 'monitoring/prometheus'
     ? PROMETHEUS_EGRESS
     : id(pod) === 'kafka/lag-exporter'
       ? LAG_EXPORTER_EGRESS
-      : EXACT_EGRESS;
+      : id(pod) === 'monitoring/node-exporter'
+        ? NODE_EXPORTER_EGRESS
+        : EXACT_EGRESS;
 
 describe('NetworkPolicies out: exactly the release and the DNS pods, in every profile', () => {
   it('renders every values file of ci/ as a profile here', () => {
@@ -245,6 +250,9 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
       // Every profile runs the Kafka lag exporter but local-images (no image built here).
       const lagExporter = pods.filter((pod) => id(pod) === 'kafka/lag-exporter').length;
       expect(lagExporter).toBe(profile === 'local-images' ? 0 : 1);
+      // And the node exporter (the monitoring subchart, off in local-images), with no DNS rule.
+      const nodeExporter = pods.filter((pod) => id(pod) === 'monitoring/node-exporter').length;
+      expect(nodeExporter).toBe(profile === 'local-images' ? 0 : 1);
       // The release-wide policy's, the in-chart Prometheus' and the lag exporter's, the same rule.
       expect(dns).toHaveLength(1 + prometheus + lagExporter);
       expect(dns.at(-1)).toEqual(dns[0]);

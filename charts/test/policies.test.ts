@@ -64,8 +64,11 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
     expect(missing).toEqual([]);
   });
 
-  it('every pod meets Pod Security "restricted": non-root, no escalation, no capabilities, RuntimeDefault seccomp', () => {
+  it('every pod meets Pod Security "restricted": non-root, no escalation, no capabilities, RuntimeDefault seccomp (the node exporter\'s read-only host mounts the one exception, which monitoring.nodeExporter.enabled=false removes)', () => {
     const problems: string[] = [];
+    // The node exporter reads the host's /proc, /sys and / (hostPath, which "baseline" and
+    // "restricted" refuse): read-only, in that pod only. Everything else holds for it too.
+    const hostMounts: string[] = [];
     for (const pod of pods) {
       const podSc = pod.spec.securityContext ?? {};
       if (podSc.runAsNonRoot !== true) problems.push(`${pod.owner}: runAsNonRoot`);
@@ -78,7 +81,17 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
         if (podKeys[hostKey]) problems.push(`${pod.owner}: ${hostKey}`);
       for (const volume of pod.spec.volumes ?? []) {
         const type = Object.keys(volume).find((k) => k !== 'name')!;
-        if (!RESTRICTED_VOLUMES.has(type)) problems.push(`${pod.owner}: volume type ${type}`);
+        if (type === 'hostPath' && pod.owner === 'DaemonSet/dp-monitoring-node-exporter') {
+          const mounts = pod.spec.containers.flatMap((c) =>
+            (
+              (c as unknown as { volumeMounts?: { name: string; readOnly?: boolean }[] })
+                .volumeMounts ?? []
+            ).filter((m) => m.name === volume['name']),
+          );
+          const path = (volume['hostPath'] as { path: string }).path;
+          hostMounts.push(`${path} ${mounts.every((m) => m.readOnly === true) ? 'ro' : 'rw'}`);
+        } else if (!RESTRICTED_VOLUMES.has(type))
+          problems.push(`${pod.owner}: volume type ${type}`);
       }
       for (const { container } of containersOf(pod)) {
         const sc = container.securityContext ?? {};
@@ -98,6 +111,10 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
       }
     }
     expect(problems).toEqual([]);
+    // Every profile runs the node exporter but local-images (no monitoring there).
+    expect(hostMounts.sort()).toEqual(
+      profile === 'local-images' ? [] : ['/ ro', '/proc ro', '/sys ro'],
+    );
   });
 
   it('every image is pinned to a version (no "latest", no missing tag)', () => {
@@ -136,8 +153,9 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
 
   it('every Deployment and StatefulSet is covered by a PodDisruptionBudget (where PDBs are on)', () => {
     const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
+    // A drain leaves a DaemonSet's pods (the node exporter's) alone: no budget for them.
     const uncovered = pods
-      .filter((pod) => pod.kind !== 'Job')
+      .filter((pod) => pod.kind !== 'Job' && pod.kind !== 'DaemonSet')
       .filter(
         (pod) => !pdbs.some((p) => selects((p.spec as { selector: object }).selector, pod.labels)),
       )
@@ -187,6 +205,30 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
       ),
     );
     expect(literal).toEqual([]);
+  });
+});
+
+describe('Pod Security "baseline" and "restricted" namespaces', () => {
+  it('with monitoring.nodeExporter.enabled=false no pod has a host volume, host namespace or host port (the value such a namespace sets)', async () => {
+    const pods = podsOf(
+      parseManifests(await renderYaml(['--set', 'monitoring.nodeExporter.enabled=false'])),
+    );
+    expect(pods.length).toBeGreaterThan(10);
+    const host = pods.flatMap((pod) => [
+      ...(pod.spec.volumes ?? [])
+        .filter((v) => !RESTRICTED_VOLUMES.has(Object.keys(v).find((k) => k !== 'name')!))
+        .map((v) => `${pod.owner}: volume ${String(v['name'])}`),
+      ...['hostNetwork', 'hostPID', 'hostIPC']
+        .filter((k) => (pod.spec as unknown as Record<string, unknown>)[k])
+        .map((k) => `${pod.owner}: ${k}`),
+      ...containersOf(pod).flatMap(({ container }) =>
+        ((container as unknown as { ports?: { hostPort?: number }[] }).ports ?? [])
+          .filter((p) => p.hostPort)
+          .map((p) => `${pod.owner}/${container.name}: hostPort ${p.hostPort}`),
+      ),
+    ]);
+    expect(host).toEqual([]);
+    expect(pods.map((p) => p.owner)).not.toContain('DaemonSet/dp-monitoring-node-exporter');
   });
 });
 

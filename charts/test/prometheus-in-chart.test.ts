@@ -91,6 +91,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         'alertmanager',
         'kafka',
         'kafka-lag',
+        'node',
         'spark-master',
         'spark-worker',
         'postgres',
@@ -119,6 +120,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
     expect(covered).toEqual({
       kafka: ['StatefulSet/dp-kafka'],
       'kafka-lag': ['Deployment/dp-kafka-lag-exporter'],
+      node: ['DaemonSet/dp-monitoring-node-exporter'],
       'spark-master': ['Deployment/dp-spark-master'],
       'spark-worker': ['Deployment/dp-spark-worker'],
       postgres: ['StatefulSet/dp-postgresql'],
@@ -137,7 +139,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
           }
         ).template.metadata.annotations?.['prometheus.io/scrape'] === 'true',
     );
-    expect(endpoints.length).toBe(7);
+    expect(endpoints.length).toBe(8);
     expect(endpoints.map((p) => p.owner).filter((o) => !scraped.has(o))).toEqual([]);
     const master = config.scrape_configs.find((j) => j.job_name === 'spark-master')!;
     expect(master.metrics_path).toBe('/metrics/master/prometheus/');
@@ -270,6 +272,7 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
           'dp/airflow/statsd',
           'dp/kafka/broker',
           'dp/kafka/lag-exporter',
+          'dp/monitoring/node-exporter',
           'dp/postgresql/postgresql',
         ],
       },
@@ -282,15 +285,17 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
       { ports: ['53/TCP', '53/UDP'], to: ['dns'] },
     ]);
     expect(egressProblems(policies, prometheus, 'prometheus')).toEqual([]);
-    // Every other pod keeps the release-wide policy, but the Kafka lag exporter, which has its
-    // own too (network-policies.test.ts: the brokers' port and DNS).
+    // Every other pod keeps the release-wide policy, but the Kafka lag exporter and the node
+    // exporter, which have their own too (network-policies.test.ts: the brokers' port and DNS;
+    // nothing).
     const releaseWide = policies.find((p) => p.metadata.name === 'dp-egress')!;
     const others = podsOf(manifests).filter((p) => p.owner !== prometheus.owner);
     expect(
       others
         .filter((p) => !selects((releaseWide.spec as unknown as PolicySpec).podSelector, p.labels))
-        .map((p) => p.owner),
-    ).toEqual(['Deployment/dp-kafka-lag-exporter']);
+        .map((p) => p.owner)
+        .sort(),
+    ).toEqual(['DaemonSet/dp-monitoring-node-exporter', 'Deployment/dp-kafka-lag-exporter']);
   });
 
   it('generates the password of both UIs and its bcrypt web configuration, new on every fresh render, and reads a Secret of yours instead', async () => {

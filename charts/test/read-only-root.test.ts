@@ -57,6 +57,9 @@ const WRITES: Record<string, readonly string[]> = {
   'airflow/statsd/statsd-exporter': [],
   // kafka_exporter logs to stderr (klog) and keeps its metrics in memory.
   'kafka/lag-exporter/kafka-exporter': [],
+  // node_exporter logs to stderr, keeps its metrics in memory, and only reads the host's /proc,
+  // /sys and / (mounted read-only): nothing, not even under them.
+  'monitoring/node-exporter/node-exporter': [],
   'monitoring/prometheus/prometheus': ['/prometheus/wal/00000000', '/prometheus/lock'],
   'monitoring/alertmanager/alertmanager': ['/alertmanager/nflog', '/alertmanager/silences'],
   'jupyter/jupyter/jupyter': [
@@ -176,6 +179,8 @@ describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
     expect(checked).toContain('objectstore/objectstore/objectstore');
+    if (profile !== 'local-images')
+      expect(checked).toContain('monitoring/node-exporter/node-exporter');
     // local-images leaves the exporters, Prometheus and Alertmanager out (no image built here).
     if (profile === 'local-images') expect(checked.size).toBeGreaterThanOrEqual(16);
     else if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(20);

@@ -75,6 +75,17 @@ describe('values.schema.json', () => {
     ['postgresql.metrics.image.tag=latest', 'postgresql:', "at '/metrics/image/tag'"],
     ['kafka.lagExporter.image.tag=latest', 'kafka:', "at '/lagExporter/image/tag'"],
     ['kafka.lagExporter.podMonitor=sometimes', 'kafka:', "at '/lagExporter/podMonitor'"],
+    ['monitoring.nodeExporter.image.tag=latest', 'monitoring:', "at '/nodeExporter/image/tag'"],
+    [
+      'monitoring.nodeExporter.podMonitor=sometimes',
+      'monitoring:',
+      "at '/nodeExporter/podMonitor'",
+    ],
+    [
+      'monitoring.nodeExporter.tolerations[0].operator=Maybe',
+      'monitoring:',
+      "at '/nodeExporter/tolerations/0/operator'",
+    ],
   ])('rejects %s with a message naming the chart and the field', async (set, chart, message) => {
     const result = await templateWith(set);
     expect(result.exitCode).not.toBe(0);

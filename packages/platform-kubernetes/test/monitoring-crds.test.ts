@@ -117,6 +117,7 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
       'dp-airflow-statsd',
       'dp-kafka',
       'dp-kafka-lag-exporter',
+      'dp-monitoring-node-exporter',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',

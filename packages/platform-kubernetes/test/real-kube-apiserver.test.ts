@@ -1,7 +1,14 @@
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  loadYaml,
+  type V1DaemonSet,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import { execa } from 'execa';
 import { loadConfig } from '@datapark/config';
-import { DEFAULT_PROFILE_COMPONENTS, recordingReporter } from './cluster-fixture.js';
+import { DEFAULT_PROFILE_COMPONENTS, realHelm, recordingReporter } from './cluster-fixture.js';
 import { startRealCluster, type RealCluster } from './real-control-plane.js';
 
 /** The real umbrella chart (its generated files come from `nx run charts:sync-files`). */
@@ -66,8 +73,39 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
 
     const reporter = recordingReporter();
     const platform = cluster.platform({ chart: CHART, reporter, portForward: 'always' });
+    // The node exporter's hostPath mounts of the node's /proc, /sys and / are what "restricted"
+    // (and "baseline") refuse: a pod of its DaemonSet's template is refused here for them alone,
+    // so such a namespace turns it off, as the README says.
+    const daemonSet = loadYaml<V1DaemonSet>(
+      (
+        await execa(realHelm(), [
+          'template',
+          'dp',
+          CHART,
+          '--namespace',
+          'datapark',
+          '--show-only',
+          'charts/monitoring/templates/node-exporter/node-exporter-daemonset.yaml',
+        ])
+      ).stdout,
+    );
+    const nodeExporter = await core
+      .createNamespacedPod({
+        namespace: 'datapark',
+        body: { metadata: { name: 'node-exporter-probe' }, spec: daemonSet.spec!.template.spec! },
+      })
+      .then(
+        () => 'admitted',
+        (error: unknown) =>
+          (JSON.parse(String((error as { body?: unknown }).body)) as { message: string }).message,
+      );
+    // Its hostPath volumes, and nothing else of "restricted".
+    expect(nodeExporter).toBe(
+      'pods "node-exporter-probe" is forbidden: violates PodSecurity "restricted:v1.35": restricted volume types (volumes "proc", "sys", "root" use restricted volume type "hostPath")',
+    );
+    const set = ['monitoring.nodeExporter.enabled=false'];
 
-    const result = await platform.install({ timeoutMs: 420_000 }).catch(diagnose);
+    const result = await platform.install({ set, timeoutMs: 420_000 }).catch(diagnose);
 
     expect(result.components.map((c) => `${c.component} ${c.ready}/${c.desired}`).sort()).toEqual(
       DEFAULT_PROFILE_COMPONENTS,
@@ -106,7 +144,7 @@ describe('charts/datapark on a real kube-apiserver (Kubernetes v1.35)', () => {
     );
 
     // An upgrade renders again: the chart's `lookup` finds the Secrets and keeps every password.
-    await platform.install({ timeoutMs: 300_000 }).catch(diagnose);
+    await platform.install({ set, timeoutMs: 300_000 }).catch(diagnose);
     const after = (await core.listNamespacedSecret({ namespace: 'datapark' })).items;
     for (const [name, key] of [
       ['dp-postgresql', 'ingest-password'],

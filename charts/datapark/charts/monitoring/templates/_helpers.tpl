@@ -25,6 +25,15 @@ true
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "prometheus") -}}
 {{- end -}}
 
+{{- define "datapark.monitoring.v1.nodeExporterName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "node-exporter") -}}
+{{- end -}}
+
+{{/* "true" when the node exporter's PodMonitor renders (nodeExporter.podMonitor: auto, true, false). */}}
+{{- define "datapark.monitoring.v1.nodeExporterPodMonitor" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.nodeExporter.enabled "mode" .Values.nodeExporter.podMonitor) -}}
+{{- end -}}
+
 {{- define "datapark.monitoring.v1.alertmanagerName" -}}
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "alertmanager") -}}
 {{- end -}}
@@ -46,6 +55,7 @@ the alert rules and dashboards name: the pods of `chart`/`component`, on the con
 named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name besides. Jobs of
 a component that is turned off find no pod. */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
+- { job: node, chart: monitoring, component: node-exporter, port: metrics, path: /metrics }
 - { job: kafka, chart: kafka, component: broker, port: metrics, path: /metrics }
 - { job: kafka-lag, chart: kafka, component: lag-exporter, port: metrics, path: /metrics }
 - { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
