@@ -42,7 +42,7 @@ describe('datapark lesson', () => {
     const unknown = lesson('check', '42');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain(
-      'no lesson 42: there are 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 (datapark lesson list)',
+      'no lesson 42: there are 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 (datapark lesson list)',
     );
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
     const notStarted = lesson('check', '1');

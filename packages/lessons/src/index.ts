@@ -34,3 +34,5 @@ export { labRegistryDir, schemaEvolutionNames } from './lessons/09-schema-evolut
 export { dbtModelNames } from './lessons/10-dbt-model.js';
 export { lakeDailyCommand, lakehouseNames, lakeReadiness } from './lessons/11-lakehouse.js';
 export { streamingNames } from './lessons/12-streaming.js';
+export { chartDay, compareChartRows, dashboardNames } from './lessons/13-dashboard.js';
+export { supersetLogin, type SupersetApi } from './superset-api.js';

@@ -12,6 +12,7 @@ import { schemaEvolution } from './lessons/09-schema-evolution.js';
 import { dbtModel } from './lessons/10-dbt-model.js';
 import { lakehouse } from './lessons/11-lakehouse.js';
 import { streaming } from './lessons/12-streaming.js';
+import { dashboard } from './lessons/13-dashboard.js';
 
 /** The learning path, in order: each lesson builds on the ones before it. */
 export const LESSONS: readonly Lesson[] = Object.freeze([
@@ -27,6 +28,7 @@ export const LESSONS: readonly Lesson[] = Object.freeze([
   dbtModel,
   lakehouse,
   streaming,
+  dashboard,
 ]);
 
 /** The lesson numbered `n` (`1`, `01`), or an error listing the ones there are. */
