@@ -2,8 +2,9 @@
 // The shop as `npm run demo` leaves it, made once before `npm test`'s tests: a day of history in
 // `source` (the generator's backfill, seed 42, into Kafka and PostgreSQL), ingested into `raw`,
 // that day through the daily batch (Spark, straight to its REST server: `processed`) and the
-// quality checks (`quality.check_results`), two malformed records set aside by ingest
-// (`etl.dead_letters`), and dbt's models built in `analytics`. Tests that read the shop (Superset's charts, lessons 5
+// quality checks (`quality.check_results`), the lake's tables for that day (Iceberg, by Spark's
+// lake job), two malformed records set aside by ingest (`etl.dead_letters`), and dbt's models
+// built in `analytics`. Tests that read the shop (Superset's charts, lessons 5
 // and 6, the notebooks) then do not depend on which project happened to run before them, now
 // that the shared lane runs two projects at a time. Each part is skipped when it is there already.
 import { spawnSync } from 'node:child_process';
@@ -81,6 +82,36 @@ if (results === 0) {
   // A check that fails is a result too (recorded, exit 1); only a crash stops the tests.
   node('apps/etl-driver/dist/cli.js', ['quality', 'check', '--date', day], [0, 1]);
 } else say(`quality holds ${results} results: no checks`);
+
+// The lake's gold for the same day (Spark's lake job: bronze → silver → gold in Iceberg), read
+// with DuckDB as a learner reads it; the lakehouse notebook and lesson 11 start from it.
+const { openLake } = await import('@datapark/lake');
+async function dayInGold() {
+  const lake = await openLake(config);
+  try {
+    if (!lake.tables.some((t) => t.qualifiedName === 'lake.gold.daily_sales')) return false;
+    const [row] = await lake.query(
+      `SELECT count(*) AS n FROM lake.gold.daily_sales WHERE sales_date = DATE '${day}'`,
+    );
+    return Number(row?.n ?? 0) > 0;
+  } finally {
+    lake.close();
+  }
+}
+if (!(await dayInGold())) {
+  say(`no ${day} in lake.gold.daily_sales: the lake job on Spark for it`);
+  // It exits 1 when its reconciliation with processed fails after writing the day (a result,
+  // like a failed check); the day must be in gold afterwards either way.
+  node(
+    'lab/scripts/submit-spark-job.ts',
+    ['apps/spark-jobs/jobs/lake_daily.py', '--date', day],
+    [0, 1],
+  );
+  if (!(await dayInGold())) {
+    process.stderr.write(`✗ test data: the lake job left no ${day} in lake.gold.daily_sales\n`);
+    process.exit(1);
+  }
+} else say(`the lake holds ${day}: no lake job`);
 
 const { letters } = await query(`SELECT count(*)::int AS letters FROM etl.dead_letters`);
 if (letters === 0) {
