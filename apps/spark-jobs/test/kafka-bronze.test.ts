@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@datapark/config';
 import type { TopicName } from '@datapark/events';
 import { buildEvent, sampleEvents, TOPIC_NAMES } from '@datapark/events';
@@ -11,6 +10,7 @@ import type { Lake } from '@datapark/lake';
 import { openLake } from '@datapark/lake';
 import type { SparkJobFailedError } from '@datapark/spark-client';
 import { SparkHistoryClient, SparkRestClient } from '@datapark/spark-client';
+import { waitFor as waitForValue } from './wait-for.js';
 
 const config = loadConfig();
 const connection = connectionFromConfig(config, 'kafka-bronze-test');
@@ -126,19 +126,8 @@ async function archived(until: Positions): Promise<Archived[]> {
   return rows.map((r) => ({ position: r.position, copies: Number(r.copies), value: r.value }));
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 420_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(3000);
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 420_000) =>
+  waitForValue(what, probe, timeoutMs, 3000);
 
 /** Waits until every record of the truth is in bronze; returns what bronze holds up to `until`. */
 async function allLanded(truth: Map<string, string>, until: Positions): Promise<Archived[]> {

@@ -16,6 +16,7 @@ import {
 } from '@datapark/kafka';
 import type { SparkJobFailedError } from '@datapark/spark-client';
 import { SparkRestClient } from '@datapark/spark-client';
+import { waitFor as waitForValue } from './wait-for.js';
 
 const config = loadConfig();
 const connection = connectionFromConfig(config, 'streaming-test');
@@ -129,19 +130,8 @@ async function metricsInWindow() {
     .executeTakeFirst();
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 300_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2000);
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 300_000) =>
+  waitForValue(what, probe, timeoutMs, 2000);
 
 async function startJob(): Promise<string> {
   const id = await spark.create(
