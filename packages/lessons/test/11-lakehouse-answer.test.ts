@@ -1,5 +1,5 @@
-import type { AnswerRow, Reference } from '../src/lessons/11-lakehouse.js';
-import { compareAnswer, money } from '../src/lessons/11-lakehouse.js';
+import type { AnswerRow, Reference } from '../src/lessons/11-lakehouse-answer.js';
+import { compareAnswer, money } from '../src/lessons/11-lakehouse-answer.js';
 
 // The checker's comparison of lesson 11, without a platform: the learner's three rows against
 // what the checker read from the lake (at the snapshots they name) and from processed.
