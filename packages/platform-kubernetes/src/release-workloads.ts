@@ -1,4 +1,10 @@
-import type { V1Deployment, V1Job, V1ObjectMeta, V1StatefulSet } from '@kubernetes/client-node';
+import type {
+  V1DaemonSet,
+  V1Deployment,
+  V1Job,
+  V1ObjectMeta,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
 import { apiError, type KubeClients } from './kube-clients.js';
 
 /** The labels every Data Park object carries (charts/datapark/charts/common, `labels`). */
@@ -22,12 +28,12 @@ export function componentOf(metadata: V1ObjectMeta | undefined): string {
   return chart ?? part ?? metadata?.name ?? 'unknown';
 }
 
-/** One Deployment, StatefulSet or Job of the release and how far it is. */
+/** One Deployment, StatefulSet, DaemonSet or Job of the release and how far it is. */
 export interface WorkloadStatus {
-  readonly kind: 'Deployment' | 'StatefulSet' | 'Job';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
   readonly name: string;
   readonly component: string;
-  /** Pods wanted (1 for a Job). */
+  /** Pods wanted (1 for a Job; for a DaemonSet, the nodes it should run on). */
   readonly desired: number;
   /** Pods ready (for a Job: 1 once it succeeded). */
   readonly ready: number;
@@ -79,6 +85,25 @@ export function statefulSetStatus(s: V1StatefulSet): WorkloadStatus {
   };
 }
 
+/**
+ * A DaemonSet wants one pod per node its selector and tolerations admit, so `desired` is the
+ * controller's count of those nodes: on a cluster with no such node it is 0, and done.
+ */
+export function daemonSetStatus(d: V1DaemonSet): WorkloadStatus {
+  const desired = d.status?.desiredNumberScheduled ?? 0;
+  const ready = d.status?.numberReady ?? 0;
+  const updated = d.status?.updatedNumberScheduled ?? 0;
+  return {
+    kind: 'DaemonSet',
+    name: d.metadata?.name ?? '',
+    component: componentOf(d.metadata),
+    desired,
+    ready,
+    done:
+      observed(d.metadata, d.status?.observedGeneration) && ready >= desired && updated >= desired,
+  };
+}
+
 export function jobStatus(j: V1Job): WorkloadStatus {
   const succeeded = (j.status?.succeeded ?? 0) > 0;
   return {
@@ -91,7 +116,10 @@ export function jobStatus(j: V1Job): WorkloadStatus {
   };
 }
 
-/** The release's Deployments, StatefulSets and Jobs, found by `app.kubernetes.io/instance`. */
+/**
+ * The release's Deployments, StatefulSets, DaemonSets (the node exporter) and Jobs, found by
+ * `app.kubernetes.io/instance`.
+ */
 export async function releaseWorkloads(
   clients: KubeClients,
   namespace: string,
@@ -99,14 +127,16 @@ export async function releaseWorkloads(
 ): Promise<WorkloadStatus[]> {
   const labelSelector = releaseSelector(release);
   try {
-    const [deployments, statefulSets, jobs] = await Promise.all([
+    const [deployments, statefulSets, daemonSets, jobs] = await Promise.all([
       clients.apps.listNamespacedDeployment({ namespace, labelSelector }),
       clients.apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+      clients.apps.listNamespacedDaemonSet({ namespace, labelSelector }),
       clients.batch.listNamespacedJob({ namespace, labelSelector }),
     ]);
     return [
       ...statefulSets.items.map(statefulSetStatus),
       ...deployments.items.map(deploymentStatus),
+      ...daemonSets.items.map(daemonSetStatus),
       ...jobs.items.map(jobStatus),
     ];
   } catch (error) {

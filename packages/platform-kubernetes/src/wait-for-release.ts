@@ -18,7 +18,7 @@ export interface WaitForReleaseOptions {
 }
 
 /**
- * Waits until every Deployment, StatefulSet and Job of the release is ready, reporting each
+ * Waits until every Deployment, StatefulSet, DaemonSet and Job of the release is ready, reporting each
  * component as its ready count changes, stuck pods as soon as they are seen, and a summary
  * every 5 s. On timeout, throws a
  * ReleaseNotReadyError that lists the pods that are not ready with their events and last log

@@ -51,6 +51,7 @@ export const DEFAULT_PROFILE_COMPONENTS = [
   'kafka-broker 3/3',
   'kafka-lag-exporter 1/1',
   'monitoring-alertmanager 1/1',
+  'monitoring-node-exporter 1/1',
   'monitoring-prometheus 1/1',
   'objectstore 1/1',
   'postgresql 1/1',

@@ -31,6 +31,31 @@ describe('KubernetesPlatform status and uninstall against the fake API server', 
     ]);
   });
 
+  it('status and install count a DaemonSet per node, and wait for its pods', async () => {
+    cluster = await startFakeCluster({
+      readyAfterMs: 100,
+      neverReady: (w) => w.kind === 'DaemonSet',
+    });
+    const reporter = recordingReporter();
+    const platform = cluster.platform({ reporter });
+
+    const error = await platform
+      .install({ set: ['nodeExporter.enabled=true'], timeoutMs: 3000 })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+
+    expect(error?.message).toMatch(/not ready: monitoring-node-exporter \(0\/1\)/);
+    const status = await platform.status();
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
+      ['postgresql', 1, 1, true],
+      ['spark-master', 1, 1, true],
+      ['monitoring-node-exporter', 0, 1, false],
+    ]);
+    expect(status.components[2]!.workloads.map((w) => w.kind)).toEqual(['DaemonSet']);
+  });
+
   it('uninstall removes the release but keeps its volume claims and generated Secret; --purge deletes them', async () => {
     cluster = await startFakeCluster({ readyAfterMs: 100 });
     const reporter = recordingReporter();

@@ -9,7 +9,7 @@ export interface FakeControllerOptions {
   /** Workloads whose pods never become ready (crash-looping), for the timeout tests. */
   readonly neverReady?: (workload: KubeObject) => boolean;
   /**
-   * While this returns true, Deployments and StatefulSets stay unready (Jobs are not held), so a
+   * While this returns true, Deployments, StatefulSets and DaemonSets stay unready (Jobs are not held), so a
    * test can let them become ready after it has seen them unready, whatever the machine's speed.
    */
   readonly holdReady?: () => boolean;
@@ -24,8 +24,8 @@ const containersOf = (pod: KubeObject): { name: string; image?: string }[] =>
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 /**
- * Plays the workload controllers and the kubelet, enough for readiness: Deployments and
- * StatefulSets get Pods from their templates (StatefulSets also their PVCs from
+ * Plays the workload controllers and the kubelet, enough for readiness: Deployments,
+ * StatefulSets and DaemonSets (one node) get Pods from their templates (StatefulSets also their PVCs from
  * volumeClaimTemplates), Jobs get one Pod that succeeds; Pods turn Ready `readyAfterMs` after
  * their workload appeared, and workloads' status counts them. A workload chosen by `neverReady`
  * gets crash-looping Pods, Warning Events and logs that say why, as a kubelet would report them.
@@ -87,6 +87,7 @@ export class FakeController {
   private reconcile(): void {
     for (const d of this.store.list(this.typeOf('deployments.apps'))) this.deployment(d);
     for (const s of this.store.list(this.typeOf('statefulsets.apps'))) this.statefulSet(s);
+    for (const d of this.store.list(this.typeOf('daemonsets.apps'))) this.daemonSet(d);
     for (const j of this.store.list(this.typeOf('jobs.batch'))) this.job(j);
   }
 
@@ -324,6 +325,36 @@ export class FakeController {
       updatedReplicas: desired,
       readyReplicas: ready,
       availableReplicas: ready,
+    });
+  }
+
+  /** One node (`fake-node`), so one pod, as the DaemonSet controller schedules it itself. */
+  private daemonSet(d: KubeObject): void {
+    const hash = createHash('sha1')
+      .update(JSON.stringify(templateOf(d)))
+      .digest('hex')
+      .slice(0, 10);
+    for (const pod of this.ownedPods(d).filter(
+      (p) => p.metadata.labels?.['controller-revision-hash'] !== hash,
+    )) {
+      this.store.remove(this.typeOf('pods'), pod.metadata.namespace, pod.metadata.name!);
+    }
+    if (this.ownedPods(d).length === 0) {
+      const suffix = Math.random().toString(36).slice(2, 7);
+      this.createPod(d, `${d.metadata.name}-${suffix}`, { 'controller-revision-hash': hash });
+    }
+    const state = this.podState(d);
+    for (const pod of this.ownedPods(d)) this.setPodState(pod, state);
+    const ready = state === 'ready' ? 1 : 0;
+    this.setWorkloadStatus(d, {
+      observedGeneration: d.metadata.generation,
+      currentNumberScheduled: 1,
+      desiredNumberScheduled: 1,
+      numberMisscheduled: 0,
+      numberReady: ready,
+      numberAvailable: ready,
+      updatedNumberScheduled: 1,
+      ...(ready ? {} : { numberUnavailable: 1 }),
     });
   }
 
