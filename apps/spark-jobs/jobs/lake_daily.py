@@ -6,7 +6,8 @@ reconciliation of gold with `processed.daily_sales`.
 - bronze ``lake.bronze.order_events``: the day's rows of raw.order_events as they landed (payload
   as JSON text, Kafka position kept), partitioned by day(occurred_at);
 - silver ``lake.silver.orders`` and ``lake.silver.order_items``: the day's orders, deduplicated,
-  typed, with the status their latest archived event left them in;
+  typed, with the status their latest event before --as-of left them in (the day's from bronze,
+  the later ones read from raw: bronze keeps each event under the day it occurred);
 - gold ``lake.gold.daily_sales``: the same row `processed.daily_sales` has for the day, by the
   same rule (batch_transforms.daily_sales).
 
@@ -84,8 +85,18 @@ def build(spark: SparkSession, jdbc: dict, day: str, as_of: datetime) -> None:
     )
     replace_day(landed.select(*t.BRONZE_COLUMNS), "lake.bronze.order_events", in_day)
 
+    # The status events after the day, up to as_of, of the orders placed on it: an order placed
+    # today and cancelled tomorrow is a cancelled order when processed is built tomorrow.
+    later_query = (
+        "(SELECT event_id::text, event_type, schema_version, occurred_at, producer, order_id::text, "
+        "payload::text AS payload, kafka_topic, kafka_partition, kafka_offset, ingested_at "
+        f"FROM raw.order_events WHERE occurred_at >= '{end}' AND occurred_at < '{as_of.isoformat()}' "
+        "AND event_type <> 'order_placed' AND order_id IN (SELECT order_id FROM raw.order_events "
+        f"WHERE event_type = 'order_placed' AND occurred_at >= '{start}' AND occurred_at < '{end}')) AS later"
+    )
+    later = spark.read.format("jdbc").options(dbtable=later_query, **jdbc).load()
     bronze = spark.table("lake.bronze.order_events")
-    orders = t.silver_orders(bronze, day, as_of).cache()
+    orders = t.silver_orders(bronze, day, as_of, later=later).cache()
     items = t.silver_order_items(orders)
     is_day = {table: F.col(column) == F.lit(day).cast("date") for table, column in DAY_COLUMN.items()}
     replace_day(orders.drop("items"), "lake.silver.orders", is_day["lake.silver.orders"])

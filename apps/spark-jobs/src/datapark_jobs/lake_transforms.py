@@ -95,10 +95,17 @@ def order_statuses(bronze: DataFrame, as_of: datetime | None = None) -> DataFram
     )
 
 
-def silver_orders(bronze: DataFrame, day: str, as_of: datetime | None = None) -> DataFrame:
+def silver_orders(
+    bronze: DataFrame, day: str, as_of: datetime | None = None, later: DataFrame | None = None
+) -> DataFrame:
     """Orders placed on `day` (UTC): one row per order (the first order_placed event wins when a
     producer sent it twice), typed, with the status the order's latest event left it in and the
-    order's lines as an array (silver_order_items explodes them)."""
+    order's lines as an array (silver_order_items explodes them).
+
+    `later`: order events that occurred after the day (bronze columns), for the statuses only.
+    Bronze holds a day's events once that day is built, so an order paid on the day and cancelled
+    the next is still `paid` by bronze alone, while `processed` (from source) says `cancelled`:
+    gold counted it as a sale and the reconciliation failed on every day followed by one."""
     placed = bronze.where(F.col("event_type") == "order_placed").dropDuplicates(["event_id"])
     if as_of is not None:
         placed = placed.where(F.col("occurred_at") < F.lit(as_of))
@@ -109,7 +116,8 @@ def silver_orders(bronze: DataFrame, day: str, as_of: datetime | None = None) ->
     ).where(F.to_date("placed_at") == F.lit(day).cast("date"))
     first = Window.partitionBy("p.order_id").orderBy("placed_at", "event_id")
     orders = parsed.withColumn("n", F.row_number().over(first)).where("n = 1")
-    return orders.join(order_statuses(bronze, as_of), F.col("p.order_id") == F.col("order_id")).select(
+    events = bronze if later is None else bronze.unionByName(later.select(*BRONZE_COLUMNS))
+    return orders.join(order_statuses(events, as_of), F.col("p.order_id") == F.col("order_id")).select(
         F.col("p.order_id").alias("order_id"),
         F.col("p.customer_id").alias("customer_id"),
         F.to_date("placed_at").alias("order_date"),

@@ -223,7 +223,7 @@ export function compareAnswer(
             reference.lake.orders_count === reference.processed.orders_count &&
             money(reference.lake.revenue) === money(reference.processed.revenue)
               ? 'the lake and PostgreSQL agree on the day'
-              : 'the lake and PostgreSQL differ on the day (your answer is right: the lake job’s reconciliation fails on such a day; processed was built before its last events landed: the daily batch, then the lake job, again for the day)',
+              : 'the lake and PostgreSQL differ on the day (your answer is right: the lake job’s reconciliation fails on such a day; each side counts the orders’ statuses as they were when it was built, so an order paid, then cancelled between the two builds, is a sale on one side only: the daily batch, then the lake job, again for the day)',
         },
   );
   return items;
