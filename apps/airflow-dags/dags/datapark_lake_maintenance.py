@@ -2,15 +2,19 @@
 Iceberg tables, once a week.
 
 One Spark job (apps/spark-jobs/jobs/lake_maintenance.py) submitted through the Spark REST server,
-on every table of the lake (bronze, silver, gold): rewrite_data_files bin-packs the small files
-daily reruns leave, expire_snapshots drops snapshots older than a day beyond the last
-`retain_last` (time travel to them ends there), remove_orphan_files deletes files no snapshot
-references that are older than three days. The run's conf may set `retain_last`.
+on every table of the lake (bronze, silver, gold, and the streaming archive
+lake.bronze.kafka_events once it exists): rewrite_data_files bin-packs the small files daily
+reruns and micro-batches leave, expire_snapshots drops snapshots older than `expire_older_than`
+(default: a day ago) beyond the last `retain_last` (time travel to them ends there),
+remove_orphan_files deletes files no snapshot references that are older than three days. The run's
+conf may set both, e.g. `{"retain_last": 1, "expire_older_than": "2026-12-01T00:00:00Z"}`.
+The job's last log line (`lake_maintenance {json}`, in the driver's stdout) gives per table the
+files rewritten, the snapshots before and after, the files deleted.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
@@ -35,6 +39,12 @@ DAG_ID = "datapark_lake_maintenance"
     tags=["datapark", "lake", "iceberg", "spark", "maintenance"],
     params={
         "retain_last": Param(5, type="integer", minimum=1, description="snapshots every table keeps"),
+        "expire_older_than": Param(
+            None,
+            type=["null", "string"],
+            description="expire snapshots older than this ISO instant with a zone, e.g. "
+            "2026-12-01T00:00:00Z (default: a day before the run)",
+        ),
     },
     default_args={
         "owner": "datapark",
@@ -48,11 +58,27 @@ def datapark_lake_maintenance():
     @task
     def submit_maintenance(**context) -> str:
         """Submits jobs/lake_maintenance.py through the Spark REST server."""
+        params = context["params"]
+        args = ["--retain-last", str(int(params["retain_last"]))]
+        if params.get("expire_older_than"):
+            expire = str(params["expire_older_than"])
+            try:
+                valid = datetime.fromisoformat(expire).tzinfo is not None
+            except ValueError:
+                valid = False
+            if not valid:
+                # Here rather than in the driver: a bad value fails the task with the reason, not a
+                # Spark application with a usage line in a worker's work dir.
+                raise AirflowFailException(
+                    f"expire_older_than = {expire!r} is not an ISO instant with a zone: "
+                    "e.g. 2026-12-01T00:00:00Z"
+                )
+            args += ["--expire-older-than", expire]
         spark = SparkConnection.get()
         request = spark.client.python_request(
             file=str(spark.jobs_dir / "lake_maintenance.py"),
             name="airflow-lake-maintenance",
-            args=["--retain-last", str(int(context["params"]["retain_last"]))],
+            args=args,
             # The job reads the catalog password and the store's keys from the endpoints file
             # (DATAPARK_STATE_DIR), not from the submission.
             env={"DATAPARK_STATE_DIR": spark.state_dir} if spark.state_dir else {},

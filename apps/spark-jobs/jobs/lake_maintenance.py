@@ -3,8 +3,11 @@
     spark-submit jobs/lake_maintenance.py [--retain-last 5] [--expire-older-than 2026-11-01T00:00:00Z]
                                           [--orphans-older-than 2026-10-29T00:00:00Z]
 
-For each table of datapark_jobs.lake_tables, in this order:
-1. compaction: ``rewrite_data_files`` bin-packs small data files (each daily rerun adds some);
+For each table of datapark_jobs.lake_tables (the daily tables, and the streaming bronze archive
+``lake.bronze.kafka_events`` when the streaming job has created it), in this order:
+1. compaction: ``rewrite_data_files`` bin-packs small data files (each daily rerun adds some; the
+   streaming archive adds one or more per topic and day with every micro-batch, which is where
+   compaction pays most);
 2. ``expire_snapshots``: snapshots older than --expire-older-than (default: a day ago) go, the
    last --retain-last stay; the files only they referenced are deleted (time travel to them ends);
 3. ``remove_orphan_files``: files under the table's location that no snapshot references (left by
@@ -29,7 +32,7 @@ sys.path[:0] = [str(HERE.parents[1] / "src"), str(HERE.parents[3] / "packages" /
 
 from pyspark.sql import SparkSession  # noqa: E402
 
-from datapark_jobs.lake_tables import LAKE_TABLES, ensure_lake_tables  # noqa: E402
+from datapark_jobs.lake_tables import LAKE_TABLES, STREAM_TABLES, ensure_lake_tables  # noqa: E402
 from datapark_sdk.config import lake_spark_conf, load_config  # noqa: E402
 
 
@@ -108,9 +111,12 @@ def main() -> None:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     ensure_lake_tables(spark)
+    # The streaming archive is the streaming job's to create (with its partitioning); until it
+    # has, there is nothing of it to maintain.
+    tables = [*LAKE_TABLES, *(t for t in STREAM_TABLES if spark.catalog.tableExists(t))]
     results = {
         table: maintain(spark, table, args.retain_last, args.expire_older_than, args.orphans_older_than)
-        for table in LAKE_TABLES
+        for table in tables
     }
     print("lake_maintenance " + json.dumps(results, sort_keys=True), flush=True)
     spark.stop()

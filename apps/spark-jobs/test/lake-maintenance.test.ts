@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { AirflowClient, DagRunFailedError } from '@datapark/airflow-client';
 import { loadConfig } from '@datapark/config';
-import { SparkRestClient, SparkTimeoutError } from '@datapark/spark-client';
+import { SparkRestClient } from '@datapark/spark-client';
 
 const config = loadConfig();
 const spark = SparkRestClient.fromConfig(config);
-const JOB = join(import.meta.dirname, '..', 'jobs', 'lake_maintenance.py');
+const airflow = AirflowClient.fromConfig(config);
+const DAG = 'datapark_lake_maintenance';
 
 interface TableResult {
   readonly snapshots_before: number;
@@ -14,44 +15,81 @@ interface TableResult {
   readonly orphan_files_removed: number;
 }
 
-describe('the lake maintenance job on the real cluster, catalog and object store', () => {
+describe('the lake maintenance DAG in the platform’s Airflow, on the real cluster, catalog and object store', () => {
   it('compacts every lake table and expires its snapshots down to the last one kept', async () => {
     const started = Date.now();
-    const submissionId = await spark.create(
-      spark.pythonRequest({
-        file: JOB,
-        name: 'lake-maintenance-test',
-        // Everything before now expires but the last snapshot; orphans keep the 24-hour floor.
-        args: ['--retain-last', '1', '--expire-older-than', new Date().toISOString()],
-        env: { DATAPARK_STATE_DIR: config.stateDir },
-      }),
+    // triggerAndWait unpauses the DAG, and an unpaused weekly DAG runs its latest interval at
+    // once (catchup=False still schedules the last one). This run takes that interval's logical
+    // date, so the scheduler finds it there, creates none and moves on to next week's.
+    const { next_dagrun_logical_date: logicalDate } = await airflow.dags.get(DAG);
+    const { dagRun, taskInstances } = await airflow.triggerAndWait(DAG, {
+      conf: { retain_last: 1, expire_older_than: new Date().toISOString() },
+      ...(logicalDate ? { logicalDate } : {}),
+      timeoutMs: 900_000,
+    });
+    console.info(`${DAG}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(taskInstances.map((t) => [t.task_id, t.state]).sort()).toEqual([
+      ['submit_maintenance', 'success'],
+      ['wait_for_maintenance', 'success'],
+    ]);
+    const runs = await airflow.dagRuns.list(DAG, { run_type: ['scheduled'] }).toArray();
+    expect(runs.filter((r) => r.logical_date === dagRun.logical_date)).toEqual([]);
+
+    // The driver the DAG submitted, and what it printed.
+    const { value: submissionId } = await airflow.xcoms.get(
+      { dagId: DAG, dagRunId: dagRun.dag_run_id, taskId: 'submit_maintenance' },
+      'return_value',
+      { deserialize: true },
     );
-    try {
-      await spark.waitFor(submissionId, { timeoutMs: 900_000 });
-    } catch (error) {
-      // One Spark app at a time on a shared cluster: a driver that outlived the test goes.
-      if (error instanceof SparkTimeoutError) await spark.kill(submissionId);
-      throw error;
-    }
-    console.info(`lake_maintenance: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const { stdout } = (await spark.driverOutput(submissionId))!;
+    expect(submissionId).toMatch(/^driver-/);
+    const { stdout } = (await spark.driverOutput(String(submissionId)))!;
     const line = stdout.split('\n').find((l) => l.startsWith('lake_maintenance {'));
     expect(line).toBeDefined();
     const results = JSON.parse(line!.slice('lake_maintenance '.length)) as Record<
       string,
       TableResult
     >;
-    expect(Object.keys(results).sort()).toEqual([
+    const daily = [
       'lake.bronze.order_events',
       'lake.gold.daily_sales',
       'lake.silver.order_items',
       'lake.silver.orders',
-    ]);
+    ];
+    // The streaming archive once its job has created it (the bronze test may run before or after).
+    expect(Object.keys(results).filter((t) => !daily.includes(t))).toEqual(
+      Object.keys(results).includes('lake.bronze.kafka_events') ? ['lake.bronze.kafka_events'] : [],
+    );
+    for (const table of daily) expect(Object.keys(results)).toContain(table);
     for (const [table, result] of Object.entries(results)) {
-      expect([table, result.snapshots_after]).toEqual([table, 1]);
-      expect(result.snapshots_before).toBeGreaterThanOrEqual(1);
+      // Every snapshot older than the run's start went but the last; a table with none (an
+      // archive created, nothing appended yet) keeps none.
+      expect([table, result.snapshots_after]).toEqual([
+        table,
+        Math.min(1, result.snapshots_before),
+      ]);
       expect(result.rewrite_data_files.rewritten_data_files_count).toBeGreaterThanOrEqual(0);
       expect(result.expire_snapshots.deleted_data_files_count).toBeGreaterThanOrEqual(0);
     }
   }, 1_000_000);
+
+  it('refuses an expire_older_than without a zone before anything reaches Spark', async () => {
+    const error = await airflow
+      .triggerAndWait(DAG, {
+        conf: { expire_older_than: '2026-12-01 00:00' },
+        pollMs: 1000,
+        timeoutMs: 300_000,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(DagRunFailedError);
+    const { failedTasks } = error as DagRunFailedError;
+    expect(failedTasks.map((t) => t.taskInstance.task_id)).toEqual(['submit_maintenance']);
+    // AirflowFailException: failed at the first try, no retry, and the reason in its log.
+    expect(failedTasks[0]!.taskInstance.try_number).toBe(1);
+    expect(failedTasks[0]!.log).toContain(
+      "expire_older_than = '2026-12-01 00:00' is not an ISO instant with a zone",
+    );
+  }, 400_000);
 });
