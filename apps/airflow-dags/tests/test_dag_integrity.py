@@ -98,3 +98,5 @@ def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(plat
     assert dag.max_active_runs == 1
     assert dag.get_task("submit_maintenance").downstream_task_ids == {"wait_for_maintenance"}
     assert dag.params["retain_last"] == 5
+    # None: the job's own default, a day before the run.
+    assert dag.params["expire_older_than"] is None
