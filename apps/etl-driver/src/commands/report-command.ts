@@ -9,7 +9,9 @@ const n = (value: number) => value.toLocaleString('en-US');
 export function reportCommand(program: Command): void {
   program
     .command('report')
-    .description('events per topic, rows per table, dead letters, ingest lag, the latest runs')
+    .description(
+      'events per topic, rows per table, dead letters, ingest lag, the latest runs, the lake',
+    )
     .option('--runs <n>', 'how many recent runs', '10')
     .option('--json', 'print the report as one JSON line on stdout')
     .action(async (options: { runs: string; json?: boolean }) => {
@@ -53,5 +55,28 @@ export function reportCommand(program: Command): void {
             r.detail,
           ]),
         );
+      section('Lake (Iceberg tables in the object store, read with DuckDB)');
+      const lake = report.lake;
+      if (!lake.reachable)
+        process.stdout.write(`not read: ${lake.error}${lake.hint ? `\n  ${lake.hint}` : ''}\n`);
+      else if (lake.tables.length === 0)
+        process.stdout.write(
+          'no tables yet: node lab/scripts/submit-spark-job.ts apps/spark-jobs/jobs/lake_daily.py --date <YYYY-MM-DD> builds a day\n',
+        );
+      else {
+        printTable(
+          ['table', 'rows', 'snapshots'],
+          lake.tables.map((t) => [t.table, n(t.rows), n(t.snapshots)]),
+        );
+        if (lake.gold)
+          process.stdout.write(
+            `gold against processed for ${lake.gold.day}: lake ${n(lake.gold.lake.orders)} orders, ` +
+              `${lake.gold.lake.revenue} revenue; processed ${n(lake.gold.processed.orders)} orders, ` +
+              `${lake.gold.processed.revenue} revenue: ` +
+              (lake.gold.agree
+                ? 'they agree\n'
+                : "they differ (each counts the orders' statuses as they were when it was built: run the daily batch, then the lake job, for the day)\n"),
+          );
+      }
     });
 }

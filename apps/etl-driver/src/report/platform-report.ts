@@ -2,6 +2,7 @@ import type { DataparkConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
 import { TOPIC_CATALOG, TOPIC_NAMES } from '@datapark/events';
 import { connectionFromConfig, fetchWatermarks } from '@datapark/kafka';
+import { buildLakeReport, type LakeReport } from './lake-report.js';
 
 export interface TopicReport {
   readonly topic: string;
@@ -36,6 +37,8 @@ export interface PlatformReport {
   readonly tables: readonly { readonly table: string; readonly rows: number }[];
   readonly ingestLag: readonly GroupLag[];
   readonly runs: readonly RunReport[];
+  /** The Iceberg lake: its tables, and its gold against `processed` for the newest shared day. */
+  readonly lake: LakeReport;
 }
 
 const TABLES = [
@@ -59,8 +62,8 @@ const TABLES = [
 
 /**
  * What the platform holds now, read as the `analyst` role and from Kafka's offsets: events per
- * topic and dead letters, rows per table, each ingest group's lag, and the latest batch,
- * streaming and quality runs with their state.
+ * topic and dead letters, rows per table, each ingest group's lag, the latest batch,
+ * streaming and quality runs with their state, and the lake (read with DuckDB).
  *
  * @example
  * ```ts
@@ -185,7 +188,7 @@ export async function buildReport(
           : `${r.total}/${r.total} passed`,
       })),
     ].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-    return { topics, tables, ingestLag, runs };
+    return { topics, tables, ingestLag, runs, lake: await buildLakeReport(config) };
   } finally {
     await pool.end();
   }
