@@ -171,8 +171,9 @@ for (const date of dates) {
   node(etl, ['batch', 'run', '--date', date]);
 }
 
-// The lake's side of the same day (Iceberg in the object store): yesterday, a closed day, so its
-// gold can be reconciled with processed. Skipped when the lake holds it already.
+// The lake's side of the same day (Iceberg in the object store): the batch DAG builds every
+// closed day it computes there too, so this is for a second demo whose past days were computed
+// before the DAG did (skipped when the lake holds yesterday).
 const lakeDay = dates.at(-2);
 async function dayInGold(day) {
   const { openLake } = await import('@datapark/lake');

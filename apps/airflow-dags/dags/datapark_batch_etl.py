@@ -5,6 +5,11 @@ day for a manual run, or `date` from the run's conf (`{"date": "2026-11-01"}`). 
 idempotent for that day: the Spark job deletes the day's rows and writes them again, and a
 rerun of the same DAG run updates its own etl.job_runs row. Nothing for the day in `source`
 skips the Spark job and records an empty, successful run.
+
+Then the lake: once `processed` is recorded, jobs/lake_daily.py builds the day's bronze, silver
+and gold Iceberg tables from `raw` and reconciles gold with `processed` (a difference fails the
+DAG run, not the recorded batch). Only for a day that is over and has order events in `raw`,
+where the Spark connection says the lake is set up; `{"lake": false}` in the conf leaves it out.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, 
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from datapark_dags.assets import BATCH_ETL_DONE
+from datapark_dags.lake_day import lake_skip_reason, no_events_reason
 from datapark_dags.spark_connection import SparkConnection
 from datapark_sdk.spark import FAILED_STATES
 
@@ -55,7 +61,12 @@ SOURCE_DAY = "(o.placed_at AT TIME ZONE 'UTC')::date = %(day)s::date"
             None,
             type=["null", "string"],
             description="the day to compute (YYYY-MM-DD); default: the run's day",
-        )
+        ),
+        "lake": Param(
+            True,
+            type="boolean",
+            description="build the day in the lake too, when it is over and has landed in raw",
+        ),
     },
     default_args={
         "owner": "datapark",
@@ -232,6 +243,55 @@ def datapark_batch_etl():
             parameters=(json.dumps({"failed_in_airflow_run": context["dag_run"].run_id}), run_row),
         )
 
+    @task
+    def lake_day(day: str, **context) -> str:
+        """The day for the lake job, or a skip that says why not (see the DAG's doc)."""
+        reason = lake_skip_reason(
+            day,
+            wanted=bool(context["params"].get("lake", True)),
+            configured=SparkConnection.get().lake,
+            today=pendulum.now("UTC").date().isoformat(),
+        )
+        if reason is None:
+            (events,) = PostgresHook(postgres_conn_id=POSTGRES).get_first(
+                "SELECT count(*) FROM raw.order_events "
+                "WHERE occurred_at >= %(day)s::date AND occurred_at < %(day)s::date + 1",
+                parameters={"day": day},
+            )
+            reason = no_events_reason(day, int(events))
+        if reason:
+            raise AirflowSkipException(reason)
+        return day
+
+    @task(retries=1)
+    def submit_lake_job(day: str) -> str:
+        """Submits apps/spark-jobs/jobs/lake_daily.py for the day through the Spark REST server."""
+        spark = SparkConnection.get()
+        request = spark.client.python_request(
+            file=str(spark.jobs_dir / "lake_daily.py"),
+            name=f"airflow-lake-daily-{day}",
+            args=["--date", day],
+            env=spark.job_env(),
+        )
+        return spark.client.create(request)
+
+    # Longer than the batch's 10 minutes: the lake job writes four tables (116 s here at a load
+    # of 5, 493 s at 30).
+    @task.sensor(
+        poke_interval=5, timeout=1800, mode="poke", retries=0, execution_timeout=timedelta(minutes=20)
+    )
+    def wait_for_lake_job(submission_id: str) -> PokeReturnValue:
+        """Polls the lake job's driver; a failed driver (a failed reconciliation among others)
+        fails the task and the DAG run, while etl.job_runs keeps the batch's success."""
+        state = SparkConnection.get().client.status(submission_id)["driverState"]
+        if state in FAILED_STATES:
+            raise AirflowFailException(
+                f"Spark driver {submission_id} (the lake job) ended {state}: its stderr (a failed "
+                "reconciliation names each column that differs, with both values) is in the Spark "
+                "worker's work dir (.datapark/spark/worker-*/) and the history server"
+            )
+        return PokeReturnValue(is_done=state == "FINISHED", xcom_value=state)
+
     day = target_day()
     run_row = start_run(day)
     source = extract_source(day)
@@ -244,6 +304,9 @@ def datapark_batch_etl():
     checks >> finished
     failed = record_failure(run_row)
     [source, submission, done, *checks] >> failed
+    lake = lake_day(day)
+    finished >> lake
+    wait_for_lake_job(submit_lake_job(lake))
 
 
 datapark_batch_etl()

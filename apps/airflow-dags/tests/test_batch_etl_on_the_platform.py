@@ -1,12 +1,15 @@
 """datapark_batch_etl on the real platform: Airflow (Celery worker) -> Spark REST -> PostgreSQL.
 
-Seeds `source` for a day of its own (as the generator role), triggers the DAG for that day
-through the REST API, and checks what landed in `processed` and `etl.job_runs` against what was
-seeded. A second run of the same DAG run (cleared) must leave the same rows: idempotent per day.
+Seeds `source` for a day of its own (as the generator role), and the same orders as events in
+`raw` (as ingest lands them), triggers the DAG for that day through the REST API, and checks what
+landed in `processed` and `etl.job_runs` against what was seeded, and that the lake built the day
+and its gold agreed with `processed`. A second run of the same DAG run (its batch tasks cleared)
+must leave the same rows: idempotent per day.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -26,6 +29,14 @@ DAY = f"2002-{random.randint(1, 12):02d}-{random.randint(10, 28):02d}"
 EMPTY_DAY = f"2003-{random.randint(1, 12):02d}-{random.randint(10, 28):02d}"
 CUSTOMERS = [str(uuid.uuid4()) for _ in range(2)]
 PRODUCTS = [(str(uuid.uuid4()), "10.00"), (str(uuid.uuid4()), "4.50")]
+# Kafka positions no real record has: a partition the order-events topic does not have.
+RAW_PARTITION = 900 + random.randint(0, 98)
+# The events that leave an order in each status, after its order_placed.
+EVENTS_TO = {
+    "paid": ["order_paid"],
+    "delivered": ["order_paid", "order_delivered"],
+    "cancelled": ["order_cancelled"],
+}
 # (order id, customer, status, [(product index, quantity)]) placed on DAY.
 ORDERS = [
     (str(uuid.uuid4()), 0, "paid", [(0, 2), (1, 1)]),
@@ -70,6 +81,41 @@ def seeded(connect):
                     "VALUES (%s, %s, %s, %s, %s)",
                     (order, line_no, PRODUCTS[p][0], qty, PRODUCTS[p][1]),
                 )
+    # The same orders as the events ingest lands from Kafka: what the lake step builds from.
+    offset = 0
+    with connect("ingest").cursor() as cur:
+        for n, (order, customer, status, lines) in enumerate(ORDERS):
+            total = sum(qty * float(PRODUCTS[p][1]) for p, qty in lines)
+            ref = {"order_id": order, "customer_id": CUSTOMERS[customer]}
+            items = [
+                {"line_no": i, "product_id": PRODUCTS[p][0], "quantity": qty, "unit_price": PRODUCTS[p][1]}
+                for i, (p, qty) in enumerate(lines, start=1)
+            ]
+            placed = {
+                **ref,
+                "items": items,
+                "total_amount": f"{total:.2f}",
+                "currency": "EUR",
+                "session_id": None,
+            }
+            for k, (event_type, payload) in enumerate(
+                [("order_placed", placed), *((e, ref) for e in EVENTS_TO[status])]
+            ):
+                cur.execute(
+                    "INSERT INTO raw.order_events (event_id, event_type, schema_version, occurred_at, "
+                    "producer, order_id, payload, kafka_topic, kafka_partition, kafka_offset) "
+                    "VALUES (%s, %s, 1, %s, 'batch-etl-dag-test', %s, %s, 'order-events', %s, %s)",
+                    (
+                        str(uuid.uuid4()),
+                        event_type,
+                        f"{DAY}T{10 + n:02d}:{15 + k:02d}:00Z",
+                        order,
+                        json.dumps(payload),
+                        RAW_PARTITION,
+                        offset,
+                    ),
+                )
+                offset += 1
     yield
     ids = [o[0] for o in ORDERS]
     with connect("generator").cursor() as cur:
@@ -80,6 +126,10 @@ def seeded(connect):
         )
         cur.execute("DELETE FROM source.customers WHERE customer_id = ANY(%s::uuid[])", (CUSTOMERS,))
     with connect("owner").cursor() as cur:
+        cur.execute(
+            "DELETE FROM raw.order_events WHERE producer = 'batch-etl-dag-test' AND kafka_partition = %s",
+            (RAW_PARTITION,),
+        )
         for table, column in DATED.items():
             cur.execute(f"DELETE FROM {table} WHERE {column} = %s::date", (DAY,))
         cur.execute(
@@ -171,14 +221,25 @@ def test_a_run_computes_its_day_checks_it_and_records_it_and_a_rerun_changes_not
     # 3 facts + 4 lines + 1 daily_sales + 2 product_performance rows.
     assert (status, rows_written, source_orders) == ("success", 10, "3")
     assert submission and submission.startswith("driver-")
+    # Then the lake: the day is over and its events are in raw, so the lake job built it and its
+    # gold agreed with processed (a disagreement fails the driver, and wait_for_lake_job).
+    states = task_states(airflow, run_id)
+    assert [states.get(t) for t in ("lake_day", "submit_lake_job", "wait_for_lake_job")] == ["success"] * 3
 
-    # The same DAG run again (every task cleared): the same rows, the same job_runs row. While
-    # the sensor waits for Spark, the api-server (and with it the execution API the task
-    # reports to) restarts: the task rides it out instead of failing or being retried.
+    # The same DAG run again (its batch tasks cleared; the lake's stay as they are): the same
+    # rows, the same job_runs row. While the sensor waits for Spark, the api-server (and with it
+    # the execution API the task reports to) restarts: the task rides it out instead of failing
+    # or being retried.
     airflow.call(
         "POST",
         f"/dags/{DAG_ID}/clearTaskInstances",
-        json={"dag_run_id": run_id, "dry_run": False, "only_failed": False, "reset_dag_runs": True},
+        json={
+            "dag_run_id": run_id,
+            "dry_run": False,
+            "only_failed": False,
+            "reset_dag_runs": True,
+            "task_ids": [t for t in task_states(airflow, run_id) if "lake" not in t],
+        },
     )
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while task_states(airflow, run_id).get("wait_for_spark_job") != "running":
@@ -203,6 +264,8 @@ def test_a_day_without_orders_skips_spark_and_records_an_empty_run(airflow, conn
     assert states["extract_source"] == "skipped"
     assert states["submit_spark_job"] == "skipped"
     assert states["finish_run"] == "success"
+    # No order event of the day in raw: nothing for the lake, and its job is not submitted.
+    assert [states[t] for t in ("lake_day", "submit_lake_job", "wait_for_lake_job")] == ["skipped"] * 3
     with connect("analyst").cursor() as cur:
         cur.execute(
             "SELECT status, rows_written, logical_date::text FROM etl.job_runs "

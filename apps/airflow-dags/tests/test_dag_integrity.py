@@ -93,6 +93,50 @@ def test_the_batch_etl_runs_spark_then_checks_then_records(platform_dagbag):
     assert all(dag.get_task(t).execution_timeout for t in dag.task_ids)
 
 
+def test_the_batch_etl_builds_the_lake_after_recording_processed(platform_dagbag):
+    dag = platform_dagbag.dags["datapark_batch_etl"]
+    assert dag.get_task("finish_run").downstream_task_ids == {"lake_day"}
+    assert dag.get_task("lake_day").downstream_task_ids == {"submit_lake_job"}
+    assert dag.get_task("submit_lake_job").downstream_task_ids == {"wait_for_lake_job"}
+    # A lake that disagrees fails the DAG run, not the batch etl.job_runs recorded.
+    assert (
+        not {"lake_day", "submit_lake_job", "wait_for_lake_job"}
+        & dag.get_task("record_failure").upstream_task_ids
+    )
+    assert dag.params["lake"] is True
+
+
+def test_the_lake_step_takes_closed_days_where_the_lake_is_set_up():
+    from datapark_dags.lake_day import lake_skip_reason, no_events_reason
+
+    def reason(day="2026-12-03", wanted=True, configured=True):
+        return lake_skip_reason(day, wanted=wanted, configured=configured, today="2026-12-05")
+
+    assert reason() is None
+    assert reason("2026-12-04") is None
+    assert "not over (today is 2026-12-05 UTC)" in reason("2026-12-05")
+    assert "not over" in reason("2027-01-01")
+    assert "lake = false" in reason(wanted=False)
+    assert 'extra "lake": true' in reason(configured=False)
+    assert no_events_reason("2026-12-03", 12) is None
+    assert "no order event of 2026-12-03 in raw" in no_events_reason("2026-12-03", 0)
+
+
+def test_the_spark_connection_says_whether_the_lake_is_set_up(monkeypatch):
+    import json
+
+    from datapark_dags.spark_connection import SparkConnection
+
+    def connection(extra: dict) -> SparkConnection:
+        conn = {"conn_type": "http", "host": "127.0.0.1", "port": 16066, "extra": extra}
+        monkeypatch.setenv("AIRFLOW_CONN_DATAPARK_SPARK_REST", json.dumps(conn))
+        return SparkConnection.get()
+
+    assert connection({"lake": True}).lake is True
+    assert connection({}).lake is False
+    assert connection({"lake": "yes"}).lake is False
+
+
 def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(platform_dagbag):
     dag = platform_dagbag.dags["datapark_lake_maintenance"]
     assert dag.max_active_runs == 1

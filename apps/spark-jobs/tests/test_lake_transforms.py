@@ -15,7 +15,7 @@ SCHEMA = T.StructType(
     [
         T.StructField("event_id", T.StringType()),
         T.StructField("event_type", T.StringType()),
-        # raw.order_events' smallint, as the JDBC read gives it: the union widens it.
+        # Narrower than bronze's INT: the union with bronze widens it.
         T.StructField("schema_version", T.ShortType()),
         T.StructField("occurred_at", T.TimestampType()),
         T.StructField("producer", T.StringType()),

@@ -27,6 +27,8 @@ class SparkConnection:
     jobs_dir: Path
     state_dir: str | None
     checkpoint_dir: str
+    #: Whether the jobs find the lake (the object store, the catalog, Iceberg's jars on Spark).
+    lake: bool = False
 
     @classmethod
     def get(cls, conn_id: str = SPARK_REST) -> SparkConnection:
@@ -47,6 +49,7 @@ class SparkConnection:
             else Path(__file__).resolve().parents[3] / "spark-jobs" / "jobs",
             state_dir=state_dir,
             checkpoint_dir=checkpoints,
+            lake=extra.get("lake") is True,
         )
 
     def job_env(self, etl_conn_id: str = SPARK_ETL) -> dict[str, str]:

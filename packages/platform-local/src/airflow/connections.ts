@@ -38,6 +38,9 @@ export function airflowConnections(
         // Jobs read Kafka from the endpoints file; the streaming job checkpoints here.
         state_dir: paths.stateDir,
         checkpoint_dir: join(paths.stateDir, 'spark', 'checkpoints'),
+        // The batch DAG builds each closed day in the lake too: the object store, the catalog
+        // and Iceberg's jars are part of the local platform.
+        lake: true,
       },
     }),
     AIRFLOW_CONN_DATAPARK_KAFKA: JSON.stringify({
