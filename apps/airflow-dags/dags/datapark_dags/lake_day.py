@@ -15,8 +15,9 @@ def lake_skip_reason(day: str, *, wanted: bool, configured: bool, today: str) ->
     if not configured:
         return (
             "this Airflow's Spark connection (datapark_spark_rest) does not say the lake is set up "
-            '(extra "lake": true): the local platform sets it; in a cluster, the object store and '
-            "the lake's jars on Spark (global.sparkJars) come first"
+            '(extra "lake": true): the local platform sets it once the object store and the lake '
+            "catalog have their keys; in a cluster, the lake's jars on Spark (global.sparkJars) "
+            "come first"
         )
     if day >= today:
         return (

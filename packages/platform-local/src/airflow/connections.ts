@@ -38,9 +38,11 @@ export function airflowConnections(
         // Jobs read Kafka from the endpoints file; the streaming job checkpoints here.
         state_dir: paths.stateDir,
         checkpoint_dir: join(paths.stateDir, 'spark', 'checkpoints'),
-        // The batch DAG builds each closed day in the lake too: the object store, the catalog
-        // and Iceberg's jars are part of the local platform.
-        lake: true,
+        // The batch DAG builds each closed day in the lake too, once the object store and the
+        // catalog have their keys (not under `up --without objectstore` on a fresh state).
+        lake: Boolean(
+          config.s3.accessKeyId && config.s3.secretAccessKey && config.lake.catalogPassword,
+        ),
       },
     }),
     AIRFLOW_CONN_DATAPARK_KAFKA: JSON.stringify({
