@@ -75,7 +75,7 @@ export function reportCommand(program: Command): void {
               `${lake.gold.processed.revenue} revenue: ` +
               (lake.gold.agree
                 ? 'they agree\n'
-                : "they differ (each counts the orders' statuses as they were when it was built: run the daily batch, then the lake job, for the day)\n"),
+                : "they differ: each side counts the orders' statuses as they were when it was built, so rebuild the day (the daily batch, which builds the lake after it); if they still differ, raw and source disagree: compare lake.silver.orders with processed.fact_orders\n"),
           );
       }
     });
