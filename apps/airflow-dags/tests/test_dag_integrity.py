@@ -8,6 +8,7 @@ fail on its first attempt), and no cycles.
 
 from __future__ import annotations
 
+import pendulum
 import pytest
 
 from conftest import DAGS, LAB_EXAMPLE_DAG, TEST_DAGS
@@ -144,3 +145,17 @@ def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(plat
     assert dag.params["retain_last"] == 5
     # None: the job's own default, a day before the run.
     assert dag.params["expire_older_than"] is None
+    # Unpaused, it waits for the next Sunday 03:00 UTC: no missed week runs at once. (The
+    # scheduler's timetable is the serialized DAG's, as decoded here.)
+    from airflow.serialization.decoders import decode_timetable
+    from airflow.serialization.encoders import encode_timetable
+    from airflow.timetables.base import TimeRestriction
+
+    assert dag.start_date is None
+    first = decode_timetable(encode_timetable(dag.timetable)).next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(earliest=None, latest=None, catchup=False),
+    )
+    now = pendulum.now("UTC")
+    assert now < first.run_after <= now.add(days=7)
+    assert (first.run_after.day_of_week, first.run_after.hour) == (pendulum.SUNDAY, 3)
