@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkLesson,
@@ -49,6 +50,33 @@ describe('lesson 3: exactly once across a SIGKILL', () => {
     expect(result.passed).toBe(true);
     expect(itemsText(result.items)).toMatch(/none lost, none doubled, across a SIGKILL/);
     expect(readProgress(context.progressFile)[3]?.passedAt).toBeDefined();
+  });
+
+  it('a typical mistake, an upsert that replaces the count instead of adding to it, fails naming the loss', async () => {
+    // Resumes from the reference's stored offsets and counts: each batch now overwrites them.
+    const script = placeSolution(context, lesson);
+    const reference = readFileSync(script, 'utf8');
+    const mistake = reference.replace(
+      'SET events = ${COUNTS}.events + excluded.events',
+      'SET events = excluded.events',
+    );
+    expect(mistake).not.toBe(reference);
+    writeFileSync(script, mistake);
+    const shop = new AbortController();
+    const shopping = (async () => {
+      while (!shop.signal.aborted) {
+        await produceClickstream(context, 100, `lessons-test-shop${context.suffix}`);
+        await sleep(300);
+      }
+    })();
+    const result = await checkLesson(context, lesson).finally(() => shop.abort());
+    await shopping;
+    expect(result.passed).toBe(false);
+    const counts = result.items.find((i) => i.name === `${names.counts} counts every event once`)!;
+    expect(counts.passed).toBe(false);
+    expect(counts.detail).toMatch(/^[a-z_]+: yours \d+, the topic's \d+/);
+    expect(counts.pointer).toContain('lost:');
+    expect(counts.pointer).toContain('add to the counts');
   });
 
   it('reset drops both tables and the group', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import {
   checkLesson,
@@ -42,6 +43,26 @@ describe('lesson 4: a PySpark job over source', () => {
     );
     expect(result.items[0]!.pointer).toContain('appName');
   });
+
+  it('a typical mistake, leaving cancelled orders out, fails: every order counts, whatever its status', async () => {
+    const job = placeSolution(context, lesson);
+    const reference = readFileSync(job, 'utf8');
+    const mistake = reference.replace(
+      '.options(dbtable="source.orders", **jdbc).load()',
+      '.options(dbtable="source.orders", **jdbc).load().where("status <> \'cancelled\'")',
+    );
+    expect(mistake).not.toBe(reference);
+    writeFileSync(job, mistake);
+    expect(await submit(job, context.suffix)).toMatch(/FINISHED/);
+    const result = await checkLesson(context, lesson);
+    expect(result.passed).toBe(false);
+    const days = result.items.find((i) => i.name.endsWith('holds the orders and revenue per day'))!;
+    expect(days.passed).toBe(false);
+    expect(days.detail).toMatch(
+      /days differ, e\.g\. \d{4}-\d\d-\d\d: \d+ orders, source (has|had) \d+/,
+    );
+    expect(days.pointer).toContain('every order counts, whatever its status');
+  }, 900_000);
 
   it('passes once the reference job has run: the application in the history server, the days matching source', async () => {
     const output = await submit(placeSolution(context, lesson), context.suffix);

@@ -219,7 +219,7 @@ export const exactlyOnce: Lesson = {
                 .join('; '),
               pointer: diff.every((d) => d.yours >= d.expected)
                 ? 'doubled: a batch counted before the kill was counted again after it. Are the counts and the offset committed in one transaction, and does the restart begin at the stored offset?'
-                : 'lost: some events were never counted. Is the offset stored only for what was counted, and are invalid records the only ones skipped?',
+                : 'lost: some events were never counted. Does each batch add to the counts (events + excluded.events) rather than replace them? Is the offset stored only for what was counted, and are invalid records the only ones skipped?',
             },
       );
       return items;
