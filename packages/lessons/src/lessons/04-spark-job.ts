@@ -156,8 +156,10 @@ export const sparkJob: Lesson = {
             name: `${table} holds the orders and revenue per day`,
             passed: false,
             detail: `${problems.length} of ${compared.reference.length} days differ, e.g. ${problems.slice(0, 3).join('; ')}`,
-            pointer: problems.some((p) => p.includes('no order in source') || p.includes('missing'))
-              ? 'days shifted or missing: is the day the UTC date of placed_at (spark.sql.session.timeZone)?'
+            // A day source has no order on means days moved (a time zone shifts the edge days
+            // out); days missing or short without one mean orders were left out.
+            pointer: problems.some((p) => p.includes('no order in source'))
+              ? 'days shifted: is the day the UTC date of placed_at (spark.sql.session.timeZone)?'
               : 'counts or revenue differ: every order counts, whatever its status; revenue is the sum of total_amount',
           },
     );
