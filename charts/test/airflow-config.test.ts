@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { podsOf } from './fixtures/pods.js';
-import { ROOT, renderProfile } from './fixtures/render.js';
+import { parseManifests, renderProfile, renderYaml, ROOT } from './fixtures/render.js';
 
 // Airflow ignores an AIRFLOW__SECTION__KEY it does not know, silently: a typo would leave a
 // default in place. The venv's apache-airflow is the image's version (3.3.2), so its own
@@ -41,5 +41,19 @@ describe('the Airflow configuration the chart sets', () => {
     });
     if (result.exitCode !== 0) throw new Error(result.all);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual([canary]);
+  });
+
+  it("tells the DAGs the lake is set up exactly when Spark gets Iceberg's jars (global.sparkJars)", async () => {
+    const lakeOf = (text: string) => {
+      const extras = podsOf(parseManifests(text))
+        .filter((p) => p.labels['app.kubernetes.io/name'] === 'airflow')
+        .flatMap((p) => p.spec.containers.flatMap((c) => c.env ?? []))
+        .filter((e) => e.name === 'AIRFLOW_CONN_DATAPARK_SPARK_REST')
+        .map((e) => (JSON.parse(e.value!) as { extra: { lake: unknown } }).extra.lake);
+      expect(extras.length).toBeGreaterThan(0);
+      return [...new Set(extras)];
+    };
+    expect(lakeOf(await renderYaml())).toEqual([false]);
+    expect(lakeOf(await renderYaml(['--set', 'global.sparkJars.enabled=true']))).toEqual([true]);
   });
 });

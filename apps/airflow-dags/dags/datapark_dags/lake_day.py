@@ -16,8 +16,8 @@ def lake_skip_reason(day: str, *, wanted: bool, configured: bool, today: str) ->
         return (
             "this Airflow's Spark connection (datapark_spark_rest) does not say the lake is set up "
             '(extra "lake": true): the local platform sets it once the object store and the lake '
-            "catalog have their keys; in a cluster, the lake's jars on Spark (global.sparkJars) "
-            "come first"
+            "catalog have their keys, the chart with global.sparkJars.enabled (Iceberg's jars on "
+            "its Spark)"
         )
     if day >= today:
         return (

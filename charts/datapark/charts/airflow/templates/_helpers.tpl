@@ -149,7 +149,8 @@ DAGs use. Mirrors the local platform's airflowEnvironment() (packages/platform-l
 - name: AIRFLOW_CONN_DATAPARK_SPARK_ETL
   value: {{ printf "{\"conn_type\": \"postgres\", \"host\": %q, \"port\": %d, \"schema\": %q, \"login\": \"spark_etl\", \"password\": \"$(SPARK_ETL_DB_PASSWORD)\"}" (include "datapark.airflow.v1.postgresHost" .) (int .Values.postgresql.port) .Values.postgresql.dataparkDatabase | quote }}
 - name: AIRFLOW_CONN_DATAPARK_SPARK_REST
-  value: {{ printf "{\"conn_type\": \"http\", \"host\": \"%s-master\", \"port\": 6066, \"schema\": \"http\", \"extra\": {\"master_url\": \"spark://%s-master:7077\", \"jobs_dir\": %q}}" $spark $spark .Values.spark.jobsDir | quote }}
+  {{- /* "lake": the batch DAG builds each closed day in the lake too, which needs Iceberg's jars on Spark (global.sparkJars). */}}
+  value: {{ printf "{\"conn_type\": \"http\", \"host\": \"%s-master\", \"port\": 6066, \"schema\": \"http\", \"extra\": {\"master_url\": \"spark://%s-master:7077\", \"jobs_dir\": %q, \"lake\": %t}}" $spark $spark .Values.spark.jobsDir (dig "sparkJars" "enabled" false (.Values.global | default dict)) | quote }}
 - name: AIRFLOW_CONN_DATAPARK_KAFKA
   value: {{ printf "{\"conn_type\": \"kafka\", \"extra\": {\"bootstrap.servers\": \"%s:9092\", \"group.id\": \"airflow\"}}" (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "kafka")) | quote }}
 {{- with .Values.extraPipPackages }}
