@@ -21,8 +21,8 @@ from datetime import timedelta
 import pendulum
 from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
 from airflow.providers.postgres.hooks.postgres import PostgresHook
-from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk import CronTriggerTimetable, Param, PokeReturnValue, dag, task
+from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
 from datapark_dags.assets import BATCH_ETL_DONE
 from datapark_dags.lake_day import lake_skip_reason, no_events_reason
@@ -46,13 +46,17 @@ SOURCE_DAY = "(o.placed_at AT TIME ZONE 'UTC')::date = %(day)s::date"
 @dag(
     dag_id=DAG_ID,
     description="source -> Spark daily batch -> processed -> quality checks, recorded in etl.job_runs",
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    # Early: a manual run for an old day gets no tasks when its logical date is before start_date.
-    start_date=pendulum.datetime(2000, 1, 1, tz="UTC"),
+    # Every midnight UTC, for the day that just ended (the data interval: the 24 hours before).
+    # A trigger timetable without a start date: unpausing the DAG waits for the next midnight.
+    # A data-interval cron with catchup=False ran yesterday at once on unpause, beside the run
+    # that unpaused it (seen in `npm run demo` and in every test run that triggers the DAG).
+    # No start date also means a manual run for any old day gets its tasks.
+    schedule=CronTriggerTimetable(
+        "0 0 * * *", timezone="UTC", interval=timedelta(days=1), run_immediately=timedelta(0)
+    ),
     catchup=False,
     # One at a time: two would only queue behind each other, since the Spark job holds an advisory
-    # lock while it writes, and each would hold cluster cores meanwhile. Unpausing also schedules
-    # the latest interval, which would otherwise run beside a manual run (seen in `npm run demo`).
+    # lock while it writes, and each would hold cluster cores meanwhile.
     max_active_runs=1,
     dagrun_timeout=timedelta(hours=1),
     tags=["datapark", "batch", "spark", "quality"],
@@ -132,8 +136,11 @@ def datapark_batch_etl():
         return {"orders": int(orders), "order_items": int(items)}
 
     @task(retries=1)
-    def submit_spark_job(day: str, _source: dict) -> str:
+    def submit_spark_job(day: str, _source: dict, **context) -> str:
         """Submits apps/spark-jobs/jobs/daily_batch.py for the day through the Spark REST server."""
+        # About when the job reads source: the lake job counts the orders' statuses as of then,
+        # so an order cancelled after it is cancelled on neither side.
+        context["ti"].xcom_push(key="read_at", value=pendulum.now("UTC").isoformat())
         spark = SparkConnection.get()
         request = spark.client.python_request(
             file=str(spark.jobs_dir / "daily_batch.py"),
@@ -243,7 +250,8 @@ def datapark_batch_etl():
             parameters=(json.dumps({"failed_in_airflow_run": context["dag_run"].run_id}), run_row),
         )
 
-    @task
+    # Retried while ingest is still landing the day's last orders (a run just after midnight).
+    @task(retries=5, retry_delay=timedelta(minutes=2))
     def lake_day(day: str, **context) -> str:
         """The day for the lake job, or a skip that says why not (see the DAG's doc)."""
         reason = lake_skip_reason(
@@ -253,32 +261,42 @@ def datapark_batch_etl():
             today=pendulum.now("UTC").date().isoformat(),
         )
         if reason is None:
-            (events,) = PostgresHook(postgres_conn_id=POSTGRES).get_first(
-                "SELECT count(*) FROM raw.order_events "
-                "WHERE occurred_at >= %(day)s::date AND occurred_at < %(day)s::date + 1",
+            (landed, placed) = PostgresHook(postgres_conn_id=POSTGRES).get_first(
+                "SELECT (SELECT count(DISTINCT order_id) FROM raw.order_events "
+                "WHERE event_type = 'order_placed' AND occurred_at >= %(day)s::timestamp AT TIME ZONE 'UTC' "
+                "AND occurred_at < (%(day)s::timestamp + interval '1 day') AT TIME ZONE 'UTC'), "
+                f"(SELECT count(*) FROM source.orders o WHERE {SOURCE_DAY})",
                 parameters={"day": day},
             )
-            reason = no_events_reason(day, int(events))
+            reason = no_events_reason(day, int(landed))
+            if reason is None and landed < placed:
+                raise AirflowException(
+                    f"ingest has landed {landed} of the {placed} orders placed on {day} in raw: the "
+                    "lake and processed would differ; retried in 2 minutes (is ingest running? "
+                    "`npx nx run etl-driver:ingest`)"
+                )
         if reason:
             raise AirflowSkipException(reason)
         return day
 
     @task(retries=1)
-    def submit_lake_job(day: str) -> str:
-        """Submits apps/spark-jobs/jobs/lake_daily.py for the day through the Spark REST server."""
+    def submit_lake_job(day: str, **context) -> str:
+        """Submits apps/spark-jobs/jobs/lake_daily.py for the day through the Spark REST server,
+        with the statuses as of when the batch read source."""
+        read_at = context["ti"].xcom_pull(task_ids="submit_spark_job", key="read_at")
         spark = SparkConnection.get()
         request = spark.client.python_request(
             file=str(spark.jobs_dir / "lake_daily.py"),
             name=f"airflow-lake-daily-{day}",
-            args=["--date", day],
+            args=["--date", day, *(["--as-of", read_at] if read_at else [])],
             env=spark.job_env(),
         )
         return spark.client.create(request)
 
     # Longer than the batch's 10 minutes: the lake job writes four tables (116 s here at a load
-    # of 5, 493 s at 30).
+    # of 5, 493 s at 30). The sensor's own timeout comes first.
     @task.sensor(
-        poke_interval=5, timeout=1800, mode="poke", retries=0, execution_timeout=timedelta(minutes=20)
+        poke_interval=5, timeout=1200, mode="poke", retries=0, execution_timeout=timedelta(minutes=25)
     )
     def wait_for_lake_job(submission_id: str) -> PokeReturnValue:
         """Polls the lake job's driver; a failed driver (a failed reconciliation among others)

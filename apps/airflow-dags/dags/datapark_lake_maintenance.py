@@ -30,11 +30,12 @@ DAG_ID = "datapark_lake_maintenance"
     description="Iceberg maintenance on the lake: compaction, expire snapshots, remove orphan files",
     # Sundays at 03:00 UTC, after the night's batch. A trigger timetable without a start date:
     # maintenance works on the tables as they are, not on a data interval, and unpausing the DAG
-    # waits for the next Sunday. A data-interval cron with catchup=False would run the last
-    # missed week at once (beside a manual run, as a test saw); and a manual run at that week's
-    # logical date, which the scheduler then skips, left it warning every second that the run
-    # exists without moving on to the next week (Airflow 3.3).
-    schedule=CronTriggerTimetable("0 3 * * 0", timezone="UTC"),
+    # waits for the next Sunday (run_immediately=0: False would still run last Sunday's when
+    # unpaused within a tenth of the week after it). A data-interval cron with catchup=False runs
+    # the last missed week at once (beside a manual run, as a test saw); and a manual run at that
+    # week's logical date, which the scheduler then skips, left it warning every second that the
+    # run exists without moving on to the next week (Airflow 3.3).
+    schedule=CronTriggerTimetable("0 3 * * 0", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     # Two at once would commit over each other's rewrites (Iceberg retries, but wastes the work).
     max_active_runs=1,

@@ -105,6 +105,11 @@ def test_the_batch_etl_builds_the_lake_after_recording_processed(platform_dagbag
         & dag.get_task("record_failure").upstream_task_ids
     )
     assert dag.params["lake"] is True
+    # Every midnight UTC for the day before; unpaused, it waits for the next midnight instead of
+    # running yesterday at once beside the run that unpaused it.
+    assert dag.start_date is None
+    assert first_run_after(dag, "2026-12-05T16:00:00Z") == pendulum.parse("2026-12-06T00:00:00Z")
+    assert first_run_after(dag, "2026-12-06T00:30:00Z") == pendulum.parse("2026-12-07T00:00:00Z")
 
 
 def test_the_lake_step_takes_closed_days_where_the_lake_is_set_up():
@@ -138,6 +143,24 @@ def test_the_spark_connection_says_whether_the_lake_is_set_up(monkeypatch):
     assert connection({"lake": "yes"}).lake is False
 
 
+def first_run_after(dag, now: str):
+    """When the scheduler would first run `dag` if it were unpaused at `now` (catchup off)."""
+    from unittest import mock
+
+    import airflow.timetables.trigger as trigger
+    from airflow.serialization.decoders import decode_timetable
+    from airflow.serialization.encoders import encode_timetable
+    from airflow.timetables.base import TimeRestriction
+
+    timetable = decode_timetable(encode_timetable(dag.timetable))
+    with mock.patch.object(trigger, "utcnow", return_value=pendulum.parse(now)):
+        info = timetable.next_dagrun_info(
+            last_automated_data_interval=None,
+            restriction=TimeRestriction(earliest=None, latest=None, catchup=False),
+        )
+    return info.run_after
+
+
 def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(platform_dagbag):
     dag = platform_dagbag.dags["datapark_lake_maintenance"]
     assert dag.max_active_runs == 1
@@ -145,17 +168,9 @@ def test_the_lake_maintenance_submits_the_maintenance_job_then_waits_for_it(plat
     assert dag.params["retain_last"] == 5
     # None: the job's own default, a day before the run.
     assert dag.params["expire_older_than"] is None
-    # Unpaused, it waits for the next Sunday 03:00 UTC: no missed week runs at once. (The
-    # scheduler's timetable is the serialized DAG's, as decoded here.)
-    from airflow.serialization.decoders import decode_timetable
-    from airflow.serialization.encoders import encode_timetable
-    from airflow.timetables.base import TimeRestriction
-
+    # Unpaused, it waits for the next Sunday 03:00 UTC, whenever in the week that is: even an
+    # hour after a Sunday's run (the scheduler's timetable is the serialized DAG's, decoded).
     assert dag.start_date is None
-    first = decode_timetable(encode_timetable(dag.timetable)).next_dagrun_info(
-        last_automated_data_interval=None,
-        restriction=TimeRestriction(earliest=None, latest=None, catchup=False),
-    )
-    now = pendulum.now("UTC")
-    assert now < first.run_after <= now.add(days=7)
-    assert (first.run_after.day_of_week, first.run_after.hour) == (pendulum.SUNDAY, 3)
+    assert first_run_after(dag, "2026-12-05T16:00:00Z") == pendulum.parse("2026-12-06T03:00:00Z")
+    assert first_run_after(dag, "2026-12-06T04:00:00Z") == pendulum.parse("2026-12-13T03:00:00Z")
+    assert first_run_after(dag, "2026-12-06T02:59:00Z") == pendulum.parse("2026-12-06T03:00:00Z")

@@ -73,11 +73,13 @@ def replace_day(frame: DataFrame, table: str, condition) -> None:
 def build(spark: SparkSession, jdbc: dict, day: str, as_of: datetime) -> None:
     start = date.fromisoformat(day)
     end = start + timedelta(days=1)
-    # Only the day's events leave PostgreSQL (its occurred_at index answers the range).
+    # Only the day's events leave PostgreSQL (its occurred_at index answers the range). The
+    # bounds carry their zone: the JDBC session's is the driver JVM's, not necessarily UTC.
     query = (
         "(SELECT event_id::text, event_type, schema_version, occurred_at, producer, order_id::text, "
         "payload::text AS payload, kafka_topic, kafka_partition, kafka_offset, ingested_at "
-        f"FROM raw.order_events WHERE occurred_at >= '{start}' AND occurred_at < '{end}') AS day"
+        f"FROM raw.order_events WHERE occurred_at >= '{start}T00:00:00+00:00' "
+        f"AND occurred_at < '{end}T00:00:00+00:00') AS day"
     )
     landed = spark.read.format("jdbc").options(dbtable=query, **jdbc).load()
     in_day = (F.col("occurred_at") >= F.lit(str(start)).cast("timestamp")) & (
@@ -90,9 +92,11 @@ def build(spark: SparkSession, jdbc: dict, day: str, as_of: datetime) -> None:
     later_query = (
         "(SELECT event_id::text, event_type, schema_version, occurred_at, producer, order_id::text, "
         "payload::text AS payload, kafka_topic, kafka_partition, kafka_offset, ingested_at "
-        f"FROM raw.order_events WHERE occurred_at >= '{end}' AND occurred_at < '{as_of.isoformat()}' "
+        f"FROM raw.order_events WHERE occurred_at >= '{end}T00:00:00+00:00' "
+        f"AND occurred_at < '{as_of.isoformat()}' "
         "AND event_type <> 'order_placed' AND order_id IN (SELECT order_id FROM raw.order_events "
-        f"WHERE event_type = 'order_placed' AND occurred_at >= '{start}' AND occurred_at < '{end}')) AS later"
+        f"WHERE event_type = 'order_placed' AND occurred_at >= '{start}T00:00:00+00:00' "
+        f"AND occurred_at < '{end}T00:00:00+00:00')) AS later"
     )
     later = spark.read.format("jdbc").options(dbtable=later_query, **jdbc).load()
     bronze = spark.table("lake.bronze.order_events")

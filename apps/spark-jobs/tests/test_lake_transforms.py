@@ -15,8 +15,7 @@ SCHEMA = T.StructType(
     [
         T.StructField("event_id", T.StringType()),
         T.StructField("event_type", T.StringType()),
-        # Narrower than bronze's INT: the union with bronze widens it.
-        T.StructField("schema_version", T.ShortType()),
+        T.StructField("schema_version", T.IntegerType()),
         T.StructField("occurred_at", T.TimestampType()),
         T.StructField("producer", T.StringType()),
         T.StructField("order_id", T.StringType()),

@@ -55,6 +55,11 @@ export interface BatchRunResult {
   readonly rowsWritten?: number;
   /** Why it failed: the driver's state and the end of its log. */
   readonly error?: string;
+  /**
+   * Through Airflow: the DAG's lake step failed after the batch succeeded (the DAG run is
+   * failed, the batch's status success); the failed task and the end of its log.
+   */
+  readonly lakeError?: string;
 }
 
 /**

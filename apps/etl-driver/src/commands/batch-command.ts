@@ -57,7 +57,7 @@ export function batchCommands(program: Command): void {
         const seconds = (result.elapsedMs / 1000).toFixed(1);
         if (result.status === 'success') {
           stderrLine(
-            `batch ${options.date}: ${result.finalState} in ${seconds} s` +
+            `batch ${options.date}: ${result.lakeError ? 'success' : result.finalState} in ${seconds} s` +
               (result.rowsWritten !== undefined
                 ? `, ${result.rowsWritten} rows in the day's facts and aggregates`
                 : '') +
@@ -68,6 +68,11 @@ export function batchCommands(program: Command): void {
             `batch ${options.date}: ${result.finalState} after ${seconds} s (etl.job_runs run ${result.runId})`,
           );
         }
+        if (result.lakeError)
+          stderrLine(
+            `batch ${options.date}: the day is in processed, but the DAG's lake step failed ` +
+              `(the DAG run is failed; processed and the batch's run are not):\n${result.lakeError}`,
+          );
         if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (result.status !== 'success')
           throw new EtlError(result.error ?? 'the batch run failed', {

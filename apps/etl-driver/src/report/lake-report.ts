@@ -1,5 +1,6 @@
 import { DataparkError, type DataparkConfig } from '@datapark/config';
 import { createPool } from '@datapark/db';
+import type { Lake } from '@datapark/lake';
 
 /** One Iceberg table of the lake: its rows now and the snapshots it keeps. */
 export interface LakeTableReport {
@@ -37,10 +38,11 @@ export type LakeReport =
  * extensions not installed) is a line of the report, not its failure.
  */
 export async function buildLakeReport(config: DataparkConfig): Promise<LakeReport> {
-  // Loaded here, not at the CLI's start: DuckDB's native module is for this command alone.
-  const { openLake } = await import('@datapark/lake');
-  let lake: Awaited<ReturnType<typeof openLake>> | undefined;
+  let lake: Lake | undefined;
   try {
+    // Loaded here, not at the CLI's start: DuckDB's native module is for this command alone,
+    // and one that fails to load is a line of the report too.
+    const { openLake } = await import('@datapark/lake');
     lake = await openLake(config);
     const tables: LakeTableReport[] = [];
     for (const t of lake.tables) {

@@ -116,7 +116,9 @@ def silver_orders(
     ).where(F.to_date("placed_at") == F.lit(day).cast("date"))
     first = Window.partitionBy("p.order_id").orderBy("placed_at", "event_id")
     orders = parsed.withColumn("n", F.row_number().over(first)).where("n = 1")
-    events = bronze if later is None else bronze.unionByName(later.select(*BRONZE_COLUMNS))
+    events = (
+        bronze if later is None else bronze.select(*BRONZE_COLUMNS).unionByName(later.select(*BRONZE_COLUMNS))
+    )
     return orders.join(order_statuses(events, as_of), F.col("p.order_id") == F.col("order_id")).select(
         F.col("p.order_id").alias("order_id"),
         F.col("p.customer_id").alias("customer_id"),
