@@ -56,4 +56,50 @@ describe('the Airflow configuration the chart sets', () => {
     expect(lakeOf(await renderYaml())).toEqual([false]);
     expect(lakeOf(await renderYaml(['--set', 'global.sparkJars.enabled=true']))).toEqual([true]);
   });
+
+  it('gives every Airflow component its passwords file in a writable place, copied from the Secret before it starts', async () => {
+    type Mounted = { volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] };
+    const { manifests } = await renderProfile('default');
+    const components = podsOf(manifests).filter(
+      (p) => p.labels['app.kubernetes.io/name'] === 'airflow' && p.kind === 'Deployment',
+    );
+    const checked = components.filter((pod) =>
+      pod.spec.containers.some((c) =>
+        (c.env ?? []).some((e) => e.name === 'AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE'),
+      ),
+    );
+    expect(checked.map((p) => p.labels['app.kubernetes.io/component']).sort()).toEqual(
+      expect.arrayContaining(['api-server', 'scheduler']),
+    );
+    for (const pod of checked) {
+      const main = pod.spec.containers[0]!;
+      const file = main.env!.find(
+        (e) => e.name === 'AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE',
+      )!.value!;
+      const secretVolume = (pod.spec.volumes ?? []).find(
+        (v) => (v as { secret?: { secretName: string } }).secret?.secretName === 'dp-airflow',
+      ) as { name: string; secret: { items: { key: string; path: string }[] } } | undefined;
+      expect(secretVolume?.secret.items).toEqual([
+        { key: 'passwords.json', path: 'passwords.json' },
+      ]);
+      const secretMount = (main as Mounted).volumeMounts!.find(
+        (m) => m.name === secretVolume!.name,
+      )!;
+      // The file Airflow opens is not on the Secret's (read-only) volume...
+      expect(file.startsWith(`${secretMount.mountPath}/`)).toBe(false);
+      // ...but copied there from it by the init container, ahead of the migration check.
+      const init = pod.spec.initContainers!.find((c) => c.name === 'wait-for-migrations')!;
+      const script = init.args!.at(-1)!;
+      expect(init.args!.slice(0, 2)).toEqual(['bash', '-c']);
+      const copy = script.indexOf(`${secretMount.mountPath}/passwords.json ${file}`);
+      expect(copy).toBeGreaterThan(0);
+      expect(copy).toBeLessThan(script.indexOf('airflow db check-migrations'));
+      const home = (main as Mounted).volumeMounts!.find(
+        (m) => file.startsWith(`${m.mountPath}/`) && !m.readOnly,
+      );
+      expect((init as Mounted).volumeMounts).toContainEqual(
+        expect.objectContaining({ name: home!.name }),
+      );
+    }
+  });
 });

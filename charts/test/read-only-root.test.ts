@@ -6,6 +6,8 @@ import type { Manifest } from './fixtures/render.js';
 // Airflow's, Jupyter's, Superset's and the monitoring's containers run with a read-only root filesystem, like every other
 // container of the charts: what they write goes to volumes. The paths below are what each one
 // writes, read from the software and the templates:
+// - Airflow's SimpleAuthManager opens AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE for
+//   writing at start and at every login (simple_auth_manager.py);
 // - every `airflow` command writes a default airflow.cfg into AIRFLOW_HOME (/opt/airflow) when
 //   there is none (airflow/__main__.py); gunicorn, the task supervisor and tempfile use /tmp;
 //   task and DAG-processor logs go to /opt/airflow/logs; Redis keeps its append-only file in /data
@@ -36,6 +38,8 @@ type FullContainer = Container & { volumeMounts?: readonly Mount[] };
 
 const AIRFLOW_WRITES = [
   '/opt/airflow/airflow.cfg',
+  // SimpleAuthManager opens its passwords file r+ (login) and a+ (start), even to read it.
+  '/opt/airflow/auth/passwords.json',
   '/opt/airflow/logs/dag_id=x/run_id=y',
   '/tmp/x',
 ];

@@ -8,6 +8,8 @@ fail on its first attempt), and no cycles.
 
 from __future__ import annotations
 
+import shutil
+
 import pendulum
 import pytest
 
@@ -40,6 +42,22 @@ def test_the_platform_dags_are_there_and_no_test_dag_is(platform_dagbag):
     assert {"datapark_batch_etl", "datapark_streaming_keeper"} <= set(platform_dagbag.dag_ids)
     # The platform's folder is what the chart ships: the SDK's test DAGs live in their own.
     assert [d for d in platform_dagbag.dag_ids if d.startswith("client_test")] == []
+
+
+def test_the_dag_folder_parses_the_same_when_mounted_from_a_configmap(tmp_path, platform_dagbag):
+    # The chart mounts the DAGs from a ConfigMap, which the kubelet lays out as a timestamped
+    # directory, a "..data" link to it and one link per entry into "..data". Walked with its
+    # links followed, as Airflow walks, that holds every file three times: a loop Airflow refuses
+    # or duplicate DAGs, unless the .airflowignore leaves the ".." entries out.
+    stamp = tmp_path / "..2026_12_05_00_00_00.000000000"
+    shutil.copytree(DAGS, stamp, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "..data").symlink_to(stamp.name)
+    for entry in stamp.iterdir():
+        (tmp_path / entry.name).symlink_to(f"..data/{entry.name}")
+    mounted = _bag(tmp_path)
+    assert mounted.import_errors == {}
+    assert set(mounted.dag_ids) == set(platform_dagbag.dag_ids)
+    assert [d.fileloc for d in mounted.dags.values() if "/.." in d.fileloc] == []
 
 
 def test_the_sdk_test_dags_are_in_their_own_folder():

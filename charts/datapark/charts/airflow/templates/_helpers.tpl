@@ -196,7 +196,14 @@ environment (/home/airflow/.local), which only a writable root filesystem allows
 - name: wait-for-migrations
   image: {{ include "datapark.common.v1.image" .Values.image }}
   imagePullPolicy: {{ .Values.image.pullPolicy }}
-  args: ["airflow", "db", "check-migrations", "--migration-wait-timeout", "900"]
+  {{- /* Airflow's SimpleAuthManager opens its passwords file read-write (r+ at every login, a+
+  at start), which a Secret's read-only volume refuses: the file is copied from the Secret into
+  AIRFLOW_HOME (an emptyDir the pod's containers share) first. The image's entrypoint runs a
+  command that starts with bash as it is. */}}
+  args:
+    - bash
+    - -c
+    - install -m 600 -D /opt/datapark/airflow-auth/passwords.json /opt/airflow/auth/passwords.json && exec airflow db check-migrations --migration-wait-timeout 900
   env:
     {{- include "datapark.airflow.v1.env" . | nindent 4 }}
   resources:
@@ -241,7 +248,7 @@ read-only), the passwords file, task logs, the DAGs. */}}
 - name: tmp
   mountPath: /tmp
 - name: auth
-  mountPath: /opt/airflow/auth
+  mountPath: /opt/datapark/airflow-auth
   readOnly: true
 - name: logs
   mountPath: /opt/airflow/logs
