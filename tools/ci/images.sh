@@ -4,7 +4,7 @@
 # adds, written as an image archive for `ctr images import` (tools/kube/oci-image.py). The
 # one-node cluster's tests (tools/ci/kube-node.sh) import them into its containerd.
 # Cached in $DATAPARK_IMAGES_DIR (~/.cache/datapark/images) under a key of the build's own files:
-# a changed build.sh or entrypoint rebuilds; otherwise this is instant.
+# a changed build.sh, entrypoint or input (an image's `inputs` file) rebuilds; otherwise this is instant.
 #
 # Usage (as root):
 #   tools/ci/images.sh [name…]   builds what is missing or stale (default: every image)
@@ -13,14 +13,17 @@ set -euo pipefail
 shopt -s inherit_errexit # a failing $(key …) fails the script
 here=$(cd "$(dirname "$0")" && pwd)
 out="${DATAPARK_IMAGES_DIR:-$HOME/.cache/datapark/images}"
-all=(postgresql redis)
+all=(postgresql redis kafka spark airflow)
 
 key() { # name: a hash of everything its build reads from this repository
   [ -d "$here/../images/$1" ] || {
     echo "images: no image \"$1\" (there are: ${all[*]})" >&2
     exit 1
   }
-  cat "$here/../images/$1"/* "$here/../kube/oci-image.py" | sha256sum | cut -c1-16
+  local dir="$here/../images/$1" extra=()
+  # An image's `inputs` file names what else of the repository it bakes in (a lock, a pom).
+  [ -f "$dir/inputs" ] && mapfile -t extra < <(sed -e '/^#/d' -e '/^$/d' -e "s|^|$here/../../|" "$dir/inputs")
+  { find "$dir" -type f | LC_ALL=C sort | xargs cat; cat "${extra[@]}" "$here/../kube/oci-image.py"; } | sha256sum | cut -c1-16
 }
 
 archive() {

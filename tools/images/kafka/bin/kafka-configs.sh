@@ -1,0 +1,3 @@
+#!/bin/sh
+# Describes and alters dynamic configuration (topics, brokers).
+exec "$(dirname "$0")/kafka-run-class.sh" kafka.admin.ConfigCommand "$@"
