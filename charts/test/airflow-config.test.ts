@@ -102,4 +102,26 @@ describe('the Airflow configuration the chart sets', () => {
       );
     }
   });
+
+  it('starts no exec probe (a Python importing Airflow or Celery) more often than every 30 s, startup probes included, with 5 minutes to start', async () => {
+    type Probe = { exec?: unknown; periodSeconds?: number; failureThreshold?: number };
+    const { manifests } = await renderProfile('default');
+    const probed = podsOf(manifests)
+      .filter((p) => p.labels['app.kubernetes.io/name'] === 'airflow')
+      .flatMap((p) => p.spec.containers)
+      .flatMap((c) => {
+        const probes = c as unknown as Record<string, Probe | undefined>;
+        return (
+          ['startupProbe', 'readinessProbe', 'livenessProbe']
+            .map((kind) => ({ at: `${c.name}.${kind}`, probe: probes[kind] }))
+            // redis-cli's probes are a small C program: not these.
+            .filter((p) => /airflow|celery/.test(JSON.stringify(p.probe?.exec ?? '')))
+        );
+      });
+    // The triggerer, the dag-processor and the Celery worker: three probes each.
+    expect(probed.length).toBeGreaterThanOrEqual(9);
+    expect(probed.filter((p) => (p.probe!.periodSeconds ?? 10) < 30).map((p) => p.at)).toEqual([]);
+    for (const { at, probe } of probed.filter((p) => p.at.endsWith('startupProbe')))
+      expect([at, probe!.periodSeconds! * probe!.failureThreshold!]).toEqual([at, 300]);
+  });
 });

@@ -124,7 +124,10 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
       expect(`${image} -> ${tag}`).toMatch(/-> [0-9a-z][\w.-]*\d[\w.-]*$/);
       expect(tag).not.toBe('latest');
     }
-    expect(new Set(images.map((i) => i.split(':')[0]))).toContain('apache/kafka');
+    // The official image by default; the one tools/images/kafka builds in the local-images profile.
+    expect(new Set(images.map((i) => i.split(':')[0]))).toContain(
+      profile === 'local-images' ? 'datapark.local/kafka' : 'apache/kafka',
+    );
   });
 
   it('every pod is selected by the default-deny policy and by a policy of its own component', () => {

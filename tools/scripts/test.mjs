@@ -88,16 +88,7 @@ const ALONE = aloneProjects();
 // work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
 // every project's lint and typecheck (CPU only too), beside the other projects' tests, which
 // spend much of their time waiting on Spark drivers, DAG runs and notebooks.
-const BESIDE = [
-  'charts',
-  'platform-kubernetes',
-  'datapark-cli',
-  'config',
-  'events',
-  'http',
-  'plot',
-  'platform',
-];
+const BESIDE = ['charts', 'datapark-cli', 'config', 'events', 'http', 'plot', 'platform'];
 
 // The beside lane runs every file of its projects, with no set: an alone file there would not wait.
 const besideAndAlone = ALONE.filter((project) => BESIDE.includes(project));

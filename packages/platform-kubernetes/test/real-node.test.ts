@@ -27,6 +27,102 @@ const BUSYBOX = 'datapark.local/busybox:1.35.0';
 const POSTGRESQL = 'datapark.local/postgresql:15-bookworm';
 /** The image tools/ci/images.sh builds with mmdebstrap (tools/images/redis). */
 const REDIS = 'datapark.local/redis:7.0-bookworm';
+/** The image tools/ci/images.sh builds with mmdebstrap and the Maven jars (tools/images/kafka). */
+const KAFKA = 'datapark.local/kafka:4.3.1-bookworm';
+/** The image tools/ci/images.sh builds from the venv's pyspark and the connector jars (tools/images/spark). */
+const SPARK = 'datapark.local/spark:4.1.1-bookworm';
+/** The image tools/ci/images.sh builds from the Python lock (tools/images/airflow). */
+const AIRFLOW = 'datapark.local/airflow:3.3.2-bookworm';
+
+/**
+ * A client of the chart's Airflow api-server in Python's standard library: a token for the
+ * generated admin (env USERNAME, PASSWORD from the Secret), then the components' health, the DAGs
+ * the dag-processor parsed from the chart's ConfigMap, and its import errors.
+ */
+const AIRFLOW_CLIENT = String.raw`
+import json, os, time, urllib.error, urllib.request
+api = "http://dp-airflow-api-server:8080"
+def call(path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    data = None if body is None else json.dumps(body).encode()
+    with urllib.request.urlopen(urllib.request.Request(api + path, data=data, headers=headers), timeout=30) as r:
+        return json.load(r)
+for _ in range(60):
+    try:
+        token = call("/auth/token", {"username": os.environ["USERNAME"], "password": os.environ["PASSWORD"]})["access_token"]
+        break
+    except Exception as e:
+        error = e
+        time.sleep(2)
+else:
+    raise SystemExit("no token: %s" % error)
+try:
+    call("/auth/token", {"username": os.environ["USERNAME"], "password": "wrong"})
+    print("wrong password accepted")
+except urllib.error.HTTPError as e:
+    print("wrong password", e.code)
+platform = {"datapark_batch_etl", "datapark_streaming_keeper"}
+for _ in range(90):
+    dags = {d["dag_id"] for d in call("/api/v2/dags?limit=100", token=token)["dags"]}
+    if platform <= dags:
+        break
+    time.sleep(2)
+print("platform dags", sorted(platform & dags))
+print("import errors", call("/api/v2/importErrors", token=token)["total_entries"])
+health = call("/api/v2/monitor/health", token=token)
+print("health", sorted((k, v.get("status")) for k, v in health.items()))
+`;
+
+/**
+ * A client of Spark's REST server in Python's standard library, as the Airflow tasks sign their
+ * requests (packages/python-sdk/src/datapark_sdk/spark/rest_auth.py): an unsigned submission,
+ * then Spark's own pi.py signed with the key of the chart's Secret (env KEY) and no
+ * spark.master in its properties (the worker's spark-defaults.conf must name the master), its
+ * state until it ends, and the applications the master lists.
+ */
+const SPARK_CLIENT = String.raw`
+import base64, hashlib, hmac, json, os, time, urllib.error, urllib.request
+master = "http://dp-spark-master"
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+def token():
+    iat = int(time.time())
+    signed = b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode()) + "." + b64(json.dumps({"iss": "datapark", "iat": iat, "exp": iat + 300}, separators=(",", ":")).encode())
+    key = base64.urlsafe_b64decode(os.environ["KEY"] + "=" * (-len(os.environ["KEY"]) % 4))
+    return "Bearer " + signed + "." + b64(hmac.new(key, signed.encode(), hashlib.sha256).digest())
+def call(url, body=None, signed=True):
+    headers = {"Content-Type": "application/json"}
+    if signed:
+        headers["Authorization"] = token()
+    data = None if body is None else json.dumps(body).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=30) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, None
+for _ in range(60):
+    try:
+        urllib.request.urlopen(master + ":8080/json/", timeout=5)
+        break
+    except Exception:
+        time.sleep(1)
+pi = "/opt/spark/examples/src/main/python/pi.py"
+request = {"action": "CreateSubmissionRequest", "appResource": pi, "mainClass": "org.apache.spark.deploy.SparkSubmit", "appArgs": [pi, "4"], "clientSparkVersion": "4.1.1", "sparkProperties": {"spark.app.name": "pi-on-the-node", "spark.submit.deployMode": "client"}, "environmentVariables": {"SPARK_ENV_LOADED": "1"}}
+print("unsigned", call(master + ":6066/v1/submissions/create", request, signed=False)[0])
+status, created = call(master + ":6066/v1/submissions/create", request)
+print("signed", status, created["success"])
+state = None
+for _ in range(300):
+    state = call(master + ":6066/v1/submissions/status/" + created["submissionId"])[1]["driverState"]
+    if state not in ("SUBMITTED", "RUNNING", "RELAUNCHING"):
+        break
+    time.sleep(1)
+print("driver", state)
+apps = call(master + ":8080/json/", signed=False)[1]
+print("completed", sorted(a["name"] for a in apps["completedapps"]), "workers", sum(1 for w in apps["workers"] if w["state"] == "ALIVE"))
+`;
 
 async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
@@ -193,6 +289,17 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       HELM_CONFIG_HOME: join(helmHome, 'config'),
       HELM_DATA_HOME: join(helmHome, 'data'),
     };
+  }
+
+  /**
+   * Removes release dp (and its claims and kept Secrets) if an earlier case left it behind after
+   * failing, so each install case starts from an empty namespace.
+   */
+  async function clearRelease() {
+    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
+      { chart: CHART, reporter: recordingReporter() },
+    );
+    await platform.uninstall({ purge: true }).catch(() => undefined);
   }
 
   it("installs charts/datapark's PostgreSQL with helm from the locally built image: Ready, its init Job done, a client pod queries it with the generated password", async () => {
@@ -484,4 +591,304 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       /Could not connect to Redis at dp-airflow-redis:6379: Connection refused[\s\S]*exit 1\n$/,
     );
   }, 300_000);
+
+  it("installs charts/datapark's Kafka from the locally built image: three KRaft nodes Ready, the topics Job done, and nothing lost or duplicated while a node is killed under a producer", async () => {
+    await clearRelease();
+    await importImage('kafka');
+    const env = helmEnv();
+    const namespace = 'datapark';
+    await run(
+      realHelm(),
+      [
+        'install',
+        'dp',
+        CHART,
+        '--namespace',
+        namespace,
+        '--create-namespace',
+        '-f',
+        join(CHART, 'ci', 'local-images-values.yaml'),
+        ...['postgresql', 'spark', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
+        // The nodes are Ready only once the quorum has a leader; the topics Job (a post-install
+        // hook) runs after.
+        '--wait',
+        '--timeout',
+        '8m',
+      ],
+      { env, timeout: 500_000 },
+    );
+    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
+      { chart: CHART, reporter: recordingReporter() },
+    );
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed' });
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toContainEqual([
+      'kafka-broker',
+      3,
+      3,
+      true,
+    ]);
+    const sts = await apps.readNamespacedStatefulSet({ name: 'dp-kafka', namespace });
+    expect(sts.spec!.template.spec!.containers[0]).toMatchObject({
+      image: KAFKA,
+      imagePullPolicy: 'Never',
+    });
+
+    // A producer (a client pod: the label the brokers' policy lets in) sends 600 numbered records
+    // with acks=all and idempotence; once it is under way, node 1 is killed (no grace period)
+    // and the StatefulSet brings it back. The same drill as the local platform's (drill.test.ts).
+    const client = { 'datapark.io/client': 'true' };
+    const tools = (name: string, script: string) => ({
+      automountServiceAccountToken: false,
+      restartPolicy: 'Never',
+      containers: [
+        {
+          name,
+          image: KAFKA,
+          imagePullPolicy: 'Never' as const,
+          env: [{ name: 'KAFKA_HEAP_OPTS', value: '-Xmx128m' }],
+          command: ['sh', '-c', script],
+        },
+      ],
+    });
+    const bootstrap = 'dp-kafka:9092';
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'producer', labels: client },
+        spec: tools(
+          'producer',
+          [
+            'set -e',
+            `for i in $(seq 60); do kafka-topics.sh --bootstrap-server ${bootstrap} --list >/dev/null 2>&1 && break; sleep 1; done`,
+            `kafka-topics.sh --bootstrap-server ${bootstrap} --create --topic drill --partitions 3 --replication-factor 3 --config min.insync.replicas=2`,
+            'echo producing',
+            `i=0; while [ $i -lt 600 ]; do i=$((i + 1)); echo "record-$i"; [ $((i % 10)) -ne 0 ] || sleep 0.5; done | kafka-console-producer.sh --bootstrap-server ${bootstrap} --topic drill --producer-property acks=all --producer-property enable.idempotence=true --producer-property delivery.timeout.ms=300000`,
+            'echo produced',
+          ].join('\n'),
+        ),
+      },
+    });
+    await until('the producer to start producing', 180_000, async () => {
+      const log = await core.readNamespacedPodLog({ name: 'producer', namespace });
+      return log.includes('producing') ? true : undefined;
+    });
+    // Its JVM starting, then about 30 s of records: kill the node a few seconds in.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const killed = await core.readNamespacedPod({ name: 'dp-kafka-1', namespace });
+    await core.deleteNamespacedPod({ name: 'dp-kafka-1', namespace, gracePeriodSeconds: 0 });
+    const produced = await until('the producer to finish', 300_000, async () => {
+      const p: V1Pod = await core.readNamespacedPod({ name: 'producer', namespace });
+      return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
+    });
+    const producerLog = await core.readNamespacedPodLog({ name: 'producer', namespace });
+    expect({ phase: produced.status?.phase, log: producerLog }).toMatchObject({
+      phase: 'Succeeded',
+      log: expect.stringContaining('produced'),
+    });
+    // A new pod (another uid) in node 1's place, and the three Ready again.
+    await until('node 1 to be back and the three nodes Ready', 300_000, async () => {
+      const [set, pod] = await Promise.all([
+        apps.readNamespacedStatefulSet({ name: 'dp-kafka', namespace }),
+        core.readNamespacedPod({ name: 'dp-kafka-1', namespace }),
+      ]);
+      return set.status?.readyReplicas === 3 && pod.metadata?.uid !== killed.metadata?.uid
+        ? true
+        : undefined;
+    });
+
+    const consumed = await runPod(
+      namespace,
+      'consumer',
+      tools(
+        'consumer',
+        `kafka-console-consumer.sh --bootstrap-server ${bootstrap} --topic drill --from-beginning --timeout-ms 20000 2>/dev/null | sort | uniq -c | awk '{ n++; d += $1 - 1 } END { print n " distinct " d " duplicated" }'`,
+      ),
+      client,
+      180_000,
+    );
+    expect({ phase: consumed.pod.status?.phase, log: consumed.log }).toEqual({
+      phase: 'Succeeded',
+      log: '600 distinct 0 duplicated\n',
+    });
+
+    // The nodes refuse a pod without the client label (the policy), as PostgreSQL does.
+    const denied = await runPod(
+      namespace,
+      'unlabelled-kafka',
+      tools(
+        'probe',
+        `sleep 5; timeout 5 bash -c 'echo > /dev/tcp/dp-kafka/9092' 2>/dev/null && echo open || echo refused`,
+      ),
+    );
+    expect(denied.log).toBe('refused\n');
+
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+    await until('the release to be gone', 120_000, async () => {
+      const [claims, sets] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace }),
+        apps.listNamespacedStatefulSet({ namespace }),
+      ]);
+      return [...claims.items, ...sets.items].length === 0 ? true : undefined;
+    });
+  }, 1_200_000);
+
+  it("installs charts/datapark's Spark from the locally built image: master, workers and history Ready; the REST server refuses an unsigned submission and runs a signed PySpark job on the cluster", async () => {
+    await clearRelease();
+    await importImage('spark');
+    const namespace = 'datapark';
+    await run(
+      realHelm(),
+      [
+        'install',
+        'dp',
+        CHART,
+        '--namespace',
+        namespace,
+        '--create-namespace',
+        '-f',
+        join(CHART, 'ci', 'local-images-values.yaml'),
+        ...['postgresql', 'kafka', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
+          '--set',
+          `${c}.enabled=false`,
+        ]),
+        '--wait',
+        '--timeout',
+        '6m',
+      ],
+      { env: helmEnv(), timeout: 380_000 },
+    );
+    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
+      { chart: CHART, reporter: recordingReporter() },
+    );
+    const status = await platform.status();
+    expect(status.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    expect(status.components.map((c) => c.component)).toEqual(
+      expect.arrayContaining(['spark-master', 'spark-worker']),
+    );
+    const workers = await apps.readNamespacedDeployment({ name: 'dp-spark-worker', namespace });
+    expect(workers.status?.readyReplicas).toBe(2);
+    expect(workers.spec!.template.spec!.containers[0]).toMatchObject({
+      image: SPARK,
+      imagePullPolicy: 'Never',
+    });
+
+    const { pod, log } = await runPod(
+      namespace,
+      'spark-client',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'client',
+            image: SPARK,
+            imagePullPolicy: 'Never',
+            command: ['python', '-c', SPARK_CLIENT],
+            env: [
+              {
+                name: 'KEY',
+                valueFrom: { secretKeyRef: { name: 'dp-spark', key: 'rest-secret' } },
+              },
+            ],
+          },
+        ],
+      },
+      { 'datapark.io/client': 'true' },
+      420_000,
+    );
+    expect({ phase: pod.status?.phase, log }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        // Spark's JWSFilter: no token, no submission.
+        'unsigned 403',
+        'signed 200 True',
+        'driver FINISHED',
+        // On the cluster (the master saw the application), not local[*] inside a worker.
+        // pi.py names itself PythonPi (its builder's appName wins over spark.app.name).
+        "completed ['PythonPi'] workers 2",
+        '',
+      ].join('\n'),
+    });
+
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+  }, 900_000);
+
+  it("installs charts/datapark's Airflow from the locally built image, on the chart's PostgreSQL: migrations done, every component Ready, the api-server logs the generated admin in and lists the DAGs parsed from the ConfigMap", async () => {
+    await clearRelease();
+    for (const image of ['postgresql', 'redis', 'airflow']) await importImage(image);
+    // As `charts:install` does it (KubernetesPlatform.install): helm without --wait, so the
+    // post-install hooks run at once (PostgreSQL's init Job makes the airflow role the
+    // migrations need: with --wait, helm would wait for Airflow's pods, which wait for that
+    // role), then readiness of every component.
+    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
+      { chart: CHART, reporter: recordingReporter() },
+    );
+    const installed = await platform.install({
+      valuesFiles: [join(CHART, 'ci', 'local-images-values.yaml')],
+      set: ['kafka', 'spark', 'jupyter', 'superset', 'objectstore'].map(
+        (c) => `${c}.enabled=false`,
+      ),
+      timeoutMs: 12 * 60_000,
+    });
+    expect(installed.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    const namespace = 'datapark';
+    const status = await platform.status();
+    expect(status.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    expect(status.components.map((c) => c.component)).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'airflow-api-server',
+        'airflow-scheduler',
+        'airflow-worker',
+      ]),
+    );
+    const scheduler = await apps.readNamespacedDeployment({
+      name: 'dp-airflow-scheduler',
+      namespace,
+    });
+    expect(scheduler.spec!.template.spec!.containers[0]).toMatchObject({
+      image: AIRFLOW,
+      imagePullPolicy: 'Never',
+    });
+
+    const secret = (key: string) => ({ secretKeyRef: { name: 'dp-airflow', key } });
+    const { pod, log } = await runPod(
+      namespace,
+      'airflow-client',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'client',
+            image: AIRFLOW,
+            imagePullPolicy: 'Never',
+            command: ['python', '-c', AIRFLOW_CLIENT],
+            env: [
+              { name: 'USERNAME', valueFrom: secret('admin-username') },
+              { name: 'PASSWORD', valueFrom: secret('admin-password') },
+            ],
+          },
+        ],
+      },
+      { 'datapark.io/client': 'true' },
+      300_000,
+    );
+    expect({ phase: pod.status?.phase, log }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        'wrong password 401',
+        "platform dags ['datapark_batch_etl', 'datapark_streaming_keeper']",
+        'import errors 0',
+        "health [('dag_processor', 'healthy'), ('metadatabase', 'healthy'), ('scheduler', 'healthy'), ('triggerer', 'healthy')]",
+        '',
+      ].join('\n'),
+    });
+
+    expect(await platform.uninstall({ purge: true })).toEqual(
+      expect.objectContaining({ removed: true }),
+    );
+  }, 1_200_000);
 });

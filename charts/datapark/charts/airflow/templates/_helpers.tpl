@@ -338,11 +338,15 @@ spec:
               containerPort: {{ .port }}
             {{- end }}
           {{- end }}
+          {{- /* An exec probe starts a Python that imports Airflow or Celery (seconds of CPU):
+          run back to back every 10 s in four pods, as the startup probes were, they kept a
+          2-core node busy enough that the probes themselves timed out (seen on the one-node
+          cluster). Those components pass startupPeriod 30, with the same 5 minutes to start. */}}
           startupProbe:
             {{- .probe | nindent 12 }}
-            periodSeconds: 10
+            periodSeconds: {{ .startupPeriod | default 10 }}
             timeoutSeconds: {{ .probeTimeout | default 5 }}
-            failureThreshold: 30
+            failureThreshold: {{ div 300 (.startupPeriod | default 10) }}
           readinessProbe:
             {{- .probe | nindent 12 }}
             periodSeconds: {{ .probePeriod | default 15 }}
