@@ -31,6 +31,16 @@ const REDIS = 'datapark.local/redis:7.0-bookworm';
 const KAFKA = 'datapark.local/kafka:4.3.1-bookworm';
 /** The image tools/ci/images.sh builds from the venv's pyspark and the connector jars (tools/images/spark). */
 const SPARK = 'datapark.local/spark:4.1.1-bookworm';
+/** The umbrella chart's subcharts a test may turn off (monitoring is off in the profile). */
+const OPTIONAL_SUBCHARTS = [
+  'postgresql',
+  'kafka',
+  'spark',
+  'airflow',
+  'jupyter',
+  'superset',
+  'objectstore',
+] as const;
 /** The image tools/ci/images.sh builds from the Python lock (tools/images/airflow). */
 const AIRFLOW = 'datapark.local/airflow:3.3.2-bookworm';
 
@@ -296,17 +306,34 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
    * failing, so each install case starts from an empty namespace.
    */
   async function clearRelease() {
-    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
-      { chart: CHART, reporter: recordingReporter() },
-    );
-    await platform.uninstall({ purge: true }).catch(() => undefined);
+    await chartsPlatform()
+      .uninstall({ purge: true })
+      .catch(() => undefined);
   }
 
-  it("installs charts/datapark's PostgreSQL with helm from the locally built image: Ready, its init Job done, a client pod queries it with the generated password", async () => {
-    await importImage('postgresql');
-    const env = helmEnv();
-    // helm waits for the post-install hook, the init Job (roles, databases, migrations), which
-    // reaches the server by its Service name: through CoreDNS and kube-proxy.
+  /** The release as `charts:status`, `charts:install` and `charts:uninstall` see it. */
+  function chartsPlatform() {
+    return testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform({
+      chart: CHART,
+      reporter: recordingReporter(),
+    });
+  }
+
+  /** `<subchart>.enabled=false` for every optional subchart but those `enabled`. */
+  function enabledOnly(enabled: readonly string[]): string[] {
+    return OPTIONAL_SUBCHARTS.filter((c) => !enabled.includes(c)).map((c) => `${c}.enabled=false`);
+  }
+
+  /**
+   * `helm install dp` into namespace datapark with the local-images profile and, of the optional
+   * subcharts, only `enabled` on; with `--wait` unless `wait` is false.
+   */
+  async function installOnly(
+    enabled: readonly string[],
+    helmTimeout: string,
+    timeoutMs: number,
+    wait = true,
+  ) {
     await run(
       realHelm(),
       [
@@ -318,20 +345,23 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '--create-namespace',
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
-          '--set',
-          `${c}.enabled=false`,
-        ]),
+        ...enabledOnly(enabled).flatMap((value) => ['--set', value]),
+        ...(wait ? ['--wait'] : []),
         '--timeout',
-        '5m',
+        helmTimeout,
       ],
-      { env, timeout: 330_000 },
+      { env: helmEnv(), timeout: timeoutMs },
     );
+  }
+
+  it("installs charts/datapark's PostgreSQL with helm from the locally built image: Ready, its init Job done, a client pod queries it with the generated password", async () => {
+    await importImage('postgresql');
+    // helm waits for the post-install hook, the init Job (roles, databases, migrations), which
+    // reaches the server by its Service name: through CoreDNS and kube-proxy.
+    await installOnly(['postgresql'], '5m', 330_000, false);
 
     // What `charts:status` reports (KubernetesPlatform, as the CLI runs it).
-    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
-      { chart: CHART, reporter: recordingReporter() },
-    );
+    const platform = chartsPlatform();
     const status = await platform.status();
     expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
     expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
@@ -595,34 +625,11 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
   it("installs charts/datapark's Kafka from the locally built image: three KRaft nodes Ready, the topics Job done, and nothing lost or duplicated while a node is killed under a producer", async () => {
     await clearRelease();
     await importImage('kafka');
-    const env = helmEnv();
     const namespace = 'datapark';
-    await run(
-      realHelm(),
-      [
-        'install',
-        'dp',
-        CHART,
-        '--namespace',
-        namespace,
-        '--create-namespace',
-        '-f',
-        join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['postgresql', 'spark', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
-          '--set',
-          `${c}.enabled=false`,
-        ]),
-        // The nodes are Ready only once the quorum has a leader; the topics Job (a post-install
-        // hook) runs after.
-        '--wait',
-        '--timeout',
-        '8m',
-      ],
-      { env, timeout: 500_000 },
-    );
-    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
-      { chart: CHART, reporter: recordingReporter() },
-    );
+    // The nodes are Ready only once the quorum has a leader; the topics Job (a post-install
+    // hook) runs after.
+    await installOnly(['kafka'], '8m', 500_000);
+    const platform = chartsPlatform();
     const status = await platform.status();
     expect(status).toMatchObject({ helmStatus: 'deployed' });
     expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toContainEqual([
@@ -740,30 +747,8 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     await clearRelease();
     await importImage('spark');
     const namespace = 'datapark';
-    await run(
-      realHelm(),
-      [
-        'install',
-        'dp',
-        CHART,
-        '--namespace',
-        namespace,
-        '--create-namespace',
-        '-f',
-        join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['postgresql', 'kafka', 'airflow', 'jupyter', 'superset', 'objectstore'].flatMap((c) => [
-          '--set',
-          `${c}.enabled=false`,
-        ]),
-        '--wait',
-        '--timeout',
-        '6m',
-      ],
-      { env: helmEnv(), timeout: 380_000 },
-    );
-    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
-      { chart: CHART, reporter: recordingReporter() },
-    );
+    await installOnly(['spark'], '6m', 380_000);
+    const platform = chartsPlatform();
     const status = await platform.status();
     expect(status.components.filter((c) => c.ready !== c.desired)).toEqual([]);
     expect(status.components.map((c) => c.component)).toEqual(
@@ -823,14 +808,10 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     // post-install hooks run at once (PostgreSQL's init Job makes the airflow role the
     // migrations need: with --wait, helm would wait for Airflow's pods, which wait for that
     // role), then readiness of every component.
-    const platform = testCluster(join(state, 'platform'), join(state, 'admin.kubeconfig')).platform(
-      { chart: CHART, reporter: recordingReporter() },
-    );
+    const platform = chartsPlatform();
     const installed = await platform.install({
       valuesFiles: [join(CHART, 'ci', 'local-images-values.yaml')],
-      set: ['kafka', 'spark', 'jupyter', 'superset', 'objectstore'].map(
-        (c) => `${c}.enabled=false`,
-      ),
+      set: enabledOnly(['postgresql', 'airflow']),
       timeoutMs: 12 * 60_000,
     });
     expect(installed.components.filter((c) => c.ready !== c.desired)).toEqual([]);
