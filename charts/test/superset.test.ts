@@ -312,6 +312,20 @@ describe("Superset's init Job", () => {
       value: '/etc/superset/superset_config.py',
     });
   });
+
+  it("serves pages with the local platform's Content-Security-Policy and its guard of the login's session, line for line", () => {
+    // From the marker to the end of the file: what a browser may reach, and the anonymous
+    // event-log posts refused (packages/platform-local/test/superset.test.ts runs them live).
+    const browserPart = (file: string) => {
+      const start = file.indexOf("# --- What Superset's pages may reach");
+      expect(start).toBeGreaterThan(0);
+      return file.slice(start);
+    };
+    const local = browserPart(readFileSync(join(LOCAL, 'superset_config.py'), 'utf8'));
+    expect(browserPart(config['superset_config.py']!)).toBe(local);
+    expect(local).toContain('def FLASK_APP_MUTATOR(app)');
+    expect(local).not.toMatch(/scarf|https?:\/\//);
+  });
 });
 
 describe('the dashboards delivered', () => {

@@ -22,7 +22,7 @@ SQLALCHEMY_TRACK_MODIFICATIONS = False
 
 # Served on 127.0.0.1 by gunicorn; no proxy in front.
 ENABLE_PROXY_FIX = False
-# No example data, no telemetry, no outbound calls.
+# No example data, no telemetry, no outbound calls (and see TALISMAN_CONFIG below).
 SUPERSET_LOAD_EXAMPLES = False
 SCARF_ANALYTICS = False
 # Thumbnails and alerts/reports need Celery and a headless browser of Superset's own: off.
@@ -57,3 +57,49 @@ def _stats_logger() -> BaseStatsLogger:
 
 
 STATS_LOGGER = _stats_logger()
+
+# --- What Superset's pages may reach, and its event log of anonymous pages. The same lines in
+# packages/platform-local/superset/superset_config.py and the chart's superset_config.py
+# (charts/test/superset-config.test.ts compares them).
+
+# Superset's Content-Security-Policy (flask-talisman, on by default) without a host beyond
+# Superset itself. The default lets a page load Scarf's telemetry pixel, which Superset 6.1's
+# navigation bar requests on every page whatever SCARF_ANALYTICS says (its frontend was built
+# with it on), and map tiles and fonts from the internet: the browser now refuses them.
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"],
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}
+
+
+def FLASK_APP_MUTATOR(app):  # noqa: N802 (Superset's name for the hook)
+    """Refuses event-log posts from a page with no logged-in user, before Superset sees them.
+
+    A page posts its event log to /superset/log/ as it unloads; the login page does too, with the
+    anonymous session's cookie, as the login's own POST leaves. Superset answers it with a redirect
+    to the login page and a flashed "access denied" written into that anonymous session: a new
+    cookie, which replaces the logged-in one when its answer arrives second. The browser is then
+    logged out on the first page it opens (seen on a loaded machine: the welcome page's API calls
+    answered 401, back on /login/; apache/superset#36186 reports the redirects). Refused here, the
+    post leaves the session, and so the cookie, untouched."""
+    from flask import request, session
+
+    @app.before_request
+    def refuse_anonymous_event_log():
+        anonymous = "_user_id" not in session and "Authorization" not in request.headers
+        if request.method == "POST" and request.path.rstrip("/") == "/superset/log" and anonymous:
+            return {"message": "the event log takes the events of a logged-in user only"}, 401
+        return None

@@ -154,6 +154,33 @@ describe('the platform’s Superset', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it("refuses the event log of a page with no login and leaves that page's session cookie as it was", async () => {
+    // What the login page sends as it unloads, beside the login's own POST: Superset's answer
+    // (a redirect and a new anonymous cookie) replaced the fresh login's cookie when it came
+    // second, and the browser was logged out again (superset_config.py's FLASK_APP_MUTATOR).
+    const login = await fetch(new URL('/login/', base));
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    expect(cookie.some((c) => c.startsWith('session='))).toBe(true);
+    const beacon = await fetch(new URL('/superset/log/?explode=events', base), {
+      method: 'POST',
+      headers: { Cookie: cookie.join('; '), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ events: '[]' }),
+      redirect: 'manual',
+    });
+    expect({ status: beacon.status, setCookie: beacon.headers.getSetCookie() }).toEqual({
+      status: 401,
+      setCookie: [],
+    });
+  });
+
+  it('lets its pages load nothing from beyond Superset: the Content-Security-Policy names no other host', async () => {
+    const page = await fetch(new URL('/login/', base));
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    // Superset's default allows Scarf's telemetry pixel, map tiles and web fonts.
+    expect(policy).not.toMatch(/scarf|https?:\/\/|mapbox|openstreetmap|googleapis/);
+  });
+
   it.each(DASHBOARDS)(
     'returns rows for every chart of the $slug dashboard through /api/v1/chart/{id}/data',
     async (dashboard) => {
@@ -228,6 +255,16 @@ describe('the platform’s Superset', () => {
 
   it('shows every chart of the shop and pipeline-health dashboards with data in headless Chromium', async () => {
     const browser = await HeadlessChromium.launch();
+    // Every request for a host beyond Superset, and what became of it: the policy blocks them.
+    const beyond: { url: string; outcome: string }[] = [];
+    browser.page.on('requestfailed', (request) => {
+      if (new URL(request.url()).origin !== new URL(base).origin)
+        beyond.push({ url: request.url(), outcome: request.failure()?.errorText ?? 'failed' });
+    });
+    browser.page.on('requestfinished', (request) => {
+      if (new URL(request.url()).origin !== new URL(base).origin)
+        beyond.push({ url: request.url(), outcome: 'sent' });
+    });
     try {
       await browser.open(new URL('/login/', base).href);
       await browser.waitFor(
@@ -292,6 +329,9 @@ describe('the platform’s Superset', () => {
           );
         expect(charts.filter((c) => !c.drawn || c.problem)).toEqual([]);
       }
+      // Logged in still, after both dashboards (the login's session was not replaced).
+      expect(new URL(browser.page.url()).pathname).not.toMatch(/^\/login/);
+      expect(beyond.filter((r) => !/^(csp|net::ERR_BLOCKED_BY_CSP)$/.test(r.outcome))).toEqual([]);
     } finally {
       await browser.close();
     }
