@@ -37,7 +37,7 @@ def find_notebook(name: str) -> Path:
     return path
 
 
-def execute(path: Path, timeout: int = 900) -> NotebookNode:
+def execute(path: Path, timeout: int = 1200) -> NotebookNode:
     """Runs every cell of a notebook in its own kernel; raises NotebookError naming the cell."""
     notebook = nbformat.read(path, as_version=4)
     kernel = notebook.metadata["kernelspec"]["name"]
@@ -51,7 +51,12 @@ def execute(path: Path, timeout: int = 900) -> NotebookNode:
     try:
         client.execute()
     except CellExecutionError as error:
-        raise NotebookError(f"{path.name} ({kernel}): a cell failed:\n{error}") from None
+        # The error first, then what the cell printed before it (a wait's progress says where
+        # it stood), then nbclient's report with the cell's source: a CI summary keeps the top.
+        raise NotebookError(
+            f"{path.name} ({kernel}): a cell failed: {error.ename}: {error.evalue}\n"
+            f"{printed_before_the_error(notebook)}{error}"
+        ) from None
     except CellTimeoutError as error:
         raise NotebookError(f"{path.name} ({kernel}): {error}") from None
     except nbclient.exceptions.DeadKernelError as error:
@@ -63,6 +68,17 @@ def execute(path: Path, timeout: int = 900) -> NotebookNode:
             ) from None
         raise
     return notebook
+
+
+def printed_before_the_error(notebook: NotebookNode, lines: int = 20) -> str:
+    """The last lines the failing cell printed (its stream outputs), or nothing."""
+    for cell in notebook.cells:
+        outputs = cell.get("outputs", [])
+        if any(o.get("output_type") == "error" for o in outputs):
+            text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+            tail = text.rstrip("\n").split("\n")[-lines:] if text.strip() else []
+            return "".join(f"  printed: {line}\n" for line in tail)
+    return ""
 
 
 def secrets_and_paths() -> tuple[dict[str, str], list[Path]]:

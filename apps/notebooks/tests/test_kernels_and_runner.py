@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from runner.execute import execute
+from runner.execute import NotebookError, execute
 from runner.paths import NOTEBOOKS, ROOT
 from runner.secrets import leaks, secret_values
 
@@ -121,6 +122,21 @@ def run_typescript(tmp_path, *sources: str):
 
 def output_kinds(cell) -> list[str]:
     return [o.get("name") or next(iter(o.get("data", {})), o.output_type) for o in cell.outputs]
+
+
+def test_a_failing_cell_is_reported_error_first_with_what_it_printed_before(tmp_path):
+    failing = "\n".join(
+        [
+            "console.log('  5 s  run queued');",
+            "console.log(' 65 s  run running');",
+            "throw new Error('the run ended failed');",
+        ]
+    )
+    with pytest.raises(NotebookError) as raised:
+        run_typescript(tmp_path, "const a = 1;", failing)
+    first, *rest = str(raised.value).split("\n")
+    assert first == "cells.ipynb (datapark-typescript): a cell failed: Error: the run ended failed"
+    assert rest[:2] == ["  printed:   5 s  run queued", "  printed:  65 s  run running"]
 
 
 def test_the_runner_keeps_what_deno_publishes_after_a_cell_reports_done(tmp_path):
