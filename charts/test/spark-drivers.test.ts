@@ -1,3 +1,4 @@
+import { DRIVER_MEMORY, SparkRestClient } from '@datapark/spark-client';
 import { podsOf } from './fixtures/pods.js';
 import type { Container } from './fixtures/pods.js';
 import { PROFILES, renderProfile } from './fixtures/render.js';
@@ -65,7 +66,16 @@ describe.each(PROFILES)('drivers a Spark worker starts (%s profile)', (profile) 
 
   it('fit, with one executor, in what one worker offers', () => {
     const settings = conf(manifests);
-    const driver = mib(settings.get('spark.driver.memory')!);
+    // A REST driver's heap is the request's spark.driver.memory (else 1024 MiB), never
+    // spark-defaults.conf's: the clients send DRIVER_MEMORY, the chart's default for the others.
+    const request = new SparkRestClient({
+      restUrl: 'http://dp-spark-master:6066',
+      masterUrl: 'spark://dp-spark-master:7077',
+      uiUrl: 'http://dp-spark-master:8080',
+    }).pythonRequest({ file: '/opt/datapark/apps/spark-jobs/jobs/daily_batch.py', name: 'daily' });
+    expect(request.sparkProperties['spark.driver.memory']).toBe(DRIVER_MEMORY);
+    expect(settings.get('spark.driver.memory')).toBe(DRIVER_MEMORY);
+    const driver = mib(request.sparkProperties['spark.driver.memory']!);
     const executor = mib(settings.get('spark.executor.memory')!);
     expect(driver + executor).toBeLessThanOrEqual(mib(flag(worker, '--memory')));
     // A client-mode driver over REST takes one core (spark.driver.cores' default), the executor its own.

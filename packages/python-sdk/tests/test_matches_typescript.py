@@ -198,4 +198,5 @@ def test_a_pyspark_request_is_the_one_spark_client_builds():
     )
     assert python["sparkProperties"] == typescript["sparkProperties"]
     assert python["sparkProperties"]["spark.driver.extraJavaOptions"] == "-XX:TieredStopAtLevel=1"
+    assert python["sparkProperties"]["spark.driver.memory"] == "512m"
     assert python["appArgs"] == typescript["appArgs"]

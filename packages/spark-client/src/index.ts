@@ -23,7 +23,7 @@ export type { Master, MasterStatus, SparkAppSummary, SparkDriverSummary } from '
 export * from './protocol.js';
 export { restAuthorization } from './rest-auth.js';
 export type { PythonSubmission } from './submission-requests.js';
-export { DRIVER_JAVA_OPTIONS, TIERED_JIT_CONF } from './submission-requests.js';
+export { DRIVER_JAVA_OPTIONS, DRIVER_MEMORY, TIERED_JIT_CONF } from './submission-requests.js';
 export { SparkRestClient, type SparkRestClientOptions } from './spark-rest-client.js';
 export type { FinishedSubmission, Submissions, WaitOptions } from './submissions.js';
 export { validateSparkProperties } from './validate-request.js';

@@ -33,6 +33,16 @@ export interface PythonSubmission {
 export const DRIVER_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1';
 
 /**
+ * The heap of every driver a request starts. Spark's REST server sizes the driver it launches
+ * from the request's spark.driver.memory alone, else 1024 MiB (StandaloneRestServer), never from
+ * spark-defaults.conf: without it a driver took 1 GiB of a worker's memory where the cluster's
+ * defaults (the local platform's, the chart's spark.applications.driverMemory) say 512m, and the
+ * chart's minimal profile, one worker of 1g, could never place the executor beside it. A job's
+ * conf overrides it.
+ */
+export const DRIVER_MEMORY = '512m';
+
+/**
  * Conf that gives a job's driver and executors Java's default compiling back (C1, then C2),
  * replacing the C1-only options: for a job that runs long (the streaming job) or computes hard.
  */
@@ -52,6 +62,7 @@ export function pythonRequest(
   const sparkProperties: Record<string, string> = {
     ...classPathProperties(cluster.connectorJars),
     'spark.driver.extraJavaOptions': DRIVER_JAVA_OPTIONS,
+    'spark.driver.memory': DRIVER_MEMORY,
     'spark.app.name': submission.name,
     'spark.master': cluster.masterUrl,
     'spark.submit.deployMode': 'client',

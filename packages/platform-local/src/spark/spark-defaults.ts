@@ -37,6 +37,8 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.history.fs.update.interval 2s',
     `spark.driver.extraClassPath ${jars}`,
     `spark.executor.extraClassPath ${jars}`,
+    // What spark-submit's drivers take; a REST-started driver takes the request's (the
+    // clients' DRIVER_MEMORY, the same 512m), else 1024 MiB.
     'spark.driver.memory 512m',
     'spark.executor.memory 512m',
     // Executors (and drivers spark-submit starts here) run C1 only: start-up, not peak speed,

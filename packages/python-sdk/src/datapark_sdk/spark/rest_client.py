@@ -30,6 +30,9 @@ TERMINAL_STATES = FAILED_STATES | {"FINISHED"}
 # busy machine). The same value as @datapark/spark-client's DRIVER_JAVA_OPTIONS; a long-running
 # job (the streaming job) or a CPU-bound one sets its own in `conf`.
 DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
+# Every driver's heap: the REST server sizes a driver from the request's spark.driver.memory only,
+# else 1024 MiB, never from spark-defaults.conf (512m). @datapark/spark-client's DRIVER_MEMORY.
+DRIVER_MEMORY = "512m"
 
 
 class SparkRestClient:
@@ -99,8 +102,8 @@ class SparkRestClient:
         main class SparkSubmit with the script in appArgs, run in client mode on a worker. The
         connector jars go on the driver's and executors' classpath, since a driver the REST
         server starts does not read the cluster's spark-defaults.conf. The driver's JVM runs C1
-        only (DRIVER_JAVA_OPTIONS), as @datapark/spark-client's pythonRequest starts it; a job's
-        `conf` replaces that."""
+        only (DRIVER_JAVA_OPTIONS) with a 512m heap (DRIVER_MEMORY), as @datapark/spark-client's
+        pythonRequest starts it; a job's `conf` replaces either."""
         properties: dict[str, str] = {}
         if self.connector_jars:
             properties["spark.driver.extraClassPath"] = f"{self.connector_jars}/*"
@@ -108,6 +111,7 @@ class SparkRestClient:
         properties.update(
             {
                 "spark.driver.extraJavaOptions": DRIVER_JAVA_OPTIONS,
+                "spark.driver.memory": DRIVER_MEMORY,
                 "spark.app.name": name,
                 "spark.master": self.master_url,
                 "spark.submit.deployMode": "client",
