@@ -19,6 +19,8 @@ export interface ActiveAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: string;
+  /** When Alertmanager last received it: Prometheus re-sends a firing alert every minute. */
+  updatedAt: string;
   status: { state: string };
 }
 
