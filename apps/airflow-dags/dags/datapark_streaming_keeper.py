@@ -67,6 +67,9 @@ def datapark_streaming_keeper():
                 name=APP_NAME,
                 args=["--checkpoint", f"{spark.checkpoint_dir}/{APP_NAME}"],
                 env=spark.job_env(),
+                # The 1 GiB driver the job has always run with, not the SDK's 512m default: it
+                # collects every micro-batch and runs for hours (as `datapark-etl stream start`).
+                conf={"spark.driver.memory": "1g"},
             )
         )
         Variable.set(SUBMISSION_VARIABLE, submission_id)

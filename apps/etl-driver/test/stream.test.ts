@@ -39,6 +39,8 @@ describe('datapark-etl stream', () => {
         ?.stderr ?? '';
     expect(launch).toMatch(/Launch Command: .*"-XX:\+TieredCompilation"/);
     expect(launch).not.toContain('"-XX:TieredStopAtLevel=1"');
+    // And the 1 GiB driver it has always had (STREAMING_DRIVER_MEMORY), not the clients' 512m.
+    expect(launch).toMatch(/Launch Command: .*"-Xmx1024M"/);
 
     // A second start leaves the running job alone.
     const again = await runCli(['stream', 'start', '--checkpoint', checkpoint], env);

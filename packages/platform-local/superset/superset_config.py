@@ -60,7 +60,7 @@ STATS_LOGGER = _stats_logger()
 
 # --- What Superset's pages may reach, and its event log of anonymous pages. The same lines in
 # packages/platform-local/superset/superset_config.py and the chart's superset_config.py
-# (charts/test/superset-config.test.ts compares them).
+# (charts/test/superset.test.ts compares them).
 
 # Superset's Content-Security-Policy (flask-talisman, on by default) without a host beyond
 # Superset itself. The default lets a page load Scarf's telemetry pixel, which Superset 6.1's

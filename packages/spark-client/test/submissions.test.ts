@@ -45,6 +45,8 @@ describe('the REST submission server', () => {
     // The worker started the driver JVM with C1 only (DRIVER_JAVA_OPTIONS, issue 16).
     const launch = (await spark.master.driverOutput(done.submissionId, 4_000_000))?.stderr ?? '';
     expect(launch).toMatch(/Launch Command: .*"-XX:TieredStopAtLevel=1"/);
+    // With the request's 512m heap (DRIVER_MEMORY), not the REST server's 1024 MiB default.
+    expect(launch).toMatch(/Launch Command: .*"-Xmx512M"/);
 
     // The history server picks the event log up within a few seconds.
     let app;

@@ -15,6 +15,9 @@ import { finishJobRun, startJobRun } from '../runs/job-runs.js';
 import { EtlError } from '../etl-error.js';
 import { sendGauges } from '../metrics/statsd.js';
 
+/** The heap of a streaming job's driver (see where it is submitted). */
+export const STREAMING_DRIVER_MEMORY = '1g';
+
 /**
  * Whether the streaming job should run, for StreamingJobNotRunning: 1 from `stream start` (with
  * the time as the last micro-batch's, a grace period), 0 from `stream stop`. The job itself sends
@@ -184,8 +187,11 @@ export async function startStream(
         ],
         env: { DATAPARK_STATE_DIR: config.stateDir, DATAPARK_ENDPOINTS_FILE: config.endpointsFile },
         // Runs for hours: C2's faster code pays its compiling back, unlike a short batch job's
-        // (the platform's default, C1 only, is for those: DRIVER_JAVA_OPTIONS).
-        conf: TIERED_JIT_CONF,
+        // (the platform's default, C1 only, is for those: DRIVER_JAVA_OPTIONS). And it keeps the
+        // 1 GiB driver it has always run with, not the clients' 512m DRIVER_MEMORY: its driver
+        // collects every micro-batch (up to maxOffsetsPerTrigger records a topic) and keeps
+        // Spark's UI history for hours. The keeper DAG (datapark_streaming_keeper.py) does the same.
+        conf: { ...TIERED_JIT_CONF, 'spark.driver.memory': STREAMING_DRIVER_MEMORY },
       }),
     );
     progress(`stream: submitted ${job.file} as ${submissionId}, checkpoint ${checkpoint}`);
