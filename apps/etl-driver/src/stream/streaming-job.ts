@@ -16,7 +16,7 @@ import { EtlError } from '../etl-error.js';
 import { sendGauges } from '../metrics/statsd.js';
 
 /** The heap of a streaming job's driver (see where it is submitted). */
-export const STREAMING_DRIVER_MEMORY = '1g';
+const STREAMING_DRIVER_MEMORY = '1g';
 
 /**
  * Whether the streaming job should run, for StreamingJobNotRunning: 1 from `stream start` (with

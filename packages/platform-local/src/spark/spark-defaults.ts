@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext } from '@datapark/platform';
+import { DRIVER_MEMORY } from '@datapark/spark-client';
 import { hostPort } from './addresses.js';
 import { connectorJarsDir } from './installation.js';
 
@@ -37,9 +38,9 @@ function sparkDefaults(ctx: ComponentContext): string {
     'spark.history.fs.update.interval 2s',
     `spark.driver.extraClassPath ${jars}`,
     `spark.executor.extraClassPath ${jars}`,
-    // What spark-submit's drivers take; a REST-started driver takes the request's (the
-    // clients' DRIVER_MEMORY, the same 512m), else 1024 MiB.
-    'spark.driver.memory 512m',
+    // What spark-submit's drivers take; a REST-started driver takes the request's, which the
+    // clients fill with the same DRIVER_MEMORY (else Spark's 1024 MiB).
+    `spark.driver.memory ${DRIVER_MEMORY}`,
     'spark.executor.memory 512m',
     // Executors (and drivers spark-submit starts here) run C1 only: start-up, not peak speed,
     // is what our short jobs on two shared cores wait for. Measured (issue 16, a tiny job over
