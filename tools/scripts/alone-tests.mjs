@@ -8,14 +8,26 @@
 // and pytest (apps/airflow-dags/tests/conftest.py) read the same one. DATAPARK_TEST_SET picks:
 // `shared` leaves these files out, `alone` runs only them; unset (a developer's
 // `npx nx run etl-driver:test`), every file runs.
+//
+// own-cluster-tests.json lists the files that build a cluster of their own and never touch the
+// local platform, but are too heavy for the shared lane: they run (`cluster`) beside the alone
+// files, which mostly wait on outages and alerts. Jest files only.
 import { readFileSync } from 'node:fs';
 
-/** Path from the workspace root → why the file cannot share the platform with other tests. */
-export const ALONE_TESTS = JSON.parse(
-  readFileSync(new URL('alone-tests.json', import.meta.url), 'utf8'),
-);
+const list = (name) => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8'));
 
-/** The nx projects that own an alone file (apps/<name>/…, packages/<name>/…): the alone run's. */
+/** Path from the workspace root → why the file cannot share the platform with other tests. */
+export const ALONE_TESTS = list('alone-tests.json');
+
+/** Path from the workspace root → why the file runs beside the alone files, not the shared ones. */
+export const OWN_CLUSTER_TESTS = list('own-cluster-tests.json');
+
+/** The nx projects that own a file of `tests` (apps/<name>/…, packages/<name>/…). */
+export function projectsOf(tests) {
+  return [...new Set(Object.keys(tests).map((path) => path.split('/')[1]))];
+}
+
+/** The nx projects that own an alone file: the alone run's. */
 export function aloneProjects() {
-  return [...new Set(Object.keys(ALONE_TESTS).map((path) => path.split('/')[1]))];
+  return projectsOf(ALONE_TESTS);
 }

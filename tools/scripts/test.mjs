@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { ALONE_TESTS, aloneProjects } from './alone-tests.mjs';
+import { ALONE_TESTS, OWN_CLUSTER_TESTS, aloneProjects, projectsOf } from './alone-tests.mjs';
 import { runBeside, runInTerminal, showLog } from './lanes.mjs';
 import { ensureNode24 } from './node-24.mjs';
 
@@ -91,10 +91,12 @@ const ALONE = aloneProjects();
 const BESIDE = ['charts', 'datapark-cli', 'config', 'events', 'http', 'plot', 'platform'];
 
 // The beside lane runs every file of its projects, with no set: an alone file there would not wait.
-const besideAndAlone = ALONE.filter((project) => BESIDE.includes(project));
+const besideAndAlone = [...ALONE, ...projectsOf(OWN_CLUSTER_TESTS)].filter((project) =>
+  BESIDE.includes(project),
+);
 if (besideAndAlone.length > 0) {
   process.stderr.write(
-    `${besideAndAlone.join(', ')}: in BESIDE (test.mjs) with a file in tools/scripts/alone-tests.json; take it out of BESIDE.\n`,
+    `${besideAndAlone.join(', ')}: in BESIDE (test.mjs) with a file in tools/scripts/alone-tests.json or own-cluster-tests.json; take it out of BESIDE.\n`,
   );
   process.exit(1);
 }
@@ -140,15 +142,30 @@ if (nxArgs.length > 0) {
     { ...options, env: { ...env, DATAPARK_TEST_SET: 'shared' } },
   );
   const besideStatus = showLog(await beside);
-  const alone = run(
-    `tests that stop components or time events, alone: ${Object.keys(ALONE_TESTS)
+  const names = (tests) =>
+    Object.keys(tests)
       .map((path) => path.replace(/^.*\/tests?\//, ''))
-      .join(', ')}`,
+      .join(', ');
+  // The files that build a cluster of their own touch no component of the platform: they take
+  // their minutes of CPU beside the alone files, which mostly wait on outages and alerts.
+  const clusterProjects = projectsOf(OWN_CLUSTER_TESTS);
+  const ownCluster =
+    clusterProjects.length === 0
+      ? undefined
+      : runBeside(
+          `tests that build a cluster of their own: ${names(OWN_CLUSTER_TESTS)}`,
+          [[nx, ['run-many', '-t', 'test', '-p', clusterProjects.join(','), ...serial]]],
+          join(resultsDir, 'own-cluster.log'),
+          { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'cluster' } },
+        );
+  const alone = await runInTerminal(
+    `tests that stop components or time events, alone: ${names(ALONE_TESTS)}`,
     nx,
     ['run-many', '-t', 'test', '-p', ALONE.join(','), ...serial],
-    { DATAPARK_TEST_SET: 'alone' },
+    { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
   );
-  status = [shared, besideStatus, alone].find((s) => s !== 0) ?? 0;
+  const ownClusterStatus = ownCluster ? showLog(await ownCluster) : 0;
+  status = [shared, besideStatus, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
 }
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
@@ -168,9 +185,13 @@ const timeByFile = new Map();
 const addFileTime = (file, seconds) => timeByFile.set(file, (timeByFile.get(file) ?? 0) + seconds);
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
-  // <project>.json, <project>.shared.json and <project>.alone.json (DATAPARK_TEST_SET), <project>-pytest.xml
-  const project = file.replace(/(-pytest)?(\.shared|\.alone)?\.(json|xml)$/, '');
-  const lane = /\.alone\.(json|xml)$/.test(file) ? ' (alone)' : '';
+  // <project>.json, <project>.<set>.json (DATAPARK_TEST_SET: shared, alone, cluster), <project>-pytest.xml
+  const project = file.replace(/(-pytest)?(\.shared|\.alone|\.cluster)?\.(json|xml)$/, '');
+  const lane = /\.alone\.(json|xml)$/.test(file)
+    ? ' (alone)'
+    : /\.cluster\.(json|xml)$/.test(file)
+      ? ' (beside the alone files)'
+      : '';
   if (file.endsWith('.json')) {
     const report = JSON.parse(text);
     passed += report.numPassedTests;

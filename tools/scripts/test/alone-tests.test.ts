@@ -6,9 +6,10 @@ import { join, relative } from 'node:path';
 // alone-tests.json lists. A file that stops a shared component and is missing from the list (a
 // new one, or a listed one renamed) would break whatever runs beside it: both are caught here.
 const root = join(import.meta.dirname, '..', '..', '..');
-const ALONE_TESTS = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'alone-tests.json'), 'utf8'),
-) as Record<string, string>;
+const list = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', name), 'utf8')) as Record<string, string>;
+const ALONE_TESTS = list('alone-tests.json');
+const OWN_CLUSTER_TESTS = list('own-cluster-tests.json');
 
 /** The files Jest runs for a project's config under DATAPARK_TEST_SET=`set`, from the root. */
 function listTests(project: string, set: string) {
@@ -47,8 +48,12 @@ const STOPS = /platform\(?\)?\.stop\(|platform\('stop'|datapark\(\s*['"]stop['"]
 
 describe('the test files npm test runs alone', () => {
   it('are all there: a renamed file would run beside the others', () => {
-    expect(Object.keys(ALONE_TESTS).filter((path) => !existsSync(join(root, path)))).toEqual([]);
-    expect(Object.values(ALONE_TESTS).every((why) => why.length > 20)).toBe(true);
+    for (const tests of [ALONE_TESTS, OWN_CLUSTER_TESTS]) {
+      expect(Object.keys(tests).filter((path) => !existsSync(join(root, path)))).toEqual([]);
+      expect(Object.values(tests).every((why) => why.length > 20)).toBe(true);
+    }
+    // A file in both lists would run twice at once, beside itself.
+    expect(Object.keys(OWN_CLUSTER_TESTS).filter((path) => path in ALONE_TESTS)).toEqual([]);
   });
 
   it('include every test file that stops a shared component', () => {
@@ -73,6 +78,22 @@ describe('the test files npm test runs alone', () => {
     expect(listTests(etl, 'shared').files).toEqual(all.filter((path) => !alone.includes(path)));
     // A project without an alone file runs none under `alone`, not all.
     expect(listTests('packages/kafka', 'alone').files).toEqual([]);
-    expect(listTests(etl, 'some').stderr).toMatch(/DATAPARK_TEST_SET = "some".*shared or alone/);
+    expect(listTests(etl, 'some').stderr).toMatch(
+      /DATAPARK_TEST_SET = "some".*shared, alone or cluster/,
+    );
+  }, 60_000);
+
+  it('leave the files that build a cluster of their own to `cluster`, beside the alone ones', () => {
+    const kube = 'packages/platform-kubernetes';
+    const own = Object.keys(OWN_CLUSTER_TESTS)
+      .filter((path) => path.startsWith(`${kube}/`))
+      .sort();
+    expect(own).toContain(`${kube}/test/real-node.test.ts`);
+    const all = listTests(kube, '').files;
+    expect(listTests(kube, 'cluster').files).toEqual(own);
+    expect(listTests(kube, 'shared').files).toEqual(all.filter((path) => !own.includes(path)));
+    expect(listTests(kube, 'alone').files).toEqual([]);
+    // A project without such a file runs none under `cluster`, not all.
+    expect(listTests('apps/etl-driver', 'cluster').files).toEqual([]);
   }, 60_000);
 });
