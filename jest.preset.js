@@ -3,13 +3,13 @@
 // sources so tests never depend on a stale dist/.
 // https://kulshekhar.github.io/ts-jest/docs/guides/esm-support
 import { join, relative } from 'node:path';
-import { ALONE_TESTS, OWN_CLUSTER_TESTS } from './tools/scripts/alone-tests.mjs';
+import { ALONE_TESTS, OWN_CLUSTER_TESTS, TIMED_TESTS } from './tools/scripts/alone-tests.mjs';
 
 /**
  * Which of a project's test files run, from DATAPARK_TEST_SET (`npm test` sets it): `shared`
- * leaves out the files tools/scripts/alone-tests.mjs lists (they stop components or time rates,
- * or build a cluster of their own), `alone` runs only the alone ones, `cluster` only the
- * own-cluster ones; unset, every file.
+ * leaves out every file tools/scripts/alone-tests.mjs lists (they stop components, time rates,
+ * or build a cluster of their own); `timed` runs only the alone files that time rates, `alone`
+ * the other alone files, `cluster` the own-cluster ones; unset, every file.
  */
 function testFileSet(projectDir) {
   const set = process.env['DATAPARK_TEST_SET'];
@@ -18,20 +18,23 @@ function testFileSet(projectDir) {
     Object.keys(tests)
       .filter((path) => path.startsWith(`${relative(root, projectDir)}/`))
       .map((path) => join(root, path));
-  const alone = ofProject(ALONE_TESTS);
+  const timed = ofProject(TIMED_TESTS);
+  const alone = ofProject(ALONE_TESTS).filter((path) => !timed.includes(path));
   const cluster = ofProject(OWN_CLUSTER_TESTS);
-  const escaped = [...alone, ...cluster].map(
+  const escaped = [...timed, ...alone, ...cluster].map(
     (path) => `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
   );
+  // An empty testMatch would match every file: a project with no such file runs none.
+  const only = (files, name) => ({
+    testMatch: files.length > 0 ? files : [`<rootDir>/no-${name}-tests`],
+  });
   if (!set) return {};
   if (set === 'shared') return { testPathIgnorePatterns: ['/node_modules/', ...escaped] };
-  // An empty testMatch would match every file: a project with no such file runs none.
-  if (set === 'alone')
-    return { testMatch: alone.length > 0 ? alone : ['<rootDir>/no-alone-tests'] };
-  if (set === 'cluster')
-    return { testMatch: cluster.length > 0 ? cluster : ['<rootDir>/no-own-cluster-tests'] };
+  if (set === 'timed') return only(timed, 'timed');
+  if (set === 'alone') return only(alone, 'alone');
+  if (set === 'cluster') return only(cluster, 'own-cluster');
   throw new Error(
-    `DATAPARK_TEST_SET = "${set}" is not a set of test files: set it to shared, alone or cluster, or unset it for every file`,
+    `DATAPARK_TEST_SET = "${set}" is not a set of test files: set it to shared, timed, alone or cluster, or unset it for every file`,
   );
 }
 

@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { ALONE_TESTS, OWN_CLUSTER_TESTS, aloneProjects, projectsOf } from './alone-tests.mjs';
+import {
+  ALONE_TESTS,
+  OWN_CLUSTER_TESTS,
+  TIMED_TESTS,
+  aloneProjects,
+  projectsOf,
+} from './alone-tests.mjs';
 import { runBeside, runInTerminal, showLog } from './lanes.mjs';
 import { ensureNode24 } from './node-24.mjs';
 
@@ -80,10 +86,14 @@ const serial = ['--parallel=1', '--outputStyle=stream'];
 
 // The test files that stop, kill or restart shared components (the drills, PostgreSQL, a Kafka
 // broker, Airflow's api-server) or hold the generator to an events-per-second band run last and
-// alone, one after another, so no other test meets their outages and no busy CPU slows them:
-// tools/scripts/alone-tests.json lists them, each with why. Every other file of those projects
-// runs on the shared platform with the rest (jest.preset.js picks the files by DATAPARK_TEST_SET).
-const ALONE = aloneProjects();
+// alone, one after another, so no other test meets their outages:
+// tools/scripts/alone-tests.json lists them, each with why. Those that assert a rate or a time
+// (timed-tests.json) go first with nothing beside them; the files that build a cluster of their
+// own (own-cluster-tests.json) run beside the rest. Every other file of those projects runs on
+// the shared platform with the rest (jest.preset.js picks the files by DATAPARK_TEST_SET).
+const ALONE = projectsOf(
+  Object.fromEntries(Object.entries(ALONE_TESTS).filter(([path]) => !(path in TIMED_TESTS))),
+);
 // Projects whose tests need no platform, or only read it and make topics of their own: CPU
 // work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
 // every project's lint and typecheck (CPU only too), beside the other projects' tests, which
@@ -91,7 +101,7 @@ const ALONE = aloneProjects();
 const BESIDE = ['charts', 'datapark-cli', 'config', 'events', 'http', 'plot', 'platform'];
 
 // The beside lane runs every file of its projects, with no set: an alone file there would not wait.
-const besideAndAlone = [...ALONE, ...projectsOf(OWN_CLUSTER_TESTS)].filter((project) =>
+const besideAndAlone = [...aloneProjects(), ...projectsOf(OWN_CLUSTER_TESTS)].filter((project) =>
   BESIDE.includes(project),
 );
 if (besideAndAlone.length > 0) {
@@ -142,30 +152,35 @@ if (nxArgs.length > 0) {
     { ...options, env: { ...env, DATAPARK_TEST_SET: 'shared' } },
   );
   const besideStatus = showLog(await beside);
-  const names = (tests) =>
-    Object.keys(tests)
-      .map((path) => path.replace(/^.*\/tests?\//, ''))
-      .join(', ');
-  // The files that build a cluster of their own touch no component of the platform: they take
-  // their minutes of CPU beside the alone files, which mostly wait on outages and alerts.
+  const names = (paths) => paths.map((path) => path.replace(/^.*\/tests?\//, '')).join(', ');
+  // First the alone files that assert a rate or a time, with nothing beside them.
+  const timed = run(
+    `tests that time events, alone: ${names(Object.keys(TIMED_TESTS))}`,
+    nx,
+    ['run-many', '-t', 'test', '-p', projectsOf(TIMED_TESTS).join(','), ...serial],
+    { DATAPARK_TEST_SET: 'timed' },
+  );
+  // Then the other alone files, and beside them the files that build a cluster of their own:
+  // those touch no component of the platform, and take their minutes of CPU while the alone
+  // files mostly wait on outages and alerts.
   const clusterProjects = projectsOf(OWN_CLUSTER_TESTS);
   const ownCluster =
     clusterProjects.length === 0
       ? undefined
       : runBeside(
-          `tests that build a cluster of their own: ${names(OWN_CLUSTER_TESTS)}`,
+          `tests that build a cluster of their own: ${names(Object.keys(OWN_CLUSTER_TESTS))}`,
           [[nx, ['run-many', '-t', 'test', '-p', clusterProjects.join(','), ...serial]]],
           join(resultsDir, 'own-cluster.log'),
           { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'cluster' } },
         );
   const alone = await runInTerminal(
-    `tests that stop components or time events, alone: ${names(ALONE_TESTS)}`,
+    `tests that stop components, alone: ${names(Object.keys(ALONE_TESTS).filter((path) => !(path in TIMED_TESTS)))}`,
     nx,
     ['run-many', '-t', 'test', '-p', ALONE.join(','), ...serial],
     { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
   );
   const ownClusterStatus = ownCluster ? showLog(await ownCluster) : 0;
-  status = [shared, besideStatus, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
+  status = [shared, besideStatus, timed, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
 }
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
@@ -185,9 +200,9 @@ const timeByFile = new Map();
 const addFileTime = (file, seconds) => timeByFile.set(file, (timeByFile.get(file) ?? 0) + seconds);
 for (const file of existsSync(resultsDir) ? readdirSync(resultsDir) : []) {
   const text = readFileSync(join(resultsDir, file), 'utf8');
-  // <project>.json, <project>.<set>.json (DATAPARK_TEST_SET: shared, alone, cluster), <project>-pytest.xml
-  const project = file.replace(/(-pytest)?(\.shared|\.alone|\.cluster)?\.(json|xml)$/, '');
-  const lane = /\.alone\.(json|xml)$/.test(file)
+  // <project>.json, <project>.<set>.json (DATAPARK_TEST_SET: shared, timed, alone, cluster), <project>-pytest.xml
+  const project = file.replace(/(-pytest)?(\.shared|\.timed|\.alone|\.cluster)?\.(json|xml)$/, '');
+  const lane = /\.(timed|alone)\.(json|xml)$/.test(file)
     ? ' (alone)'
     : /\.cluster\.(json|xml)$/.test(file)
       ? ' (beside the alone files)'

@@ -36,21 +36,39 @@ sys.path[:0] = [str(DAGS), str(ROOT / "packages" / "python-sdk" / "src")]
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """`npm test` runs the files tools/scripts/alone-tests.json lists (they restart shared
-    components) alone, the others with every project's tests: DATAPARK_TEST_SET=shared leaves the
-    listed files out, =alone keeps only them; unset, every test runs (as jest.preset.js does)."""
+    components) alone, the others with every project's tests: DATAPARK_TEST_SET=shared leaves
+    every listed file out, =alone keeps only the alone ones (less the timed ones), =timed and
+    =cluster only those of timed-tests.json and own-cluster-tests.json; unset, every test runs
+    (as jest.preset.js does)."""
     wanted = os.environ.get("DATAPARK_TEST_SET")
     if not wanted:
         return
-    if wanted not in ("shared", "alone"):
-        raise pytest.UsageError(
-            f'DATAPARK_TEST_SET = "{wanted}" is not a set of test files: set it to shared or alone, '
-            "or unset it for every file"
+    scripts = ROOT / "tools" / "scripts"
+    lists = {
+        name: set(json.loads((scripts / f"{file}.json").read_text()))
+        for name, file in (
+            ("alone", "alone-tests"),
+            ("timed", "timed-tests"),
+            ("cluster", "own-cluster-tests"),
         )
-    alone = set(json.loads((ROOT / "tools" / "scripts" / "alone-tests.json").read_text()))
+    }
+    picks = {
+        "shared": None,
+        "alone": lists["alone"] - lists["timed"],
+        "timed": lists["timed"],
+        "cluster": lists["cluster"],
+    }
+    if wanted not in picks:
+        raise pytest.UsageError(
+            f'DATAPARK_TEST_SET = "{wanted}" is not a set of test files: set it to shared, timed, '
+            "alone or cluster, or unset it for every file"
+        )
+    listed = lists["alone"] | lists["cluster"]
     keep, drop = [], []
     for item in items:
-        listed = item.path.resolve().relative_to(ROOT).as_posix() in alone
-        (keep if listed == (wanted == "alone") else drop).append(item)
+        path = item.path.resolve().relative_to(ROOT).as_posix()
+        picked = path not in listed if wanted == "shared" else path in picks[wanted]
+        (keep if picked else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -10,6 +10,7 @@ const list = (name: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, '..', name), 'utf8')) as Record<string, string>;
 const ALONE_TESTS = list('alone-tests.json');
 const OWN_CLUSTER_TESTS = list('own-cluster-tests.json');
+const TIMED_TESTS = list('timed-tests.json');
 
 /** The files Jest runs for a project's config under DATAPARK_TEST_SET=`set`, from the root. */
 function listTests(project: string, set: string) {
@@ -48,12 +49,20 @@ const STOPS = /platform\(?\)?\.stop\(|platform\('stop'|datapark\(\s*['"]stop['"]
 
 describe('the test files npm test runs alone', () => {
   it('are all there: a renamed file would run beside the others', () => {
-    for (const tests of [ALONE_TESTS, OWN_CLUSTER_TESTS]) {
+    for (const tests of [ALONE_TESTS, OWN_CLUSTER_TESTS, TIMED_TESTS]) {
       expect(Object.keys(tests).filter((path) => !existsSync(join(root, path)))).toEqual([]);
       expect(Object.values(tests).every((why) => why.length > 20)).toBe(true);
     }
-    // A file in both lists would run twice at once, beside itself.
+    // A file in both would run twice at once, beside itself; a timed file is an alone one.
     expect(Object.keys(OWN_CLUSTER_TESTS).filter((path) => path in ALONE_TESTS)).toEqual([]);
+    expect(Object.keys(TIMED_TESTS).filter((path) => !(path in ALONE_TESTS))).toEqual([]);
+    // Only Jest reads these two (the DAG tests' conftest.py knows the sets, but no pytest run
+    // is started for them).
+    expect(
+      [...Object.keys(OWN_CLUSTER_TESTS), ...Object.keys(TIMED_TESTS)].filter(
+        (path) => !path.endsWith('.test.ts'),
+      ),
+    ).toEqual([]);
   });
 
   it('include every test file that stops a shared component', () => {
@@ -66,20 +75,27 @@ describe('the test files npm test runs alone', () => {
     expect(stopping.filter((path) => !(path in ALONE_TESTS))).toEqual([]);
   });
 
-  it('are what DATAPARK_TEST_SET picks: shared leaves them out, alone keeps only them', () => {
+  it('are what DATAPARK_TEST_SET picks: shared leaves them out, timed and alone split them', () => {
     const etl = 'apps/etl-driver';
-    const all = listTests(etl, '').files;
-    const alone = listTests(etl, 'alone').files;
-    expect(alone).toEqual(
-      Object.keys(ALONE_TESTS)
+    const of = (tests: Record<string, string>) =>
+      Object.keys(tests)
         .filter((path) => path.startsWith(`${etl}/`))
-        .sort(),
+        .sort();
+    const all = listTests(etl, '').files;
+    const timed = listTests(etl, 'timed').files;
+    const alone = listTests(etl, 'alone').files;
+    expect(timed).toEqual(of(TIMED_TESTS));
+    expect(timed).toContain(`${etl}/test/drill.test.ts`);
+    expect(alone).toEqual(of(ALONE_TESTS).filter((path) => !timed.includes(path)));
+    expect(listTests(etl, 'shared').files).toEqual(
+      all.filter((path) => !alone.includes(path) && !timed.includes(path)),
     );
-    expect(listTests(etl, 'shared').files).toEqual(all.filter((path) => !alone.includes(path)));
+    // A project whose alone files are all timed runs none under `alone`.
+    expect(listTests('apps/event-generator', 'alone').files).toEqual([]);
     // A project without an alone file runs none under `alone`, not all.
     expect(listTests('packages/kafka', 'alone').files).toEqual([]);
     expect(listTests(etl, 'some').stderr).toMatch(
-      /DATAPARK_TEST_SET = "some".*shared, alone or cluster/,
+      /DATAPARK_TEST_SET = "some".*shared, timed, alone or cluster/,
     );
   }, 60_000);
 
