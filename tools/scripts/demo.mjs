@@ -58,8 +58,9 @@ const realtimeSeconds = Number(flag('--realtime-seconds', '60'));
 
 // The same idempotent install scripts CI runs: each returns at once when its part is present.
 step(
-  'install what is missing (Debian packages, the Python venv, DuckDB extensions, the dbt and Superset venvs, JVM jars from Maven Central, Alertmanager and statsd_exporter built with Go)',
+  'install what is missing (Debian packages, the Python venv, DuckDB extensions, the dbt and Superset venvs, JVM jars from Maven Central; Alertmanager, statsd_exporter and the object store built with Go)',
 );
+// Every install script `up` can name in a "not found" fix (tools/scripts/test/demo.test.ts).
 for (const script of [
   'apt.sh',
   'python.sh',
@@ -68,6 +69,7 @@ for (const script of [
   'superset.sh',
   'maven.sh',
   'monitoring.sh',
+  'objectstore.sh',
 ])
   run('bash', [join(root, 'tools', 'ci', script)]);
 
