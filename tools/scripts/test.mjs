@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: build, start the local platform once, run every project's lint, typecheck and
-// tests against it (TypeScript with Jest, Python with pytest), then print one closing line
-// `N passed, N failed`. Extra arguments go to nx (e.g. `npm test -- -p db`).
+// `npm test`: install what is missing (tools/ci/setup.sh), build, start the local platform once,
+// run every project's lint, typecheck and tests against it (TypeScript with Jest, Python with
+// pytest), then print one closing line `N passed, N failed`. Extra arguments go to nx (e.g.
+// `npm test -- -p db`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -49,6 +50,16 @@ function run(title, command, args, extraEnv = {}) {
   return result.status ?? 1;
 }
 
+// First whatever is missing (node_modules, venvs, jars, the Go-built tools, the images): on a
+// fresh clone `npm test` sets itself up; when all is there each script returns in seconds.
+if (
+  run('set-up: install what is missing (tools/ci/setup.sh)', 'bash', ['tools/ci/setup.sh']) !== 0
+) {
+  process.stderr.write(
+    'The set-up failed: the step that failed is the last one above its error (logs in .datapark/ci-setup).\n',
+  );
+  process.exit(1);
+}
 const nx = join(root, 'node_modules', '.bin', 'nx');
 if (run('build', nx, ['run-many', '-t', 'build', '--outputStyle=stream', ...nxArgs]) !== 0)
   process.exit(1);
