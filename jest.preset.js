@@ -3,7 +3,7 @@
 // sources so tests never depend on a stale dist/.
 // https://kulshekhar.github.io/ts-jest/docs/guides/esm-support
 import { join, relative } from 'node:path';
-import { ALONE_TESTS, OWN_CLUSTER_TESTS, TIMED_TESTS } from './tools/scripts/alone-tests.mjs';
+import { OWN_CLUSTER_TESTS, STOPPING_TESTS, TIMED_TESTS } from './tools/scripts/alone-tests.mjs';
 
 /**
  * Which of a project's test files run, from DATAPARK_TEST_SET (`npm test` sets it): `shared`
@@ -19,7 +19,7 @@ function testFileSet(projectDir) {
       .filter((path) => path.startsWith(`${relative(root, projectDir)}/`))
       .map((path) => join(root, path));
   const timed = ofProject(TIMED_TESTS);
-  const alone = ofProject(ALONE_TESTS).filter((path) => !timed.includes(path));
+  const alone = ofProject(STOPPING_TESTS);
   const cluster = ofProject(OWN_CLUSTER_TESTS);
   const escaped = [...timed, ...alone, ...cluster].map(
     (path) => `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,

@@ -28,12 +28,12 @@ export const TIMED_TESTS = list('timed-tests.json');
 /** Path from the workspace root → why the file runs beside the alone files, not the shared ones. */
 export const OWN_CLUSTER_TESTS = list('own-cluster-tests.json');
 
+/** The alone files that are not timed: what DATAPARK_TEST_SET=alone runs → why. */
+export const STOPPING_TESTS = Object.fromEntries(
+  Object.entries(ALONE_TESTS).filter(([path]) => !(path in TIMED_TESTS)),
+);
+
 /** The nx projects that own a file of `tests` (apps/<name>/…, packages/<name>/…). */
 export function projectsOf(tests) {
   return [...new Set(Object.keys(tests).map((path) => path.split('/')[1]))];
-}
-
-/** The nx projects that own an alone file: the alone runs'. */
-export function aloneProjects() {
-  return projectsOf(ALONE_TESTS);
 }

@@ -10,8 +10,8 @@ import { stripVTControlCharacters } from 'node:util';
 import {
   ALONE_TESTS,
   OWN_CLUSTER_TESTS,
+  STOPPING_TESTS,
   TIMED_TESTS,
-  aloneProjects,
   projectsOf,
 } from './alone-tests.mjs';
 import { runBeside, runInTerminal, showLog } from './lanes.mjs';
@@ -102,9 +102,7 @@ const serial = ['--parallel=1', '--outputStyle=stream'];
 // (timed-tests.json) go first with nothing beside them; the files that build a cluster of their
 // own (own-cluster-tests.json) run beside the rest. Every other file of those projects runs on
 // the shared platform with the rest (jest.preset.js picks the files by DATAPARK_TEST_SET).
-const ALONE = projectsOf(
-  Object.fromEntries(Object.entries(ALONE_TESTS).filter(([path]) => !(path in TIMED_TESTS))),
-);
+const ALONE = projectsOf(STOPPING_TESTS);
 // Projects whose tests need no platform, or only read it and make topics of their own: CPU
 // work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
 // every project's lint and typecheck (CPU only too), beside the other projects' tests, which
@@ -112,8 +110,8 @@ const ALONE = projectsOf(
 const BESIDE = ['charts', 'datapark-cli', 'config', 'events', 'http', 'plot', 'platform'];
 
 // The beside lane runs every file of its projects, with no set: an alone file there would not wait.
-const besideAndAlone = [...aloneProjects(), ...projectsOf(OWN_CLUSTER_TESTS)].filter((project) =>
-  BESIDE.includes(project),
+const besideAndAlone = [...projectsOf(ALONE_TESTS), ...projectsOf(OWN_CLUSTER_TESTS)].filter(
+  (project) => BESIDE.includes(project),
 );
 if (besideAndAlone.length > 0) {
   process.stderr.write(
@@ -185,7 +183,7 @@ if (nxArgs.length > 0) {
           { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'cluster' } },
         );
   const alone = await runInTerminal(
-    `tests that stop components, alone: ${names(Object.keys(ALONE_TESTS).filter((path) => !(path in TIMED_TESTS)))}`,
+    `tests that stop components, alone: ${names(Object.keys(STOPPING_TESTS))}`,
     nx,
     ['run-many', '-t', 'test', '-p', ALONE.join(','), ...serial],
     { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
