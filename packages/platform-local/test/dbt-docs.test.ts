@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findWorkspaceRoot, loadConfig } from '@datapark/config';
-import { HeadlessChromium } from './browser/headless-chromium.js';
+import { HeadlessChromium } from '@datapark/ui-testing';
 
 const ROOT = findWorkspaceRoot(import.meta.dirname)!;
 /** Where the screenshot lands (ignored by git). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'puppeteer-core';
 import { findWorkspaceRoot, loadConfig, s3Connection } from '@datapark/config';
-import { launchChromium } from './browser/headless-chromium.js';
+import { launchChromium } from '@datapark/ui-testing';
 
 // The dashboards: Prometheus' own console templates (packages/platform-local/monitoring/consoles),
 // served by the platform's Prometheus behind its basic auth, opened in Debian's Chromium.
