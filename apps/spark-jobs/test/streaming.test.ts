@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '@datapark/config';
+import { findWorkspaceRoot, loadConfig } from '@datapark/config';
 import { createDb } from '@datapark/db';
 import type { EventOf } from '@datapark/events';
 import { buildEvent, sampleEvents } from '@datapark/events';
@@ -16,6 +16,13 @@ import {
 } from '@datapark/kafka';
 import type { SparkJobFailedError } from '@datapark/spark-client';
 import { SparkRestClient } from '@datapark/spark-client';
+import type { ChartState } from '@datapark/ui-testing';
+import {
+  CHART_HOLDERS,
+  CHART_STATES,
+  HeadlessChromium,
+  logInToSuperset,
+} from '@datapark/ui-testing';
 import { waitFor as waitForValue } from './wait-for.js';
 
 const config = loadConfig();
@@ -283,8 +290,159 @@ describe('the streaming job on the real cluster', () => {
       1,
       true,
     ]);
-
-    await stopJob(driver);
-    driver = undefined;
+    // Left running for the Streaming dashboard (below); afterAll kills it.
   }, 900_000);
+
+  it('feeds the Streaming dashboard in Superset, which redraws itself as new events land', async () => {
+    if (!driver || (await spark.status(driver)).driverState !== 'RUNNING')
+      throw new Error('the case above left no running streaming job to watch');
+    const superset = await SupersetApi.logIn();
+    const charts = await superset.dashboardCharts('streaming');
+    expect(charts.map((c) => c.slice_name).sort()).toEqual([
+      'Order events per minute',
+      'Orders in the last 30 minutes',
+      'Revenue in the last 30 minutes',
+      'Revenue per minute',
+      'Seconds since the streaming job last wrote',
+      'Sessions started per minute',
+    ]);
+    const chart = (name: string) => charts.find((c) => c.slice_name === name)!.id;
+
+    // The chart queries see exactly what the job wrote: the test's window, to the cent.
+    const expected = await expectedFromKafka();
+    const perMinute = await superset.chartRows(chart('Revenue per minute'));
+    expect(perMinute.find((row) => row['window_start'] === WINDOW.getTime())).toEqual({
+      window_start: WINDOW.getTime(),
+      Revenue: Number(expected.revenue),
+    });
+    const [lastHalfHour] = await superset.chartRows(chart('Orders in the last 30 minutes'));
+    expect(Number(lastHalfHour!['Orders'])).toBeGreaterThanOrEqual(expected.events_count);
+    const sessions = await superset.chartRows(chart('Sessions started per minute'));
+    expect(sessions.some((row) => Number(row['Checkouts started']) >= 1)).toBe(true);
+    const [since] = await superset.chartRows(chart('Seconds since the streaming job last wrote'));
+    expect(Number(since!['Seconds since the last write'])).toBeLessThan(600);
+
+    // In a browser: the dashboard draws every chart, then, with no reload, the big number moves
+    // once the job has written the events produced after it drew (refresh_frequency: 10 s).
+    const browser = await HeadlessChromium.launch({ height: 1100 });
+    try {
+      await logInToSuperset(browser, {
+        url: config.superset.url,
+        username: config.superset.username,
+        password: config.superset.password!,
+      });
+      await browser.open(new URL('/superset/dashboard/streaming/', config.superset.url).href);
+      await browser.waitFor(
+        `document.querySelectorAll('${CHART_HOLDERS}').length === 6 && ${CHART_STATES}.every((c) => c.drawn && !c.loading) || ${CHART_STATES}.some((c) => c.problem)`,
+        120_000,
+        'the six charts of the Streaming dashboard to draw',
+      );
+      expect(
+        (await browser.evaluate<ChartState[]>(CHART_STATES)).filter((c) => !c.drawn || c.problem),
+      ).toEqual([]);
+      const shown = `[...document.querySelectorAll('${CHART_HOLDERS}')].find((h) => h.textContent.includes('Orders in the last 30 minutes'))?.querySelector('.header-line')?.textContent?.trim()`;
+      const before = await browser.evaluate<string>(shown);
+      expect(Number(before.replace(/,/g, ''))).toBeGreaterThanOrEqual(expected.events_count);
+      // Marks this document: a reload would lose the mark.
+      await browser.evaluate('(window.dataparkNoReload = true)');
+
+      // 7 more in the test's window, and a few orders and sessions in each of the last five
+      // minutes, so the per-minute charts draw lines (one point draws none) in the screenshot.
+      const minutesAgo = (k: number) =>
+        new Date(Math.floor(Date.now() / 60_000) * 60_000 - k * 60_000 + 30_000).toISOString();
+      await producer.send('order-events', [
+        ...orders(7),
+        ...[1, 2, 3, 4, 5].flatMap((k) =>
+          orders(k).map((order) => ({ ...order, occurred_at: minutesAgo(k) })),
+        ),
+      ]);
+      await producer.send(
+        'clickstream',
+        [1, 2, 3, 4, 5].flatMap((k) =>
+          Array.from({ length: k }, () => {
+            const session = { session_id: randomUUID(), customer_id: null };
+            return [
+              buildEvent(
+                'clickstream',
+                'page_view',
+                { ...session, page: '/', referrer: null },
+                { occurred_at: minutesAgo(k) },
+              ),
+              buildEvent(
+                'clickstream',
+                'checkout_started',
+                { ...session, cart_value: '10.00', items_count: 1 },
+                { occurred_at: minutesAgo(k) },
+              ),
+            ];
+          }).flat(),
+        ),
+      );
+      const more = await expectedFromKafka();
+      await waitFor('the job to write the 7 orders', async () => {
+        const row = await metricsInWindow();
+        return row?.events_count === more.events_count ? row : undefined;
+      });
+      await browser.waitFor(
+        `(${shown}) !== ${JSON.stringify(before)}`,
+        60_000,
+        `the big number to move from ${before} without a reload`,
+      );
+      const after = await browser.evaluate<string>(shown);
+      expect(Number(after.replace(/,/g, ''))).toBeGreaterThanOrEqual(
+        Number(before.replace(/,/g, '')) + 7,
+      );
+      expect(await browser.evaluate('window.dataparkNoReload === true')).toBe(true);
+    } finally {
+      const output = join(findWorkspaceRoot(import.meta.dirname)!, 'test-output', 'superset');
+      mkdirSync(output, { recursive: true });
+      writeFileSync(join(output, 'streaming-dashboard.png'), await browser.screenshot());
+      await browser.close();
+    }
+  }, 600_000);
 });
+
+/** Superset's REST API with the platform's login (the endpoints file). */
+class SupersetApi {
+  private constructor(private readonly token: string) {}
+
+  static async logIn(): Promise<SupersetApi> {
+    if (!config.superset.password)
+      throw new Error(
+        'no superset.password in the endpoints file: start Superset (npx nx run platform:up -- --only postgres,superset)',
+      );
+    const response = await fetch(new URL('/api/v1/security/login', config.superset.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        username: config.superset.username,
+        password: config.superset.password,
+        provider: 'db',
+      }),
+    });
+    if (!response.ok) throw new Error(`Superset's login answered ${response.status}`);
+    return new SupersetApi(((await response.json()) as { access_token: string }).access_token);
+  }
+
+  private async get(path: string): Promise<Record<string, unknown>> {
+    const response = await fetch(new URL(path, config.superset.url), {
+      headers: { Authorization: `Bearer ${this.token}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  async dashboardCharts(slug: string): Promise<{ id: number; slice_name: string }[]> {
+    return (await this.get(`/api/v1/dashboard/${slug}/charts`))['result'] as {
+      id: number;
+      slice_name: string;
+    }[];
+  }
+
+  /** The rows of a chart's saved query, run now (force: Superset's cache would be stale). */
+  async chartRows(id: number): Promise<Record<string, unknown>[]> {
+    const body = await this.get(`/api/v1/chart/${id}/data/?force=true`);
+    return (body['result'] as { data: Record<string, unknown>[] }[])[0]!.data;
+  }
+}

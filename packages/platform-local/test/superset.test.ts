@@ -6,7 +6,13 @@ import { findWorkspaceRoot, loadConfig } from '@datapark/config';
 import { supersetPaths } from '../src/superset/paths.js';
 import { supersetServerArgs } from '../src/superset/server.js';
 import { readerGrantStatements, SUPERSET_READER_ROLE } from '../src/superset/postgres-roles.js';
-import { HeadlessChromium } from './browser/headless-chromium.js';
+import {
+  CHART_HOLDERS,
+  CHART_STATES,
+  HeadlessChromium,
+  logInToSuperset,
+} from '@datapark/ui-testing';
+import type { ChartState } from '@datapark/ui-testing';
 
 const ROOT = findWorkspaceRoot(import.meta.dirname)!;
 /** Where the screenshots land (ignored by git). */
@@ -18,7 +24,14 @@ const SHOP = { slug: 'shop', charts: 6 };
  * beside the shop.
  */
 const HEALTH = { slug: 'pipeline-health', charts: 6 };
+/** Data at rest: the test data's day, whenever these tests run. */
 const DASHBOARDS = [SHOP, HEALTH];
+/**
+ * The streaming job's last 30 minutes, refreshed every 10 seconds: its data exists only while the
+ * job runs, so apps/spark-jobs/test/streaming.test.ts checks it, with the job running.
+ */
+const STREAMING = { slug: 'streaming', charts: 6 };
+const EVERY_DASHBOARD = [...DASHBOARDS, STREAMING];
 /** An item of a dashboard's layout (its `position`). */
 interface PositionItem {
   readonly type?: string;
@@ -67,10 +80,12 @@ describe("Superset's configuration", () => {
       )
         .filter((item) => item?.type === 'CHART')
         .map((item) => item.meta!.uuid);
-    expect(dashboards_.map((d) => d['slug']).sort()).toEqual(DASHBOARDS.map((d) => d.slug).sort());
-    for (const { slug, charts: count } of DASHBOARDS)
+    expect(dashboards_.map((d) => d['slug']).sort()).toEqual(
+      EVERY_DASHBOARD.map((d) => d.slug).sort(),
+    );
+    for (const { slug, charts: count } of EVERY_DASHBOARD)
       expect([slug, placedOn(slug).length]).toEqual([slug, count]);
-    const placed = DASHBOARDS.flatMap(({ slug }) => placedOn(slug));
+    const placed = EVERY_DASHBOARD.flatMap(({ slug }) => placedOn(slug));
     expect(placed.sort()).toEqual(charts.map((c) => c['uuid']).sort());
     // The import overwrites by uuid: a uuid used twice would turn one asset into the other.
     const uuids = [database!, ...datasets, ...charts, ...dashboards_].map((a) => a['uuid']);
@@ -266,53 +281,23 @@ describe('the platform’s Superset', () => {
         beyond.push({ url: request.url(), outcome: 'sent' });
     });
     try {
-      await browser.open(new URL('/login/', base).href);
-      await browser.waitFor(
-        'document.querySelector("input[name=username], input#username")',
-        60_000,
-        'the login form',
-      );
-      await browser.evaluate(`(() => {
-        const set = (selector, value) => {
-          const input = document.querySelector(selector);
-          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-          setter.call(input, value);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-        };
-        set('input[name=username], input#username', ${JSON.stringify(config.superset.username)});
-        set('input[name=password], input#password', ${JSON.stringify(config.superset.password)});
-        return true;
-      })()`);
-      await browser.evaluate(
-        `(document.querySelector('button[type=submit], input[type=submit]').click(), true)`,
-      );
-      await browser.waitFor(
-        '!location.pathname.startsWith("/login")',
-        60_000,
-        'the login to go through',
-      );
+      await logInToSuperset(browser, {
+        url: base,
+        username: config.superset.username,
+        password: config.superset.password!,
+      });
 
       for (const dashboard of DASHBOARDS) {
         await browser.open(new URL(`/superset/dashboard/${dashboard.slug}/`, base).href);
-        const holders = '[data-test="dashboard-component-chart-holder"]';
         await browser.waitFor(
-          `document.querySelectorAll('${holders}').length === ${dashboard.charts}`,
+          `document.querySelectorAll('${CHART_HOLDERS}').length === ${dashboard.charts}`,
           90_000,
           `${dashboard.charts} chart holders on the ${dashboard.slug} dashboard`,
         );
-        // A chart has data when it drew (ECharts' canvas, the table's rows, the big number) and
-        // shows no error or empty state.
-        const drawn = `[...document.querySelectorAll('${holders}')].map((h) => ({
-          title: h.querySelector('[data-test="editable-title"], .header-title')?.textContent?.trim() ?? '',
-          drawn: Boolean(h.querySelector('canvas, table tbody tr td, .header-line, svg.big-number, [data-test="big-number"]')),
-          problem: h.querySelector('[data-test="error-tooltip"], .ant-alert-error, [role="alert"], .empty-state, [data-test="empty-state"]')?.textContent ?? null,
-          loading: Boolean(h.querySelector('[aria-label="Loading"], .loading')),
-        }))`;
         // Until every chart drew or one shows a problem (then the assertion below names it).
         try {
           await browser.waitFor(
-            `${drawn}.every((c) => c.drawn && !c.loading) || ${drawn}.some((c) => c.problem)`,
+            `${CHART_STATES}.every((c) => c.drawn && !c.loading) || ${CHART_STATES}.some((c) => c.problem)`,
             120_000,
             'every chart to draw its data',
           );
@@ -323,10 +308,7 @@ describe('the platform’s Superset', () => {
             await browser.screenshot(),
           );
         }
-        const charts =
-          await browser.evaluate<{ title: string; drawn: boolean; problem: string | null }[]>(
-            drawn,
-          );
+        const charts = await browser.evaluate<ChartState[]>(CHART_STATES);
         expect(charts.filter((c) => !c.drawn || c.problem)).toEqual([]);
       }
       // Logged in still, after both dashboards (the login's session was not replaced).
