@@ -261,9 +261,9 @@ describe('the lake job on the real cluster, catalog and object store', () => {
         [DAY],
       );
       expect(statuses).toEqual([
-        { order_id: orders[0].id, status: 'paid', total_amount: '24.50' },
-        { order_id: orders[1].id, status: 'delivered', total_amount: '10.00' },
-        { order_id: orders[2].id, status: 'cancelled', total_amount: '22.50' },
+        { order_id: orders[0]!.id, status: 'paid', total_amount: '24.50' },
+        { order_id: orders[1]!.id, status: 'delivered', total_amount: '10.00' },
+        { order_id: orders[2]!.id, status: 'cancelled', total_amount: '22.50' },
       ]);
 
       // Time travel: the table as of its latest snapshot has the day's row; as of its first,
