@@ -470,6 +470,7 @@ describe("the reader role's grants in the rendered init SQL", () => {
     expect(rendered).toEqual([
       'GRANT CONNECT ON DATABASE "datapark" TO "superset_reader";',
       'ALTER ROLE "superset_reader" SET default_transaction_read_only = on;',
+      'ALTER ROLE "superset_reader" SET timezone = \'UTC\';',
       'GRANT USAGE ON SCHEMA "analytics", "processed", "quality", "etl" TO "superset_reader";',
       'GRANT SELECT ON ALL TABLES IN SCHEMA "analytics", "processed" TO "superset_reader";',
       'REVOKE SELECT ON ALL TABLES IN SCHEMA "quality", "etl" FROM "superset_reader";',

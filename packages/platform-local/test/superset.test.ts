@@ -246,6 +246,11 @@ describe('the platform’s Superset', () => {
     });
     await reader.connect();
     try {
+      // The zone Superset's relative time ranges are computed in (supersetEnv's TZ).
+      expect(
+        (await reader.query<{ zone: string }>("SELECT current_setting('TimeZone') AS zone"))
+          .rows[0]!.zone,
+      ).toBe('UTC');
       await reader.query('SELECT 1 FROM analytics.fct_funnel LIMIT 1');
       await reader.query('SELECT 1 FROM processed.daily_sales LIMIT 1');
       await reader.query('SELECT 1 FROM quality.check_results LIMIT 1');

@@ -56,6 +56,10 @@ export function supersetReaderStatements(names: SupersetReaderNames): readonly s
   return [
     `GRANT CONNECT ON DATABASE ${quoteIdent(names.database)} TO ${reader}`,
     `ALTER ROLE ${reader} SET default_transaction_read_only = on`,
+    // Superset turns a relative time range ("now", the Streaming dashboard's last 30 minutes)
+    // into a timestamp without zone, which PostgreSQL reads in the session's zone: UTC, as the
+    // Superset process runs (TZ=UTC), whatever zone the database was initialised with.
+    `ALTER ROLE ${reader} SET timezone = 'UTC'`,
     `GRANT USAGE ON SCHEMA ${schemas}, ${narrowed} TO ${reader}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA ${schemas} TO ${reader}`,
     `REVOKE SELECT ON ALL TABLES IN SCHEMA ${narrowed} FROM ${reader}`,

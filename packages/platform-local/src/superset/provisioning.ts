@@ -59,8 +59,10 @@ export function writeSecretsFile(ctx: ComponentContext, secrets: SupersetSecrets
 }
 
 /**
- * The environment of every Superset process: its config file, the secrets file, its home, and
- * where its StatsD metrics go (the monitoring component's statsd_exporter; superset_config.py).
+ * The environment of every Superset process: its config file, the secrets file, its home, where
+ * its StatsD metrics go (the monitoring component's statsd_exporter; superset_config.py), and UTC
+ * as its zone: a relative time range ("now") becomes a timestamp without zone, which the reader's
+ * sessions read as UTC (supersetReaderStatements); a learner's TZ would shift every live chart.
  */
 export function supersetEnv(ctx: ComponentContext): NodeJS.ProcessEnv {
   const p = supersetPaths(ctx);
@@ -72,6 +74,7 @@ export function supersetEnv(ctx: ComponentContext): NodeJS.ProcessEnv {
     SUPERSET_HOME: p.home,
     DATAPARK_SUPERSET_STATSD: `${statsd.host}:${statsd.port}`,
     PYTHONUNBUFFERED: '1',
+    TZ: 'UTC',
   };
 }
 
