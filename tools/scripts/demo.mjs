@@ -224,6 +224,10 @@ const lines = [
     'Superset',
     `${endpoints.superset?.url ?? config.superset.url}/superset/dashboard/shop/  (user datapark, password: superset.password in the endpoints file)`,
   ],
+  [
+    'Superset, live',
+    `${endpoints.superset?.url ?? config.superset.url}/superset/dashboard/streaming/  (with the streaming job started above: run the generator, \`npx nx run event-generator:serve\`, and watch it fill)`,
+  ],
   ['Spark master UI', endpoints.spark.uiUrl],
   ['Spark history server', endpoints.spark.historyUrl],
   [

@@ -107,7 +107,16 @@ const ALONE = projectsOf(STOPPING_TESTS);
 // work (helm, schemas, a kube-apiserver of their own, the CLI's commands). They run, after
 // every project's lint and typecheck (CPU only too), beside the other projects' tests, which
 // spend much of their time waiting on Spark drivers, DAG runs and notebooks.
-const BESIDE = ['charts', 'datapark-cli', 'config', 'events', 'http', 'plot', 'platform', 'ui-testing'];
+const BESIDE = [
+  'charts',
+  'datapark-cli',
+  'config',
+  'events',
+  'http',
+  'plot',
+  'platform',
+  'ui-testing',
+];
 
 // The beside lane runs every file of its projects, with no set: an alone file there would not wait.
 const besideAndAlone = [...projectsOf(ALONE_TESTS), ...projectsOf(OWN_CLUSTER_TESTS)].filter(
