@@ -15,7 +15,9 @@
 //   monitoring-rules.ts    monitoring/files/rules/    the alert rules of the local platform,
 //                          monitoring/files/dashboards/ its console templates (dashboards),
 //                          kafka/files/monitoring/    the brokers' JMX exporter rules,
-//                          airflow/files/monitoring/  statsd_exporter's mapping of Airflow's StatsD
+//                          airflow/files/monitoring/  statsd_exporter's mapping of the StatsD names,
+//                          objectstore/files/monitoring/ also for the object store's and
+//                          superset/files/monitoring/ Superset's exporter sidecars
 //
 // Each folder gets a SOURCES.json (source path and sha256 of every file) that the charts require
 // (a chart rendered without it fails and says to run the sync) and the tests compare against the
@@ -33,6 +35,8 @@ import {
   kafkaJmxExporterRules,
   monitoringDashboards,
   monitoringRules,
+  objectstoreStatsdMapping,
+  supersetStatsdMapping,
 } from './monitoring-rules.ts';
 import { postgresSql } from './postgres-sql.ts';
 import { jupyterJars, sparkJars } from './spark-jars.ts';
@@ -55,6 +59,8 @@ const DELIVERIES: readonly Delivery[] = [
   monitoringDashboards,
   kafkaJmxExporterRules,
   airflowStatsdMapping,
+  objectstoreStatsdMapping,
+  supersetStatsdMapping,
 ];
 
 try {

@@ -4,7 +4,9 @@
 //                                  Prometheus); their promtool tests (*.rules.test.yml) stay behind
 //   monitoring/files/dashboards/   the console templates the in-chart Prometheus serves
 //   kafka/files/monitoring/        the JMX exporter agent's rules for the brokers
-//   airflow/files/monitoring/      statsd_exporter's mapping of Airflow's StatsD names
+//   airflow/files/monitoring/      statsd_exporter's mapping of the StatsD names, for Airflow's
+//   objectstore/files/monitoring/  exporter and for the object store's and Superset's exporter
+//   superset/files/monitoring/     sidecars (one mapping file holds every sender's names)
 import { collectTree, generatorName } from './files.ts';
 import type { Delivery } from './files.ts';
 
@@ -41,8 +43,12 @@ export const kafkaJmxExporterRules: Delivery = {
   build: () => collectTree(ASSETS, (name) => name === 'kafka-jmx-exporter.yml'),
 };
 
-export const airflowStatsdMapping: Delivery = {
-  folder: 'airflow/files/monitoring',
+const statsdMapping = (chart: string): Delivery => ({
+  folder: `${chart}/files/monitoring`,
   generatedBy,
   build: () => collectTree(ASSETS, (name) => name === 'statsd-mapping.yml'),
-};
+});
+
+export const airflowStatsdMapping = statsdMapping('airflow');
+export const objectstoreStatsdMapping = statsdMapping('objectstore');
+export const supersetStatsdMapping = statsdMapping('superset');

@@ -44,6 +44,8 @@ describe('files delivered into the pods', () => {
     'superset/files/provisioning',
     'spark/files/jars',
     'jupyter/files/jars',
+    'objectstore/files/monitoring',
+    'superset/files/monitoring',
   ])('%s: every copy is the current content of its source', (folder) => {
     const { files } = sourcesOf(folder);
     for (const [path, { sha256: hash }] of Object.entries(files))
