@@ -15,8 +15,8 @@ import { ROOT, parseManifests, renderYaml } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
 // Monitoring in the chart, the parts every cluster gets: each component's metrics endpoint (Spark's
-// own, the PostgreSQL and Redis exporters as sidecars, the statsd-exporter for Airflow, the JMX
-// agent in the brokers), NetworkPolicies that let in exactly the Prometheus that scrapes (the
+// own, the PostgreSQL and Redis exporters as sidecars, the statsd-exporter for Airflow and the
+// statsd-exporter sidecars of the object store and Superset, the JMX agent in the brokers), NetworkPolicies that let in exactly the Prometheus that scrapes (the
 // release's own by default, the cluster's where the Prometheus Operator runs) on exactly those
 // ports, PodMonitors and a PrometheusRule only where the Operator's CRDs are served (or when
 // forced), and the alert rules of the local platform, the one source, carried over unchanged.
@@ -71,7 +71,19 @@ const METRICS_PORTS = {
   'Deployment/dp-airflow-statsd': 9102,
   'Deployment/dp-kafka-lag-exporter': 9308,
   'DaemonSet/dp-monitoring-node-exporter': 9100,
+  'StatefulSet/dp-objectstore': 9102,
+  'Deployment/dp-superset': 9102,
 };
+const MAPPING = readFileSync(
+  join(ROOT, 'packages/platform-local/monitoring/statsd-mapping.yml'),
+  'utf8',
+);
+const SENDERS_OFF = [
+  '--set',
+  'objectstore.metrics.enabled=false',
+  '--set',
+  'superset.metrics.enabled=false',
+];
 
 describe('metrics endpoints in the chart', () => {
   it('serves Spark metrics on the master and worker UIs, annotated for a Prometheus to scrape', async () => {
@@ -98,7 +110,7 @@ describe('metrics endpoints in the chart', () => {
     );
   });
 
-  it('gives the hosts, PostgreSQL, Redis, Airflow (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
+  it('gives the hosts, PostgreSQL, Redis, Airflow, the object store and Superset (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
     const pods = podsOf(await render(KAFKA_METRICS));
     const found = Object.fromEntries(
       pods.flatMap((pod) =>
@@ -244,14 +256,69 @@ describe('metrics endpoints in the chart', () => {
       { name: 'statsd', port: 9125, targetPort: 'statsd', protocol: 'UDP' },
     ]);
     expect(named(manifests, 'ConfigMap', 'dp-airflow-statsd')!.data).toEqual({
-      'statsd-mapping.yml': readFileSync(
-        join(ROOT, 'packages/platform-local/monitoring/statsd-mapping.yml'),
-        'utf8',
-      ),
+      'statsd-mapping.yml': MAPPING,
     });
     const args = podsOf(manifests).find((p) => p.owner === 'Deployment/dp-airflow-statsd')!.spec
       .containers[0]!.args;
     expect(args).toContain('--statsd.listen-tcp=');
+  });
+
+  it("points the object store's and Superset's StatsD at a statsd-exporter sidecar on the pod's loopback, with the local platform's flags and mapping", async () => {
+    const manifests = await render();
+    const container = (owner: string, name: string) =>
+      podsOf(manifests)
+        .find((p) => p.owner === owner)!
+        .spec.containers.find((c) => c.name === name)!;
+    // versitygw's own flags, as the local platform's versitygwArgs gives them.
+    const gateway = container('StatefulSet/dp-objectstore', 'objectstore').args!;
+    const flag = (name: string) => gateway[gateway.indexOf(name) + 1];
+    expect(flag('--metrics-service-name')).toBe('objectstore');
+    expect(flag('--metrics-statsd-servers')).toBe('127.0.0.1:9125');
+    expect(gateway.indexOf('--metrics-statsd-servers')).toBeLessThan(gateway.indexOf('posix'));
+    const env = (owner: string, name: string) =>
+      Object.fromEntries((container(owner, name).env ?? []).map((e) => [e.name, e.value]));
+    expect(env('Deployment/dp-superset', 'superset')).toMatchObject({
+      DATAPARK_SUPERSET_STATSD: '127.0.0.1:9125',
+    });
+    // The init Job's Superset has no sidecar to send to.
+    const init = podsOf(manifests).find((p) => p.owner === 'Job/dp-superset-init')!;
+    expect(JSON.stringify(init.spec)).not.toContain('DATAPARK_SUPERSET_STATSD');
+    const config = named(manifests, 'ConfigMap', 'dp-superset')!.data!['superset_config.py']!;
+    expect(config).toMatch(/^STATS_LOGGER = _stats_logger\(\)$/m);
+    expect(config).toContain('os.environ.get("DATAPARK_SUPERSET_STATSD")');
+    for (const [owner, configMap] of [
+      ['StatefulSet/dp-objectstore', 'dp-objectstore-statsd'],
+      ['Deployment/dp-superset', 'dp-superset-statsd'],
+    ] as const) {
+      const sidecar = container(owner, 'statsd-exporter');
+      expect({ owner, image: sidecar.image, args: sidecar.args }).toEqual({
+        owner,
+        image: 'prom/statsd-exporter:v0.31.0',
+        // StatsD on the loopback only: no other pod can write into the sender's series.
+        args: [
+          '--web.listen-address=:9102',
+          '--statsd.listen-udp=127.0.0.1:9125',
+          '--statsd.listen-tcp=',
+          '--statsd.mapping-config=/etc/statsd/statsd-mapping.yml',
+        ],
+      });
+      expect(named(manifests, 'ConfigMap', configMap)!.data).toEqual({
+        'statsd-mapping.yml': MAPPING,
+      });
+    }
+    // Off, the senders send nothing and their pods have no sidecar.
+    const off = await render(SENDERS_OFF);
+    for (const owner of ['StatefulSet/dp-objectstore', 'Deployment/dp-superset'])
+      expect(
+        podsOf(off)
+          .find((p) => p.owner === owner)!
+          .spec.containers.map((c) => c.name),
+      ).toEqual([owner.endsWith('objectstore') ? 'objectstore' : 'superset']);
+    expect(JSON.stringify(podsOf(off).map((p) => p.spec))).not.toMatch(
+      /metrics-statsd-servers|DATAPARK_SUPERSET_STATSD/,
+    );
+    expect(named(off, 'ConfigMap', 'dp-objectstore-statsd')).toBeUndefined();
+    expect(named(off, 'ConfigMap', 'dp-superset-statsd')).toBeUndefined();
   });
 
   it("runs the JMX agent with the local platform's rules, from a jar checked against its pinned SHA-256", async () => {
@@ -290,6 +357,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     'Deployment/dp-airflow-statsd': ['metrics'],
     'Deployment/dp-kafka-lag-exporter': ['metrics'],
     'DaemonSet/dp-monitoring-node-exporter': ['metrics'],
+    'StatefulSet/dp-objectstore': ['metrics'],
+    'Deployment/dp-superset': ['metrics'],
     'Deployment/dp-spark-master': ['ui'],
     'Deployment/dp-spark-worker': ['ui'],
     // Alertmanager takes alerts and is scraped on its one port.
@@ -311,6 +380,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-airflow-statsd': ['metrics'],
       'dp-kafka-lag-exporter': ['metrics'],
       'dp-monitoring-node-exporter': ['metrics'],
+      'dp-objectstore': ['metrics'],
+      'dp-superset': ['metrics'],
       'dp-spark-master': ['ui'],
       'dp-spark-worker': ['ui'],
     });
@@ -325,9 +396,11 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-airflow-statsd',
       'dp-kafka-lag-exporter',
       'dp-monitoring-node-exporter',
+      'dp-objectstore',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
+      'dp-superset',
     ]);
     expect(portsOpenedToInChartPrometheus(manifests)).toEqual({});
   });
@@ -344,6 +417,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'kafka.lagExporter.enabled=false',
       '--set',
       'monitoring.nodeExporter.enabled=false',
+      ...SENDERS_OFF,
       '--set',
       'global.monitoring.inChartPrometheus=false',
     ]);
@@ -409,7 +483,23 @@ describe('the Prometheus Operator path', () => {
       postgres: 'postgresql/postgresql:metrics/metrics',
       redis: 'airflow/redis:metrics/metrics',
       airflow: 'airflow/statsd:metrics/metrics',
+      objectstore: 'objectstore/objectstore:metrics/metrics',
+      superset: 'superset/superset:metrics/metrics',
     });
+    // The senders' sidecars: only their own series, as the in-chart Prometheus keeps them.
+    const kept = Object.fromEntries(
+      monitors.map((m) => [
+        m.metadata.name,
+        (m.spec as { podMetricsEndpoints: { metricRelabelings?: unknown }[] })
+          .podMetricsEndpoints[0]!.metricRelabelings,
+      ]),
+    );
+    expect(kept['dp-objectstore']).toEqual([
+      { action: 'keep', sourceLabels: ['__name__'], regex: 'versitygw_.*' },
+    ]);
+    expect(kept['dp-superset']).toEqual([
+      { action: 'keep', sourceLabels: ['__name__'], regex: 'superset_.*' },
+    ]);
     const rule = named(manifests, 'PrometheusRule', 'dp-monitoring-rules');
     const source = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: unknown[] };
     expect(rule?.spec).toEqual({ groups: source.groups });
@@ -459,6 +549,7 @@ describe('the Prometheus Operator path', () => {
       'airflow.metrics.enabled=false',
       '--set',
       'kafka.lagExporter.enabled=false',
+      ...SENDERS_OFF,
       '--set',
       'monitoring.enabled=false',
     ]);

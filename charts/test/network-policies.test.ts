@@ -85,6 +85,9 @@ const MATRIX: [string, number, string[]][] = [
   ['airflow/statsd', 9102, ['monitoring/prometheus']],
   ['kafka/lag-exporter', 9308, ['monitoring/prometheus']],
   ['monitoring/node-exporter', 9100, ['monitoring/prometheus']],
+  // The object store's and Superset's statsd-exporter sidecars (their StatsD stays in the pod).
+  ['objectstore/objectstore', 9102, ['monitoring/prometheus']],
+  ['superset/superset', 9102, ['monitoring/prometheus']],
   [
     'airflow/statsd',
     9125,

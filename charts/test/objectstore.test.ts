@@ -92,10 +92,12 @@ describe('the object store (charts/objectstore), rendered', () => {
     const job = podOf(manifests, 'Job/dp-objectstore-init');
     const images = [
       ...(gateway.spec.initContainers ?? []),
-      ...gateway.spec.containers,
+      ...gateway.spec.containers.filter((c) => c.name !== 'statsd-exporter'),
       ...job.spec.containers,
     ].map((c) => c.image);
     expect(images).toEqual(Array(3).fill(`versity/versitygw:${LOCAL_VERSION}`));
+    // Beside it, the exporter sidecar its StatsD goes to (monitoring.test.ts).
+    expect(container(gateway, 'statsd-exporter').image).toBe('prom/statsd-exporter:v0.31.0');
   });
 
   it("serves the POSIX backend over a folder of its volume with the local platform's flags: health path, no request log, no web UI, no admin port", () => {
@@ -109,6 +111,11 @@ describe('the object store (charts/objectstore), rendered', () => {
       '--health',
       '/health',
       '--quiet',
+      // Its request counters as StatsD, to the exporter sidecar on the pod's loopback.
+      '--metrics-service-name',
+      'objectstore',
+      '--metrics-statsd-servers',
+      '127.0.0.1:9125',
       'posix',
       '/var/lib/versitygw/buckets',
     ]);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { STATSD_JOBS } from '@datapark/platform-local';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,8 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         'postgres',
         'redis',
         'airflow',
+        'objectstore',
+        'superset',
       ].sort(),
     );
     const named = [...readFileSync(RULES_FILE, 'utf8').matchAll(/job="([^"]+)"/g)].map(
@@ -126,6 +129,8 @@ describe('the in-chart Prometheus: what it scrapes', () => {
       postgres: ['StatefulSet/dp-postgresql'],
       redis: ['StatefulSet/dp-airflow-redis'],
       airflow: ['Deployment/dp-airflow-statsd'],
+      objectstore: ['StatefulSet/dp-objectstore'],
+      superset: ['Deployment/dp-superset'],
     });
     // The other way round: every pod with a port named metrics, or annotated for scraping, is
     // some job's, at the annotated path.
@@ -139,10 +144,37 @@ describe('the in-chart Prometheus: what it scrapes', () => {
           }
         ).template.metadata.annotations?.['prometheus.io/scrape'] === 'true',
     );
-    expect(endpoints.length).toBe(8);
+    expect(endpoints.length).toBe(10);
     expect(endpoints.map((p) => p.owner).filter((o) => !scraped.has(o))).toEqual([]);
     const master = config.scrape_configs.find((j) => j.job_name === 'spark-master')!;
     expect(master.metrics_path).toBe('/metrics/master/prometheus/');
+  });
+
+  it("splits the StatsD series by name as the local platform's jobs do (its STATSD_JOBS): each sender's job keeps its prefix, airflow drops them all", () => {
+    const relabels = Object.fromEntries(
+      config.scrape_configs.map((j) => [
+        j.job_name,
+        (j as { metric_relabel_configs?: unknown }).metric_relabel_configs,
+      ]),
+    );
+    for (const [prefix, job] of Object.entries(STATSD_JOBS))
+      expect({ job, relabel: relabels[job] }).toEqual({
+        job,
+        relabel: [{ source_labels: ['__name__'], regex: `${prefix}_.*`, action: 'keep' }],
+      });
+    expect(relabels.airflow).toEqual([
+      {
+        source_labels: ['__name__'],
+        regex: `(${Object.keys(STATSD_JOBS).join('|')})_.*`,
+        action: 'drop',
+      },
+    ]);
+    // No other job drops or keeps series.
+    expect(
+      Object.keys(relabels)
+        .filter((job) => relabels[job])
+        .sort(),
+    ).toEqual(['airflow', ...Object.values(STATSD_JOBS)].sort());
   });
 
   it("discovers pods in the release's namespace only, labels each target with its pod as unit, and sends alerts to its Alertmanager", async () => {
@@ -273,7 +305,9 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
           'dp/kafka/broker',
           'dp/kafka/lag-exporter',
           'dp/monitoring/node-exporter',
+          'dp/objectstore/objectstore',
           'dp/postgresql/postgresql',
+          'dp/superset/superset',
         ],
       },
       { ports: ['ui/TCP'], to: ['dp/spark/master', 'dp/spark/worker'] },

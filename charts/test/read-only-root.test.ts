@@ -59,6 +59,8 @@ const WRITES: Record<string, readonly string[]> = {
   // The exporters keep nothing: redis_exporter and statsd_exporter hold their metrics in memory.
   'airflow/redis/metrics': [],
   'airflow/statsd/statsd-exporter': [],
+  'objectstore/objectstore/statsd-exporter': [],
+  'superset/superset/statsd-exporter': [],
   // kafka_exporter logs to stderr (klog) and keeps its metrics in memory.
   'kafka/lag-exporter/kafka-exporter': [],
   // node_exporter logs to stderr, keeps its metrics in memory, and only reads the host's /proc,

@@ -50,8 +50,11 @@ const podOf = (manifests: readonly Manifest[], owner: string): Pod => {
   if (!pod) throw new Error(`no pod template of ${owner}`);
   return pod;
 };
+/** Superset's own containers: the statsd-exporter sidecar (monitoring.test.ts) left out. */
 const containersOf = (pod: Pod) =>
-  [...(pod.spec.initContainers ?? []), ...pod.spec.containers] as FullContainer[];
+  [...(pod.spec.initContainers ?? []), ...pod.spec.containers].filter(
+    (c) => c.name !== 'statsd-exporter',
+  ) as FullContainer[];
 const decoded = (secret: Manifest) =>
   Object.fromEntries(
     Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]),
@@ -388,7 +391,7 @@ describe("Superset's NetworkPolicies", () => {
       ).toEqual(['dns -> 53/TCP', 'dns -> 53/UDP', 'release -> all']);
   });
 
-  it('lets nobody in to Superset but the ingress controller, and it only when the Ingress is on', async () => {
+  it("lets nobody in to Superset but the ingress controller, and it only when the Ingress is on; the scraping Prometheus to its exporter sidecar's metrics port only", async () => {
     const superset = (manifests: readonly Manifest[]) => podOf(manifests, 'Deployment/dp-superset');
     const { manifests } = await renderProfile('default');
     const others = podsOf(manifests).filter(
@@ -396,8 +399,30 @@ describe("Superset's NetworkPolicies", () => {
     );
     for (const from of [...others.map((p) => p.labels), { 'datapark.io/client': 'true' }])
       expect(ingressAllowed(policiesOf(manifests), from, superset(manifests), 8088)).toBe(false);
+    const prometheus = others.find((p) => p.owner === 'StatefulSet/dp-monitoring-prometheus')!;
+    expect(
+      ingressAllowed(policiesOf(manifests), prometheus.labels, superset(manifests), 9102),
+    ).toBe(true);
+    const scrape = {
+      ports: [{ port: 'metrics' }],
+      from: [
+        {
+          podSelector: {
+            matchExpressions: [
+              { key: 'app.kubernetes.io/instance', operator: 'In', values: ['dp'] },
+              { key: 'app.kubernetes.io/name', operator: 'In', values: ['monitoring'] },
+              { key: 'app.kubernetes.io/component', operator: 'In', values: ['prometheus'] },
+            ],
+          },
+        },
+      ],
+    };
     const own = find(manifests, 'NetworkPolicy', 'dp-superset').spec as { ingress: unknown[] };
-    expect(own.ingress).toEqual([]);
+    expect(own.ingress).toEqual([scrape]);
+    const unscraped = parseManifests(await renderYaml(['--set', 'superset.metrics.enabled=false']));
+    expect(
+      (find(unscraped, 'NetworkPolicy', 'dp-superset').spec as { ingress: unknown[] }).ingress,
+    ).toEqual([]);
 
     const ha = (await renderProfile('ha')).manifests;
     const rules = (
@@ -414,6 +439,7 @@ describe("Superset's NetworkPolicies", () => {
           },
         ],
       },
+      scrape,
     ]);
   });
 

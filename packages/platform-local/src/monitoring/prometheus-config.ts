@@ -35,8 +35,8 @@ export interface ScrapeConfig {
   readonly file_sd_configs?: { files: string[]; refresh_interval?: string }[];
 }
 
-/** Metric-name prefixes in statsd_exporter that are not Airflow's, and the job each goes to. */
-const STATSD_JOBS = { versitygw: 'objectstore', superset: 'superset' } as const;
+/** Metric-name prefixes in statsd_exporter that are not Airflow's, and the job each goes to (the chart's scrape jobs split them the same way: charts/test/prometheus-in-chart.test.ts). */
+export const STATSD_JOBS = { versitygw: 'objectstore', superset: 'superset' } as const;
 const STATSD_PREFIXES = Object.keys(STATSD_JOBS) as (keyof typeof STATSD_JOBS)[];
 
 const target = (address: string, unit: string): StaticTarget => ({

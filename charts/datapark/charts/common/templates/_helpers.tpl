@@ -422,7 +422,9 @@ PodMonitors for the Operator's. (dict "context" $ "podMonitors" (include "datapa
 {{/* A PodMonitor (Prometheus Operator) over one component's pods, with the job name the alert
 rules expect and the `unit` label (the pod) the local platform's targets carry:
 (dict "context" $ "component" "broker" "job" "kafka" "port" "metrics" "path" "/metrics"
-"interval" "30s"), and "name" where it is not <release>-<chart>-<component>. Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
+"interval" "30s"), and "name" where it is not <release>-<chart>-<component>; "keepPrefix" keeps
+only the series named <prefix>_* (a statsd-exporter sidecar's sender's, as the in-chart
+Prometheus keeps them). Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
 label kube-prometheus-stack's podMonitorSelector matches). */}}
 {{- define "datapark.common.v1.podMonitor" -}}
 apiVersion: monitoring.coreos.com/v1
@@ -449,6 +451,12 @@ spec:
         - action: replace
           sourceLabels: [__meta_kubernetes_pod_name]
           targetLabel: unit
+      {{- with .keepPrefix }}
+      metricRelabelings:
+        - action: keep
+          sourceLabels: [__name__]
+          regex: {{ printf "%s_.*" . | quote }}
+      {{- end }}
 {{- end -}}
 
 {{/* The TCP port a URL connects to: its explicit port, else 443 for https and 80 otherwise (for a
@@ -461,4 +469,71 @@ NetworkPolicy egress rule to where an init container downloads from). */}}
 {{- else -}}
 {{- ternary 443 80 (eq $url.scheme "https") -}}
 {{- end -}}
+{{- end -}}
+
+
+{{/* A statsd_exporter sidecar for a component that sends StatsD and serves no /metrics of its own
+(the object store, Superset): (dict "context" $ "values" .Values.metrics.statsd "configMap"
+"dp-objectstore-statsd"). It takes StatsD on 127.0.0.1 only, so the packets never cross the pod
+network and no other pod can write into the component's series; Prometheus scrapes its `metrics`
+port. The mapping is the local platform's (packages/platform-local/monitoring/statsd-mapping.yml,
+files/monitoring/ of the chart, copied by `npx nx run charts:sync-files`). A containers list item. */}}
+{{- define "datapark.common.v1.statsdExporterContainer" -}}
+- name: statsd-exporter
+  image: {{ include "datapark.common.v1.image" .values.image }}
+  imagePullPolicy: {{ .values.image.pullPolicy }}
+  args:
+    - --web.listen-address=:{{ .values.port }}
+    - --statsd.listen-udp=127.0.0.1:{{ .values.statsdPort }}
+    # UDP only: neither sender speaks StatsD over TCP.
+    - --statsd.listen-tcp=
+    - --statsd.mapping-config=/etc/statsd/statsd-mapping.yml
+  ports:
+    - name: metrics
+      containerPort: {{ .values.port }}
+  startupProbe:
+    httpGet:
+      path: /-/ready
+      port: metrics
+    periodSeconds: 5
+    failureThreshold: 30
+  readinessProbe:
+    httpGet:
+      path: /-/ready
+      port: metrics
+    periodSeconds: 15
+  livenessProbe:
+    httpGet:
+      path: /-/healthy
+      port: metrics
+    periodSeconds: 30
+    failureThreshold: 4
+  resources:
+    {{- toYaml .values.resources | nindent 4 }}
+  securityContext:
+    {{- include "datapark.common.v1.containerSecurityContext" (dict "readOnlyRootFilesystem" true) | nindent 4 }}
+  volumeMounts:
+    - name: statsd-mapping
+      mountPath: /etc/statsd
+      readOnly: true
+{{- end -}}
+
+{{/* The sidecar's mapping, a volumes list item: (dict "configMap" "dp-objectstore-statsd"). */}}
+{{- define "datapark.common.v1.statsdExporterVolume" -}}
+- name: statsd-mapping
+  configMap:
+    name: {{ .configMap }}
+{{- end -}}
+
+{{/* The ConfigMap of the sidecar's mapping: (dict "context" $ "name" "dp-objectstore-statsd"
+"component" "objectstore"). A whole object. */}}
+{{- define "datapark.common.v1.statsdExporterConfigMap" -}}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "datapark.common.v1.labels" (dict "context" .context "component" .component) | nindent 4 }}
+data:
+  statsd-mapping.yml: {{ .context.Files.Get "files/monitoring/statsd-mapping.yml" | toJson }}
 {{- end -}}

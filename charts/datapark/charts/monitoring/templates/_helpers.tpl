@@ -53,7 +53,11 @@ datapark
 the local platform's jobs (packages/platform-local/src/monitoring/prometheus-config.ts), which
 the alert rules and dashboards name: the pods of `chart`/`component`, on the container port
 named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name besides. Jobs of
-a component that is turned off find no pod. */}}
+a component that is turned off find no pod. StatsD arrives through statsd-exporters, and the jobs
+split their series by name as the local platform's one exporter's (STATSD_JOBS there): `keep`,
+the prefix of the only series a sender's job takes (versitygw_* for the object store, superset_*
+for Superset, each from its own sidecar); `dropKept`, a job that drops every prefix another job
+keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*). */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
 - { job: node, chart: monitoring, component: node-exporter, port: metrics, path: /metrics }
 - { job: kafka, chart: kafka, component: broker, port: metrics, path: /metrics }
@@ -62,7 +66,9 @@ a component that is turned off find no pod. */}}
 - { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
 - { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
 - { job: redis, chart: airflow, component: redis, port: metrics, path: /metrics }
-- { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics }
+- { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics, dropKept: true }
+- { job: objectstore, chart: objectstore, component: objectstore, port: metrics, path: /metrics, keep: versitygw }
+- { job: superset, chart: superset, component: superset, port: metrics, path: /metrics, keep: superset }
 {{- end -}}
 
 {{/* A readiness or liveness check of Prometheus or Alertmanager: /-/ready (or /-/healthy) behind

@@ -16,6 +16,15 @@ put lost+found there, which the POSIX backend would list as a bucket). */}}
 /health
 {{- end -}}
 
+{{/* The statsd-exporter sidecar's mapping ConfigMap. */}}
+{{- define "datapark.objectstore.v1.statsdName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "statsd") -}}
+{{- end -}}
+
+{{- define "datapark.objectstore.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
 {{- define "datapark.objectstore.v1.podSecurityContext" -}}
 {{- /* The image sets no user (it would run as root); any non-root user serves the volume, which
 fsGroup makes writable: 1000, as Versity's own chart runs it. */ -}}
@@ -32,6 +41,9 @@ fsGroup makes writable: 1000, as Versity's own chart runs it. */ -}}
 {{- end -}}
 {{- if and .Values.init.enabled (not .Values.global.hooks.enabled) (lt (int .Values.init.activeDeadlineSeconds) 60) -}}
 {{- $problems = append $problems "objectstore.init.activeDeadlineSeconds: at least 60 (the Job waits for the gateway first)" -}}
+{{- end -}}
+{{- if and .Values.metrics.enabled (not (.Files.Get "files/monitoring/statsd-mapping.yml")) -}}
+{{- $problems = append $problems "objectstore: files/monitoring/statsd-mapping.yml is missing (the statsd-exporter mapping of packages/platform-local/monitoring). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s\n" (join "\n  - " $problems)) -}}

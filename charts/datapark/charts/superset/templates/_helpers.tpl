@@ -86,6 +86,15 @@ superset_config.py builds the metadata database's URI from; the secrets through 
     sizeLimit: 256Mi
 {{- end -}}
 
+{{/* The statsd-exporter sidecar's mapping ConfigMap. */}}
+{{- define "datapark.superset.v1.statsdName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "statsd") -}}
+{{- end -}}
+
+{{- define "datapark.superset.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
 {{/* The pod securityContext: the image's user "superset" is 1000 in group 1000. */}}
 {{- define "datapark.superset.v1.podSecurityContext" -}}
 {{- include "datapark.common.v1.podSecurityContext" (dict "uid" 1000 "gid" 1000) -}}
@@ -95,6 +104,9 @@ superset_config.py builds the metadata database's URI from; the secrets through 
 {{- $problems := list -}}
 {{- if not (.Files.Get "files/provisioning/SOURCES.json") -}}
 {{- $problems = append $problems "superset: files/provisioning/ is missing (provision.py and the dashboards as code of packages/platform-local/superset). Run: npx nx run charts:sync-files" -}}
+{{- end -}}
+{{- if and .Values.metrics.enabled (not (.Files.Get "files/monitoring/statsd-mapping.yml")) -}}
+{{- $problems = append $problems "superset: files/monitoring/statsd-mapping.yml is missing (the statsd-exporter mapping of packages/platform-local/monitoring). Run: npx nx run charts:sync-files" -}}
 {{- end -}}
 {{- $size := 0 -}}
 {{- range $path, $content := .Files.Glob "files/provisioning/{provision.py,assets/**.yaml}" -}}

@@ -7,8 +7,11 @@ Secrets by reference (the values never appear in the pod's spec): SUPERSET_SECRE
 superset Secret, DATAPARK_SUPERSET_METADATA_PASSWORD from the postgresql Secret.
 """
 
+import logging
 import os
 from urllib.parse import quote
+
+from superset.stats_logger import BaseStatsLogger, DummyStatsLogger, StatsdStatsLogger
 
 SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
 # Metadata (users, dashboards, charts, saved database connections) in the chart's PostgreSQL,
@@ -39,8 +42,32 @@ LOG_LEVEL = "INFO"
 DATA_DIR = os.environ["SUPERSET_HOME"]
 UPLOAD_FOLDER = os.path.join(DATA_DIR, "uploads") + "/"
 IMG_UPLOAD_FOLDER = UPLOAD_FOLDER
-# No StatsD metrics in the chart: the local platform sends them to its statsd_exporter, which the
-# chart's monitoring subchart does not run (Superset keeps its default DummyStatsLogger).
+
+
+def _stats_logger() -> BaseStatsLogger:
+    """StatsD to the statsd-exporter sidecar of the pod (DATAPARK_SUPERSET_STATSD, 127.0.0.1:port,
+    set on the server's container when superset.metrics.enabled), which Prometheus scrapes as the
+    job `superset`, as the local platform's superset_config.py does. Superset has no /metrics of
+    its own. An image without the `statsd` package still starts, without metrics."""
+    address = os.environ.get("DATAPARK_SUPERSET_STATSD")
+    if not address:
+        return DummyStatsLogger()
+    host, _, port = address.rpartition(":")
+    try:
+        import statsd  # noqa: F401  (StatsdStatsLogger raises its ImportError only when built)
+    except ModuleNotFoundError:
+        logging.getLogger(__name__).warning(
+            "Superset sends no metrics: the image has no statsd package (the -dev images carry it)"
+        )
+        return DummyStatsLogger()
+    logger = StatsdStatsLogger(host=host, port=int(port), prefix="superset")
+    # statsd sends with an unconnected UDP socket, which its first sendto binds to 0.0.0.0: bind
+    # it to the sidecar's (loopback) address first, as the local platform does.
+    logger.client._sock.bind((host, 0))
+    return logger
+
+
+STATS_LOGGER = _stats_logger()
 
 # --- What Superset's pages may reach, and its event log of anonymous pages. The same lines in
 # packages/platform-local/superset/superset_config.py and the chart's superset_config.py
