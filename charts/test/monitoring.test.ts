@@ -302,6 +302,21 @@ describe('metrics endpoints in the chart', () => {
           '--statsd.mapping-config=/etc/statsd/statsd-mapping.yml',
         ],
       });
+      // statsd_exporter's own endpoints (probes.test.ts asks the components' probes of the
+      // running platform, not these).
+      expect({
+        owner,
+        probes: [sidecar.startupProbe, sidecar.readinessProbe, sidecar.livenessProbe].map(
+          (probe) => probe?.httpGet && [probe.httpGet.path, probe.httpGet.port],
+        ),
+      }).toEqual({
+        owner,
+        probes: [
+          ['/-/ready', 'metrics'],
+          ['/-/ready', 'metrics'],
+          ['/-/healthy', 'metrics'],
+        ],
+      });
       expect(named(manifests, 'ConfigMap', configMap)!.data).toEqual({
         'statsd-mapping.yml': MAPPING,
       });

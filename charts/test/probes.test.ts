@@ -30,7 +30,7 @@ describe('HTTP probes', () => {
       const base = LOCAL[component];
       if (!base) continue;
       // A statsd-exporter sidecar's probes are statsd_exporter's own (/-/ready, /-/healthy),
-      // not the component's (monitoring.test.ts renders them).
+      // not the component's (monitoring.test.ts checks them).
       for (const container of pod.spec.containers.filter((c) => c.name !== 'statsd-exporter'))
         for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
           const path = (container[kind] as { httpGet?: { path: string } } | undefined)?.httpGet

@@ -70,8 +70,8 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
 
     const core = cluster.config.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'datapark' } } });
-    // Every component with its metrics (Jupyter, Superset and the object store have none), the
-    // brokers' JMX agent included.
+    // Every component with its metrics (Jupyter has none; Superset and the object store through
+    // their statsd-exporter sidecars), the brokers' JMX agent included.
     const install = await execa(
       realHelm(),
       [
@@ -82,10 +82,6 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
         'datapark',
         '--set',
         'jupyter.enabled=false',
-        '--set',
-        'superset.enabled=false',
-        '--set',
-        'objectstore.enabled=false',
         '--set',
         'kafka.metrics.enabled=true',
         '--set',
@@ -118,9 +114,11 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
       'dp-kafka',
       'dp-kafka-lag-exporter',
       'dp-monitoring-node-exporter',
+      'dp-objectstore',
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
+      'dp-superset',
     ]);
     for (const monitor of monitors)
       expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
