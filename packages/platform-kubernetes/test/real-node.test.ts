@@ -134,6 +134,50 @@ apps = call(master + ":8080/json/", signed=False)[1]
 print("completed", sorted(a["name"] for a in apps["completedapps"]), "workers", sum(1 for w in apps["workers"] if w["state"] == "ALIVE"))
 `;
 
+/**
+ * The Spark drill's client (SPARK_CLIENT's signing): pi.py over 400 partitions, long enough to
+ * lose a worker under it. Once the executor runs on the worker that does not hold the driver, it
+ * prints `kill <that worker's pod IP>` (the test deletes that pod), then the driver's end, the
+ * workers alive, and the executors the master saw end with their states (the app's page: its
+ * JSON lists no executors).
+ */
+const SPARK_DRILL =
+  SPARK_CLIENT.slice(0, SPARK_CLIENT.indexOf('pi = ')) +
+  String.raw`
+import re
+pi = "/opt/spark/examples/src/main/python/pi.py"
+request = {"action": "CreateSubmissionRequest", "appResource": pi, "mainClass": "org.apache.spark.deploy.SparkSubmit", "appArgs": [pi, "400"], "clientSparkVersion": "4.1.1", "sparkProperties": {"spark.app.name": "pi-drill", "spark.submit.deployMode": "client"}, "environmentVariables": {"SPARK_ENV_LOADED": "1"}}
+submission = call(master + ":6066/v1/submissions/create", request)[1]["submissionId"]
+victim = None
+for _ in range(240):
+    state = call(master + ":8080/json/", signed=False)[1]
+    driver = next((d for d in state["activedrivers"] if d["id"] == submission), None)
+    apps = state["activeapps"]
+    if driver and apps:
+        others = [w for w in state["workers"] if w["state"] == "ALIVE" and w["id"] != driver["worker"]]
+        busy = [w for w in others if w["coresused"] > 0]
+        if busy:
+            victim, app = busy[0], apps[0]["id"]
+            break
+    time.sleep(0.5)
+if victim is None:
+    print("no executor on the worker without the driver")
+    raise SystemExit(1)
+print("kill", victim["host"], flush=True)
+final = None
+for _ in range(600):
+    final = call(master + ":6066/v1/submissions/status/" + submission)[1]["driverState"]
+    if final not in ("SUBMITTED", "RUNNING", "RELAUNCHING"):
+        break
+    time.sleep(1)
+print("driver", final)
+state = call(master + ":8080/json/", signed=False)[1]
+print("the killed worker alive", any(w["host"] == victim["host"] and w["state"] == "ALIVE" for w in state["workers"]))
+page = urllib.request.urlopen(master + ":8080/app/?appId=" + app, timeout=30).read().decode()
+removed = page[page.find("Removed Executors"):]
+print("executors lost", len(re.findall(r">\s*LOST\s*<", removed)) > 0)
+`;
+
 async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -743,7 +787,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     });
   }, 1_200_000);
 
-  it("installs charts/datapark's Spark from the locally built image: master, workers and history Ready; the REST server refuses an unsigned submission and runs a signed PySpark job on the cluster", async () => {
+  it("installs charts/datapark's Spark from the locally built image: master, workers and history Ready; the REST server refuses an unsigned submission and runs a signed PySpark job on the cluster, which finishes though the worker under its executor is killed", async () => {
     await clearRelease();
     await importImage('spark');
     const namespace = 'datapark';
@@ -798,8 +842,87 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       ].join('\n'),
     });
 
+    // A worker pod killed under a job's executor (no grace period): the master marks the
+    // executor lost, the driver's tasks run again on an executor elsewhere, the job finishes,
+    // and the Deployment brings a worker back. The driver's own worker is left alone: standalone
+    // relaunches a driver only with spark.driver.supervise (README, the local drill).
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'spark-drill', labels: { 'datapark.io/client': 'true' } },
+        spec: {
+          automountServiceAccountToken: false,
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'client',
+              image: SPARK,
+              imagePullPolicy: 'Never',
+              command: ['python', '-c', SPARK_DRILL],
+              env: [
+                {
+                  name: 'KEY',
+                  valueFrom: { secretKeyRef: { name: 'dp-spark', key: 'rest-secret' } },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const victim = await until(
+      'the drill to name the worker under its executor',
+      240_000,
+      async () => {
+        const log = await core.readNamespacedPodLog({ name: 'spark-drill', namespace });
+        if (log.includes('no executor')) throw new Error(log);
+        return /^kill (\S+)$/m.exec(log)?.[1];
+      },
+    );
+    const pods = await core.listNamespacedPod({
+      namespace,
+      labelSelector: 'app.kubernetes.io/name=spark,app.kubernetes.io/component=worker',
+    });
+    const killed = pods.items.find((p) => p.status?.podIP === victim);
+    expect(killed).toBeDefined();
+    await core.deleteNamespacedPod({
+      name: killed!.metadata!.name!,
+      namespace,
+      gracePeriodSeconds: 0,
+    });
+    const drill = await until('the drill to end', 600_000, async () => {
+      const p: V1Pod = await core.readNamespacedPod({ name: 'spark-drill', namespace });
+      return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
+    });
+    const drillLog = await core.readNamespacedPodLog({ name: 'spark-drill', namespace });
+    expect({ phase: drill.status?.phase, log: drillLog }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        `kill ${victim}`,
+        'driver FINISHED',
+        'the killed worker alive False',
+        'executors lost True',
+        '',
+      ].join('\n'),
+    });
+
+    // The Deployment's new worker (another pod) joins the master.
+    await until("a new worker in the killed one's place, both Ready", 300_000, async () => {
+      const [set, now] = await Promise.all([
+        apps.readNamespacedDeployment({ name: 'dp-spark-worker', namespace }),
+        core.listNamespacedPod({
+          namespace,
+          labelSelector: 'app.kubernetes.io/name=spark,app.kubernetes.io/component=worker',
+        }),
+      ]);
+      return set.status?.readyReplicas === 2 &&
+        !now.items.some((p) => p.metadata?.uid === killed!.metadata?.uid)
+        ? true
+        : undefined;
+    });
+
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-  }, 900_000);
+  }, 1_500_000);
 
   it("installs charts/datapark's Airflow from the locally built image, on the chart's PostgreSQL: migrations done, every component Ready, the api-server logs the generated admin in and lists the DAGs parsed from the ConfigMap", async () => {
     await clearRelease();
