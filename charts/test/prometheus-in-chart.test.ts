@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { STATSD_JOBS } from '@datapark/platform-local';
+import { ALERT_RESEND_DELAY, STATSD_JOBS } from '@datapark/platform-local';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -393,6 +393,8 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
         '--storage.tsdb.retention.time=2d',
         '--storage.tsdb.retention.size=1536MB',
         '--web.console.templates=/etc/prometheus/dashboards/consoles',
+        // The local platform's (ALERT_RESEND_DELAY).
+        `--rules.alert.resend-delay=${ALERT_RESEND_DELAY}`,
       ]),
     );
     // The only writable mount is the claim.

@@ -12,6 +12,6 @@ export {
   type KafkaConsoleTool,
 } from './tools/kafka-console.js';
 export { psqlInvocation } from './tools/psql.js';
-export { STATSD_JOBS } from './monitoring/prometheus-config.js';
+export { ALERT_RESEND_DELAY, STATSD_JOBS } from './monitoring/prometheus-config.js';
 export { supersetServerArgs } from './superset/server.js';
 export type { ToolInvocation } from './tools/tool-invocation.js';

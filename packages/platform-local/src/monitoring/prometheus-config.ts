@@ -12,6 +12,11 @@ import type { MonitoringFiles } from './files.js';
 export const SCRAPE_INTERVAL = '15s';
 /** How long Prometheus keeps samples, and at most how much disk. */
 export const RETENTION = { time: '2d', size: '512MB' } as const;
+/**
+ * How soon Prometheus sends a firing alert to Alertmanager again (its default is a minute): the
+ * evaluation interval, so an alert that fires anew reaches Alertmanager within seconds.
+ */
+export const ALERT_RESEND_DELAY = SCRAPE_INTERVAL;
 
 interface StaticTarget {
   readonly targets: string[];

@@ -8,7 +8,7 @@ import { requireExecutable } from '../prerequisites.js';
 import { hostPort, monitoringAddresses, NAME, type HostPort } from './addresses.js';
 import type { MonitoringFiles } from './files.js';
 import { monitorDataSource } from './postgres-role.js';
-import { RETENTION } from './prometheus-config.js';
+import { ALERT_RESEND_DELAY, RETENTION } from './prometheus-config.js';
 
 /** One process of the monitoring component: what runs, where it listens, what it needs. */
 export interface MonitoringUnit {
@@ -69,6 +69,9 @@ export const MONITORING_UNITS: readonly MonitoringUnit[] = [
         // The dashboards: console templates Prometheus serves at /consoles/ (read per request).
         `--web.console.templates=${files.consoles}`,
         `--web.console.libraries=${files.consoleLibraries}`,
+        // An alert that fires anew (a poison record while DeadLettersArriving fires already)
+        // shows in Alertmanager within seconds, not up to a minute later.
+        `--rules.alert.resend-delay=${ALERT_RESEND_DELAY}`,
       ];
     },
   },
