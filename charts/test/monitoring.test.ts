@@ -307,7 +307,11 @@ describe('metrics endpoints in the chart', () => {
       expect({
         owner,
         probes: [sidecar.startupProbe, sidecar.readinessProbe, sidecar.livenessProbe].map(
-          (probe) => probe?.httpGet && [probe.httpGet.path, probe.httpGet.port],
+          (probe) => {
+            const get = (probe as { httpGet?: { path: string; port: string } } | undefined)
+              ?.httpGet;
+            return get && [get.path, get.port];
+          },
         ),
       }).toEqual({
         owner,
