@@ -31,6 +31,7 @@ const CONSUMERS = {
   'spark.objectstore.secretName': 'my-objectstore',
   'jupyter.objectstore.secretName': 'my-objectstore',
   'airflow.objectstore.secretName': 'my-objectstore',
+  'monitoring.jupyter.secretName': 'my-jupyter',
 };
 const INGRESS = [
   'global.ingress.enabled=true',

@@ -380,6 +380,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     'Deployment/dp-superset': ['metrics'],
     'Deployment/dp-spark-master': ['ui'],
     'Deployment/dp-spark-worker': ['ui'],
+    // jupyter_server serves /metrics on its HTTP port (behind the token), not a port of its own.
+    'Deployment/dp-jupyter': ['http'],
     // Alertmanager takes alerts and is scraped on its one port.
     'Deployment/dp-monitoring-alertmanager': ['http'],
   };
@@ -403,6 +405,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-superset': ['metrics'],
       'dp-spark-master': ['ui'],
       'dp-spark-worker': ['ui'],
+      'dp-jupyter': ['http'],
     });
     // No in-chart Prometheus, so no rule lets its labels in.
     expect(portsOpenedToInChartPrometheus(manifests)).toEqual({});
@@ -413,6 +416,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     expect(Object.keys(portsOpenedToClusterPrometheus(manifests)).sort()).toEqual([
       'dp-airflow-redis',
       'dp-airflow-statsd',
+      'dp-jupyter',
       'dp-kafka-lag-exporter',
       'dp-monitoring-node-exporter',
       'dp-objectstore',
@@ -437,6 +441,8 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       '--set',
       'monitoring.nodeExporter.enabled=false',
       ...SENDERS_OFF,
+      '--set',
+      'jupyter.metrics.enabled=false',
       '--set',
       'global.monitoring.inChartPrometheus=false',
     ]);
@@ -504,7 +510,29 @@ describe('the Prometheus Operator path', () => {
       airflow: 'airflow/statsd:metrics/metrics',
       objectstore: 'objectstore/objectstore:metrics/metrics',
       superset: 'superset/superset:metrics/metrics',
+      jupyter: 'jupyter/jupyter:http/metrics',
     });
+    // Jupyter's /metrics wants the login token: the Operator's Prometheus reads it from the
+    // token's Secret (the user's with jupyter.auth.existingSecret), never from the PodMonitor.
+    const authorization = (m: Manifest[]) =>
+      (
+        named(m, 'PodMonitor', 'dp-jupyter')?.spec as {
+          podMetricsEndpoints: { authorization?: unknown }[];
+        }
+      ).podMetricsEndpoints[0]!.authorization;
+    expect(authorization(manifests)).toEqual({
+      type: 'token',
+      credentials: { name: 'dp-jupyter', key: 'token' },
+    });
+    expect(
+      authorization(await render([...OPERATOR, '--set', 'jupyter.auth.existingSecret=my-jupyter'])),
+    ).toEqual({ type: 'token', credentials: { name: 'my-jupyter', key: 'token' } });
+    // No other PodMonitor carries a credential.
+    expect(
+      monitors
+        .filter((m) => JSON.stringify(m.spec).includes('authorization'))
+        .map((m) => m.metadata.name),
+    ).toEqual(['dp-jupyter']);
     // The senders' sidecars: only their own series, as the in-chart Prometheus keeps them.
     const kept = Object.fromEntries(
       monitors.map((m) => [
@@ -569,6 +597,8 @@ describe('the Prometheus Operator path', () => {
       '--set',
       'kafka.lagExporter.enabled=false',
       ...SENDERS_OFF,
+      '--set',
+      'jupyter.metrics.enabled=false',
       '--set',
       'monitoring.enabled=false',
     ]);

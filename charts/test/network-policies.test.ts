@@ -102,7 +102,8 @@ const MATRIX: [string, number, string[]][] = [
   ['monitoring/prometheus', 9090, ['client']],
   ['monitoring/alertmanager', 9093, ['monitoring/prometheus', 'client']],
   ['airflow/worker', 8793, ['airflow/api-server']],
-  ['jupyter/jupyter', 8888, []],
+  // jupyter_server's /metrics is on its HTTP port (behind the token): the scraping Prometheus.
+  ['jupyter/jupyter', 8888, ['monitoring/prometheus']],
   ['jupyter/jupyter', 29413, ['spark/worker']],
   ['superset/superset', 8088, []],
   // The lake's files: the drivers and executors (on the workers), the PySpark kernel, the

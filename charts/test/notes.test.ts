@@ -73,6 +73,7 @@ describe('NOTES.txt', () => {
       'spark.postgresql.secretName=my-pg',
       'airflow.auth.existingSecret=my-airflow',
       'jupyter.auth.existingSecret=my-jupyter',
+      'monitoring.jupyter.secretName=my-jupyter',
       'superset.auth.existingSecret=my-superset',
     );
     expect(notes).toContain("get secret my-pg -o jsonpath='{.data.analyst-password}'");

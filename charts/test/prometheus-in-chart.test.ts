@@ -100,6 +100,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         'airflow',
         'objectstore',
         'superset',
+        'jupyter',
       ].sort(),
     );
     const named = [...readFileSync(RULES_FILE, 'utf8').matchAll(/job="([^"]+)"/g)].map(
@@ -131,6 +132,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
       airflow: ['Deployment/dp-airflow-statsd'],
       objectstore: ['StatefulSet/dp-objectstore'],
       superset: ['Deployment/dp-superset'],
+      jupyter: ['Deployment/dp-jupyter'],
     });
     // The other way round: every pod with a port named metrics, or annotated for scraping, is
     // some job's, at the annotated path.
@@ -175,6 +177,77 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         .filter((job) => relabels[job])
         .sort(),
     ).toEqual(['airflow', ...Object.values(STATSD_JOBS)].sort());
+  });
+
+  it("scrapes Jupyter's own /metrics with its login token, read from a file of the token's Secret mounted read-only (never in the configuration), as the local platform's job does", async () => {
+    const jupyter = config.scrape_configs.find((j) => j.job_name === 'jupyter') as
+      (PrometheusConfig['scrape_configs'][number] & { authorization?: unknown }) | undefined;
+    expect(jupyter?.metrics_path).toBe('/metrics');
+    expect(jupyter?.authorization).toEqual({
+      type: 'token',
+      credentials_file: '/etc/datapark/jupyter/token',
+    });
+    expect(jobPortName(jupyter!)).toBe('http');
+    const token = secretData(manifests, 'dp-jupyter').token!;
+    expect(token).toMatch(/^[A-Za-z0-9]{20,}$/);
+    expect(prometheusYml(manifests)).not.toContain(token);
+    const mounted = (m: readonly Manifest[]) => {
+      const pod = podOf(m, 'StatefulSet/dp-monitoring-prometheus');
+      const container = pod.spec.containers[0]! as (typeof pod.spec.containers)[0] & {
+        volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+      };
+      return {
+        volume: pod.spec.volumes!.find((v) => v.name === 'jupyter-token'),
+        mount: container.volumeMounts.find((v) => v.name === 'jupyter-token'),
+        args: JSON.stringify(container.args),
+      };
+    };
+    const jupyterSecret = (name: string) => ({
+      volume: {
+        name: 'jupyter-token',
+        // Optional: a release without Jupyter has no such Secret, and Prometheus still starts.
+        secret: { secretName: name, optional: true, items: [{ key: 'token', path: 'token' }] },
+      },
+      mount: { name: 'jupyter-token', mountPath: '/etc/datapark/jupyter', readOnly: true },
+      args: expect.not.stringContaining('jupyter'),
+    });
+    expect(mounted(manifests)).toEqual(jupyterSecret('dp-jupyter'));
+    // The user's Secret, named to the monitoring chart too (it cannot see Jupyter's values),
+    // and the umbrella refuses the two disagreeing.
+    const mine = await render([
+      '--set',
+      'jupyter.auth.existingSecret=my-jupyter',
+      '--set',
+      'monitoring.jupyter.secretName=my-jupyter',
+    ]);
+    expect(mounted(mine)).toEqual(jupyterSecret('my-jupyter'));
+    const disagreeing = await helm([
+      'template',
+      'dp',
+      join(ROOT, 'charts/datapark'),
+      '--namespace',
+      'datapark',
+      '--set',
+      'jupyter.auth.existingSecret=my-jupyter',
+    ]);
+    expect(disagreeing.exitCode).not.toBe(0);
+    expect(disagreeing.stderr).toContain('set monitoring.jupyter.secretName=my-jupyter');
+    // Off: neither the job nor the token in Prometheus' pod.
+    const off = await render(['--set', 'monitoring.jupyter.scrape=false']);
+    expect(prometheusConfig(off).scrape_configs.map((j) => j.job_name)).not.toContain('jupyter');
+    expect(mounted(off)).toMatchObject({ volume: undefined, mount: undefined });
+    // Jupyter's metrics off while the in-chart Prometheus would still scrape it: refused.
+    const half = await helm([
+      'template',
+      'dp',
+      join(ROOT, 'charts/datapark'),
+      '--namespace',
+      'datapark',
+      '--set',
+      'jupyter.metrics.enabled=false',
+    ]);
+    expect(half.exitCode).not.toBe(0);
+    expect(half.stderr).toContain('set monitoring.jupyter.scrape=false too');
   });
 
   it("discovers pods in the release's namespace only, labels each target with its pod as unit, and sends alerts to its Alertmanager", async () => {
@@ -297,6 +370,8 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
       to: (rule.to ?? []).map((p) => peerName(p as Record<string, unknown>)).sort(),
     }));
     expect(rules).toEqual([
+      // Jupyter's HTTP port, where jupyter_server serves /metrics, to Jupyter's pod only.
+      { ports: ['http/TCP'], to: ['dp/jupyter/jupyter'] },
       {
         ports: ['metrics/TCP'],
         to: [
@@ -473,6 +548,8 @@ describe("the rendered files in Prometheus' own tools and binaries", () => {
     mkdirSync(join(dir, 'rules'));
     writeFileSync(join(dir, 'auth', 'password'), password);
     writeFileSync(join(dir, 'auth', 'web.yml'), data['web.yml']!);
+    mkdirSync(join(dir, 'jupyter'));
+    writeFileSync(join(dir, 'jupyter', 'token'), secretData(manifests, 'dp-jupyter').token!);
     for (const [key, text] of Object.entries(
       named(manifests, 'ConfigMap', 'dp-monitoring-rules')!.data!,
     ))
@@ -483,6 +560,7 @@ describe("the rendered files in Prometheus' own tools and binaries", () => {
   const localized = (text: string) =>
     text
       .replaceAll('/etc/datapark/auth/', `${dir}/auth/`)
+      .replaceAll('/etc/datapark/jupyter/', `${dir}/jupyter/`)
       .replaceAll('/etc/prometheus/rules/', `${dir}/rules/`);
 
   it('passes promtool check config (discovery made static), the rules included, and check web-config', () => {

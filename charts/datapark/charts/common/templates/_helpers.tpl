@@ -424,7 +424,9 @@ rules expect and the `unit` label (the pod) the local platform's targets carry:
 (dict "context" $ "component" "broker" "job" "kafka" "port" "metrics" "path" "/metrics"
 "interval" "30s"), and "name" where it is not <release>-<chart>-<component>; "keepPrefix" keeps
 only the series named <prefix>_* (a statsd-exporter sidecar's sender's, as the in-chart
-Prometheus keeps them). Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
+Prometheus keeps them); "authorization" (dict "type" "token" "secret" <name> "key" <key>) sends
+`Authorization: <type> <the Secret's key>`, for an endpoint behind a login (Jupyter's token),
+which the Operator's Prometheus reads from the Secret itself. Extra labels from global.monitoring.podMonitorLabels (e.g. the `release`
 label kube-prometheus-stack's podMonitorSelector matches). */}}
 {{- define "datapark.common.v1.podMonitor" -}}
 apiVersion: monitoring.coreos.com/v1
@@ -444,6 +446,13 @@ spec:
     - port: {{ .port }}
       path: {{ .path }}
       interval: {{ .interval }}
+      {{- with .authorization }}
+      authorization:
+        type: {{ .type }}
+        credentials:
+          name: {{ .secret }}
+          key: {{ .key }}
+      {{- end }}
       relabelings:
         - action: replace
           targetLabel: job

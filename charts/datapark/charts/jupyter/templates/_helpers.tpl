@@ -3,6 +3,11 @@
 {{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
 
+{{/* "true" when the PodMonitor renders (metrics.podMonitor: auto, true, false). */}}
+{{- define "datapark.jupyter.v1.podMonitors" -}}
+{{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
+{{- end -}}
+
 {{/* The Secret holding the analyst role's password ("analyst-password"). */}}
 {{- define "datapark.jupyter.v1.postgresSecret" -}}
 {{- .Values.postgresql.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "postgresql")) -}}

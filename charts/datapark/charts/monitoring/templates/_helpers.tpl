@@ -44,6 +44,18 @@ the generated one. */}}
 {{- .Values.auth.existingSecret | default (include "datapark.common.v1.fullname" .) -}}
 {{- end -}}
 
+{{/* The Secret holding Jupyter's login token ("token"): the jupyter subchart's, which this chart
+cannot see, so it is named here too (jupyter.secretName; the umbrella checks that it is
+jupyter.auth.existingSecret when that is set). */}}
+{{- define "datapark.monitoring.v1.jupyterSecret" -}}
+{{- .Values.jupyter.secretName | default (include "datapark.common.v1.chartFullname" (dict "context" . "chart" "jupyter")) -}}
+{{- end -}}
+
+{{/* Where Prometheus reads that token (the Secret's key mounted read-only). */}}
+{{- define "datapark.monitoring.v1.jupyterTokenFile" -}}
+/etc/datapark/jupyter/token
+{{- end -}}
+
 {{/* The user both UIs let in (as the local platform's). */}}
 {{- define "datapark.monitoring.v1.username" -}}
 datapark
@@ -57,7 +69,9 @@ a component that is turned off find no pod. StatsD arrives through statsd-export
 split their series by name as the local platform's one exporter's (STATSD_JOBS there): `keep`,
 the prefix of the only series a sender's job takes (versitygw_* for the object store, superset_*
 for Superset, each from its own sidecar); `dropKept`, a job that drops every prefix another job
-keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*). */}}
+keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*).
+`tokenFile`: jupyter_server's own /metrics on Jupyter's HTTP port answers only with the login
+token (`Authorization: token …`), read from the token's Secret mounted there. */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
 - { job: node, chart: monitoring, component: node-exporter, port: metrics, path: /metrics }
 - { job: kafka, chart: kafka, component: broker, port: metrics, path: /metrics }
@@ -69,6 +83,9 @@ keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's 
 - { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics, dropKept: true }
 - { job: objectstore, chart: objectstore, component: objectstore, port: metrics, path: /metrics, keep: versitygw }
 - { job: superset, chart: superset, component: superset, port: metrics, path: /metrics, keep: superset }
+{{- if .Values.jupyter.scrape }}
+- { job: jupyter, chart: jupyter, component: jupyter, port: http, path: /metrics, tokenFile: {{ include "datapark.monitoring.v1.jupyterTokenFile" . }} }
+{{- end }}
 {{- end -}}
 
 {{/* A readiness or liveness check of Prometheus or Alertmanager: /-/ready (or /-/healthy) behind
