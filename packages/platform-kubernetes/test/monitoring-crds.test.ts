@@ -70,8 +70,8 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
 
     const core = cluster.config.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'datapark' } } });
-    // Every component with its metrics (Jupyter has none; Superset and the object store through
-    // their statsd-exporter sidecars), the brokers' JMX agent included.
+    // Every component with its metrics (Superset and the object store through their
+    // statsd-exporter sidecars, Jupyter with its token), the brokers' JMX agent included.
     const install = await execa(
       realHelm(),
       [
@@ -80,8 +80,6 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
         CHART,
         '--namespace',
         'datapark',
-        '--set',
-        'jupyter.enabled=false',
         '--set',
         'kafka.metrics.enabled=true',
         '--set',
@@ -111,6 +109,7 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
     expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
       'dp-airflow-redis',
       'dp-airflow-statsd',
+      'dp-jupyter',
       'dp-kafka',
       'dp-kafka-lag-exporter',
       'dp-monitoring-node-exporter',
