@@ -248,6 +248,25 @@ describe('the in-chart Prometheus: what it scrapes', () => {
     ]);
     expect(half.exitCode).not.toBe(0);
     expect(half.stderr).toContain('set monitoring.jupyter.scrape=false too');
+    // With no monitoring at all there is no Prometheus to disagree with (the local-images profile).
+    const noMonitoring = await helm([
+      'template',
+      'dp',
+      join(ROOT, 'charts/datapark'),
+      '--namespace',
+      'datapark',
+      '--set',
+      'monitoring.enabled=false',
+      '--set',
+      'jupyter.metrics.enabled=false',
+    ]);
+    expect({
+      code: noMonitoring.exitCode,
+      problem: /Error: .*/.exec(noMonitoring.stderr)?.[0],
+    }).toEqual({
+      code: 0,
+      problem: undefined,
+    });
   });
 
   it("discovers pods in the release's namespace only, labels each target with its pod as unit, and sends alerts to its Alertmanager", async () => {

@@ -30,9 +30,9 @@ they agree. */ -}}
 {{- $owners = append $owners (dict "owner" "objectstore.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.objectstore) "default" (printf "%s-objectstore" .Release.Name) "consumers" (list (dict "chart" "spark" "value" "objectstore.secretName" "reads" $reads) (dict "chart" "jupyter" "value" "objectstore.secretName" "reads" $reads) (dict "chart" "airflow" "value" "objectstore.secretName" "reads" $reads))) -}}
 {{- end -}}
 {{- /* The in-chart Prometheus reads Jupyter's token to scrape its /metrics (monitoring.jupyter). */ -}}
-{{- if and .Values.jupyter.enabled (dig "jupyter" "scrape" true .Values.monitoring) (include "datapark.common.v1.inChartPrometheus" .) -}}
+{{- if and .Values.jupyter.enabled .Values.monitoring.enabled (dig "jupyter" "scrape" true .Values.monitoring) (include "datapark.common.v1.inChartPrometheus" .) -}}
 {{- if not (dig "metrics" "enabled" true .Values.jupyter) -}}
-{{- $problems = append $problems "monitoring.jupyter.scrape: the in-chart Prometheus would scrape Jupyter, whose NetworkPolicy lets no Prometheus in with jupyter.metrics.enabled=false; set monitoring.jupyter.scrape=false too" -}}
+{{- $problems = append $problems "monitoring.jupyter.scrape: the in-chart Prometheus would scrape Jupyter, whose NetworkPolicy lets no Prometheus in with jupyter.metrics.enabled=false; set monitoring.jupyter.scrape=false too (or turn jupyter.metrics.enabled back on)" -}}
 {{- end -}}
 {{- $owners = append $owners (dict "owner" "jupyter.auth.existingSecret" "name" (dig "auth" "existingSecret" "" .Values.jupyter) "default" (printf "%s-jupyter" .Release.Name) "consumers" (list (dict "chart" "monitoring" "value" "jupyter.secretName" "reads" "Jupyter's login token (job jupyter)"))) -}}
 {{- end -}}
