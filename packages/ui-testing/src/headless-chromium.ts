@@ -1,4 +1,5 @@
 import puppeteer, { type Browser, type LaunchOptions, type Page } from 'puppeteer-core';
+import { UiTestingError } from './ui-testing-error.js';
 
 /** Debian's Chromium (package `chromium`, tools/ci/apt.sh): puppeteer-core downloads none. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -69,8 +70,13 @@ export class HeadlessChromium {
     try {
       await this.page.waitForFunction(expression, { timeout: timeoutMs, polling: 500 });
     } catch (error) {
-      throw new Error(
+      throw new UiTestingError(
         `timed out after ${timeoutMs} ms waiting for ${what} at ${this.page.url()} (${(error as Error).message})`,
+        {
+          code: 'UI_WAIT_TIMED_OUT',
+          hint: 'the screenshot the test saves shows the page as it was; the service behind it logs why',
+          cause: error,
+        },
       );
     }
   }

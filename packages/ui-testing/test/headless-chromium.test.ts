@@ -1,4 +1,4 @@
-import { HeadlessChromium } from '../src/index.js';
+import { HeadlessChromium, UiTestingError } from '../src/index.js';
 
 // Debian's Chromium on a page of its own (a data: URL): no platform needed.
 describe('HeadlessChromium', () => {
@@ -19,7 +19,10 @@ describe('HeadlessChromium', () => {
 
   it('names what it waited for, and where, when the wait times out', async () => {
     await browser.open('data:text/html,<p>nothing</p>');
-    await expect(browser.waitFor('false', 600, 'a chart that never draws')).rejects.toThrow(
+    const error = await browser.waitFor('false', 600, 'a chart that never draws').catch((e) => e);
+    expect(error).toBeInstanceOf(UiTestingError);
+    expect(error).toMatchObject({ code: 'UI_WAIT_TIMED_OUT' });
+    expect((error as Error).message).toMatch(
       /timed out after 600 ms waiting for a chart that never draws at data:text\/html/,
     );
   });
