@@ -1,4 +1,5 @@
 import type { DataparkConfig } from '@datapark/config';
+import { DEFAULT_MAX_RETRIES, isSafeToRepeat, pause, retryDelayMs } from '@datapark/http';
 import { LessonError } from './lesson-error.js';
 
 /** An answer of Superset's REST API: its status and its JSON body (`{}` when it had none). */
@@ -20,6 +21,29 @@ export const equalsFilter = (col: string, value: string) =>
   `?q=${encodeURIComponent(`(filters:!((col:${col},opr:eq,value:${risonString(value)})),page_size:100)`)}`;
 
 /**
+ * `fetch`, sent again with the SDKs' backoff when the connection fails before an answer and the
+ * request is safe to repeat. Superset's gunicorn closes an idle keep-alive connection after 2 s,
+ * and a request that leaves on it as it closes fails with "other side closed" (the fresh CI saw
+ * it once, with the Streaming dashboard refreshing beside the lesson's checker).
+ */
+async function fetchRepeatable(
+  url: URL,
+  init: RequestInit & { method: string },
+  safe = isSafeToRepeat(init.method),
+): Promise<Response> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      // fetch's network failure is a TypeError (by name: another realm's under Jest's VM).
+      const dropped = (error as Error | undefined)?.name === 'TypeError' && !init.signal?.aborted;
+      if (!safe || !dropped || retries >= DEFAULT_MAX_RETRIES) throw error;
+      await pause(retryDelayMs(retries));
+    }
+  }
+}
+
+/**
  * Logs in (`/api/v1/security/login`, the JWT), and takes a CSRF token with its session cookie
  * (`/api/v1/security/csrf_token/`): Superset refuses a POST, PUT or DELETE without them.
  */
@@ -32,12 +56,17 @@ export async function supersetLogin(config: DataparkConfig): Promise<SupersetApi
     });
   let login: Response;
   try {
-    login = await fetch(new URL('/api/v1/security/login', url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username, password, provider: 'db' }),
-      signal: AbortSignal.timeout(30_000),
-    });
+    // A login changes nothing on the server: safe to send again.
+    login = await fetchRepeatable(
+      new URL('/api/v1/security/login', url),
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password, provider: 'db' }),
+        signal: AbortSignal.timeout(30_000),
+      },
+      true,
+    );
   } catch (error) {
     throw new LessonError(`Superset at ${url} did not answer: ${String(error)}`, {
       code: 'SUPERSET_UNREACHABLE',
@@ -51,7 +80,8 @@ export async function supersetLogin(config: DataparkConfig): Promise<SupersetApi
       hint: 'superset.password in .datapark/endpoints.json is the one `up` generated: was the state directory replaced?',
     });
   const token = ((await login.json()) as { access_token: string }).access_token;
-  const csrf = await fetch(new URL('/api/v1/security/csrf_token/', url), {
+  const csrf = await fetchRepeatable(new URL('/api/v1/security/csrf_token/', url), {
+    method: 'GET',
     headers: { Authorization: `Bearer ${token}` },
     signal: AbortSignal.timeout(30_000),
   });
@@ -62,7 +92,7 @@ export async function supersetLogin(config: DataparkConfig): Promise<SupersetApi
     .join('; ');
   return {
     async request(method, path, body) {
-      const response = await fetch(new URL(path, url), {
+      const response = await fetchRepeatable(new URL(path, url), {
         method,
         headers: {
           Authorization: `Bearer ${token}`,
