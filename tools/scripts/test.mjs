@@ -61,7 +61,13 @@ if (
   process.exit(1);
 }
 const nx = join(root, 'node_modules', '.bin', 'nx');
-if (run('build', nx, ['run-many', '-t', 'build', '--outputStyle=stream', ...nxArgs]) !== 0)
+// The builds, and the chart's generated files when every project is tested: the lanes below
+// then run their targets without their dependencies. Without nx's daemon a dependency "from the
+// local cache" is restored again at every nx run, its files deleted and rewritten, and a CLI
+// started meanwhile by another lane's test failed with ERR_MODULE_NOT_FOUND (a fresh CI saw
+// packages/events/dist/catalog.js missing mid-run).
+const buildTargets = nxArgs.length > 0 ? ['build'] : ['build', 'sync-files'];
+if (run('build', nx, ['run-many', '-t', ...buildTargets, '--outputStyle=stream', ...nxArgs]) !== 0)
   process.exit(1);
 // Formatting is checked once for the whole tree (what .prettierignore leaves), before the tests.
 const formatStatus = run(
@@ -94,6 +100,8 @@ if (
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const serial = ['--parallel=1', '--outputStyle=stream'];
+/** Built above: no lane restores a build again while another lane's tests run. */
+const noDeps = '--excludeTaskDependencies';
 
 // The test files that stop, kill or restart shared components (the drills, PostgreSQL, a Kafka
 // broker, Airflow's api-server) or hold the generator to an events-per-second band run last and
@@ -146,8 +154,9 @@ if (nxArgs.length > 0) {
   const beside = runBeside(
     `lint, typecheck; tests of ${BESIDE.join(', ')}`,
     [
-      [nx, ['run-many', '-t', 'lint', 'typecheck', ...serial]],
-      [nx, ['run-many', '-t', 'test', '-p', BESIDE.join(','), ...serial]],
+      // lint-test-dags is airflow-client's lint's dependency, named since dependencies are not run.
+      [nx, ['run-many', '-t', 'lint', 'typecheck', 'lint-test-dags', noDeps, ...serial]],
+      [nx, ['run-many', '-t', 'test', '-p', BESIDE.join(','), noDeps, ...serial]],
     ],
     join(resultsDir, 'beside.log'),
     options,
@@ -164,6 +173,7 @@ if (nxArgs.length > 0) {
       'test',
       '--exclude',
       BESIDE.join(','),
+      noDeps,
       `--parallel=${SHARED_PARALLEL}`,
       '--outputStyle=stream',
     ],
@@ -175,7 +185,7 @@ if (nxArgs.length > 0) {
   const timed = run(
     `tests that time events, alone: ${names(Object.keys(TIMED_TESTS))}`,
     nx,
-    ['run-many', '-t', 'test', '-p', projectsOf(TIMED_TESTS).join(','), ...serial],
+    ['run-many', '-t', 'test', '-p', projectsOf(TIMED_TESTS).join(','), noDeps, ...serial],
     { DATAPARK_TEST_SET: 'timed' },
   );
   // Then the other alone files, and beside them the files that build a cluster of their own:
@@ -187,14 +197,14 @@ if (nxArgs.length > 0) {
       ? undefined
       : runBeside(
           `tests that build a cluster of their own: ${names(Object.keys(OWN_CLUSTER_TESTS))}`,
-          [[nx, ['run-many', '-t', 'test', '-p', clusterProjects.join(','), ...serial]]],
+          [[nx, ['run-many', '-t', 'test', '-p', clusterProjects.join(','), noDeps, ...serial]]],
           join(resultsDir, 'own-cluster.log'),
           { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'cluster' } },
         );
   const alone = await runInTerminal(
     `tests that stop components, alone: ${names(Object.keys(STOPPING_TESTS))}`,
     nx,
-    ['run-many', '-t', 'test', '-p', ALONE.join(','), ...serial],
+    ['run-many', '-t', 'test', '-p', ALONE.join(','), noDeps, ...serial],
     { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
   );
   const ownClusterStatus = ownCluster ? showLog(await ownCluster) : 0;
