@@ -12,7 +12,7 @@ HELM_VERSION=v3.22.0
 require_go go 1.24
 gobin="$(go env GOPATH)/bin"
 
-if [ -x "$gobin/helm" ] && "$gobin/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"; then
+if [ -x "$gobin/helm" ] && grep -qx "$HELM_VERSION" <<<"$("$gobin/helm" version --template '{{.Version}}' 2>/dev/null || true)"; then
   echo "go: helm $HELM_VERSION present in $gobin"
   exit 0
 fi

@@ -65,13 +65,13 @@ preflight() {
 build() {
   bash "$here/kube.sh"
   . "$here/go-toolchain.sh"
-  if ! "$bin/coredns" -version 2>/dev/null | grep -qx "CoreDNS-${COREDNS_VERSION#v}"; then
+  if ! grep -qx "CoreDNS-${COREDNS_VERSION#v}" <<<"$("$bin/coredns" -version 2>/dev/null || true)"; then
     require_go kube-node 1.25
     log "building CoreDNS $COREDNS_VERSION into $bin (a few minutes on 2 cores)"
     (cd /tmp && CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-buildvcs=false go install -v -trimpath -ldflags "-s -w" \
       "github.com/coredns/coredns@$COREDNS_VERSION" 2>&1 | go_progress "kube-node: coredns")
   fi
-  if ! "$bin/kube-router" --version 2>&1 | grep -q "version $KUBE_ROUTER_VERSION,"; then
+  if ! grep -q "version $KUBE_ROUTER_VERSION," <<<"$("$bin/kube-router" --version 2>&1 || true)"; then
     require_go kube-node 1.25
     log "building kube-router $KUBE_ROUTER_VERSION into $bin (a few minutes on 2 cores)"
     (cd /tmp && CGO_ENABLED=0 GOBIN="$bin" GOFLAGS=-buildvcs=false go install -v -trimpath \
@@ -79,7 +79,7 @@ build() {
       "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION" 2>&1 | go_progress "kube-node: kube-router")
   fi
   if [ -x "$bin/kubelet" ] && [ -x "$bin/kube-scheduler" ] &&
-    "$bin/kube-proxy" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"; then
+    grep -qx "Kubernetes $KUBE_VERSION" <<<"$("$bin/kube-proxy" --version 2>/dev/null || true)"; then
     return 0
   fi
   require_go kube-node 1.25

@@ -13,7 +13,7 @@ KUBE_VERSION=v1.35.4 # keep in step with tools/kube/go.mod and the tests' KUBE_V
 bin="${DATAPARK_KUBE_BIN:-$HOME/.cache/datapark/kube-$KUBE_VERSION/bin}"
 
 if [ -x "$bin/etcd" ] && [ -x "$bin/kube-controller-manager" ] &&
-  "$bin/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $KUBE_VERSION"; then
+  grep -qx "Kubernetes $KUBE_VERSION" <<<"$("$bin/kube-apiserver" --version 2>/dev/null || true)"; then
   echo "kube: kube-apiserver, kube-controller-manager $KUBE_VERSION and etcd present in $bin"
   exit 0
 fi
@@ -34,4 +34,4 @@ GOFLAGS=-buildvcs=false go build -v -trimpath -ldflags "$ldflags" -o "$bin/" \
   go.etcd.io/etcd/server/v3 2>&1 | go_progress kube
 # The etcd command is the module's root package, so go names its binary after the module path.
 mv -f "$bin/server" "$bin/etcd"
-echo "kube: built in $(($(date +%s) - started))s: $("$bin/kube-apiserver" --version), etcd $("$bin/etcd" --version | head -1 | awk '{print $3}')"
+echo "kube: built in $(($(date +%s) - started))s: $("$bin/kube-apiserver" --version), etcd $(awk 'NR == 1 {print $3}' <<<"$("$bin/etcd" --version)")"

@@ -26,7 +26,7 @@ gobin="$(go env GOPATH)/bin"
 # install <binary> <module path of the command> <version>
 install() {
   local bin=$1 pkg=$2 version=$3
-  if [ -x "$gobin/$bin" ] && "$gobin/$bin" --version 2>&1 | head -1 | grep -q "version ${version#v} "; then
+  if [ -x "$gobin/$bin" ] && head -1 <<<"$("$gobin/$bin" --version 2>&1 || true)" | grep -q "version ${version#v} "; then
     echo "monitoring: $bin $version present in $gobin"
     return 0
   fi
@@ -35,7 +35,7 @@ install() {
   CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -v \
     -ldflags "-s -w -X github.com/prometheus/common/version.Version=${version#v} -X github.com/prometheus/common/version.Branch=HEAD" \
     "$pkg@$version" 2>&1 | go_progress "monitoring: $bin"
-  "$gobin/$bin" --version 2>&1 | head -1
+  head -1 <<<"$("$gobin/$bin" --version 2>&1)"
 }
 
 install alertmanager github.com/prometheus/alertmanager/cmd/alertmanager "$ALERTMANAGER_VERSION"

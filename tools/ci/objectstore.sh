@@ -12,7 +12,9 @@ VERSITYGW_VERSION=v1.8.0
 require_go objectstore 1.25
 gobin="$(go env GOPATH)/bin"
 
-if [ -x "$gobin/versitygw" ] && "$gobin/versitygw" --version 2>/dev/null | grep -q "^Version *: *$VERSITYGW_VERSION\$"; then
+# The version read whole before grep: `cmd | grep -q` under pipefail fails with SIGPIPE (141) when
+# grep exits before cmd has written its last line, which made a present binary look absent.
+if [ -x "$gobin/versitygw" ] && grep -q "^Version *: *$VERSITYGW_VERSION\$" <<<"$("$gobin/versitygw" --version 2>/dev/null || true)"; then
   echo "objectstore: versitygw $VERSITYGW_VERSION present in $gobin"
   exit 0
 fi
@@ -22,4 +24,4 @@ echo "objectstore: building versitygw $VERSITYGW_VERSION (a few minutes on 2 cor
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false go install -v \
   -ldflags "-s -w -X main.Version=$VERSITYGW_VERSION -X main.Build=module-proxy" \
   "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION" 2>&1 | go_progress "objectstore: versitygw"
-"$gobin/versitygw" --version | head -1
+head -1 <<<"$("$gobin/versitygw" --version)"
