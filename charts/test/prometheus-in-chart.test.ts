@@ -27,7 +27,14 @@ import { egressProblems, policiesOf } from './fixtures/network.js';
 import type { PolicySpec } from './fixtures/network.js';
 import { podsOf, selects } from './fixtures/pods.js';
 import type { Pod } from './fixtures/pods.js';
-import { ROOT, helm, parseManifests, renderProfile, renderYaml } from './fixtures/render.js';
+import {
+  ROOT,
+  helm,
+  parseManifests,
+  renderProfile,
+  renderYaml,
+  templateUmbrella,
+} from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
 // The release's own Prometheus and Alertmanager, for clusters without the Prometheus Operator:
@@ -221,15 +228,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
       'monitoring.jupyter.secretName=my-jupyter',
     ]);
     expect(mounted(mine)).toEqual(jupyterSecret('my-jupyter'));
-    const disagreeing = await helm([
-      'template',
-      'dp',
-      join(ROOT, 'charts/datapark'),
-      '--namespace',
-      'datapark',
-      '--set',
-      'jupyter.auth.existingSecret=my-jupyter',
-    ]);
+    const disagreeing = await templateUmbrella(['--set', 'jupyter.auth.existingSecret=my-jupyter']);
     expect(disagreeing.exitCode).not.toBe(0);
     expect(disagreeing.stderr).toContain('set monitoring.jupyter.secretName=my-jupyter');
     // Off: neither the job nor the token in Prometheus' pod.
@@ -237,24 +236,11 @@ describe('the in-chart Prometheus: what it scrapes', () => {
     expect(prometheusConfig(off).scrape_configs.map((j) => j.job_name)).not.toContain('jupyter');
     expect(mounted(off)).toMatchObject({ volume: undefined, mount: undefined });
     // Jupyter's metrics off while the in-chart Prometheus would still scrape it: refused.
-    const half = await helm([
-      'template',
-      'dp',
-      join(ROOT, 'charts/datapark'),
-      '--namespace',
-      'datapark',
-      '--set',
-      'jupyter.metrics.enabled=false',
-    ]);
+    const half = await templateUmbrella(['--set', 'jupyter.metrics.enabled=false']);
     expect(half.exitCode).not.toBe(0);
     expect(half.stderr).toContain('set monitoring.jupyter.scrape=false too');
     // With no monitoring at all there is no Prometheus to disagree with (the local-images profile).
-    const noMonitoring = await helm([
-      'template',
-      'dp',
-      join(ROOT, 'charts/datapark'),
-      '--namespace',
-      'datapark',
+    const noMonitoring = await templateUmbrella([
       '--set',
       'monitoring.enabled=false',
       '--set',
