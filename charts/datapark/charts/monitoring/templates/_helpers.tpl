@@ -68,7 +68,8 @@ named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name 
 a component that is turned off find no pod. StatsD arrives through statsd-exporters, and the jobs
 split their series by name as the local platform's one exporter's (STATSD_JOBS there): `keep`,
 the prefix of the only series a sender's job takes (versitygw_* for the object store, superset_*
-for Superset, each from its own sidecar); `dropKept`, a job that drops every prefix another job
+for Superset, metrics_datapark_* for the Spark applications' drivers and executors, each from its
+own sidecar); `dropKept`, a job that drops every prefix another job
 keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*).
 `tokenFile`: jupyter_server's own /metrics on Jupyter's HTTP port answers only with the login
 token (`Authorization: token …`), read from the token's Secret mounted there. */}}
@@ -78,6 +79,7 @@ token (`Authorization: token …`), read from the token's Secret mounted there. 
 - { job: kafka-lag, chart: kafka, component: lag-exporter, port: metrics, path: /metrics }
 - { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
 - { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
+- { job: spark-app, chart: spark, component: worker, port: metrics, path: /metrics, keep: metrics_datapark }
 - { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
 - { job: redis, chart: airflow, component: redis, port: metrics, path: /metrics }
 - { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics, dropKept: true }

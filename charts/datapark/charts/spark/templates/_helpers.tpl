@@ -112,6 +112,16 @@ Prometheus Operator's PodMonitor served by the cluster (helm template: --api-ver
 {{- end -}}
 
 {{/* The prometheus.io/* annotations of a pod whose web UI serves metrics: (dict "context" $ "port" N "path" P). */}}
+{{/* Non-empty when the workers run the statsd-exporter sidecar of the applications' metrics. */}}
+{{- define "datapark.spark.v1.applicationMetrics" -}}
+{{- if and .Values.metrics.enabled .Values.metrics.applications.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* The ConfigMap of that sidecar's mapping. */}}
+{{- define "datapark.spark.v1.statsdName" -}}
+{{- include "datapark.common.v1.componentName" (dict "context" . "component" "worker-statsd") -}}
+{{- end -}}
+
 {{- define "datapark.spark.v1.scrapeAnnotations" -}}
 {{- if .context.Values.metrics.enabled }}
 prometheus.io/scrape: "true"
