@@ -73,6 +73,8 @@ const METRICS_PORTS = {
   'DaemonSet/dp-monitoring-node-exporter': 9100,
   'StatefulSet/dp-objectstore': 9102,
   'Deployment/dp-superset': 9102,
+  // The sidecar of the applications' drivers and executors (spark-app-metrics.test.ts).
+  'Deployment/dp-spark-worker': 9102,
 };
 const MAPPING = readFileSync(
   join(ROOT, 'packages/platform-local/monitoring/statsd-mapping.yml'),
@@ -110,7 +112,7 @@ describe('metrics endpoints in the chart', () => {
     );
   });
 
-  it('gives the hosts, PostgreSQL, Redis, Airflow, the object store and Superset (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
+  it('gives the hosts, PostgreSQL, Redis, Airflow, the object store, Superset and the Spark applications (StatsD), Kafka consumer lag and, on opt-in, every Kafka broker an exporter on a port named metrics', async () => {
     const pods = podsOf(await render(KAFKA_METRICS));
     const found = Object.fromEntries(
       pods.flatMap((pod) =>
@@ -379,7 +381,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
     'StatefulSet/dp-objectstore': ['metrics'],
     'Deployment/dp-superset': ['metrics'],
     'Deployment/dp-spark-master': ['ui'],
-    'Deployment/dp-spark-worker': ['ui'],
+    'Deployment/dp-spark-worker': ['metrics', 'ui'],
     // jupyter_server serves /metrics on its HTTP port (behind the token), not a port of its own.
     'Deployment/dp-jupyter': ['http'],
     // Alertmanager takes alerts and is scraped on its one port.
@@ -404,7 +406,7 @@ describe('who may scrape: exactly the Prometheus that does, on exactly the metri
       'dp-objectstore': ['metrics'],
       'dp-superset': ['metrics'],
       'dp-spark-master': ['ui'],
-      'dp-spark-worker': ['ui'],
+      'dp-spark-worker': ['ui', 'metrics'],
       'dp-jupyter': ['http'],
     });
     // No in-chart Prometheus, so no rule lets its labels in.
@@ -505,6 +507,7 @@ describe('the Prometheus Operator path', () => {
       node: 'monitoring/node-exporter:metrics/metrics',
       'spark-master': 'spark/master:ui/metrics/master/prometheus/',
       'spark-worker': 'spark/worker:ui/metrics/prometheus/',
+      'spark-app': 'spark/worker:metrics/metrics',
       postgres: 'postgresql/postgresql:metrics/metrics',
       redis: 'airflow/redis:metrics/metrics',
       airflow: 'airflow/statsd:metrics/metrics',
@@ -547,6 +550,9 @@ describe('the Prometheus Operator path', () => {
     expect(kept['dp-superset']).toEqual([
       { action: 'keep', sourceLabels: ['__name__'], regex: 'superset_.*' },
     ]);
+    expect(kept['dp-spark-worker-applications']).toEqual([
+      { action: 'keep', sourceLabels: ['__name__'], regex: 'metrics_datapark_.*' },
+    ]);
     const rule = named(manifests, 'PrometheusRule', 'dp-monitoring-rules');
     const source = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: unknown[] };
     expect(rule?.spec).toEqual({ groups: source.groups });
@@ -579,12 +585,13 @@ describe('the Prometheus Operator path', () => {
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
+      'dp-spark-worker-applications',
     ]);
     // A PodMonitor forced on beside the in-chart Prometheus: both may scrape that chart.
     expect(portsOpenedToClusterPrometheus(forced)).toEqual({
       'dp-postgresql': ['metrics'],
       'dp-spark-master': ['ui'],
-      'dp-spark-worker': ['ui'],
+      'dp-spark-worker': ['ui', 'metrics'],
     });
     const off = await render([
       ...OPERATOR,

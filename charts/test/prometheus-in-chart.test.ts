@@ -102,6 +102,7 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         'node',
         'spark-master',
         'spark-worker',
+        'spark-app',
         'postgres',
         'redis',
         'airflow',
@@ -134,6 +135,8 @@ describe('the in-chart Prometheus: what it scrapes', () => {
       node: ['DaemonSet/dp-monitoring-node-exporter'],
       'spark-master': ['Deployment/dp-spark-master'],
       'spark-worker': ['Deployment/dp-spark-worker'],
+      // The applications' drivers and executors, through the workers' statsd-exporter sidecars.
+      'spark-app': ['Deployment/dp-spark-worker'],
       postgres: ['StatefulSet/dp-postgresql'],
       redis: ['StatefulSet/dp-airflow-redis'],
       airflow: ['Deployment/dp-airflow-statsd'],
@@ -178,12 +181,17 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         action: 'drop',
       },
     ]);
+    // The Spark applications' job keeps the series of the workers' sidecars, which only Spark
+    // sends to (locally they come from the drivers' PrometheusServlet): airflow need not drop them.
+    expect(relabels['spark-app']).toEqual([
+      { source_labels: ['__name__'], regex: 'metrics_datapark_.*', action: 'keep' },
+    ]);
     // No other job drops or keeps series.
     expect(
       Object.keys(relabels)
         .filter((job) => relabels[job])
         .sort(),
-    ).toEqual(['airflow', ...Object.values(STATSD_JOBS)].sort());
+    ).toEqual(['airflow', 'spark-app', ...Object.values(STATSD_JOBS)].sort());
   });
 
   it("scrapes Jupyter's own /metrics with its login token, read from a file of the token's Secret mounted read-only (never in the configuration), as the local platform's job does", async () => {
@@ -387,6 +395,7 @@ describe('the in-chart Prometheus: RBAC, policies, secrets, pods', () => {
           'dp/monitoring/node-exporter',
           'dp/objectstore/objectstore',
           'dp/postgresql/postgresql',
+          'dp/spark/worker',
           'dp/superset/superset',
         ],
       },

@@ -117,6 +117,7 @@ describe('the monitoring of charts/datapark on a real kube-apiserver', () => {
       'dp-postgresql',
       'dp-spark-master',
       'dp-spark-worker',
+      'dp-spark-worker-applications',
       'dp-superset',
     ]);
     for (const monitor of monitors)

@@ -70,7 +70,9 @@ split their series by name as the local platform's one exporter's (STATSD_JOBS t
 the prefix of the only series a sender's job takes (versitygw_* for the object store, superset_*
 for Superset, metrics_datapark_* for the Spark applications' drivers and executors, each from its
 own sidecar); `dropKept`, a job that drops every prefix another job
-keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*).
+keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*);
+`notShared`, a kept prefix that never reaches that exporter, locally either (the Spark
+applications': locally their drivers' PrometheusServlet, here the workers' sidecars).
 `tokenFile`: jupyter_server's own /metrics on Jupyter's HTTP port answers only with the login
 token (`Authorization: token …`), read from the token's Secret mounted there. */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
@@ -79,7 +81,7 @@ token (`Authorization: token …`), read from the token's Secret mounted there. 
 - { job: kafka-lag, chart: kafka, component: lag-exporter, port: metrics, path: /metrics }
 - { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
 - { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
-- { job: spark-app, chart: spark, component: worker, port: metrics, path: /metrics, keep: metrics_datapark }
+- { job: spark-app, chart: spark, component: worker, port: metrics, path: /metrics, keep: metrics_datapark, notShared: true }
 - { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
 - { job: redis, chart: airflow, component: redis, port: metrics, path: /metrics }
 - { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics, dropKept: true }
