@@ -551,7 +551,11 @@ describe('the Prometheus Operator path', () => {
       { action: 'keep', sourceLabels: ['__name__'], regex: 'superset_.*' },
     ]);
     expect(kept['dp-spark-worker-applications']).toEqual([
-      { action: 'keep', sourceLabels: ['__name__'], regex: 'metrics_datapark_.*' },
+      {
+        action: 'keep',
+        sourceLabels: ['__name__'],
+        regex: '(metrics_datapark|datapark_streaming)_.*',
+      },
     ]);
     const rule = named(manifests, 'PrometheusRule', 'dp-monitoring-rules');
     const source = parse(readFileSync(RULES_FILE, 'utf8')) as { groups: unknown[] };

@@ -181,10 +181,15 @@ describe('the in-chart Prometheus: what it scrapes', () => {
         action: 'drop',
       },
     ]);
-    // The Spark applications' job keeps the series of the workers' sidecars, which only Spark
-    // sends to (locally they come from the drivers' PrometheusServlet): airflow need not drop them.
+    // The Spark applications' job keeps the series of the workers' sidecars, which only the
+    // drivers and executors send to (locally the drivers' PrometheusServlet serves them, and the
+    // streaming job's progress reaches Airflow's exporter): airflow's job need not drop them.
     expect(relabels['spark-app']).toEqual([
-      { source_labels: ['__name__'], regex: 'metrics_datapark_.*', action: 'keep' },
+      {
+        source_labels: ['__name__'],
+        regex: '(metrics_datapark|datapark_streaming)_.*',
+        action: 'keep',
+      },
     ]);
     // No other job drops or keeps series.
     expect(

@@ -1,6 +1,8 @@
+import { loadConfig, statsdAddress } from '@datapark/config';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { OPERATOR, named, prometheusConfig } from './fixtures/monitoring.js';
 import {
@@ -28,6 +30,7 @@ const MAPPING = join(CHART, 'charts', 'spark', 'files', 'monitoring', 'statsd-ma
 const PYTHON = join(ROOT, '.venv', 'bin', 'python');
 const SPARK_HOME = join(ROOT, '.venv', 'lib', 'python3.11', 'site-packages', 'pyspark');
 const APP_NAME = 'chart-metrics-probe';
+const STREAMING_JOB = join(ROOT, 'apps', 'spark-jobs', 'jobs', 'streaming_metrics.py');
 
 const render = async (args: readonly string[] = []) => parseManifests(await renderYaml(args));
 const sparkDefaults = (manifests: readonly Manifest[]) =>
@@ -48,7 +51,7 @@ const workerContainer = (manifests: readonly Manifest[], name: string) =>
 
 // The application: some work, its own account of it, and its driver's PrometheusServlet names.
 const JOB = `
-import json, sys, time, urllib.request
+import importlib.util, json, sys, time, urllib.request
 from pyspark.sql import SparkSession, functions as F
 
 settings = json.loads(sys.argv[1])
@@ -69,6 +72,12 @@ tasks = sum(
     for stage in tracker.getJobInfo(job).stageIds
     if tracker.getStageInfo(stage)
 )
+# The streaming job's own progress gauge (its ProgressToStatsd), sent where this exporter listens.
+streaming_spec = importlib.util.spec_from_file_location("streaming_metrics", sys.argv[3])
+streaming = importlib.util.module_from_spec(streaming_spec)
+streaming_spec.loader.exec_module(streaming)
+port = int(settings["spark.metrics.conf.driver.sink.statsd.port"])
+streaming.ProgressToStatsd(f"http://127.0.0.1:{port - streaming.STATSD_PORT_OFFSET}").onQueryProgress(None)
 servlet = urllib.request.urlopen(sc.uiWebUrl + "/metrics/prometheus/").read().decode()
 print(json.dumps({"appId": sc.applicationId, "jobs": len(jobs), "tasks": tasks,
                   "servlet": sorted({line.split("{")[0] for line in servlet.splitlines() if line and not line.startswith("#")})}))
@@ -105,13 +114,20 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
     const settings = metricsSettings(manifests);
     const sidecar = workerContainer(manifests, 'statsd-exporter')!;
     expect(sidecar.image).toBe('prom/statsd-exporter:v0.31.0');
-    expect(sidecar.args).toContain('--statsd.listen-udp=127.0.0.1:9125');
+    expect(sidecar.args).toContain('--statsd.listen-udp=127.0.0.1:19125');
+    // The SDK's default StatsD address (no endpoints file, no DATAPARK_* variable, as in a worker
+    // pod), where the streaming job sends its progress: the sidecar takes that too.
+    const defaults = loadConfig({
+      env: {},
+      cwd: mkdtempSync(join(tmpdir(), 'datapark-no-state-')),
+    });
+    expect(statsdAddress(defaults)).toEqual({ host: '127.0.0.1', port: 19125 });
     for (const instance of ['driver', 'executor']) {
       expect(settings).toMatchObject({
         [`spark.metrics.conf.${instance}.sink.statsd.class`]:
           'org.apache.spark.metrics.sink.StatsdSink',
         [`spark.metrics.conf.${instance}.sink.statsd.host`]: '127.0.0.1',
-        [`spark.metrics.conf.${instance}.sink.statsd.port`]: '9125',
+        [`spark.metrics.conf.${instance}.sink.statsd.port`]: '19125',
         [`spark.metrics.conf.${instance}.sink.statsd.period`]: '10',
       });
     }
@@ -124,7 +140,11 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
     const job = prometheusConfig(manifests).scrape_configs.find((s) => s.job_name === 'spark-app');
     expect(JSON.stringify(job?.relabel_configs)).toContain('"regex":"metrics"');
     expect(job?.metric_relabel_configs).toEqual([
-      { source_labels: ['__name__'], regex: 'metrics_datapark_.*', action: 'keep' },
+      {
+        source_labels: ['__name__'],
+        regex: '(metrics_datapark|datapark_streaming)_.*',
+        action: 'keep',
+      },
     ]);
     // Where the Prometheus Operator runs, a PodMonitor of the same job instead.
     const monitor = named(
@@ -141,7 +161,11 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
             { action: 'replace', targetLabel: 'job', replacement: 'spark-app' },
           ]),
           metricRelabelings: [
-            { action: 'keep', sourceLabels: ['__name__'], regex: 'metrics_datapark_.*' },
+            {
+              action: 'keep',
+              sourceLabels: ['__name__'],
+              regex: '(metrics_datapark|datapark_streaming)_.*',
+            },
           ],
         },
       ],
@@ -216,12 +240,16 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
       };
       const script = join(dir, 'probe.py');
       writeFileSync(script, JOB);
-      const result = await execa(PYTHON, [script, JSON.stringify(settings), APP_NAME], {
-        // Master, worker, executor and driver on loopback only.
-        env: { SPARK_HOME, SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: PYTHON },
-        reject: false,
-        timeout: 240_000,
-      });
+      const result = await execa(
+        PYTHON,
+        [script, JSON.stringify(settings), APP_NAME, STREAMING_JOB],
+        {
+          // Master, worker, executor and driver on loopback only.
+          env: { SPARK_HOME, SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: PYTHON },
+          reject: false,
+          timeout: 240_000,
+        },
+      );
       if (result.exitCode !== 0)
         throw new Error(`the PySpark application failed:\n${result.stderr.slice(-4000)}`);
       run = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
@@ -293,6 +321,21 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
       ];
       expect(driver.length).toBeGreaterThan(30);
       expect(driver.filter((name) => !servlet.has(name))).toEqual([]);
+    });
+
+    it("takes the streaming job's progress gauge as it is, for StreamingJobNotRunning, with no expiry", async () => {
+      const { series, types } = await scrape();
+      const progress = series.find(
+        (s) => s.name === 'datapark_streaming_last_batch_timestamp_seconds',
+      );
+      expect(progress?.labels).toEqual({ query: 'streaming_metrics' });
+      expect(progress!.value).toBeGreaterThan(Date.now() / 1000 - 600);
+      expect(types.get('datapark_streaming_last_batch_timestamp_seconds')).toBe('gauge');
+      const rule = (
+        parse(readFileSync(MAPPING, 'utf8')) as { mappings: { name: string; ttl?: string }[] }
+      ).mappings.find((m) => m.name.startsWith('datapark_streaming_'));
+      expect(rule).toBeDefined();
+      expect(rule!.ttl).toBeUndefined();
     });
 
     it("keeps only gauges: Spark's running counter totals and histogram snapshots would be summed or observed as events", async () => {

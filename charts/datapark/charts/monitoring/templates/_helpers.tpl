@@ -68,11 +68,12 @@ named `port`, at `path`. Prometheus itself and Alertmanager are scraped by name 
 a component that is turned off find no pod. StatsD arrives through statsd-exporters, and the jobs
 split their series by name as the local platform's one exporter's (STATSD_JOBS there): `keep`,
 the prefix of the only series a sender's job takes (versitygw_* for the object store, superset_*
-for Superset, metrics_datapark_* for the Spark applications' drivers and executors, each from its
-own sidecar); `dropKept`, a job that drops every prefix another job
+for Superset, metrics_datapark_* and datapark_streaming_* for the Spark applications' drivers and
+executors and the streaming job's progress, each from its own sidecar); `dropKept`, a job that drops every prefix another job
 keeps (Airflow's exporter, which takes the rest: Airflow's and the ETL driver's datapark_*);
-`notShared`, a kept prefix that never reaches that exporter, locally either (the Spark
-applications': locally their drivers' PrometheusServlet, here the workers' sidecars).
+`notShared`, a keep that is no split of Airflow's exporter: the Spark applications' series
+(locally their drivers' PrometheusServlet) and the streaming job's progress gauge, whose
+`datapark_streaming_running` partner comes through Airflow's exporter, which must keep it.
 `tokenFile`: jupyter_server's own /metrics on Jupyter's HTTP port answers only with the login
 token (`Authorization: token …`), read from the token's Secret mounted there. */}}
 {{- define "datapark.monitoring.v1.scrapeTargets" -}}
@@ -81,7 +82,7 @@ token (`Authorization: token …`), read from the token's Secret mounted there. 
 - { job: kafka-lag, chart: kafka, component: lag-exporter, port: metrics, path: /metrics }
 - { job: spark-master, chart: spark, component: master, port: ui, path: /metrics/master/prometheus/ }
 - { job: spark-worker, chart: spark, component: worker, port: ui, path: /metrics/prometheus/ }
-- { job: spark-app, chart: spark, component: worker, port: metrics, path: /metrics, keep: metrics_datapark, notShared: true }
+- { job: spark-app, chart: spark, component: worker, port: metrics, path: /metrics, keep: "(metrics_datapark|datapark_streaming)", notShared: true }
 - { job: postgres, chart: postgresql, component: postgresql, port: metrics, path: /metrics }
 - { job: redis, chart: airflow, component: redis, port: metrics, path: /metrics }
 - { job: airflow, chart: airflow, component: statsd, port: metrics, path: /metrics, dropKept: true }
