@@ -255,13 +255,21 @@ export async function startStream(
   }
 }
 
-/** Kills the streaming job's driver, waits for it to end and closes its `etl.job_runs` row. */
+/**
+ * Kills the streaming job's driver, waits for it to end and closes its `etl.job_runs` row; tells
+ * StreamingJobNotRunning the job should not run, whoever started it.
+ */
 export async function stopStream(
   config: DataparkConfig,
   job: StreamJob = METRICS_STREAM,
 ): Promise<{ stopped?: StreamState; finalState?: string }> {
   const state = readStreamState(config, job);
-  if (!state) return {};
+  if (!state) {
+    // Nothing of ours to kill, but the job may have been kept up by the datapark_streaming_keeper
+    // DAG, which tells the alert it should run: a stop takes that back all the same.
+    if (job.alerting) await reportStreamingExpected(config, false);
+    return {};
+  }
   const spark = SparkRestClient.fromConfig(config);
   let finalState = await driverStateOf(spark, state.submissionId);
   if (ACTIVE.has(finalState)) {
