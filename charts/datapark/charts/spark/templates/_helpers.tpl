@@ -111,7 +111,6 @@ Prometheus Operator's PodMonitor served by the cluster (helm template: --api-ver
 {{- include "datapark.common.v1.podMonitors" (dict "context" . "enabled" .Values.metrics.enabled "mode" .Values.metrics.podMonitor) -}}
 {{- end -}}
 
-{{/* The prometheus.io/* annotations of a pod whose web UI serves metrics: (dict "context" $ "port" N "path" P). */}}
 {{/* Non-empty when the workers run the statsd-exporter sidecar of the applications' metrics. */}}
 {{- define "datapark.spark.v1.applicationMetrics" -}}
 {{- if and .Values.metrics.enabled .Values.metrics.applications.enabled -}}true{{- end -}}
@@ -122,6 +121,7 @@ Prometheus Operator's PodMonitor served by the cluster (helm template: --api-ver
 {{- include "datapark.common.v1.componentName" (dict "context" . "component" "worker-statsd") -}}
 {{- end -}}
 
+{{/* The prometheus.io/* annotations of a pod whose web UI serves metrics: (dict "context" $ "port" N "path" P). */}}
 {{- define "datapark.spark.v1.scrapeAnnotations" -}}
 {{- if .context.Values.metrics.enabled }}
 prometheus.io/scrape: "true"
