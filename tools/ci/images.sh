@@ -8,12 +8,16 @@
 #
 # Usage (as root):
 #   tools/ci/images.sh [name…]   builds what is missing or stale (default: every image)
+#   tools/ci/images.sh --debian  every image but those of Go-built binaries (setup.sh: beside the Go builds)
+#   tools/ci/images.sh --go-built the images of Go-built binaries (setup.sh: once the Go builds are done)
 #   tools/ci/images.sh path name prints the archive of a current build, or fails naming the fix
 set -euo pipefail
 shopt -s inherit_errexit # a failing $(key …) fails the script
 here=$(cd "$(dirname "$0")" && pwd)
 out="${DATAPARK_IMAGES_DIR:-$HOME/.cache/datapark/images}"
-all=(postgresql redis kafka spark airflow)
+all=(postgresql redis kafka spark airflow statsd-exporter)
+# Those baking in a binary the Go builds install (statsd-exporter: tools/ci/monitoring.sh's).
+go_built=(statsd-exporter)
 
 key() { # name: a hash of everything its build reads from this repository
   [ -d "$here/../images/$1" ] || {
@@ -63,5 +67,7 @@ path)
   echo "$tar"
   ;;
 "") for name in "${all[@]}"; do build "$name"; done ;;
+--debian) for name in "${all[@]}"; do [[ " ${go_built[*]} " == *" $name "* ]] || build "$name"; done ;;
+--go-built) for name in "${go_built[@]}"; do build "$name"; done ;;
 *) for name in "$@"; do build "$name"; done ;;
 esac

@@ -22,7 +22,7 @@ downloads() {
   step "dbt venv (.venv-dbt)";       bash tools/ci/dbt.sh
   step "Superset venv (.venv-superset)"; bash tools/ci/superset.sh
   step "JVM jars from Maven Central"; bash tools/ci/maven.sh
-  step "Images from Debian packages and the pinned artifacts (PostgreSQL, Redis, Kafka, Spark, Airflow)"; bash tools/ci/images.sh
+  step "Images from Debian packages and the pinned artifacts (PostgreSQL, Redis, Kafka, Spark, Airflow)"; bash tools/ci/images.sh --debian
 }
 go_builds() {
   step "Go-built tools (helm)";      bash tools/ci/go.sh
@@ -47,4 +47,6 @@ if [ "$downloads_status" -ne 0 ] || [ "$builds_status" -ne 0 ]; then
   echo "set-up failed (downloads: exit $downloads_status, Go builds: exit $builds_status); the step that failed is the last one above its group's error" >&2
   exit 1
 fi
-
+# The images of Go-built binaries (statsd-exporter: monitoring.sh's statsd_exporter), once both
+# groups are done (seconds: two Debian packages and the binary).
+step "Images of the Go-built binaries (statsd-exporter)"; bash tools/ci/images.sh --go-built
