@@ -1,4 +1,7 @@
-import { renderProfile } from './fixtures/render.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { podsOf } from './fixtures/pods.js';
+import { ROOT, renderProfile } from './fixtures/render.js';
 import type { Manifest } from './fixtures/render.js';
 
 function workload(manifests: readonly Manifest[], kind: string, name: string): Manifest {
@@ -8,6 +11,19 @@ function workload(manifests: readonly Manifest[], kind: string, name: string): M
 }
 
 const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
+
+/** The image tools/images/<name>/build.sh writes (its `image=` line; statsd-exporter's names the
+ * statsd_exporter version tools/ci/monitoring.sh pins, the binary it bakes in). */
+function builtImage(name: string): string {
+  const build = join(ROOT, 'tools', 'images', name, 'build.sh');
+  if (!existsSync(build)) throw new Error(`no tools/images/${name}/build.sh builds ${name}`);
+  const image = /^image=(\S+)$/m.exec(readFileSync(build, 'utf8'))?.[1];
+  if (!image) throw new Error(`tools/images/${name}/build.sh names no image= line`);
+  const pinned = /^STATSD_EXPORTER_VERSION=v(\S+)$/m.exec(
+    readFileSync(join(ROOT, 'tools', 'ci', 'monitoring.sh'), 'utf8'),
+  )?.[1];
+  return image.replace('${version#v}', pinned ?? 'no STATSD_EXPORTER_VERSION in monitoring.sh');
+}
 
 describe('value profiles', () => {
   it('default: three Kafka nodes, two Spark workers, every Airflow component, Jupyter, Superset', async () => {
@@ -63,6 +79,33 @@ describe('value profiles', () => {
     expect(Buffer.from(auth.data!.auth!, 'base64').toString()).toMatch(/^datapark:\$2[aby]\$/);
     for (const job of manifests.filter((m) => m.kind === 'Job'))
       expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+  });
+
+  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built one", async () => {
+    const { manifests } = await renderProfile('local-images');
+    const containers = podsOf(manifests).flatMap((pod) =>
+      [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => ({
+        where: `${pod.owner}/${c.name}`,
+        image: c.image,
+        pullPolicy: c.imagePullPolicy,
+      })),
+    );
+    const local = containers.filter((c) => c.image.startsWith('datapark.local/'));
+    expect(local.length).toBeGreaterThan(10);
+    for (const c of local) {
+      const name = c.image.slice('datapark.local/'.length, c.image.indexOf(':'));
+      expect(c).toEqual({ ...c, image: builtImage(name), pullPolicy: 'Never' });
+    }
+    const statsd = builtImage('statsd-exporter');
+    expect(containers.filter((c) => c.where.endsWith('/statsd-exporter'))).toEqual([
+      { where: 'Deployment/dp-spark-worker/statsd-exporter', image: statsd, pullPolicy: 'Never' },
+      { where: 'Deployment/dp-superset/statsd-exporter', image: statsd, pullPolicy: 'Never' },
+      { where: 'StatefulSet/dp-objectstore/statsd-exporter', image: statsd, pullPolicy: 'Never' },
+    ]);
+    // The drivers and executors the workers run send to it.
+    expect(workload(manifests, 'ConfigMap', 'dp-spark').data!['spark-defaults.conf']).toContain(
+      'spark.metrics.conf.executor.sink.statsd.class org.apache.spark.metrics.sink.StatsdSink',
+    );
   });
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {

@@ -185,9 +185,11 @@ describe.each(PROFILES)('read-only root filesystems, %s profile', (profile) => {
     const { problems, checked } = problemsOf((await renderProfile(profile)).manifests);
     expect(problems).toEqual([]);
     expect(checked).toContain('objectstore/objectstore/objectstore');
+    // Every profile runs the statsd-exporter sidecars (local-images: the image built here).
+    expect(checked).toContain('objectstore/objectstore/statsd-exporter');
     if (profile !== 'local-images')
       expect(checked).toContain('monitoring/node-exporter/node-exporter');
-    // local-images leaves the exporters, Prometheus and Alertmanager out (no image built here).
+    // local-images leaves the other exporters, Prometheus and Alertmanager out (no image built here).
     if (profile === 'local-images') expect(checked.size).toBeGreaterThanOrEqual(16);
     else if (profile !== 'minimal') expect(checked.size).toBeGreaterThanOrEqual(20);
   });
