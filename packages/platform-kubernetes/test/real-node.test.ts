@@ -31,6 +31,8 @@ const REDIS = 'datapark.local/redis:7.0-bookworm';
 const KAFKA = 'datapark.local/kafka:4.3.1-bookworm';
 /** The image tools/ci/images.sh builds from the venv's pyspark and the connector jars (tools/images/spark). */
 const SPARK = 'datapark.local/spark:4.1.1-bookworm';
+/** The image tools/ci/images.sh builds from monitoring.sh's statsd_exporter (tools/images/statsd-exporter). */
+const STATSD_EXPORTER = 'datapark.local/statsd-exporter:0.31.0-bookworm';
 /** The umbrella chart's subcharts a test may turn off (monitoring is off in the profile). */
 const OPTIONAL_SUBCHARTS = [
   'postgresql',
@@ -137,9 +139,10 @@ print("completed", sorted(a["name"] for a in apps["completedapps"]), "workers", 
 /**
  * The Spark drill's client (SPARK_CLIENT's signing): pi.py over 400 partitions, long enough to
  * lose a worker under it. Once the executor runs on the worker that does not hold the driver, it
- * prints `kill <that worker's pod IP>` (the test deletes that pod), then the driver's end, the
- * workers alive, and the executors the master saw end with their states (the app's page: its
- * JSON lists no executors).
+ * prints the application as the master's JSON names it and where its driver runs (`app <id>
+ * <name> driver <that worker's pod IP>`), then `kill <the other worker's pod IP>` (the test deletes
+ * that pod), then the driver's end, the workers alive, and the executors the master saw end with
+ * their states (the app's page: its JSON lists no executors).
  */
 const SPARK_DRILL =
   SPARK_CLIENT.slice(0, SPARK_CLIENT.indexOf('pi = ')) +
@@ -157,12 +160,14 @@ for _ in range(240):
         others = [w for w in state["workers"] if w["state"] == "ALIVE" and w["id"] != driver["worker"]]
         busy = [w for w in others if w["coresused"] > 0]
         if busy:
-            victim, app = busy[0], apps[0]["id"]
+            victim, app = busy[0], apps[0]
+            host = next(w["host"] for w in state["workers"] if w["id"] == driver["worker"])
             break
     time.sleep(0.5)
 if victim is None:
     print("no executor on the worker without the driver")
     raise SystemExit(1)
+print("app", app["id"], app["name"], "driver", host, flush=True)
 print("kill", victim["host"], flush=True)
 final = None
 for _ in range(600):
@@ -173,10 +178,29 @@ for _ in range(600):
 print("driver", final)
 state = call(master + ":8080/json/", signed=False)[1]
 print("the killed worker alive", any(w["host"] == victim["host"] and w["state"] == "ALIVE" for w in state["workers"]))
-page = urllib.request.urlopen(master + ":8080/app/?appId=" + app, timeout=30).read().decode()
+page = urllib.request.urlopen(master + ":8080/app/?appId=" + app["id"], timeout=30).read().decode()
 removed = page[page.find("Removed Executors"):]
 print("executors lost", len(re.findall(r">\s*LOST\s*<", removed)) > 0)
 `;
+
+/** One sample of a Prometheus text exposition. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The samples of a Prometheus text exposition (comments left out). */
+function samples(text: string): Sample[] {
+  return text.split('\n').flatMap((line) => {
+    const sample = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!sample) return [];
+    const labels = Object.fromEntries(
+      [...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]),
+    );
+    return [{ name: sample[1]!, labels, value: Number(sample[3]) }];
+  });
+}
 
 async function until<T>(what: string, timeoutMs: number, get: () => Promise<T | undefined>) {
   const deadline = Date.now() + timeoutMs;
@@ -790,6 +814,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
   it("installs charts/datapark's Spark from the locally built image: master, workers and history Ready; the REST server refuses an unsigned submission and runs a signed PySpark job on the cluster, which finishes though the worker under its executor is killed", async () => {
     await clearRelease();
     await importImage('spark');
+    await importImage('statsd-exporter');
     const namespace = 'datapark';
     await installOnly(['spark'], '6m', 380_000);
     const platform = chartsPlatform();
@@ -800,10 +825,11 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     );
     const workers = await apps.readNamespacedDeployment({ name: 'dp-spark-worker', namespace });
     expect(workers.status?.readyReplicas).toBe(2);
-    expect(workers.spec!.template.spec!.containers[0]).toMatchObject({
-      image: SPARK,
-      imagePullPolicy: 'Never',
-    });
+    expect(workers.spec!.template.spec!.containers).toMatchObject([
+      { image: SPARK, imagePullPolicy: 'Never' },
+      // Where the drivers and executors the worker runs send their metrics (below).
+      { name: 'statsd-exporter', image: STATSD_EXPORTER, imagePullPolicy: 'Never' },
+    ]);
 
     const { pod, log } = await runPod(
       namespace,
@@ -870,19 +896,20 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         },
       },
     });
-    const victim = await until(
+    const { appId, appName, driverHost, victim } = await until(
       'the drill to name the worker under its executor',
       240_000,
       async () => {
         const log = await core.readNamespacedPodLog({ name: 'spark-drill', namespace });
         if (log.includes('no executor')) throw new Error(log);
-        return /^kill (\S+)$/m.exec(log)?.[1];
+        const named = /^app (\S+) (\S+) driver (\S+)\nkill (\S+)$/m.exec(log);
+        return named
+          ? { appId: named[1]!, appName: named[2]!, driverHost: named[3]!, victim: named[4]! }
+          : undefined;
       },
     );
-    const pods = await core.listNamespacedPod({
-      namespace,
-      labelSelector: 'app.kubernetes.io/name=spark,app.kubernetes.io/component=worker',
-    });
+    const workerPods = 'app.kubernetes.io/name=spark,app.kubernetes.io/component=worker';
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: workerPods });
     const killed = pods.items.find((p) => p.status?.podIP === victim);
     expect(killed).toBeDefined();
     await core.deleteNamespacedPod({
@@ -890,6 +917,76 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       namespace,
       gracePeriodSeconds: 0,
     });
+
+    // The application's own metrics while it runs on: its driver and executors send them with
+    // Spark's StatsdSink to the statsd-exporter sidecar of the worker pod they run in (127.0.0.1),
+    // read here as Prometheus would scrape it, on the sidecar's port through the apiserver's pod
+    // proxy (GET /api/v1/namespaces/datapark/pods/<pod>:9102/proxy/metrics: the apiserver connects
+    // from the node, which kube-router lets through the worker's NetworkPolicy as the kubelet's
+    // probes). The driver's series are in the pod of the worker the drill named; an executor's in
+    // the pod of the worker the master gave the application a new executor on, in the killed one's
+    // place (the driver's worker has no memory left for one), once that executor finished tasks.
+    const ofApp = (sample: Sample) =>
+      sample.labels.app_id === appId && sample.labels.app_name === appName;
+    const read = async (pod: V1Pod) => ({
+      pod,
+      samples: samples(
+        await core.connectGetNamespacedPodProxyWithPath({
+          name: `${pod.metadata!.name!}:9102`,
+          namespace,
+          path: 'metrics',
+        }),
+      ).filter(ofApp),
+    });
+    const sidecars = await until(
+      "the application's driver and executor series in the workers' sidecars",
+      300_000,
+      async () => {
+        const running = (
+          await core.listNamespacedPod({ namespace, labelSelector: workerPods })
+        ).items.filter(
+          (p) => p.status?.phase === 'Running' && p.metadata?.uid !== killed!.metadata?.uid,
+        );
+        const scraped = await Promise.all(running.map(read));
+        const driver = scraped.find((s) => s.pod.status?.podIP === driverHost);
+        const executor = scraped.find((s) =>
+          s.samples.some(
+            (x) =>
+              x.name === 'metrics_datapark_executor_executor_threadpool_completeTasks_Value' &&
+              x.value > 0,
+          ),
+        );
+        return driver?.samples.some((x) => x.name.startsWith('metrics_datapark_driver_')) &&
+          executor
+          ? { driver, executor }
+          : undefined;
+      },
+    );
+    // pi.py's one job, the application's name as pi.py gives it (PythonPi) and its id as the
+    // master lists it; the executor's series carry its id.
+    expect(sidecars.driver.samples).toContainEqual({
+      name: 'metrics_datapark_driver_DAGScheduler_job_allJobs_Value',
+      labels: { app_id: appId, app_name: appName },
+      value: 1,
+    });
+    expect(appName).toBe('PythonPi');
+    expect(appId).toMatch(/^app-\d{14}-\d{4}$/);
+    const executorSeries = sidecars.executor.samples.filter((x) =>
+      x.name.startsWith('metrics_datapark_executor_'),
+    );
+    expect(executorSeries.length).toBeGreaterThan(20);
+    expect([...new Set(executorSeries.map((x) => x.labels.executor_id))]).toEqual([
+      expect.stringMatching(/^\d+$/),
+    ]);
+    // Each sidecar is Ready: its probes (/-/ready, /-/healthy on the metrics port) pass.
+    for (const { pod } of [sidecars.driver, sidecars.executor]) {
+      const now = await core.readNamespacedPod({ name: pod.metadata!.name!, namespace });
+      expect(
+        now.status?.containerStatuses?.find((c) => c.name === 'statsd-exporter'),
+      ).toMatchObject({
+        ready: true,
+      });
+    }
     const drill = await until('the drill to end', 600_000, async () => {
       const p: V1Pod = await core.readNamespacedPod({ name: 'spark-drill', namespace });
       return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
@@ -898,6 +995,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     expect({ phase: drill.status?.phase, log: drillLog }).toEqual({
       phase: 'Succeeded',
       log: [
+        `app ${appId} ${appName} driver ${driverHost}`,
         `kill ${victim}`,
         'driver FINISHED',
         'the killed worker alive False',
