@@ -3,19 +3,14 @@ driver alone, and submits it again once the driver was killed."""
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 
-from datapark_sdk.config import load_config
 from datapark_sdk.spark import ACTIVE_STATES, TERMINAL_STATES, SparkRestClient, SubmissionNotFoundError
 
 DAG_ID = "datapark_streaming_keeper"
-# The platform's StatsD port above Prometheus' (STATSD_PORT_OFFSET of @datapark/config).
-STATSD_PORT_OFFSET = 35
 VARIABLE = "datapark_streaming_submission_id"
 
 
@@ -62,14 +57,6 @@ def keeper(airflow, spark_rest):
     current = submission(airflow)
     if current:
         kill(spark_rest, current)
-    # The keeper's runs told StreamingJobNotRunning that the job should run: take it back, as
-    # `datapark-etl stream stop` would (which would also kill a job another test started).
-    statsd = urlsplit(load_config().monitoring.prometheus_url)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
-        sender.sendto(
-            b"datapark_streaming_running:0|g|#query:streaming_metrics",
-            (statsd.hostname or "127.0.0.1", (statsd.port or 80) + STATSD_PORT_OFFSET),
-        )
 
 
 def run_keeper(airflow) -> dict[str, str | None]:

@@ -83,9 +83,7 @@ export function streamCommands(program: Command): void {
       stderrLine(
         stopped
           ? `stream: ${stopped.submissionId} ${finalState} (etl.job_runs run ${stopped.runId}); checkpoint kept in ${stopped.checkpoint}`
-          : job.alerting
-            ? 'stream: not running (nothing started with `datapark-etl stream start`); the alert StreamingJobNotRunning no longer expects it (a paused datapark_streaming_keeper DAG left it expected)'
-            : 'stream: not running (nothing started with `datapark-etl stream start`)',
+          : 'stream: not running (nothing started with `datapark-etl stream start`)',
       );
     });
   stream

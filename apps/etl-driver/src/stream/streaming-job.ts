@@ -255,21 +255,13 @@ export async function startStream(
   }
 }
 
-/**
- * Kills the streaming job's driver, waits for it to end and closes its `etl.job_runs` row; tells
- * StreamingJobNotRunning the job should not run, whoever started it.
- */
+/** Kills the streaming job's driver, waits for it to end and closes its `etl.job_runs` row. */
 export async function stopStream(
   config: DataparkConfig,
   job: StreamJob = METRICS_STREAM,
 ): Promise<{ stopped?: StreamState; finalState?: string }> {
   const state = readStreamState(config, job);
-  if (!state) {
-    // Nothing of ours to kill, but the job may have been kept up by the datapark_streaming_keeper
-    // DAG, which tells the alert it should run: a stop takes that back all the same.
-    if (job.alerting) await reportStreamingExpected(config, false);
-    return {};
-  }
+  if (!state) return {};
   const spark = SparkRestClient.fromConfig(config);
   let finalState = await driverStateOf(spark, state.submissionId);
   if (ACTIVE.has(finalState)) {
