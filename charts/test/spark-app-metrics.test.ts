@@ -1,6 +1,6 @@
-import { loadConfig, statsdAddress } from '@datapark/config';
+import { loadConfig, STATSD_PORT_OFFSET, statsdAddress } from '@datapark/config';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parse } from 'yaml';
 import { join } from 'node:path';
@@ -29,7 +29,10 @@ import type { Manifest } from './fixtures/render.js';
 const MAPPING = join(CHART, 'charts', 'spark', 'files', 'monitoring', 'statsd-mapping.yml');
 const PYTHON = join(ROOT, '.venv', 'bin', 'python');
 const SPARK_HOME = join(ROOT, '.venv', 'lib', 'python3.11', 'site-packages', 'pyspark');
-const APP_NAME = 'chart-metrics-probe';
+// Spark turns whitespace into '-' in StatsD names; `#`, `,` and `[…]` would be read as tags by
+// statsd_exporter's defaults, which the chart's sidecar turns off.
+const APP_NAME = 'chart probe #1, [x]';
+const APP_LABEL = 'chart-probe-#1,-[x]';
 const STREAMING_JOB = join(ROOT, 'apps', 'spark-jobs', 'jobs', 'streaming_metrics.py');
 
 const render = async (args: readonly string[] = []) => parseManifests(await renderYaml(args));
@@ -54,12 +57,9 @@ const JOB = `
 import importlib.util, json, sys, time, urllib.request
 from pyspark.sql import SparkSession, functions as F
 
-settings = json.loads(sys.argv[1])
-builder = SparkSession.builder.master("local-cluster[1,1,512]").appName(sys.argv[2])
-for key, value in settings.items():
-    builder = builder.config(key, value)
-spark = (builder.config("spark.executor.memory", "512m").config("spark.ui.port", "0")
-         .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+# Master, metrics settings and name come from spark-submit and its SPARK_CONF_DIR, as on a worker.
+spark = SparkSession.builder.getOrCreate()
+port = int(spark.conf.get("spark.metrics.conf.driver.sink.statsd.port"))
 spark.sparkContext.setLogLevel("ERROR")
 spark.range(0, 200000, numPartitions=6).selectExpr("sum(id)").collect()
 spark.range(0, 1000, numPartitions=3).groupBy(F.col("id") % 7).count().collect()
@@ -73,10 +73,9 @@ tasks = sum(
     if tracker.getStageInfo(stage)
 )
 # The streaming job's own progress gauge (its ProgressToStatsd), sent where this exporter listens.
-streaming_spec = importlib.util.spec_from_file_location("streaming_metrics", sys.argv[3])
+streaming_spec = importlib.util.spec_from_file_location("streaming_metrics", sys.argv[1])
 streaming = importlib.util.module_from_spec(streaming_spec)
 streaming_spec.loader.exec_module(streaming)
-port = int(settings["spark.metrics.conf.driver.sink.statsd.port"])
 streaming.ProgressToStatsd(f"http://127.0.0.1:{port - streaming.STATSD_PORT_OFFSET}").onQueryProgress(None)
 servlet = urllib.request.urlopen(sc.uiWebUrl + "/metrics/prometheus/").read().decode()
 print(json.dumps({"appId": sc.applicationId, "jobs": len(jobs), "tasks": tasks,
@@ -117,11 +116,29 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
     expect(sidecar.args).toContain('--statsd.listen-udp=127.0.0.1:19125');
     // The SDK's default StatsD address (no endpoints file, no DATAPARK_* variable, as in a worker
     // pod), where the streaming job sends its progress: the sidecar takes that too.
-    const defaults = loadConfig({
-      env: {},
-      cwd: mkdtempSync(join(tmpdir(), 'datapark-no-state-')),
+    const empty = mkdtempSync(join(tmpdir(), 'datapark-no-state-'));
+    expect(statsdAddress(loadConfig({ env: {}, cwd: empty }))).toEqual({
+      host: '127.0.0.1',
+      port: 19125,
     });
-    expect(statsdAddress(defaults)).toEqual({ host: '127.0.0.1', port: 19125 });
+    // The Python SDK's, which the streaming job reads (its Prometheus URL's port + 35).
+    const sdk = await execa(
+      PYTHON,
+      [
+        '-c',
+        'from datapark_sdk.config import load_config; print(load_config().monitoring.prometheus_url)',
+      ],
+      { cwd: empty, env: { PATH: '/usr/bin:/bin' }, extendEnv: false },
+    );
+    expect(Number(new URL(sdk.stdout.trim()).port) + STATSD_PORT_OFFSET).toBe(19125);
+    // Application names may hold what statsd_exporter would otherwise read as tags.
+    expect(sidecar.args).toEqual(
+      expect.arrayContaining([
+        '--no-statsd.parse-influxdb-tags',
+        '--no-statsd.parse-librato-tags',
+        '--no-statsd.parse-signalfx-tags',
+      ]),
+    );
     for (const instance of ['driver', 'executor']) {
       expect(settings).toMatchObject({
         [`spark.metrics.conf.${instance}.sink.statsd.class`]:
@@ -212,13 +229,17 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
         named(manifests, 'ConfigMap', 'dp-spark-worker-statsd')!.data!['statsd-mapping.yml']!,
       );
       const [webPort, statsdPort] = [await freePort(), await freePort()];
+      // The sidecar's own flags as rendered, on this test's ports and mapping file.
+      const sidecarArgs = workerContainer(manifests, 'statsd-exporter')!.args!.filter(
+        (arg) => !/^--(web\.listen-address|statsd\.listen-udp|statsd\.mapping-config)=/.test(arg),
+      );
       exporter = startDaemon(
         statsdExporter,
         [
           `--web.listen-address=127.0.0.1:${webPort}`,
           `--statsd.listen-udp=127.0.0.1:${statsdPort}`,
-          '--statsd.listen-tcp=',
           `--statsd.mapping-config=${mapping}`,
+          ...sidecarArgs,
         ],
         'statsd-exporter',
       );
@@ -229,8 +250,9 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
           (await get(`http://127.0.0.1:${webPort}/-/ready`)).status === 200 ? true : undefined,
         exporter,
       );
-      // The chart's settings as rendered, but this test's exporter port and a 1 s period; the
-      // driver UI's PrometheusServlet as the chart configures it too (spark.metrics.conf.*).
+      // The workers' spark-defaults.conf as rendered, its spark.metrics.* lines with this test's
+      // exporter port and a 1 s period, in the SPARK_CONF_DIR spark-submit reads, as a REST-
+      // submitted PySpark job's SparkSubmit reads the worker's.
       const settings: Record<string, string> = {
         ...metricsSettings(manifests),
         'spark.metrics.conf.driver.sink.statsd.port': String(statsdPort),
@@ -238,14 +260,34 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
         'spark.metrics.conf.driver.sink.statsd.period': '1',
         'spark.metrics.conf.executor.sink.statsd.period': '1',
       };
+      const conf = join(dir, 'conf');
+      mkdirSync(conf);
+      writeFileSync(
+        join(conf, 'spark-defaults.conf'),
+        Object.entries(settings)
+          .map(([key, value]) => `${key} ${value}\n`)
+          .join(''),
+      );
       const script = join(dir, 'probe.py');
       writeFileSync(script, JOB);
       const result = await execa(
-        PYTHON,
-        [script, JSON.stringify(settings), APP_NAME, STREAMING_JOB],
+        join(SPARK_HOME, 'bin', 'spark-submit'),
+        [
+          ...['--master', 'local-cluster[1,1,512]', '--name', APP_NAME],
+          ...['--conf', 'spark.executor.memory=512m', '--conf', 'spark.ui.port=0'],
+          ...['--conf', 'spark.ui.showConsoleProgress=false'],
+          script,
+          STREAMING_JOB,
+        ],
         {
           // Master, worker, executor and driver on loopback only.
-          env: { SPARK_HOME, SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: PYTHON },
+          env: {
+            SPARK_HOME,
+            SPARK_CONF_DIR: conf,
+            SPARK_LOCAL_IP: '127.0.0.1',
+            PYSPARK_PYTHON: PYTHON,
+            PYSPARK_DRIVER_PYTHON: PYTHON,
+          },
           reject: false,
           timeout: 240_000,
         },
@@ -300,7 +342,7 @@ describe("the Spark applications' metrics in the chart (job spark-app)", () => {
       const mine = series.filter((s) => s.name.startsWith('metrics_datapark_'));
       expect(mine.length).toBeGreaterThan(50);
       expect(new Set(mine.map((s) => `${s.labels.app_name} ${s.labels.app_id}`))).toEqual(
-        new Set([`${APP_NAME} ${run.appId}`]),
+        new Set([`${APP_LABEL} ${run.appId}`]),
       );
     });
 

@@ -5,8 +5,6 @@ Every five minutes it asks the Spark REST server for the state of the driver it 
 not SUBMITTED, RUNNING or RELAUNCHING, it submits apps/spark-jobs/jobs/streaming_metrics.py
 again with the same checkpoint directory, so the job resumes where it stopped: nothing lost,
 nothing counted twice. Paused at creation like every DAG here: unpause it to keep the job up.
-Each run tells StreamingJobNotRunning that the job should run (datapark_streaming_running 1, as
-`datapark-etl stream start` does); pausing the DAG does not take that back: `stream stop` does.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from airflow.sdk import PokeReturnValue, Variable, dag, task
 from airflow.sdk.exceptions import AirflowFailException
 
 from datapark_dags.spark_connection import SparkConnection
-from datapark_dags.streaming_expected import report_streaming_expected
 from datapark_sdk.spark import ACTIVE_STATES, FAILED_STATES, SubmissionNotFoundError
 
 SUBMISSION_VARIABLE = "datapark_streaming_submission_id"
@@ -45,9 +42,7 @@ APP_NAME = "airflow-streaming-metrics"
 def datapark_streaming_keeper():
     @task
     def current_state() -> str:
-        """The state of the driver this DAG submitted last, or NONE. An unpaused keeper means the
-        job should run: StreamingJobNotRunning is told so on every run."""
-        report_streaming_expected(submitted=False)
+        """The state of the driver this DAG submitted last, or NONE."""
         submission_id = Variable.get(SUBMISSION_VARIABLE, default=None)
         if not submission_id:
             return "NONE"
@@ -78,7 +73,6 @@ def datapark_streaming_keeper():
             )
         )
         Variable.set(SUBMISSION_VARIABLE, submission_id)
-        report_streaming_expected(submitted=True)
         return submission_id
 
     @task.sensor(poke_interval=5, timeout=300, mode="poke", retries=0)

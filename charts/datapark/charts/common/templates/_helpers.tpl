@@ -486,7 +486,8 @@ NetworkPolicy egress rule to where an init container downloads from). */}}
 "dp-objectstore-statsd"). It takes StatsD on 127.0.0.1 only, so the packets never cross the pod
 network and no other pod can write into the component's series; Prometheus scrapes its `metrics`
 port. The mapping is the local platform's (packages/platform-local/monitoring/statsd-mapping.yml,
-files/monitoring/ of the chart, copied by `npx nx run charts:sync-files`). A containers list item. */}}
+files/monitoring/ of the chart, copied by `npx nx run charts:sync-files`); "extraArgs", flags
+after those. A containers list item. */}}
 {{- define "datapark.common.v1.statsdExporterContainer" -}}
 - name: statsd-exporter
   image: {{ include "datapark.common.v1.image" .values.image }}
@@ -497,6 +498,9 @@ files/monitoring/ of the chart, copied by `npx nx run charts:sync-files`). A con
     # UDP only: neither sender speaks StatsD over TCP.
     - --statsd.listen-tcp=
     - --statsd.mapping-config=/etc/statsd/statsd-mapping.yml
+    {{- range .extraArgs }}
+    - {{ . }}
+    {{- end }}
   ports:
     - name: metrics
       containerPort: {{ .values.port }}

@@ -61,8 +61,8 @@ def announce_to_prometheus(spark: Any, state_dir: str | os.PathLike[str]) -> Pat
     """Writes the target file of ``spark``'s driver and executors endpoints and removes it when
     this process exits; returns its path. None, and nothing written, when the application has no
     web UI (``spark.ui.enabled=false``) or there is no local platform's state directory (as in
-    the chart's pods, where running drivers are not scraped yet); a failure to write warns on stderr
-    rather than failing the application."""
+    the chart's pods, where drivers push their metrics to the workers' statsd-exporter instead); a
+    failure to write warns on stderr rather than failing the application."""
     context = spark.sparkContext
     ui = context.uiWebUrl
     if not ui or not Path(state_dir).is_dir():
