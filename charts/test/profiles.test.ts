@@ -12,17 +12,26 @@ function workload(manifests: readonly Manifest[], kind: string, name: string): M
 
 const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
 
-/** The image tools/images/<name>/build.sh writes (its `image=` line; statsd-exporter's names the
- * statsd_exporter version tools/ci/monitoring.sh pins, the binary it bakes in). */
+/** The variable of a tools/ci script that pins the binary an image of a Go build bakes in. */
+const PINS: Record<string, [script: string, variable: string]> = {
+  'statsd-exporter': ['monitoring.sh', 'STATSD_EXPORTER_VERSION'],
+  objectstore: ['objectstore.sh', 'VERSITYGW_VERSION'],
+};
+
+/** The image tools/images/<name>/build.sh writes (its `image=` line; statsd-exporter's and
+ * objectstore's name the version tools/ci/monitoring.sh or objectstore.sh pins, the binary it
+ * bakes in). */
 function builtImage(name: string): string {
   const build = join(ROOT, 'tools', 'images', name, 'build.sh');
   if (!existsSync(build)) throw new Error(`no tools/images/${name}/build.sh builds ${name}`);
   const image = /^image=(\S+)$/m.exec(readFileSync(build, 'utf8'))?.[1];
   if (!image) throw new Error(`tools/images/${name}/build.sh names no image= line`);
-  const pinned = /^STATSD_EXPORTER_VERSION=v(\S+)$/m.exec(
-    readFileSync(join(ROOT, 'tools', 'ci', 'monitoring.sh'), 'utf8'),
+  if (!image.includes('${version#v}')) return image;
+  const [script, variable] = PINS[name] ?? ['(none)', '(none)'];
+  const pinned = new RegExp(`^${variable}=v(\\S+)$`, 'm').exec(
+    readFileSync(join(ROOT, 'tools', 'ci', script), 'utf8'),
   )?.[1];
-  return image.replace('${version#v}', pinned ?? 'no STATSD_EXPORTER_VERSION in monitoring.sh');
+  return image.replace('${version#v}', pinned ?? `no ${variable} in tools/ci/${script}`);
 }
 
 describe('value profiles', () => {
@@ -81,7 +90,7 @@ describe('value profiles', () => {
       expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
 
-  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built one", async () => {
+  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the object store and the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built ones", async () => {
     const { manifests } = await renderProfile('local-images');
     const containers = podsOf(manifests).flatMap((pod) =>
       [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => ({
@@ -106,6 +115,19 @@ describe('value profiles', () => {
     expect(workload(manifests, 'ConfigMap', 'dp-spark').data!['spark-defaults.conf']).toContain(
       'spark.metrics.conf.executor.sink.statsd.class org.apache.spark.metrics.sink.StatsdSink',
     );
+    // The object store's gateway, its data-dir init container and its bucket Job: the image of
+    // the versitygw tools/ci/objectstore.sh builds, with the chart's commands unchanged.
+    const objectstore = builtImage('objectstore');
+    expect(objectstore).toMatch(/^datapark\.local\/objectstore:\d+\.\d+\.\d+-bookworm$/);
+    const gateway = containers.filter(
+      (c) => c.where.includes('/dp-objectstore') && !c.where.endsWith('/statsd-exporter'),
+    );
+    expect(gateway.map((c) => c.where).sort()).toEqual([
+      'Job/dp-objectstore-init/init',
+      'StatefulSet/dp-objectstore/data-dir',
+      'StatefulSet/dp-objectstore/objectstore',
+    ]);
+    for (const c of gateway) expect(c).toEqual({ ...c, image: objectstore, pullPolicy: 'Never' });
   });
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {

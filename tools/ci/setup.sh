@@ -47,6 +47,7 @@ if [ "$downloads_status" -ne 0 ] || [ "$builds_status" -ne 0 ]; then
   echo "set-up failed (downloads: exit $downloads_status, Go builds: exit $builds_status); the step that failed is the last one above its group's error" >&2
   exit 1
 fi
-# The images of Go-built binaries (statsd-exporter: monitoring.sh's statsd_exporter), once both
-# groups are done (seconds: two Debian packages and the binary).
-step "Images of the Go-built binaries (statsd-exporter)"; bash tools/ci/images.sh --go-built
+# The images of Go-built binaries (statsd-exporter: monitoring.sh's statsd_exporter; objectstore:
+# objectstore.sh's versitygw), once both groups are done (seconds each: two Debian packages and
+# the binary).
+step "Images of the Go-built binaries (statsd-exporter, objectstore)"; bash tools/ci/images.sh --go-built
