@@ -33,6 +33,8 @@ const KAFKA = 'datapark.local/kafka:4.3.1-bookworm';
 const SPARK = 'datapark.local/spark:4.1.1-bookworm';
 /** The image tools/ci/images.sh builds from monitoring.sh's statsd_exporter (tools/images/statsd-exporter). */
 const STATSD_EXPORTER = 'datapark.local/statsd-exporter:0.31.0-bookworm';
+/** The image tools/images/objectstore builds from objectstore.sh's versitygw (tools/images/objectstore). */
+const OBJECTSTORE = 'datapark.local/objectstore:1.8.0-bookworm';
 /** The umbrella chart's subcharts a test may turn off (monitoring is off in the profile). */
 const OPTIONAL_SUBCHARTS = [
   'postgresql',
@@ -181,6 +183,44 @@ print("the killed worker alive", any(w["host"] == victim["host"] and w["state"] 
 page = urllib.request.urlopen(master + ":8080/app/?appId=" + app["id"], timeout=30).read().decode()
 removed = page[page.find("Removed Executors"):]
 print("executors lost", len(re.findall(r">\s*LOST\s*<", removed)) > 0)
+`;
+
+/**
+ * An S3 client of the chart's object store: pyarrow's S3FileSystem (the AWS SDK for C++ inside
+ * the wheel of the Python lock, in the Airflow image, what a task of the Airflow workers would
+ * use), path-style at the Service's name, signed with the generated root keys (env
+ * ACCESS_KEY_ID, SECRET_ACCESS_KEY). It lists the buckets (waiting for kube-router to know the
+ * pod's address), is refused with a wrong secret, writes 300000 random bytes to the lake bucket,
+ * lists them and reads them back.
+ */
+const S3_CLIENT = String.raw`
+import os, time, pyarrow.fs as pafs
+def store(secret):
+    return pafs.S3FileSystem(access_key=os.environ["ACCESS_KEY_ID"], secret_key=secret, endpoint_override="dp-objectstore:7070", scheme="http", region="us-east-1", connect_timeout=5, request_timeout=20)
+s3 = store(os.environ["SECRET_ACCESS_KEY"])
+for _ in range(30):
+    try:
+        buckets = sorted(i.path for i in s3.get_file_info(pafs.FileSelector("/")))
+        break
+    except OSError as e:
+        error = e
+        time.sleep(1)
+else:
+    raise SystemExit("no answer: %s" % error)
+print("buckets", buckets)
+try:
+    store("wrong" + os.environ["SECRET_ACCESS_KEY"]).get_file_info(pafs.FileSelector("/"))
+    print("wrong key accepted")
+except OSError as e:
+    print("wrong key refused", "SIGNATURE_DOES_NOT_MATCH" in str(e))
+data = os.urandom(300000)
+key = "lake/node-test/object.bin"
+with s3.open_output_stream(key) as f:
+    f.write(data)
+print("listed", [(i.path, i.size) for i in s3.get_file_info(pafs.FileSelector("lake/node-test"))])
+with s3.open_input_stream(key) as f:
+    back = f.read()
+print("read back", len(back), "bytes, identical", back == data)
 `;
 
 /** One sample of a Prometheus text exposition. */
@@ -1093,4 +1133,159 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       expect.objectContaining({ removed: true }),
     );
   }, 1_200_000);
+
+  it("installs charts/datapark's object store from the locally built image: the gateway and its statsd-exporter sidecar Ready, the bucket Job done; an Airflow worker's pod puts, lists and reads back an object with the generated keys, the sidecar counts those requests, and an unlabelled pod is refused", async () => {
+    await clearRelease();
+    for (const image of ['objectstore', 'statsd-exporter', 'airflow']) await importImage(image);
+    const namespace = 'datapark';
+    // --wait: the StatefulSet Ready (its data-dir init container, the gateway's health path and
+    // the sidecar's /-/ready), then the post-install hook, the bucket Job, which helm waits for
+    // and deletes once it succeeded (a failed one fails the install).
+    await installOnly(['objectstore'], '4m', 260_000);
+    const platform = chartsPlatform();
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
+      ['objectstore', 1, 1, true],
+    ]);
+    const sts = await apps.readNamespacedStatefulSet({ name: 'dp-objectstore', namespace });
+    expect(sts.spec!.template.spec!.initContainers).toMatchObject([
+      { name: 'data-dir', image: OBJECTSTORE, imagePullPolicy: 'Never' },
+    ]);
+    expect(sts.spec!.template.spec!.containers).toMatchObject([
+      { name: 'objectstore', image: OBJECTSTORE, imagePullPolicy: 'Never' },
+      { name: 'statsd-exporter', image: STATSD_EXPORTER, imagePullPolicy: 'Never' },
+    ]);
+    const gateway = await core.readNamespacedPod({ name: 'dp-objectstore-0', namespace });
+    expect(
+      gateway.status?.containerStatuses?.map((c) => [c.name, c.ready, c.restartCount]).sort(),
+    ).toEqual([
+      ['objectstore', true, 0],
+      ['statsd-exporter', true, 0],
+    ]);
+    // Its claim is bound to one of the node's local volumes (user xattrs: the POSIX backend's
+    // metadata).
+    const claim = await core.readNamespacedPersistentVolumeClaim({
+      name: 'data-dp-objectstore-0',
+      namespace,
+    });
+    expect(claim.status?.phase).toBe('Bound');
+
+    // A pod labelled as an Airflow worker of the release (a peer the policy names), from the
+    // Airflow image: the buckets the Job created, a wrong key refused, an object written, listed
+    // and read back byte for byte.
+    const keys = (name: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: 'dp-objectstore', key } },
+    });
+    const worker = {
+      'app.kubernetes.io/instance': 'dp',
+      'app.kubernetes.io/name': 'airflow',
+      'app.kubernetes.io/component': 'worker',
+    };
+    const { pod, log } = await runPod(
+      namespace,
+      's3-client',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'client',
+            image: AIRFLOW,
+            imagePullPolicy: 'Never',
+            command: ['python', '-c', S3_CLIENT],
+            env: [
+              keys('ACCESS_KEY_ID', 'access-key-id'),
+              keys('SECRET_ACCESS_KEY', 'secret-access-key'),
+            ],
+          },
+        ],
+      },
+      worker,
+      180_000,
+    );
+    expect({ phase: pod.status?.phase, log }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        "buckets ['archive', 'lake']",
+        'wrong key refused True',
+        "listed [('lake/node-test/object.bin', 300000)]",
+        'read back 300000 bytes, identical True',
+        '',
+      ].join('\n'),
+    });
+
+    // Those requests in the sidecar's metrics (versitygw's StatsD, mapped with the local
+    // platform's mapping), read as Prometheus would scrape them, on its port through the
+    // apiserver's pod proxy. pyarrow writes with a multipart upload, reads with ranged GETs.
+    const lake = await until("the client's requests in the sidecar's metrics", 30_000, async () => {
+      const found = samples(
+        await core.connectGetNamespacedPodProxyWithPath({
+          name: 'dp-objectstore-0:9102',
+          namespace,
+          path: 'metrics',
+        }),
+      ).filter((x) => x.name.startsWith('versitygw_') && x.labels.bucket === 'lake');
+      return found.some((x) => x.name === 'versitygw_read_bytes_total') ? found : undefined;
+    });
+    const total = (name: string, labels: Record<string, string> = {}) =>
+      lake
+        .filter(
+          (x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v),
+        )
+        .reduce((n, x) => n + x.value, 0);
+    expect(total('versitygw_written_bytes_total')).toBe(300000);
+    expect(total('versitygw_read_bytes_total')).toBe(300000);
+    expect(total('versitygw_objects_created_total')).toBe(1);
+    for (const action of ['CompleteMultipartUpload', 'ListObjectsV2', 'GetObject'])
+      expect(total('versitygw_requests_total', { action, outcome: 'success' })).toBeGreaterThan(0);
+    expect(total('versitygw_requests_total', { outcome: 'failed' })).toBe(0);
+    expect(lake.every((x) => x.labels.service === 'objectstore')).toBe(true);
+
+    // The S3 port with busybox's wget of the health path: open to a pod with the Airflow worker's
+    // labels once kube-router knows its address (it retries, as the client above; on failure it
+    // prints wget's last error), then refused to the same probe from a pod without them, after
+    // 5 s as well (so not that race).
+    // (timeout, not wget's -T: Debian's busybox-static has no -T, and crashes on it.)
+    const health = 'timeout 3 wget -q -O /dev/null http://dp-objectstore:7070/health';
+    const probe = (name: string, script: string, labels: Record<string, string>) =>
+      runPod(
+        namespace,
+        name,
+        {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: 'probe',
+              image: BUSYBOX,
+              imagePullPolicy: 'Never',
+              command: ['sh', '-c', script],
+            },
+          ],
+        },
+        labels,
+      );
+    const labelled = await probe(
+      's3-labelled',
+      `for i in $(seq 20); do ${health} 2>/dev/null && { echo open; exit 0; }; sleep 1; done; ${health.replace(' -q', '')}; echo refused`,
+      worker,
+    );
+    expect(labelled.log).toBe('open\n');
+    const unlabelled = await probe(
+      's3-unlabelled',
+      `sleep 5; ${health} 2>/dev/null && echo open || echo refused`,
+      {},
+    );
+    expect(unlabelled.log).toBe('refused\n');
+
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+    await until('the release to be gone', 120_000, async () => {
+      const [claims, sets, secrets] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace }),
+        apps.listNamespacedStatefulSet({ namespace }),
+        core.listNamespacedSecret({ namespace }),
+      ]);
+      return [...claims.items, ...sets.items, ...secrets.items].length === 0 ? true : undefined;
+    });
+  }, 600_000);
 });
