@@ -9,7 +9,7 @@
 # module proxy; a Deployment in kube-system labelled k8s-app=kube-dns, Service kube-dns at
 # 10.215.0.10), so Services resolve by name as on any cluster; and storage: a default
 # StorageClass "local" (no provisioner, WaitForFirstConsumer) with $DATAPARK_KUBE_NODE_VOLUMES
-# (8) static local PersistentVolumes, directories under $state/volumes (why: docs/kubernetes.md);
+# (16) static local PersistentVolumes, directories under $state/volumes (why: docs/kubernetes.md);
 # and kube-router (v2.1.0, `go install`) enforcing NetworkPolicies, its firewall controller only.
 #
 # Isolation: everything runs in a network namespace of its own (datapark-kube-node, reached from
@@ -351,7 +351,8 @@ admin_post() { # path; the object (YAML) on stdin
 # Storage: static local PersistentVolumes, directories on this node, under a default StorageClass
 # without a provisioner. The kubelet applies a pod's fsGroup to `local` volumes (not to hostPath
 # ones), so the chart's non-root pods can write them as on a provisioned disk. A claim binds when
-# its pod is scheduled (WaitForFirstConsumer); a released volume is kept (Retain) until `stop`.
+# its pod is scheduled (WaitForFirstConsumer); a released volume is kept (Retain) until `stop`, so
+# installs one after another use up volumes: real-node.test.ts's cases take 9 (16 leave room).
 # Sizes are nominal: every volume is a directory on the same disk.
 storage() {
   admin_post /apis/storage.k8s.io/v1/storageclasses <<EOF
@@ -365,7 +366,7 @@ volumeBindingMode: WaitForFirstConsumer
 reclaimPolicy: Retain
 EOF
   local i
-  for ((i = 0; i < ${DATAPARK_KUBE_NODE_VOLUMES:-8}; i++)); do
+  for ((i = 0; i < ${DATAPARK_KUBE_NODE_VOLUMES:-16}; i++)); do
     mkdir -p "$state/volumes/pv-$i"
     admin_post /api/v1/persistentvolumes <<EOF
 apiVersion: v1

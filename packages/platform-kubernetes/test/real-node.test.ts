@@ -13,6 +13,8 @@ import {
   type V1Pod,
   type V1PodSpec,
 } from '@kubernetes/client-node';
+import { connect } from '../src/kube-clients.js';
+import { describeUnreadyPods } from '../src/pod-diagnostics.js';
 import { realHelm, recordingReporter, testCluster } from './cluster-fixture.js';
 import { KUBE_VERSION, kubeBinDir } from './real-control-plane.js';
 
@@ -441,6 +443,27 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     helmTimeout: string,
     timeoutMs: number,
     wait = true,
+  ) {
+    try {
+      await installWith(enabled, helmTimeout, timeoutMs, wait);
+    } catch (error) {
+      // helm says only "context deadline exceeded": say which pods were not Ready and why.
+      const pods = await describeUnreadyPods(
+        connect({ kubeconfig: join(state, 'admin.kubeconfig') }),
+        'datapark',
+        'dp',
+        20,
+      ).catch((e: unknown) => [`(the pods could not be listed: ${String(e)})`]);
+      (error as Error).message += `\npods not Ready: ${JSON.stringify(pods, null, 2)}`;
+      throw error;
+    }
+  }
+
+  async function installWith(
+    enabled: readonly string[],
+    helmTimeout: string,
+    timeoutMs: number,
+    wait: boolean,
   ) {
     await run(
       realHelm(),
@@ -1141,7 +1164,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     // --wait: the StatefulSet Ready (its data-dir init container, the gateway's health path and
     // the sidecar's /-/ready), then the post-install hook, the bucket Job, which helm waits for
     // and deletes once it succeeded (a failed one fails the install).
-    await installOnly(['objectstore'], '4m', 260_000);
+    await installOnly(['objectstore'], '6m', 380_000);
     const platform = chartsPlatform();
     const status = await platform.status();
     expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
