@@ -1,5 +1,12 @@
 import { podsOf } from './fixtures/pods.js';
-import { renderProfile } from './fixtures/render.js';
+import {
+  CHART,
+  parseManifests,
+  renderYaml,
+  renderProfile,
+  type Manifest,
+} from './fixtures/render.js';
+import { join } from 'node:path';
 
 /** CPU in millicores from a Kubernetes quantity. */
 function millicores(q: string | number): number {
@@ -20,12 +27,21 @@ function mebibytes(q: string | number): number {
  * containers run before, and briefly); a DaemonSet's pod once, for the laptop cluster's one node
  * (each further node adds one).
  */
-async function totals(profile: 'default' | 'minimal' | 'ha') {
-  const { manifests } = await renderProfile(profile);
+async function totals(
+  profile: 'default' | 'minimal' | 'ha',
+  kinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'],
+) {
+  return totalsOf((await renderProfile(profile)).manifests, kinds);
+}
+
+function totalsOf(
+  manifests: readonly Manifest[],
+  kinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'],
+) {
   let cpu = 0;
   let memory = 0;
   for (const m of manifests) {
-    if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind)) continue;
+    if (!kinds.includes(m.kind)) continue;
     const replicas = (m.spec as { replicas?: number }).replicas ?? 1;
     for (const pod of podsOf([m]))
       for (const c of pod.spec.containers) {
@@ -43,6 +59,23 @@ describe('resource requests', () => {
     expect({ cpu, memory }).toEqual({ cpu: 3720, memory: 11968 });
     expect(cpu).toBeLessThanOrEqual(4000);
     expect(memory).toBeLessThanOrEqual(12 * 1024);
+  });
+
+  it("the local-images profile, as charts/e2e installs it (Jupyter and Superset off), fits the one-node cluster's 2 CPUs with every init Job running at once and CoreDNS's 50m", async () => {
+    const manifests = parseManifests(
+      await renderYaml([
+        '-f',
+        join(CHART, 'ci', 'local-images-values.yaml'),
+        '--set',
+        'jupyter.enabled=false',
+        '--set',
+        'superset.enabled=false',
+      ]),
+    );
+    const { cpu } = totalsOf(manifests, ['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+    // The scheduler places nothing beyond the node's allocatable 2 CPUs: a Job holding the last
+    // millicores would leave the pod it waits for Pending.
+    expect(cpu + 50).toBeLessThanOrEqual(2000);
   });
 
   it('the minimal profile needs less than half of the default', async () => {
