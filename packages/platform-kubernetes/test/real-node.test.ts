@@ -230,9 +230,11 @@ print("read back", len(back), "bytes, identical", back == data)
  * server's tornado for the websocket), as a scraping Prometheus or a notebook UI would call it:
  * the REST API without, with a wrong and with the generated token (env TOKEN; waiting for
  * kube-router to know the pod's address), the kernelspecs, a datapark-pyspark kernel started and
- * one cell run in it over the kernel's websocket (PySpark in local mode: the image's Java, the
- * kernelspec's Python, the chart's Python SDK on PYTHONPATH), the server's /metrics with that
- * kernel running, and the kernel shut down.
+ * one cell run in it over the kernel's websocket: a SparkSession of the chart's client-mode
+ * spark-defaults.conf (the cluster's master; the driver in the Jupyter pod on the image's Java,
+ * executors on the workers calling it back), a job whose tasks report the host they ran on and a
+ * sum, the chart's Python SDK on PYTHONPATH; then the server's /metrics with that kernel running,
+ * and the kernel shut down.
  */
 const JUPYTER_CLIENT = String.raw`
 import asyncio, json, os, time, urllib.error, urllib.request, uuid
@@ -268,11 +270,13 @@ status, body = call("/api/kernels", token, "POST", {"name": "datapark-pyspark"})
 kernel = json.loads(body)["id"]
 print("kernel started", status)
 code = """
-import sys, datapark_sdk, pyspark
+import socket, sys, datapark_sdk, pyspark
 from pyspark.sql import SparkSession
-spark = SparkSession.builder.master("local[1]").appName("node-test").getOrCreate()
+spark = SparkSession.builder.appName("node-test").getOrCreate()
 java = spark.sparkContext._jvm.java.lang.System.getProperty("java.specification.version")
-print(sys.executable, pyspark.__version__, "java", java, spark.range(1, 1001).selectExpr("sum(id) AS s").first().s, datapark_sdk.__file__.startswith("/opt/datapark/python-sdk/"))
+hosts = spark.sparkContext.parallelize(range(4), 4).map(lambda _: socket.gethostname()).distinct().collect()
+total = spark.range(1, 1001).selectExpr("sum(id) AS s").first().s
+print(sys.executable, pyspark.__version__, "java", java, spark.sparkContext.master, total, len(hosts) > 0 and all(h.startswith("dp-spark-worker-") for h in hosts), datapark_sdk.__file__.startswith("/opt/datapark/python-sdk/"))
 spark.stop()
 """
 async def execute():
@@ -1373,18 +1377,21 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     });
   }, 600_000);
 
-  it("installs charts/datapark's Jupyter from the locally built image: Ready with its probes, the PySpark kernelspec written; a pod the policy lets in logs in with the generated token, runs a PySpark cell in a kernel over the websocket and reads /metrics; an unlabelled pod is refused", async () => {
+  it("installs charts/datapark's Jupyter from the locally built image, with the chart's Spark: Ready with its probes, the PySpark kernelspec written; a pod the policy lets in logs in with the generated token, runs a PySpark cell in client mode on the cluster through a kernel's websocket and reads /metrics; an unlabelled pod is refused", async () => {
     await clearRelease();
-    await importImage('jupyter');
+    for (const image of ['jupyter', 'spark', 'statsd-exporter']) await importImage(image);
     const namespace = 'datapark';
-    // --wait: the Deployment Ready (the init containers, then the startup and readiness probes
-    // on /api) and the work volume's claim bound.
-    await installOnly(['jupyter'], '5m', 330_000);
+    // --wait: the Deployments Ready (Jupyter's init containers, then its startup and readiness
+    // probes on /api; Spark's master, workers and history server) and the claims bound.
+    await installOnly(['jupyter', 'spark'], '8m', 500_000);
     const platform = chartsPlatform();
     const status = await platform.status();
     expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
-    expect(status.components.map((c) => [c.component, c.ready, c.desired])).toEqual([
-      ['jupyter', 1, 1],
+    expect(status.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    expect(status.components.map((c) => [c.component, c.ready, c.desired])).toContainEqual([
+      'jupyter',
+      1,
+      1,
     ]);
     const deployment = await apps.readNamespacedDeployment({ name: 'dp-jupyter', namespace });
     const pod = deployment.spec!.template.spec!;
@@ -1471,7 +1478,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         'no token 403 wrong token 403',
         "kernelspecs 200 ['datapark-pyspark', 'python3'] /opt/venv/bin/python3",
         'kernel started 201',
-        'cell ok /opt/venv/bin/python3 4.1.1 java 17 500500 True',
+        'cell ok /opt/venv/bin/python3 4.1.1 java 17 spark://dp-spark-master:7077 500500 True True',
         `metrics 200 ['kernel_currently_running_total{type="datapark-pyspark"} 1.0'] 403`,
         'kernel shut down 204',
         '',
