@@ -90,7 +90,7 @@ describe('value profiles', () => {
       expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
 
-  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the object store and the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built ones", async () => {
+  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the object store, Jupyter and the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built ones", async () => {
     const { manifests } = await renderProfile('local-images');
     const containers = podsOf(manifests).flatMap((pod) =>
       [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => ({
@@ -128,6 +128,18 @@ describe('value profiles', () => {
       'StatefulSet/dp-objectstore/objectstore',
     ]);
     for (const c of gateway) expect(c).toEqual({ ...c, image: objectstore, pullPolicy: 'Never' });
+    // JupyterLab and its init containers (the samples, the PySpark kernelspec): the image of the
+    // Python lock's JupyterLab, whose contract the chart's commands and arguments rely on.
+    const jupyter = builtImage('jupyter');
+    const lab = /^jupyterlab==(\S+)$/m.exec(
+      readFileSync(join(ROOT, 'tools', 'python', 'requirements.lock'), 'utf8'),
+    )?.[1];
+    expect(jupyter).toBe(`datapark.local/jupyter:${lab}-bookworm`);
+    expect(containers.filter((c) => c.where.startsWith('Deployment/dp-jupyter/'))).toEqual([
+      { where: 'Deployment/dp-jupyter/jupyter', image: jupyter, pullPolicy: 'Never' },
+      { where: 'Deployment/dp-jupyter/copy-notebooks', image: jupyter, pullPolicy: 'Never' },
+      { where: 'Deployment/dp-jupyter/pyspark-kernel', image: jupyter, pullPolicy: 'Never' },
+    ]);
   });
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {

@@ -37,6 +37,8 @@ const SPARK = 'datapark.local/spark:4.1.1-bookworm';
 const STATSD_EXPORTER = 'datapark.local/statsd-exporter:0.31.0-bookworm';
 /** The image tools/images/objectstore builds from objectstore.sh's versitygw (tools/images/objectstore). */
 const OBJECTSTORE = 'datapark.local/objectstore:1.8.0-bookworm';
+/** The image tools/ci/images.sh builds from the Python lock's JupyterLab and PySpark (tools/images/jupyter). */
+const JUPYTER = 'datapark.local/jupyter:4.6.6-bookworm';
 /** The umbrella chart's subcharts a test may turn off (monitoring is off in the profile). */
 const OPTIONAL_SUBCHARTS = [
   'postgresql',
@@ -223,6 +225,92 @@ print("listed", [(i.path, i.size) for i in s3.get_file_info(pafs.FileSelector("l
 with s3.open_input_stream(key) as f:
     back = f.read()
 print("read back", len(back), "bytes, identical", back == data)
+`;
+
+/**
+ * A client of the chart's JupyterLab, from its own image (Python's standard library and the
+ * server's tornado for the websocket), as a scraping Prometheus or a notebook UI would call it:
+ * the REST API without, with a wrong and with the generated token (env TOKEN; waiting for
+ * kube-router to know the pod's address), the kernelspecs, a datapark-pyspark kernel started and
+ * one cell run in it over the kernel's websocket: a SparkSession of the chart's client-mode
+ * spark-defaults.conf (the cluster's master; the driver in the Jupyter pod on the image's Java,
+ * executors on the workers calling it back), a job whose tasks report the host they ran on and a
+ * sum, the chart's Python SDK on PYTHONPATH; then the server's /metrics with that kernel running,
+ * and the kernel shut down.
+ */
+const JUPYTER_CLIENT = String.raw`
+import asyncio, json, os, time, urllib.error, urllib.request, uuid
+from tornado import httpclient, websocket
+base = "dp-jupyter:8888"
+token = os.environ["TOKEN"]
+def call(path, key=None, method="GET", body=None):
+    request = urllib.request.Request("http://" + base + path, method=method, data=None if body is None else json.dumps(body).encode())
+    if key:
+        request.add_header("Authorization", "token " + key)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+for _ in range(30):
+    try:
+        version = json.loads(call("/api")[1])["version"]
+        break
+    except OSError as e:
+        error = e
+        time.sleep(1)
+else:
+    raise SystemExit("no answer: %s" % error)
+print("server", version)
+print("no token", call("/api/kernelspecs")[0], "wrong token", call("/api/kernelspecs", "x" * 40)[0])
+status, body = call("/api/kernelspecs", token)
+specs = json.loads(body)["kernelspecs"]
+print("kernelspecs", status, sorted(specs), specs["datapark-pyspark"]["spec"]["argv"][0])
+status, body = call("/api/kernels", token, "POST", {"name": "datapark-pyspark"})
+kernel = json.loads(body)["id"]
+print("kernel started", status)
+code = """
+import socket, sys, datapark_sdk, pyspark
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.appName("node-test").getOrCreate()
+java = spark.sparkContext._jvm.java.lang.System.getProperty("java.specification.version")
+hosts = spark.sparkContext.parallelize(range(4), 4).map(lambda _: socket.gethostname()).distinct().collect()
+total = spark.range(1, 1001).selectExpr("sum(id) AS s").first().s
+print(sys.executable, pyspark.__version__, "java", java, spark.sparkContext.master, total, len(hosts) > 0 and all(h.startswith("dp-spark-worker-") for h in hosts), datapark_sdk.__file__.startswith("/opt/datapark/python-sdk/"))
+spark.stop()
+"""
+async def execute():
+    request = httpclient.HTTPRequest("ws://%s/api/kernels/%s/channels" % (base, kernel), headers={"Authorization": "token " + token})
+    ws = await websocket.websocket_connect(request)
+    msg_id = uuid.uuid4().hex
+    ws.write_message(json.dumps({"channel": "shell", "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "node-test", "session": uuid.uuid4().hex, "version": "5.3", "date": ""}, "parent_header": {}, "metadata": {}, "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}, "buffers": []}))
+    out, reply, idle = [], None, False
+    while reply is None or not idle:
+        raw = await asyncio.wait_for(ws.read_message(), 240)
+        if raw is None:
+            raise SystemExit("the kernel's websocket closed")
+        msg = json.loads(raw)
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream" and content["name"] == "stdout":
+            out.append(content["text"])
+        elif kind == "error":
+            out.append("error %s: %s\n" % (content["ename"], content["evalue"]))
+        elif kind == "execute_reply":
+            reply = content["status"]
+        elif kind == "status" and content["execution_state"] == "idle":
+            idle = True
+    ws.close()
+    return reply, "".join(out)
+reply, output = asyncio.run(execute())
+print("cell", reply, output, end="")
+status, metrics = call("/metrics", token)
+running = [line for line in metrics.splitlines() if line.startswith("kernel_currently_running_total{")]
+print("metrics", status, running, call("/metrics")[0])
+print("kernel shut down", call("/api/kernels/" + kernel, token, "DELETE")[0])
 `;
 
 /** One sample of a Prometheus text exposition. */
@@ -1309,6 +1397,161 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         core.listNamespacedSecret({ namespace }),
       ]);
       return [...claims.items, ...sets.items, ...secrets.items].length === 0 ? true : undefined;
+    });
+  }, 600_000);
+
+  it("installs charts/datapark's Jupyter from the locally built image, with the chart's Spark: Ready with its probes, the PySpark kernelspec written; a pod the policy lets in logs in with the generated token, runs a PySpark cell in client mode on the cluster through a kernel's websocket and reads /metrics; an unlabelled pod is refused", async () => {
+    await clearRelease();
+    for (const image of ['jupyter', 'spark', 'statsd-exporter']) await importImage(image);
+    const namespace = 'datapark';
+    // --wait: the Deployments Ready (Jupyter's init containers, then its startup and readiness
+    // probes on /api; Spark's master, workers and history server) and the claims bound.
+    await installOnly(['jupyter', 'spark'], '8m', 500_000);
+    const platform = chartsPlatform();
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
+    expect(status.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    expect(status.components.map((c) => [c.component, c.ready, c.desired])).toContainEqual([
+      'jupyter',
+      1,
+      1,
+    ]);
+    const deployment = await apps.readNamespacedDeployment({ name: 'dp-jupyter', namespace });
+    const pod = deployment.spec!.template.spec!;
+    expect(pod.initContainers).toMatchObject([
+      { name: 'copy-notebooks', image: JUPYTER, imagePullPolicy: 'Never' },
+      { name: 'pyspark-kernel', image: JUPYTER, imagePullPolicy: 'Never' },
+    ]);
+    expect(pod.containers).toMatchObject([
+      {
+        name: 'jupyter',
+        image: JUPYTER,
+        imagePullPolicy: 'Never',
+        args: expect.arrayContaining(['start-notebook.py']),
+      },
+    ]);
+    const [server] = (
+      await core.listNamespacedPod({
+        namespace,
+        labelSelector: 'app.kubernetes.io/instance=dp,app.kubernetes.io/name=jupyter',
+      })
+    ).items;
+    expect(
+      server?.status?.containerStatuses?.map((c) => [c.name, c.ready, c.restartCount]),
+    ).toEqual([['jupyter', true, 0]]);
+    expect(
+      server?.status?.initContainerStatuses?.map((c) => [c.name, c.state?.terminated?.exitCode]),
+    ).toEqual([
+      ['copy-notebooks', 0],
+      ['pyspark-kernel', 0],
+    ]);
+    // The pyspark-kernel init container wrote the kernelspec with the image's own python3.
+    expect(
+      await core.readNamespacedPodLog({
+        name: server!.metadata!.name!,
+        namespace,
+        container: 'pyspark-kernel',
+      }),
+    ).toBe('install-kernels: wrote /opt/datapark/jupyter/kernels/datapark-pyspark/kernel.json\n');
+    const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'dp-jupyter', namespace });
+    expect(claim.status?.phase).toBe('Bound');
+    // The probes' path through the apiserver's pod proxy (from the node, as the kubelet's probes):
+    // jupyter_server's version of the Python lock, no login needed.
+    // (The client parses a JSON answer itself, whatever its declared string type says.)
+    const api: unknown = await core.connectGetNamespacedPodProxyWithPath({
+      name: `${server!.metadata!.name}:8888`,
+      namespace,
+      path: 'api',
+    });
+    expect(typeof api === 'string' ? JSON.parse(api) : api).toEqual({
+      version: '2.21.1',
+    });
+
+    // The peer the policy names for the HTTP port without an ingress: the release's own
+    // Prometheus (where the cluster serves no PodMonitor), which scrapes /metrics with the
+    // token. A pod with its labels stands in for it (the profile turns monitoring off).
+    const prometheus = {
+      'app.kubernetes.io/instance': 'dp',
+      'app.kubernetes.io/name': 'monitoring',
+      'app.kubernetes.io/component': 'prometheus',
+    };
+    const token = (await core.readNamespacedSecret({ name: 'dp-jupyter', namespace })).data!.token!;
+    const client = await runPod(
+      namespace,
+      'jupyter-client',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'client',
+            image: JUPYTER,
+            imagePullPolicy: 'Never',
+            command: ['python3', '-c', JUPYTER_CLIENT],
+            env: [{ name: 'TOKEN', value: Buffer.from(token, 'base64').toString() }],
+          },
+        ],
+      },
+      prometheus,
+      300_000,
+    );
+    expect({ phase: client.pod.status?.phase, log: client.log }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        'server 2.21.1',
+        'no token 403 wrong token 403',
+        "kernelspecs 200 ['datapark-pyspark', 'python3'] /opt/venv/bin/python3",
+        'kernel started 201',
+        'cell ok /opt/venv/bin/python3 4.1.1 java 17 spark://dp-spark-master:7077 500500 True True',
+        `metrics 200 ['kernel_currently_running_total{type="datapark-pyspark"} 1.0'] 403`,
+        'kernel shut down 204',
+        '',
+      ].join('\n'),
+    });
+
+    // The HTTP port with busybox's wget of /api: open to a pod with the Prometheus labels once
+    // kube-router knows its address, refused to the same probe without them, after 5 s as well.
+    const reach = 'timeout 3 wget -q -O /dev/null http://dp-jupyter:8888/api';
+    const probe = (name: string, script: string, labels: Record<string, string>) =>
+      runPod(
+        namespace,
+        name,
+        {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: 'probe',
+              image: BUSYBOX,
+              imagePullPolicy: 'Never',
+              command: ['sh', '-c', script],
+            },
+          ],
+        },
+        labels,
+      );
+    const labelled = await probe(
+      'jupyter-labelled',
+      `for i in $(seq 20); do ${reach} 2>/dev/null && { echo open; exit 0; }; sleep 1; done; ${reach.replace(' -q', '')}; echo refused`,
+      prometheus,
+    );
+    expect(labelled.log).toBe('open\n');
+    const unlabelled = await probe(
+      'jupyter-unlabelled',
+      `sleep 5; ${reach} 2>/dev/null && echo open || echo refused`,
+      {},
+    );
+    expect(unlabelled.log).toBe('refused\n');
+
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+    await until('the release to be gone', 120_000, async () => {
+      const [claims, deployments, secrets, maps] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace }),
+        apps.listNamespacedDeployment({ namespace }),
+        core.listNamespacedSecret({ namespace }),
+        core.listNamespacedConfigMap({ namespace, labelSelector: 'app.kubernetes.io/instance=dp' }),
+      ]);
+      return [...claims.items, ...deployments.items, ...secrets.items, ...maps.items].length === 0
+        ? true
+        : undefined;
     });
   }, 600_000);
 });
