@@ -1335,7 +1335,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     });
   }, 600_000);
 
-  it("installs charts/datapark's Superset from the locally built image, on the chart's PostgreSQL: the init Job done, the server Ready with its probes; a pod of the ingress controller's namespace logs the generated admin in and lists the provisioned dashboards, a wrong password is refused, and so is an unlabelled pod", async () => {
+  it("installs charts/datapark's Superset from the locally built image, on the chart's PostgreSQL: the init Job done, the server Ready with its probes; a pod of the ingress controller's namespace logs the generated admin in and lists the provisioned dashboards, the statsd-exporter sidecar counts those calls, a wrong password is refused, and so is an unlabelled pod", async () => {
     await clearRelease();
     for (const image of ['postgresql', 'superset', 'statsd-exporter']) await importImage(image);
     const namespace = 'datapark';
@@ -1470,6 +1470,34 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         '',
       ].join('\n'),
     });
+
+    // Those calls in the sidecar's metrics (Superset's StatsdStatsLogger, with the image's statsd
+    // package, mapped with the local platform's mapping), read as Prometheus would scrape them,
+    // on its port through the apiserver's pod proxy: each list once, and the kubelet's probes of
+    // /health.
+    const metrics = await until("the client's calls in the sidecar's metrics", 30_000, async () => {
+      const found = samples(
+        await core.connectGetNamespacedPodProxyWithPath({
+          name: `${server!.metadata!.name!}:9102`,
+          namespace,
+          path: 'metrics',
+        }),
+      );
+      return found.some((x) => x.labels.api === 'DatabaseRestApi') ? found : undefined;
+    });
+    expect(
+      metrics
+        .filter((x) => x.name === 'superset_api_calls_total' && x.labels.method === 'get_list')
+        .map((x) => [x.labels.api, x.labels.outcome, x.value])
+        .sort(),
+    ).toEqual([
+      ['ChartRestApi', 'success', 1],
+      ['DashboardRestApi', 'success', 1],
+      ['DatabaseRestApi', 'success', 1],
+    ]);
+    expect(metrics.find((x) => x.name === 'superset_health_checks_total')?.value).toBeGreaterThan(
+      0,
+    );
 
     // The UI's port with busybox's wget of /health: open from the ingress controller's namespace
     // (as the client above), refused to an unlabelled pod of the release's namespace, after 5 s
