@@ -12,26 +12,30 @@ function workload(manifests: readonly Manifest[], kind: string, name: string): M
 
 const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
 
-/** The variable of a tools/ci script that pins the binary an image of a Go build bakes in. */
-const PINS: Record<string, [script: string, variable: string]> = {
-  'statsd-exporter': ['monitoring.sh', 'STATSD_EXPORTER_VERSION'],
-  objectstore: ['objectstore.sh', 'VERSITYGW_VERSION'],
+/**
+ * Where the version in the tag of an image is pinned: the variable of a tools/ci script that pins
+ * the binary an image of a Go build bakes in, or the package of a lock an image's venv is
+ * installed from.
+ */
+const PINS: Record<string, [file: string, pin: RegExp]> = {
+  'statsd-exporter': ['tools/ci/monitoring.sh', /^STATSD_EXPORTER_VERSION=v(\S+)$/m],
+  objectstore: ['tools/ci/objectstore.sh', /^VERSITYGW_VERSION=v(\S+)$/m],
+  superset: ['tools/superset/requirements.lock', /^apache-superset==(\S+)/m],
 };
 
 /** The image tools/images/<name>/build.sh writes (its `image=` line; statsd-exporter's and
  * objectstore's name the version tools/ci/monitoring.sh or objectstore.sh pins, the binary it
- * bakes in). */
+ * bakes in, superset's the apache-superset of tools/superset/requirements.lock). */
 function builtImage(name: string): string {
   const build = join(ROOT, 'tools', 'images', name, 'build.sh');
   if (!existsSync(build)) throw new Error(`no tools/images/${name}/build.sh builds ${name}`);
   const image = /^image=(\S+)$/m.exec(readFileSync(build, 'utf8'))?.[1];
   if (!image) throw new Error(`tools/images/${name}/build.sh names no image= line`);
-  if (!image.includes('${version#v}')) return image;
-  const [script, variable] = PINS[name] ?? ['(none)', '(none)'];
-  const pinned = new RegExp(`^${variable}=v(\\S+)$`, 'm').exec(
-    readFileSync(join(ROOT, 'tools', 'ci', script), 'utf8'),
-  )?.[1];
-  return image.replace('${version#v}', pinned ?? `no ${variable} in tools/ci/${script}`);
+  const placeholder = /\$\{version(?:#v)?\}/.exec(image)?.[0];
+  if (!placeholder) return image;
+  const [file, pin] = PINS[name] ?? ['(none)', /(?!)/];
+  const pinned = pin.exec(readFileSync(join(ROOT, file), 'utf8'))?.[1];
+  return image.replace(placeholder, pinned ?? `no pin in ${file}`);
 }
 
 describe('value profiles', () => {
@@ -90,7 +94,7 @@ describe('value profiles', () => {
       expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
   });
 
-  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the object store, Jupyter and the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built ones", async () => {
+  it("local-images: every datapark.local image is one tools/images builds, with pullPolicy Never; the object store, Jupyter, Superset and the statsd-exporter sidecars (Spark's workers, the object store, Superset) run the locally built ones", async () => {
     const { manifests } = await renderProfile('local-images');
     const containers = podsOf(manifests).flatMap((pod) =>
       [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => ({
@@ -140,6 +144,22 @@ describe('value profiles', () => {
       { where: 'Deployment/dp-jupyter/copy-notebooks', image: jupyter, pullPolicy: 'Never' },
       { where: 'Deployment/dp-jupyter/pyspark-kernel', image: jupyter, pullPolicy: 'Never' },
     ]);
+    // Superset's server, its wait-for-migrations init container and its init Job: the image of
+    // the local platform's Superset lock, tagged with the Superset it pins.
+    const superset = builtImage('superset');
+    const locked = /^apache-superset==(\S+)/m.exec(
+      readFileSync(join(ROOT, 'tools', 'superset', 'requirements.lock'), 'utf8'),
+    )?.[1];
+    expect(superset).toBe(`datapark.local/superset:${locked}-bookworm`);
+    const server = containers.filter(
+      (c) => c.where.includes('/dp-superset') && !c.where.endsWith('/statsd-exporter'),
+    );
+    expect(server.map((c) => c.where).sort()).toEqual([
+      'Deployment/dp-superset/superset',
+      'Deployment/dp-superset/wait-for-migrations',
+      'Job/dp-superset-init/init',
+    ]);
+    for (const c of server) expect(c).toEqual({ ...c, image: superset, pullPolicy: 'Never' });
   });
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {

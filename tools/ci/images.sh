@@ -15,7 +15,7 @@ set -euo pipefail
 shopt -s inherit_errexit # a failing $(key …) fails the script
 here=$(cd "$(dirname "$0")" && pwd)
 out="${DATAPARK_IMAGES_DIR:-$HOME/.cache/datapark/images}"
-all=(postgresql redis kafka spark airflow jupyter statsd-exporter objectstore)
+all=(postgresql redis kafka spark airflow jupyter superset statsd-exporter objectstore)
 # Those baking in a binary the Go builds install (statsd-exporter: tools/ci/monitoring.sh's;
 # objectstore: tools/ci/objectstore.sh's versitygw).
 go_built=(statsd-exporter objectstore)

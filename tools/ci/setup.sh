@@ -22,7 +22,7 @@ downloads() {
   step "dbt venv (.venv-dbt)";       bash tools/ci/dbt.sh
   step "Superset venv (.venv-superset)"; bash tools/ci/superset.sh
   step "JVM jars from Maven Central"; bash tools/ci/maven.sh
-  step "Images from Debian packages and the pinned artifacts (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter)"; bash tools/ci/images.sh --debian
+  step "Images from Debian packages and the pinned artifacts (PostgreSQL, Redis, Kafka, Spark, Airflow, Jupyter, Superset)"; bash tools/ci/images.sh --debian
 }
 go_builds() {
   step "Go-built tools (helm)";      bash tools/ci/go.sh

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,10 @@ const STATSD_EXPORTER = 'datapark.local/statsd-exporter:0.31.0-bookworm';
 const OBJECTSTORE = 'datapark.local/objectstore:1.8.0-bookworm';
 /** The image tools/ci/images.sh builds from the Python lock's JupyterLab and PySpark (tools/images/jupyter). */
 const JUPYTER = 'datapark.local/jupyter:4.6.6-bookworm';
+/** The image tools/ci/images.sh builds from the Superset lock (tools/images/superset). */
+const SUPERSET = 'datapark.local/superset:6.1.0-bookworm';
+/** The local platform's dashboards as code, which the chart's init Job imports (provision.py). */
+const SUPERSET_ASSETS = join(ROOT, 'packages', 'platform-local', 'superset', 'assets');
 /** The umbrella chart's subcharts a test may turn off (monitoring is off in the profile). */
 const OPTIONAL_SUBCHARTS = [
   'postgresql',
@@ -311,6 +315,48 @@ status, metrics = call("/metrics", token)
 running = [line for line in metrics.splitlines() if line.startswith("kernel_currently_running_total{")]
 print("metrics", status, running, call("/metrics")[0])
 print("kernel shut down", call("/api/kernels/" + kernel, token, "DELETE")[0])
+`;
+
+/**
+ * A client of the chart's Superset REST API in Python's standard library, from another namespace
+ * (by the Service's namespaced name): a token for the generated admin (env USERNAME, PASSWORD)
+ * from /api/v1/security/login, retried while kube-router learns the pod's address; the same login
+ * with a wrong password; then the dashboards, the number of charts and the database connections the
+ * init Job imported, each as one line of JSON.
+ */
+const SUPERSET_CLIENT = String.raw`
+import json, os, time, urllib.error, urllib.request
+api = "http://dp-superset.datapark:8088"
+def call(path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    data = None if body is None else json.dumps(body).encode()
+    with urllib.request.urlopen(urllib.request.Request(api + path, data=data, headers=headers), timeout=30) as r:
+        return json.load(r)
+def login(password):
+    return call("/api/v1/security/login", {"username": os.environ["USERNAME"], "password": password, "provider": "db", "refresh": False})["access_token"]
+for _ in range(30):
+    try:
+        token = login(os.environ["PASSWORD"])
+        break
+    except urllib.error.HTTPError:
+        raise
+    except Exception as e:
+        error = e
+        time.sleep(1)
+else:
+    raise SystemExit("no answer: %s" % error)
+try:
+    login("wrong" + os.environ["PASSWORD"])
+    print("wrong password accepted")
+except urllib.error.HTTPError as e:
+    print("wrong password", e.code)
+page = "?q=(page_size:100)"
+line = lambda name, value: print(name, json.dumps(value, separators=(",", ":")))
+line("dashboards", sorted(d["dashboard_title"] for d in call("/api/v1/dashboard/" + page, token=token)["result"]))
+line("charts", call("/api/v1/chart/" + page, token=token)["count"])
+line("databases", sorted(d["database_name"] for d in call("/api/v1/database/" + page, token=token)["result"]))
 `;
 
 /** One sample of a Prometheus text exposition. */
@@ -1554,4 +1600,215 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         : undefined;
     });
   }, 600_000);
+
+  it("installs charts/datapark's Superset from the locally built image, on the chart's PostgreSQL: the init Job done, the server Ready with its probes; a pod of the ingress controller's namespace logs the generated admin in and lists the provisioned dashboards, the statsd-exporter sidecar counts those calls, a wrong password is refused, and so is an unlabelled pod", async () => {
+    await clearRelease();
+    for (const image of ['postgresql', 'superset', 'statsd-exporter']) await importImage(image);
+    const namespace = 'datapark';
+    // As `charts:install` does it (KubernetesPlatform.install): helm without --wait, so the
+    // post-install hooks run at once (PostgreSQL's init Job makes the roles and the database
+    // Superset's init Job migrates; the server's init container waits for those migrations),
+    // then readiness of every component. With the Ingress on: Superset's NetworkPolicy lets in
+    // the ingress controller's namespace (ingress-nginx) and nobody else, and only then. (No
+    // controller runs here; the Ingress object serves nothing, so plain HTTP is said to be fine.)
+    const platform = chartsPlatform();
+    const installed = await platform.install({
+      valuesFiles: [join(CHART, 'ci', 'local-images-values.yaml')],
+      set: [
+        ...enabledOnly(['postgresql', 'superset']),
+        'global.ingress.enabled=true',
+        'global.ingress.allowInsecureHttp=true',
+      ],
+      timeoutMs: 15 * 60_000,
+    });
+    expect(installed.components.filter((c) => c.ready !== c.desired)).toEqual([]);
+    const status = await platform.status();
+    expect(status).toMatchObject({ helmStatus: 'deployed', revision: 1 });
+    expect(status.components.map((c) => [c.component, c.ready, c.desired, c.done])).toEqual([
+      ['postgresql', 1, 1, true],
+      ['superset', 1, 1, true],
+    ]);
+    // The init Job (migrations, roles, the admin, the dashboards' import) ran to success as a
+    // hook, after PostgreSQL's, and helm deleted it then (hook-succeeded).
+    const release = JSON.parse(
+      (
+        await run(realHelm(), ['status', 'dp', '--namespace', namespace, '--output', 'json'], {
+          env: helmEnv(),
+        })
+      ).stdout,
+    ) as { hooks?: { name: string; kind: string; last_run?: { phase?: string } }[] };
+    expect(
+      (release.hooks ?? [])
+        .filter((h) => h.kind === 'Job')
+        .map((h) => [h.name, h.last_run?.phase])
+        .sort(),
+    ).toEqual([
+      ['dp-postgresql-init', 'Succeeded'],
+      ['dp-superset-init', 'Succeeded'],
+    ]);
+
+    const deployment = await apps.readNamespacedDeployment({ name: 'dp-superset', namespace });
+    expect(deployment.spec!.template.spec!.initContainers).toMatchObject([
+      { name: 'wait-for-migrations', image: SUPERSET, imagePullPolicy: 'Never' },
+    ]);
+    expect(deployment.spec!.template.spec!.containers).toMatchObject([
+      {
+        name: 'superset',
+        image: SUPERSET,
+        imagePullPolicy: 'Never',
+        startupProbe: { httpGet: { path: '/health' } },
+        readinessProbe: { httpGet: { path: '/health' } },
+        livenessProbe: { httpGet: { path: '/health' } },
+      },
+      { name: 'statsd-exporter', image: STATSD_EXPORTER, imagePullPolicy: 'Never' },
+    ]);
+    const [server] = (
+      await core.listNamespacedPod({
+        namespace,
+        labelSelector: 'app.kubernetes.io/instance=dp,app.kubernetes.io/component=superset',
+      })
+    ).items;
+    // Ready through its probes, never restarted, after the init container found the database
+    // at the migrations of the image's Superset.
+    expect(server?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(
+      server!.status!.containerStatuses!.map((c) => [c.name, c.ready, c.restartCount]).sort(),
+    ).toEqual([
+      ['statsd-exporter', true, 0],
+      ['superset', true, 0],
+    ]);
+    expect(
+      server!.status!.initContainerStatuses!.map((c) => [c.name, c.state?.terminated?.exitCode]),
+    ).toEqual([['wait-for-migrations', 0]]);
+    expect(
+      await core.readNamespacedPodLog({
+        name: server!.metadata!.name!,
+        namespace,
+        container: 'wait-for-migrations',
+      }),
+    ).toMatch(/^wait-for-migrations: the metadata database is at \['\w+'\]$/m);
+
+    // What the init Job imported: the local platform's dashboards, charts and database.
+    const assets = (dir: string) =>
+      readdirSync(join(SUPERSET_ASSETS, dir)).map((f) =>
+        readFileSync(join(SUPERSET_ASSETS, dir, f), 'utf8'),
+      );
+    const field = (name: string) => (yaml: string) =>
+      new RegExp(`^${name}: (.+)$`, 'm').exec(yaml)?.[1] ?? `no ${name}`;
+    const dashboards = assets('dashboards').map(field('dashboard_title')).sort();
+    expect(dashboards).toHaveLength(3);
+    const databases = assets('databases').map(field('database_name')).sort();
+
+    // A pod of the ingress controller's namespace (the one peer the policy names for the UI's
+    // port), from the Superset image, with the generated admin from the Secret (read here: a pod
+    // takes Secrets of its own namespace only).
+    await core.createNamespace({ body: { metadata: { name: 'ingress-nginx' } } });
+    const secret = await core.readNamespacedSecret({ name: 'dp-superset', namespace });
+    const decoded = (key: string) => Buffer.from(secret.data![key]!, 'base64').toString();
+    const { pod, log } = await runPod(
+      'ingress-nginx',
+      'superset-client',
+      {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'client',
+            image: SUPERSET,
+            imagePullPolicy: 'Never',
+            command: ['python', '-c', SUPERSET_CLIENT],
+            env: [
+              { name: 'USERNAME', value: decoded('admin-username') },
+              { name: 'PASSWORD', value: decoded('admin-password') },
+            ],
+          },
+        ],
+      },
+      {},
+      180_000,
+    );
+    expect({ phase: pod.status?.phase, log }).toEqual({
+      phase: 'Succeeded',
+      log: [
+        'wrong password 401',
+        `dashboards ${JSON.stringify(dashboards)}`,
+        `charts ${readdirSync(join(SUPERSET_ASSETS, 'charts')).length}`,
+        `databases ${JSON.stringify(databases)}`,
+        '',
+      ].join('\n'),
+    });
+
+    // Those calls in the sidecar's metrics (Superset's StatsdStatsLogger, with the image's statsd
+    // package, mapped with the local platform's mapping), read as Prometheus would scrape them,
+    // on its port through the apiserver's pod proxy: each list once, and the kubelet's probes of
+    // /health.
+    const metrics = await until("the client's calls in the sidecar's metrics", 30_000, async () => {
+      const found = samples(
+        await core.connectGetNamespacedPodProxyWithPath({
+          name: `${server!.metadata!.name!}:9102`,
+          namespace,
+          path: 'metrics',
+        }),
+      );
+      return found.some((x) => x.labels.api === 'DatabaseRestApi') ? found : undefined;
+    });
+    expect(
+      metrics
+        .filter((x) => x.name === 'superset_api_calls_total' && x.labels.method === 'get_list')
+        .map((x) => [x.labels.api, x.labels.outcome, x.value])
+        .sort(),
+    ).toEqual([
+      ['ChartRestApi', 'success', 1],
+      ['DashboardRestApi', 'success', 1],
+      ['DatabaseRestApi', 'success', 1],
+    ]);
+    expect(metrics.find((x) => x.name === 'superset_health_checks_total')?.value).toBeGreaterThan(
+      0,
+    );
+
+    // The UI's port with busybox's wget of /health: open from the ingress controller's namespace
+    // (as the client above), refused to an unlabelled pod of the release's namespace, after 5 s
+    // (so not kube-router's race).
+    const health = (host: string) => `timeout 3 wget -q -O /dev/null http://${host}:8088/health`;
+    const probe = (where: string, name: string, script: string) =>
+      runPod(where, name, {
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'probe',
+            image: BUSYBOX,
+            imagePullPolicy: 'Never',
+            command: ['sh', '-c', script],
+          },
+        ],
+      });
+    const admitted = await probe(
+      'ingress-nginx',
+      'superset-probe',
+      `for i in $(seq 20); do ${health('dp-superset.datapark')} 2>/dev/null && { echo open; exit 0; }; sleep 1; done; echo refused`,
+    );
+    expect(admitted.log).toBe('open\n');
+    const unlabelled = await probe(
+      namespace,
+      'superset-unlabelled',
+      `sleep 5; ${health('dp-superset')} 2>/dev/null && echo open || echo refused`,
+    );
+    expect(unlabelled.log).toBe('refused\n');
+
+    await core.deleteNamespace({ name: 'ingress-nginx' });
+    expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
+    await until('the release to be gone', 120_000, async () => {
+      const [claims, sets, deployments, secrets, pods] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace }),
+        apps.listNamespacedStatefulSet({ namespace }),
+        apps.listNamespacedDeployment({ namespace }),
+        core.listNamespacedSecret({ namespace }),
+        core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/instance=dp' }),
+      ]);
+      const left = [claims, sets, deployments, secrets, pods].reduce(
+        (n, l) => n + l.items.length,
+        0,
+      );
+      return left === 0 ? true : undefined;
+    });
+  }, 1_200_000);
 });
