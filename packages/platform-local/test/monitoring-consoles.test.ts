@@ -3,6 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import type { Browser, Page } from 'puppeteer-core';
 import { findWorkspaceRoot, loadConfig, s3Connection } from '@datapark/config';
 import { launchChromium } from '@datapark/ui-testing';
@@ -56,6 +58,32 @@ async function requestObjectStoreAndSuperset(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1000));
 }
 
+/**
+ * The overview's lag graph draws the groups that have members: it depends on what else runs
+ * (an ingest, a streaming job), so the test keeps a consumer group of its own up while it looks,
+ * and waits until Prometheus holds its lag (the lag exporter's and Prometheus' scrapes).
+ */
+const LAG_GROUP = `datapark-consoles-test-${process.pid}`;
+const kafka = new Kafka({
+  clientId: LAG_GROUP,
+  brokers: [...config.kafka.bootstrapServers],
+  logLevel: logLevel.NOTHING,
+});
+let consumer: Consumer | undefined;
+
+async function keepAConsumerGroupUp(): Promise<void> {
+  consumer = kafka.consumer({ groupId: LAG_GROUP });
+  await consumer.connect();
+  // From the beginning: the shop's events are there (the tests' day of the shop), and consuming
+  // them commits offsets, without which a group has no lag.
+  await consumer.subscribe({ topic: 'order-events', fromBeginning: true });
+  await consumer.run({ autoCommitInterval: 1000, eachMessage: async () => {} });
+  const expr = `kafka_consumergroup_lag{consumergroup="${LAG_GROUP}"} >= 0`;
+  const deadline = Date.now() + 90_000;
+  while ((await instantQuery(expr)).length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 1000));
+}
+
 let browser: Browser;
 let page: Page;
 
@@ -64,10 +92,16 @@ beforeAll(async () => {
   browser = await launchChromium({ defaultViewport: { width: 1400, height: 1100 } });
   page = await browser.newPage();
   await requestObjectStoreAndSuperset();
-}, 90_000);
+  await keepAConsumerGroupUp();
+}, 200_000);
 
 afterAll(async () => {
   await browser?.close();
+  await consumer?.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([LAG_GROUP]).catch(() => undefined);
+  await admin.disconnect();
 });
 
 const consoleUrl = (name: string) => new URL(`consoles/${name}.html`, prometheusUrl).href;
