@@ -352,7 +352,7 @@ admin_post() { # path; the object (YAML) on stdin
 # without a provisioner. The kubelet applies a pod's fsGroup to `local` volumes (not to hostPath
 # ones), so the chart's non-root pods can write them as on a provisioned disk. A claim binds when
 # its pod is scheduled (WaitForFirstConsumer); a released volume is kept (Retain) until `stop`, so
-# installs one after another use up volumes: real-node.test.ts's cases take 9 (16 leave room).
+# installs one after another use up volumes: real-node.test.ts's cases take 12 (16 leave room).
 # Sizes are nominal: every volume is a directory on the same disk.
 storage() {
   admin_post /apis/storage.k8s.io/v1/storageclasses <<EOF

@@ -436,6 +436,12 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         );
       }
     }
+    // Another node (charts:e2e's, or one not stopped) holds the fixed network namespace: start
+    // would fail, and the stop after that failure would tear the other one down.
+    if (/\bdatapark-kube-node\b/.test((await run('ip', ['netns', 'list'])).stdout))
+      throw new Error(
+        'a one-node cluster is already running (network namespace datapark-kube-node): wait for it, or stop it with `bash tools/ci/kube-node.sh stop`',
+      );
     started = true;
     await run('bash', [SCRIPT, 'start'], { env, timeout: 300_000 });
     const config = new KubeConfig();

@@ -112,4 +112,14 @@ describe('the test files npm test runs alone', () => {
     // A project without such a file runs none under `cluster`, not all.
     expect(listTests('apps/etl-driver', 'cluster').files).toEqual([]);
   }, 60_000);
+
+  it("never run charts:e2e's pipeline on the node (it takes the local platform's ports): the charts project's sets hold none of charts/e2e", () => {
+    const sets = ['', 'shared', 'cluster', 'alone', 'timed'].flatMap(
+      (set) => listTests('charts', set).files,
+    );
+    expect(sets.length).toBeGreaterThan(0);
+    expect(sets.filter((path) => path.includes('/e2e/'))).toEqual([]);
+    // …while charts:e2e's own config finds it.
+    expect(listTests('charts/e2e', '').files).toEqual(['charts/e2e/pipeline-on-node.e2e.test.ts']);
+  }, 60_000);
 });
