@@ -1808,7 +1808,12 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         apps.listNamespacedStatefulSet({ namespace }),
         apps.listNamespacedDeployment({ namespace }),
         core.listNamespacedSecret({ namespace }),
-        core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/instance=dp' }),
+        core.listNamespacedPod({
+          namespace,
+          // The release's own pods: earlier cases' client pods carry instance=dp too.
+          labelSelector:
+            'app.kubernetes.io/instance=dp,app.kubernetes.io/name in (superset,postgresql)',
+        }),
       ]);
       // Pods take their grace period to go, slower under a CI's load (120 s were not enough once):
       // on a timeout, say what was still there.
