@@ -8,6 +8,8 @@ export class HelmCommandError extends PlatformError {
     readonly args: readonly string[],
     readonly output: string,
     fix?: string,
+    /** When a hook failed or timed out: the release's pods that were not ready then, and why. */
+    readonly unreadyPods: readonly UnreadyPod[] = [],
   ) {
     super(message, 'helm', fix, 'HELM_COMMAND_FAILED');
   }

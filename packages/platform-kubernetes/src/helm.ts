@@ -222,10 +222,8 @@ export class Helm {
     });
     if (result.failed) {
       const output = `${result.stderr}\n${result.stdout}`.trim();
-      const errorLine =
-        output.split('\n').find((l) => l.startsWith('Error:')) ?? output.split('\n').at(-1) ?? '';
       throw new HelmCommandError(
-        `helm ${args.slice(0, 2).join(' ')} failed: ${errorLine.replace(/^Error:\s*/, '')}`,
+        `helm ${args.slice(0, 2).join(' ')} failed: ${helmError(output)}`,
         args,
         output,
         fixFor(output),
@@ -233,6 +231,23 @@ export class Helm {
     }
     return result.stdout;
   }
+}
+
+/**
+ * helm's `Error:` line with the list that may follow it: a failed hook says only `failed
+ * post-install: 1 error occurred:` on that line, and which Job failed, and how, on the next ones
+ * (`\t* timed out waiting for the condition`).
+ */
+export function helmError(output: string): string {
+  const lines = output.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Error:'));
+  if (start < 0) return lines.at(-1) ?? '';
+  const message = [lines[start]!.replace(/^Error:\s*/, '')];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^\s*\*\s/.test(line)) break;
+    message.push(line.trim());
+  }
+  return message.join(' ');
 }
 
 function fixFor(output: string): string {

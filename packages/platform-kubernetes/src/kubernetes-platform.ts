@@ -3,8 +3,10 @@ import type { EndpointsDocument } from '@datapark/config';
 import { findWorkspaceRoot, resolveEndpointsFile, writeEndpointsFile } from '@datapark/config';
 import type { Platform, ProgressReporter } from '@datapark/platform';
 import { consoleReporter } from '@datapark/platform';
+import { HelmCommandError } from './errors.js';
 import { Helm } from './helm.js';
 import { connect, isLocalCluster, type KubeClients, type KubeTarget } from './kube-clients.js';
+import { describeUnreadyPods, formatUnreadyPods } from './pod-diagnostics.js';
 import { endpointsFromPlan, planPortForwards, type PortForwardPlan } from './port-forward-plan.js';
 import { startPortForwards, type RunningForwards } from './port-forwarder.js';
 import { cleanUpRelease } from './release-cleanup.js';
@@ -76,6 +78,10 @@ export interface KubernetesStatus {
  * const forwards = await k8s.portForward(); // 127.0.0.1:15432 → dp-postgresql:5432, …
  * ```
  */
+/** helm's output when a hook Job failed or it timed out waiting for one, or for the release. */
+const HOOK_FAILURE =
+  /failed (pre|post)-(install|upgrade)|timed out waiting for the condition|context deadline exceeded|BackoffLimitExceeded|DeadlineExceeded/;
+
 export class KubernetesPlatform implements Platform<KubernetesStatus> {
   readonly release: string;
   readonly namespace: string;
@@ -137,6 +143,8 @@ export class KubernetesPlatform implements Platform<KubernetesStatus> {
         ...(options.set ? { set: options.set } : {}),
         extraArgs: ['--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...(options.helmArgs ?? [])],
       });
+    } catch (error) {
+      throw await this.withUnreadyPods(error);
     } finally {
       clearInterval(ticker);
     }
@@ -166,6 +174,26 @@ export class KubernetesPlatform implements Platform<KubernetesStatus> {
       plan,
       viaPortForward: this.viaPortForward,
     };
+  }
+
+  /**
+   * A hook that failed or timed out makes helm say only that (`failed post-install: … timed out
+   * waiting for the condition`): add what the release's unready pods say, as the readiness
+   * timeout does, since the reason is there (a Job's crash loop, a pod the node cannot fit).
+   */
+  private async withUnreadyPods(error: unknown): Promise<unknown> {
+    if (!(error instanceof HelmCommandError) || !HOOK_FAILURE.test(error.output)) return error;
+    const pods = await describeUnreadyPods(this.clients, this.namespace, this.release).catch(
+      () => [],
+    );
+    if (pods.length === 0) return error;
+    return new HelmCommandError(
+      `${error.problem}\npods of release ${this.release} not ready:\n${formatUnreadyPods(pods)}`,
+      error.args,
+      error.output,
+      `the pods above say why; once fixed, run the install again (it upgrades the release)`,
+      pods,
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@datapark/config';
-import { ReleaseNotReadyError } from '@datapark/platform-kubernetes';
+import { HelmCommandError, ReleaseNotReadyError } from '@datapark/platform-kubernetes';
 import { recordingReporter, startFakeCluster, type FakeCluster } from './cluster-fixture.js';
 
 // helm runs exactly as against a real cluster, with no test-only flags (OpenAPI validation
@@ -154,5 +154,29 @@ describe('KubernetesPlatform.install against the fake API server', () => {
       `warn spark-master: pod ${pod!.name}: CrashLoopBackOff (container master: back-off 1m20s restarting failed container=master pod=${pod!.name})`,
     );
     expect(notReady.message).toContain('Warning Unhealthy: Readiness probe failed');
+  });
+
+  it("a hook Job that never succeeds fails the install with helm's whole error and what its pod says", async () => {
+    // The fixture's PostgreSQL init Job is a post-install hook: helm waits for it, and gives up
+    // at its --timeout with a two-line error whose second line is the reason.
+    cluster = await startFakeCluster({
+      readyAfterMs: 0,
+      neverReady: (w) => w.kind === 'Job' && w.metadata.name === 'dp-postgresql-init',
+    });
+    const platform = cluster.platform({ reporter: recordingReporter() });
+
+    const error = await platform.install({ timeoutMs: 5000 }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HelmCommandError);
+    const failed = error as HelmCommandError;
+    expect(failed.message.split('\n')[0]).toMatch(
+      /^helm upgrade --install failed: failed post-install: 1 error occurred: \* .*(timed out waiting for the condition|context deadline exceeded)/,
+    );
+    expect(failed.unreadyPods.map((p) => p.component)).toContain('postgresql-init');
+    const init = failed.unreadyPods.find((p) => p.name.startsWith('dp-postgresql-init-'))!;
+    expect(init.containers[0]).toMatch(/^init: waiting: CrashLoopBackOff/);
+    expect(init.logTail.at(-1)).toMatch(/FATAL: password authentication failed/);
+    expect(failed.message).toContain(`pod ${init.name} (postgresql-init): Running`);
+    expect(failed.fix).toMatch(/the pods above say why/);
   });
 });
