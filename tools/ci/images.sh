@@ -8,17 +8,23 @@
 #
 # Usage (as root):
 #   tools/ci/images.sh [name…]   builds what is missing or stale (default: every image)
-#   tools/ci/images.sh --debian  every image but those of Go-built binaries (setup.sh: beside the Go builds)
-#   tools/ci/images.sh --go-built the images of Go-built binaries (setup.sh: once the Go builds are done)
+#   tools/ci/images.sh --debian  every image CI's tests use but those of Go-built binaries (setup.sh: beside the Go builds)
+#   tools/ci/images.sh --go-built the images of Go-built binaries CI's tests use (setup.sh: once the Go builds are done)
+#   tools/ci/images.sh --e2e     the images only charts:e2e uses (it runs this itself)
 #   tools/ci/images.sh path name prints the archive of a current build, or fails naming the fix
 set -euo pipefail
 shopt -s inherit_errexit # a failing $(key …) fails the script
 here=$(cd "$(dirname "$0")" && pwd)
 out="${DATAPARK_IMAGES_DIR:-$HOME/.cache/datapark/images}"
-all=(postgresql redis kafka spark airflow jupyter superset statsd-exporter objectstore)
+all=(postgresql redis kafka spark airflow jupyter superset statsd-exporter objectstore
+  prometheus alertmanager node-exporter postgres-exporter redis-exporter)
 # Those baking in a binary the Go builds install (statsd-exporter: tools/ci/monitoring.sh's;
-# objectstore: tools/ci/objectstore.sh's versitygw).
-go_built=(statsd-exporter objectstore)
+# objectstore: tools/ci/objectstore.sh's versitygw; alertmanager: monitoring.sh's).
+go_built=(statsd-exporter objectstore alertmanager)
+# Those only charts:e2e uses (the monitoring subchart's): not built by CI's set-up, which would
+# spend a cold run's minutes on images no test of `npm test` imports.
+e2e_only=(prometheus alertmanager node-exporter postgres-exporter redis-exporter)
+is_in() { [[ " ${*:2} " == *" $1 "* ]]; }
 
 key() { # name: a hash of everything its build reads from this repository
   [ -d "$here/../images/$1" ] || {
@@ -68,7 +74,8 @@ path)
   echo "$tar"
   ;;
 "") for name in "${all[@]}"; do build "$name"; done ;;
---debian) for name in "${all[@]}"; do [[ " ${go_built[*]} " == *" $name "* ]] || build "$name"; done ;;
---go-built) for name in "${go_built[@]}"; do build "$name"; done ;;
+--debian) for name in "${all[@]}"; do is_in "$name" "${go_built[@]}" "${e2e_only[@]}" || build "$name"; done ;;
+--go-built) for name in "${go_built[@]}"; do is_in "$name" "${e2e_only[@]}" || build "$name"; done ;;
+--e2e) for name in "${e2e_only[@]}"; do build "$name"; done ;;
 *) for name in "$@"; do build "$name"; done ;;
 esac
