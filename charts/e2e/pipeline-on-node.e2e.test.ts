@@ -23,7 +23,9 @@ import {
   CoreV1Api,
   KubeConfig,
   NetworkingV1Api,
+  PatchStrategy,
   PolicyV1Api,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { sql } from 'kysely';
@@ -46,6 +48,12 @@ const IMAGE_NAMES = [
   'redis',
   'statsd-exporter',
   'objectstore',
+  // The monitoring's, which only this test uses (`images.sh --e2e`; it builds them if missing).
+  'prometheus',
+  'alertmanager',
+  'node-exporter',
+  'postgres-exporter',
+  'redis-exporter',
 ];
 const NAMESPACE = 'datapark';
 const RELEASE = 'dp';
@@ -79,6 +87,8 @@ function forwardedPorts(): number[] {
     'spark.historyUrl',
     'airflow.url',
     's3.url',
+    'monitoring.prometheusUrl',
+    'monitoring.alertmanagerUrl',
   ].flatMap(port);
 }
 
@@ -197,6 +207,8 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
       throw new Error(
         `127.0.0.1 ports ${busy.join(', ')} are taken (the local platform?): the port-forwards need them. Stop it first: npx nx run platform:down`,
       );
+    // The monitoring's images, which CI's set-up does not build: seconds each, once.
+    await execa('bash', [IMAGES, '--e2e'], { timeout: 900_000 });
     const paths = [];
     for (const name of IMAGE_NAMES) {
       const result = await execa('bash', [IMAGES, 'path', name], { reject: false });
@@ -278,9 +290,13 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
       ['airflow-dag-processor', 1, 1],
       ['airflow-redis', 1, 1],
       ['airflow-scheduler', 1, 1],
+      ['airflow-statsd', 1, 1],
       ['airflow-triggerer', 1, 1],
       ['airflow-worker', 1, 1],
       ['kafka-broker', 3, 3],
+      ['monitoring-alertmanager', 1, 1],
+      ['monitoring-node-exporter', 1, 1],
+      ['monitoring-prometheus', 1, 1],
       ['objectstore', 1, 1],
       ['postgresql', 1, 1],
       ['spark-history', 1, 1],
@@ -445,6 +461,132 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
     expect(quality.results.filter((r) => !r.passed)).toEqual([]);
     expect(quality.results.length).toBeGreaterThan(0);
   }, 2_000_000);
+
+  it("the chart's Prometheus scrapes every exporter of the release, and SparkWorkerLost reaches its Alertmanager while a Spark worker is gone", async () => {
+    requireInstalled();
+    const { monitoring } = loadConfig({ env, cwd: stateDir });
+    const authorization = `Basic ${Buffer.from(`${monitoring.username}:${monitoring.password}`).toString('base64')}`;
+    const get = async <T>(base: string, path: string): Promise<T> => {
+      const response = await fetch(new URL(path, base), { headers: { authorization } });
+      if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+      return (await response.json()) as T;
+    };
+    // Behind its basic auth: nothing without the generated password.
+    expect((await fetch(new URL('/api/v1/targets', monitoring.prometheusUrl))).status).toBe(401);
+    type Targets = {
+      data: {
+        activeTargets: {
+          labels: { job: string; unit: string };
+          health: string;
+          lastError: string;
+        }[];
+      };
+    };
+    const targets = async () =>
+      (await get<Targets>(monitoring.prometheusUrl, '/api/v1/targets')).data.activeTargets.map(
+        (t) => ({
+          job: t.labels.job,
+          unit: t.labels.unit,
+          health: t.health,
+          lastError: t.lastError,
+        }),
+      );
+    // Every target found (Kubernetes service discovery in the namespace) and scraped, up.
+    let t = Date.now();
+    let seen = await targets();
+    for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
+      if (seen.length > 0 && seen.every((x) => x.health === 'up')) break;
+      await sleep(5000);
+      seen = await targets();
+    }
+    figures['all targets up s'] = since(t);
+    process.stderr.write(`targets: ${JSON.stringify(seen)}\n`);
+    expect(seen.filter((x) => x.health !== 'up')).toEqual([]);
+    const count = (job: string) => seen.filter((x) => x.job === job).length;
+    expect(
+      [
+        'prometheus',
+        'alertmanager',
+        'node',
+        'postgres',
+        'redis',
+        'airflow',
+        'objectstore',
+        'spark-master',
+        'spark-worker',
+        'spark-app',
+      ].map((job) => [job, count(job)]),
+    ).toEqual([
+      ['prometheus', 1],
+      ['alertmanager', 1],
+      ['node', 1],
+      ['postgres', 1],
+      ['redis', 1],
+      ['airflow', 1],
+      ['objectstore', 1],
+      ['spark-master', 1],
+      ['spark-worker', 2],
+      ['spark-app', 2],
+    ]);
+    // The exporters' own measurements, not only their `up`: PostgreSQL reached by its exporter,
+    // Redis by its, two Spark workers alive as the master counts them.
+    type Vector = {
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    const value = async (query: string) =>
+      (
+        await get<Vector>(
+          monitoring.prometheusUrl,
+          `/api/v1/query?query=${encodeURIComponent(query)}`,
+        )
+      ).data.result.map((r) => Number(r.value[1]));
+    expect(await value('pg_up')).toEqual([1]);
+    expect(await value('redis_up')).toEqual([1]);
+    expect(await value('max(metrics_master_aliveWorkers_Value)')).toEqual([2]);
+    // The rules of the local platform loaded, and Alertmanager known to Prometheus.
+    const rules = await get<{ data: { groups: { rules: { name: string }[] }[] } }>(
+      monitoring.prometheusUrl,
+      '/api/v1/rules',
+    );
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(
+      expect.arrayContaining(['SparkWorkerLost', 'PostgresDown', 'KafkaBrokerDown']),
+    );
+    const managers = await get<{ data: { activeAlertmanagers: unknown[] } }>(
+      monitoring.prometheusUrl,
+      '/api/v1/alertmanagers',
+    );
+    expect(managers.data.activeAlertmanagers).toHaveLength(1);
+
+    // One Spark worker of two gone (the Deployment scaled to 1): the master counts one alive,
+    // and after the rule's minute SparkWorkerLost is in Alertmanager.
+    const apps = kube.makeApiClient(AppsV1Api);
+    const scale = (replicas: number) =>
+      apps.patchNamespacedDeploymentScale(
+        { name: `${RELEASE}-spark-worker`, namespace: NAMESPACE, body: { spec: { replicas } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    type Alert = { labels: Record<string, string>; status: { state: string } };
+    const firing = async () =>
+      (await get<Alert[]>(monitoring.alertmanagerUrl, '/api/v2/alerts'))
+        .filter((a) => a.status.state === 'active')
+        .map((a) => a.labels['alertname']);
+    expect(await firing()).not.toContain('SparkWorkerLost');
+    t = Date.now();
+    await scale(1);
+    try {
+      let alerts = await firing();
+      for (const deadline = Date.now() + 300_000; Date.now() < deadline;) {
+        if (alerts.includes('SparkWorkerLost')) break;
+        await sleep(5000);
+        alerts = await firing();
+      }
+      figures['SparkWorkerLost in Alertmanager s'] = since(t);
+      expect(alerts).toContain('SparkWorkerLost');
+      expect(await value('max(metrics_master_aliveWorkers_Value)')).toEqual([1]);
+    } finally {
+      await scale(2);
+    }
+  }, 900_000);
 
   it('`k8s uninstall --purge` leaves nothing of the release behind', async () => {
     requireInstalled();

@@ -245,18 +245,19 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
         }))
         .filter(({ egress, expected }) => JSON.stringify(egress) !== JSON.stringify(expected));
       expect(unexpected).toEqual([]);
-      // Every profile runs the in-chart Prometheus but local-images (no image built here).
+      // Every profile runs the in-chart Prometheus.
       const prometheus = pods.filter((pod) => id(pod) === 'monitoring/prometheus').length;
-      expect(prometheus).toBe(profile === 'local-images' ? 0 : 1);
+      expect(prometheus).toBe(1);
       const dns = policies
         .flatMap((p) => (p.spec as unknown as PolicySpec).egress ?? [])
         .filter((rule) => rule.ports?.some((port) => port.port === 53));
-      // Every profile runs the Kafka lag exporter but local-images (no image built here).
+      // Every profile runs the Kafka lag exporter but local-images (kafka_exporter is no Debian
+      // package; no image of it is built here).
       const lagExporter = pods.filter((pod) => id(pod) === 'kafka/lag-exporter').length;
       expect(lagExporter).toBe(profile === 'local-images' ? 0 : 1);
-      // And the node exporter (the monitoring subchart, off in local-images), with no DNS rule.
+      // And the node exporter, with no DNS rule.
       const nodeExporter = pods.filter((pod) => id(pod) === 'monitoring/node-exporter').length;
-      expect(nodeExporter).toBe(profile === 'local-images' ? 0 : 1);
+      expect(nodeExporter).toBe(1);
       // The release-wide policy's, the in-chart Prometheus' and the lag exporter's, the same rule.
       expect(dns).toHaveLength(1 + prometheus + lagExporter);
       expect(dns.at(-1)).toEqual(dns[0]);

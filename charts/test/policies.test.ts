@@ -111,10 +111,8 @@ describe.each(PROFILES)('policies over the %s profile', (profile) => {
       }
     }
     expect(problems).toEqual([]);
-    // Every profile runs the node exporter but local-images (no monitoring there).
-    expect(hostMounts.sort()).toEqual(
-      profile === 'local-images' ? [] : ['/ ro', '/proc ro', '/sys ro'],
-    );
+    // Every profile runs the node exporter.
+    expect(hostMounts.sort()).toEqual(['/ ro', '/proc ro', '/sys ro']);
   });
 
   it('every image is pinned to a version (no "latest", no missing tag)', () => {

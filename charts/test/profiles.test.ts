@@ -20,6 +20,7 @@ const replicas = (m: Manifest) => (m.spec as { replicas: number }).replicas;
 const PINS: Record<string, [file: string, pin: RegExp]> = {
   'statsd-exporter': ['tools/ci/monitoring.sh', /^STATSD_EXPORTER_VERSION=v(\S+)$/m],
   objectstore: ['tools/ci/objectstore.sh', /^VERSITYGW_VERSION=v(\S+)$/m],
+  alertmanager: ['tools/ci/monitoring.sh', /^ALERTMANAGER_VERSION=v(\S+)$/m],
   superset: ['tools/superset/requirements.lock', /^apache-superset==(\S+)/m],
 };
 
@@ -111,6 +112,7 @@ describe('value profiles', () => {
     }
     const statsd = builtImage('statsd-exporter');
     expect(containers.filter((c) => c.where.endsWith('/statsd-exporter'))).toEqual([
+      { where: 'Deployment/dp-airflow-statsd/statsd-exporter', image: statsd, pullPolicy: 'Never' },
       { where: 'Deployment/dp-spark-worker/statsd-exporter', image: statsd, pullPolicy: 'Never' },
       { where: 'Deployment/dp-superset/statsd-exporter', image: statsd, pullPolicy: 'Never' },
       { where: 'StatefulSet/dp-objectstore/statsd-exporter', image: statsd, pullPolicy: 'Never' },
@@ -160,6 +162,28 @@ describe('value profiles', () => {
       'Job/dp-superset-init/init',
     ]);
     for (const c of server) expect(c).toEqual({ ...c, image: superset, pullPolicy: 'Never' });
+    // The monitoring and the exporters: Debian's packages of the very versions the chart's
+    // defaults pin (the official images' tags), and the Alertmanager monitoring.sh builds.
+    const defaults = podsOf((await renderProfile('default')).manifests).flatMap((pod) =>
+      pod.spec.containers.map((c) => ({ where: `${pod.owner}/${c.name}`, image: c.image })),
+    );
+    const monitoring = [
+      ['StatefulSet/dp-monitoring-prometheus/prometheus', 'prometheus'],
+      ['Deployment/dp-monitoring-alertmanager/alertmanager', 'alertmanager'],
+      ['DaemonSet/dp-monitoring-node-exporter/node-exporter', 'node-exporter'],
+      ['StatefulSet/dp-postgresql/metrics', 'postgres-exporter'],
+      ['StatefulSet/dp-airflow-redis/metrics', 'redis-exporter'],
+    ];
+    for (const [where, name] of monitoring) {
+      const image = builtImage(name!);
+      expect(containers.filter((c) => c.where === where)).toEqual([
+        { where, image, pullPolicy: 'Never' },
+      ]);
+      const official = defaults.find((c) => c.where === where)?.image ?? `no ${where} by default`;
+      expect(`${name}:${official.split(':v')[1]}-bookworm`).toBe(
+        image.slice('datapark.local/'.length),
+      );
+    }
   });
 
   it('runs the init Jobs as hooks in order: PostgreSQL roles before Airflow migrations', async () => {

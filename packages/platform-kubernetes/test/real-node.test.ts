@@ -569,9 +569,18 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     });
   }
 
-  /** `<subchart>.enabled=false` for every optional subchart but those `enabled`. */
+  /**
+   * `<subchart>.enabled=false` for every optional subchart but those `enabled`; and the monitoring
+   * and the exporters off, which the local-images profile turns on: their images are charts:e2e's
+   * (`images.sh --e2e`), which CI's set-up does not build.
+   */
   function enabledOnly(enabled: readonly string[]): string[] {
-    return OPTIONAL_SUBCHARTS.filter((c) => !enabled.includes(c)).map((c) => `${c}.enabled=false`);
+    return [
+      ...OPTIONAL_SUBCHARTS.filter((c) => !enabled.includes(c)).map((c) => `${c}.enabled=false`),
+      'monitoring.enabled=false',
+      'postgresql.metrics.enabled=false',
+      'airflow.metrics.enabled=false',
+    ];
   }
 
   /**
@@ -810,10 +819,12 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
         namespace,
         '-f',
         join(CHART, 'ci', 'local-images-values.yaml'),
-        ...['kafka', 'spark', 'jupyter', 'superset'].flatMap((c) => [
+        ...['kafka', 'spark', 'jupyter', 'superset', 'monitoring'].flatMap((c) => [
           '--set',
           `${c}.enabled=false`,
         ]),
+        // Its exporter sidecar's image is charts:e2e's (see enabledOnly).
+        ...['--set', 'airflow.metrics.enabled=false'],
         ...[
           'redis/redis-statefulset',
           'redis/redis-service',
