@@ -552,6 +552,37 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
   }
 
   /**
+   * `charts:uninstall -- --purge` done: nothing of release dp left in `namespace`, its pods
+   * included (those a controller owns: the cases' own client pods carry the release's labels too,
+   * to pass its policies, and are left), which take their grace period to go, slower under a
+   * CI's load. On a timeout it says what was still there.
+   */
+  async function releaseGone(namespace: string) {
+    await until('the release to be gone', 300_000, async () => {
+      const [claims, sets, deployments, secrets, maps, pods] = await Promise.all([
+        core.listNamespacedPersistentVolumeClaim({ namespace }),
+        apps.listNamespacedStatefulSet({ namespace }),
+        apps.listNamespacedDeployment({ namespace }),
+        core.listNamespacedSecret({ namespace }),
+        core.listNamespacedConfigMap({ namespace, labelSelector: 'app.kubernetes.io/instance=dp' }),
+        core.listNamespacedPod({ namespace }),
+      ]);
+      const left = [
+        ...claims.items.map((i) => `pvc/${i.metadata?.name}`),
+        ...sets.items.map((i) => `statefulset/${i.metadata?.name}`),
+        ...deployments.items.map((i) => `deployment/${i.metadata?.name}`),
+        ...secrets.items.map((i) => `secret/${i.metadata?.name}`),
+        ...maps.items.map((i) => `configmap/${i.metadata?.name}`),
+        ...pods.items
+          .filter((i) => (i.metadata?.ownerReferences ?? []).length > 0)
+          .map((i) => `pod/${i.metadata?.name}`),
+      ];
+      if (left.length > 0) throw new Error(`still there: ${left.join(', ')}`);
+      return true;
+    });
+  }
+
+  /**
    * Removes release dp (and its claims and kept Secrets) if an earlier case left it behind after
    * failing, so each install case starts from an empty namespace.
    */
@@ -793,14 +824,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     );
     // `charts:uninstall -- --purge`: the release, its claim and its generated Secret go.
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-    await until('the release to be gone', 60_000, async () => {
-      const [claims, sets, secrets] = await Promise.all([
-        core.listNamespacedPersistentVolumeClaim({ namespace: 'datapark' }),
-        apps.listNamespacedStatefulSet({ namespace: 'datapark' }),
-        core.listNamespacedSecret({ namespace: 'datapark' }),
-      ]);
-      return [...claims.items, ...sets.items, ...secrets.items].length === 0 ? true : undefined;
-    });
+    await releaseGone('datapark');
   }, 600_000);
 
   it("runs the airflow chart's Redis, as helm renders it, from the locally built image: Ready, the scheduler's and workers' pods get in with the password, others are refused", async () => {
@@ -1016,13 +1040,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     expect(denied.log).toBe('refused\n');
 
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-    await until('the release to be gone', 300_000, async () => {
-      const [claims, sets] = await Promise.all([
-        core.listNamespacedPersistentVolumeClaim({ namespace }),
-        apps.listNamespacedStatefulSet({ namespace }),
-      ]);
-      return [...claims.items, ...sets.items].length === 0 ? true : undefined;
-    });
+    await releaseGone(namespace);
   }, 1_200_000);
 
   it("installs charts/datapark's Spark from the locally built image: master, workers and history Ready; the REST server refuses an unsigned submission and runs a signed PySpark job on the cluster, which finishes though the worker under its executor is killed", async () => {
@@ -1453,14 +1471,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     expect(unlabelled.log).toBe('refused\n');
 
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-    await until('the release to be gone', 300_000, async () => {
-      const [claims, sets, secrets] = await Promise.all([
-        core.listNamespacedPersistentVolumeClaim({ namespace }),
-        apps.listNamespacedStatefulSet({ namespace }),
-        core.listNamespacedSecret({ namespace }),
-      ]);
-      return [...claims.items, ...sets.items, ...secrets.items].length === 0 ? true : undefined;
-    });
+    await releaseGone(namespace);
   }, 600_000);
 
   it("installs charts/datapark's Jupyter from the locally built image, with the chart's Spark: Ready with its probes, the PySpark kernelspec written; a pod the policy lets in logs in with the generated token, runs a PySpark cell in client mode on the cluster through a kernel's websocket and reads /metrics; an unlabelled pod is refused", async () => {
@@ -1532,13 +1543,12 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
 
     // The peer the policy names for the HTTP port without an ingress: the release's own
     // Prometheus (where the cluster serves no PodMonitor), which scrapes /metrics with the
-    // token. A pod with its labels stands in for it (the profile turns monitoring off).
+    // token. A pod with its labels stands in for it (this file turns monitoring off).
     const prometheus = {
       'app.kubernetes.io/instance': 'dp',
       'app.kubernetes.io/name': 'monitoring',
       'app.kubernetes.io/component': 'prometheus',
     };
-    const token = (await core.readNamespacedSecret({ name: 'dp-jupyter', namespace })).data!.token!;
     const client = await runPod(
       namespace,
       'jupyter-client',
@@ -1550,7 +1560,13 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
             image: JUPYTER,
             imagePullPolicy: 'Never',
             command: ['python3', '-c', JUPYTER_CLIENT],
-            env: [{ name: 'TOKEN', value: Buffer.from(token, 'base64').toString() }],
+            // By reference, as the chart's own pods take it: no token in the pod's spec.
+            env: [
+              {
+                name: 'TOKEN',
+                valueFrom: { secretKeyRef: { name: 'dp-jupyter', key: 'token' } },
+              },
+            ],
           },
         ],
       },
@@ -1605,17 +1621,7 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
     expect(unlabelled.log).toBe('refused\n');
 
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-    await until('the release to be gone', 300_000, async () => {
-      const [claims, deployments, secrets, maps] = await Promise.all([
-        core.listNamespacedPersistentVolumeClaim({ namespace }),
-        apps.listNamespacedDeployment({ namespace }),
-        core.listNamespacedSecret({ namespace }),
-        core.listNamespacedConfigMap({ namespace, labelSelector: 'app.kubernetes.io/instance=dp' }),
-      ]);
-      return [...claims.items, ...deployments.items, ...secrets.items, ...maps.items].length === 0
-        ? true
-        : undefined;
-    });
+    await releaseGone(namespace);
   }, 600_000);
 
   it("installs charts/datapark's Superset from the locally built image, on the chart's PostgreSQL: the init Job done, the server Ready with its probes; a pod of the ingress controller's namespace logs the generated admin in and lists the provisioned dashboards, the statsd-exporter sidecar counts those calls, a wrong password is refused, and so is an unlabelled pod", async () => {
@@ -1813,26 +1819,6 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
 
     await core.deleteNamespace({ name: 'ingress-nginx' });
     expect(await platform.uninstall({ purge: true })).toEqual({ removed: true, keptClaims: [] });
-    await until('the release to be gone', 300_000, async () => {
-      const [claims, sets, deployments, secrets, pods] = await Promise.all([
-        core.listNamespacedPersistentVolumeClaim({ namespace }),
-        apps.listNamespacedStatefulSet({ namespace }),
-        apps.listNamespacedDeployment({ namespace }),
-        core.listNamespacedSecret({ namespace }),
-        core.listNamespacedPod({
-          namespace,
-          // The release's own pods: earlier cases' client pods carry instance=dp too.
-          labelSelector:
-            'app.kubernetes.io/instance=dp,app.kubernetes.io/name in (superset,postgresql)',
-        }),
-      ]);
-      // Pods take their grace period to go, slower under a CI's load (120 s were not enough once):
-      // on a timeout, say what was still there.
-      const left = [claims, sets, deployments, secrets, pods].flatMap((l) =>
-        l.items.map((i) => `${i.kind ?? ''}${i.metadata?.name}`),
-      );
-      if (left.length > 0) throw new Error(`still there: ${left.join(', ')}`);
-      return true;
-    });
+    await releaseGone(namespace);
   }, 1_200_000);
 });
