@@ -246,6 +246,10 @@ EOF
 
 # Runs as PID 1 of the node's PID namespace, in its mount and network namespaces.
 inner() {
+  # Shared, as systemd makes it on a real node, so that a hostPath volume of / with
+  # mountPropagation HostToContainer (the node exporter's) can be given: containerd refuses one
+  # whose source is a private mount. Only this mount namespace's copy, private to the host.
+  mount --make-rshared /
   mount -t tmpfs tmpfs /run/netns
   mkdir -p /run/containerd && mount -t tmpfs tmpfs /run/containerd
   mount --bind "$state/var-log-containers" /var/log/containers
