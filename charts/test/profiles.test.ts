@@ -21,6 +21,7 @@ const PINS: Record<string, [file: string, pin: RegExp]> = {
   'statsd-exporter': ['tools/ci/monitoring.sh', /^STATSD_EXPORTER_VERSION=v(\S+)$/m],
   objectstore: ['tools/ci/objectstore.sh', /^VERSITYGW_VERSION=v(\S+)$/m],
   alertmanager: ['tools/ci/monitoring.sh', /^ALERTMANAGER_VERSION=v(\S+)$/m],
+  prometheus: ['tools/images/prometheus/build.sh', /^version=(\S+)$/m],
   superset: ['tools/superset/requirements.lock', /^apache-superset==(\S+)/m],
 };
 

@@ -65,6 +65,10 @@ export interface KubernetesStatus {
   readonly components: readonly ComponentReadiness[];
 }
 
+/** helm's output when a hook Job failed or it timed out waiting for one, or for the release. */
+const HOOK_FAILURE =
+  /failed (pre|post)-(install|upgrade)|timed out waiting for the condition|context deadline exceeded|BackoffLimitExceeded|DeadlineExceeded/;
+
 /**
  * The platform on a Kubernetes cluster: `install` (helm upgrade --install of charts/datapark,
  * readiness through the API, endpoints file), `status`, `uninstall`, `endpoints` and
@@ -78,10 +82,6 @@ export interface KubernetesStatus {
  * const forwards = await k8s.portForward(); // 127.0.0.1:15432 → dp-postgresql:5432, …
  * ```
  */
-/** helm's output when a hook Job failed or it timed out waiting for one, or for the release. */
-const HOOK_FAILURE =
-  /failed (pre|post)-(install|upgrade)|timed out waiting for the condition|context deadline exceeded|BackoffLimitExceeded|DeadlineExceeded/;
-
 export class KubernetesPlatform implements Platform<KubernetesStatus> {
   readonly release: string;
   readonly namespace: string;

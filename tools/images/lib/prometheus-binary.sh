@@ -8,7 +8,7 @@
 # the packages would set up (users, systemd units) is wanted. /etc/passwd and /etc/group hold root
 # and nobody, as the statsd-exporter image. The last hook proves the program starts there, as
 # nobody: `--version`, which must report the version the image is tagged with (Debian's builds say
-# `2.42.0+ds`, `1.45.0-2+b4`: the upstream version, then Debian's suffix).
+# `0.11.1 (branch: debian/sid…`, `1.45.0-2+b4`: the upstream version, then Debian's suffix).
 # Usage: prometheus-binary.sh <output dir> datapark.local/<name>:<version>-bookworm <program>
 #   <the binary in the root, or a file to copy in as /bin/<program>> [Debian packages…]
 # IMAGE_ENTRYPOINT (/bin/<program>) and IMAGE_USER (65534:65534) where the official image differs.
