@@ -51,15 +51,36 @@ function run(title, command, args, extraEnv = {}) {
 }
 
 // First whatever is missing (node_modules, venvs, jars, the Go-built tools, the images): on a
-// fresh clone `npm test` sets itself up; when all is there each script returns in seconds.
-if (
-  run('set-up: install what is missing (tools/ci/setup.sh)', 'bash', ['tools/ci/setup.sh']) !== 0
-) {
+// fresh clone `npm test` sets itself up; when all is there each script returns in seconds. With
+// no project named, what only the own-cluster tests use (the Kubernetes builds and the images,
+// a quarter of an hour on a fresh machine) is built beside the first tests instead (`rest`
+// below), at a lower CPU priority than the tests; the own-cluster tests, which run last, and the
+// timed ones, which need the CPU to themselves, wait for it.
+const setupLogs = join(root, '.datapark', 'ci-setup');
+const setupFailed = () =>
   process.stderr.write(
-    'The set-up failed: the step that failed is the last one above its error (logs in .datapark/ci-setup).\n',
+    `The set-up failed: the step that failed is the last one above its error (logs in ${relative(root, setupLogs)}).\n`,
   );
+const splitSetup = nxArgs.length === 0;
+if (
+  run(
+    `set-up: install what is missing (tools/ci/setup.sh${splitSetup ? ' --first' : ''})`,
+    'bash',
+    ['tools/ci/setup.sh', ...(splitSetup ? ['--first'] : [])],
+  ) !== 0
+) {
+  setupFailed();
   process.exit(1);
 }
+mkdirSync(setupLogs, { recursive: true });
+const rest = splitSetup
+  ? runBeside(
+      'set-up, the rest: the Kubernetes control plane and node, the images (tools/ci/setup.sh --rest, at nice 10)',
+      [['nice', ['-n', '10', 'bash', 'tools/ci/setup.sh', '--rest']]],
+      join(setupLogs, 'rest.log'),
+      { cwd: root, env },
+    )
+  : undefined;
 const nx = join(root, 'node_modules', '.bin', 'nx');
 // The builds, and the chart's generated files when every project is tested: the lanes below
 // then run their targets without their dependencies. Without nx's daemon a dependency "from the
@@ -180,6 +201,9 @@ if (nxArgs.length > 0) {
     { ...options, env: { ...env, DATAPARK_TEST_SET: 'shared' } },
   );
   const besideStatus = showLog(await beside);
+  // The rest of the set-up is done before the timed files, which must have the CPU to themselves.
+  const restStatus = rest ? showLog(await rest) : 0;
+  if (restStatus !== 0) setupFailed();
   const names = (paths) => paths.map((path) => path.replace(/^.*\/tests?\//, '')).join(', ');
   // First the alone files that assert a rate or a time, with nothing beside them.
   const timed = run(
@@ -193,7 +217,7 @@ if (nxArgs.length > 0) {
   // files mostly wait on outages and alerts.
   const clusterProjects = projectsOf(OWN_CLUSTER_TESTS);
   const ownCluster =
-    clusterProjects.length === 0
+    clusterProjects.length === 0 || restStatus !== 0
       ? undefined
       : runBeside(
           `tests that build a cluster of their own: ${names(Object.keys(OWN_CLUSTER_TESTS))}`,
@@ -208,7 +232,8 @@ if (nxArgs.length > 0) {
     { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
   );
   const ownClusterStatus = ownCluster ? showLog(await ownCluster) : 0;
-  status = [shared, besideStatus, timed, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
+  status =
+    [shared, besideStatus, restStatus, timed, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
 }
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
