@@ -364,6 +364,27 @@ describe('metrics endpoints in the chart', () => {
     });
   });
 
+  it("runs the image's own agent, with nothing downloaded, when the image carries it (jarInImage)", async () => {
+    const jar = '/opt/kafka/jmx-exporter/jmx_prometheus_javaagent-1.0.1.jar';
+    const manifests = await render([
+      ...KAFKA_METRICS,
+      '--set',
+      `kafka.metrics.jmxExporter.jarInImage=${jar}`,
+    ]);
+    const config = named(manifests, 'ConfigMap', 'dp-kafka')!.data!;
+    expect(config['start.sh']).toContain(`-javaagent:${jar}=9404:/opt/datapark/jmx-exporter.yml`);
+    expect(config['jmx-exporter.yml']).toBeDefined();
+    expect(config['fetch-jmx-exporter.sh']).toBeUndefined();
+    const broker = podsOf(manifests).find((p) => p.owner === 'StatefulSet/dp-kafka')!.spec;
+    expect(broker.initContainers ?? []).toEqual([]);
+    // Nothing shadows the image's /opt/kafka: no emptyDir for a download.
+    expect((broker.volumes ?? []).map((v) => v.name)).not.toContain('jmx-exporter');
+    // A path that is not a jar is refused by the schema, naming the key.
+    await expect(
+      render([...KAFKA_METRICS, '--set', 'kafka.metrics.jmxExporter.jarInImage=agent']),
+    ).rejects.toThrow(/jarInImage/);
+  });
+
   it('carries the alert rules of the local platform unchanged, as a ConfigMap', async () => {
     const rules = named(await render(), 'ConfigMap', 'dp-monitoring-rules');
     expect(rules?.data).toEqual({ 'datapark.rules.yml': readFileSync(RULES_FILE, 'utf8') });

@@ -352,6 +352,15 @@ describe('NetworkPolicies out: exactly the release and the DNS pods, in every pr
         'kafka.metrics.jmxExporter.egressPeers=[{"ipBlock":{"cidr":"10.1.2.3/32"}}]',
       ]),
     ).toEqual([{ pod: 'kafka/broker', extra: ['ipBlock 10.1.2.3/32 -> 8081/TCP'] }]);
+    // An image that carries the agent (datapark.local/kafka): no download, no way out.
+    expect(
+      await opened([
+        '--set',
+        'kafka.metrics.enabled=true',
+        '--set',
+        'kafka.metrics.jmxExporter.jarInImage=/opt/kafka/jmx-exporter/jmx_prometheus_javaagent-1.0.1.jar',
+      ]),
+    ).toEqual([]);
   });
 
   it("opens the npm registry's port to Jupyter alone, and only on opt-in (jupyter.typescriptKernel.npmEgress)", async () => {

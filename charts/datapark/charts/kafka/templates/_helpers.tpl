@@ -50,7 +50,12 @@
 
 {{/* Where the init container puts the JMX exporter agent's jar, and the broker loads it from. */}}
 {{- define "datapark.kafka.v1.jmxAgentJar" -}}
-/opt/jmx-exporter/jmx_prometheus_javaagent.jar
+{{- .Values.metrics.jmxExporter.jarInImage | default "/opt/jmx-exporter/jmx_prometheus_javaagent.jar" -}}
+{{- end -}}
+
+{{/* "true" when the brokers' metrics need the agent downloaded (no jarInImage): the init container, its emptyDir, its egress. */}}
+{{- define "datapark.kafka.v1.downloadsJmxAgent" -}}
+{{- if and .Values.metrics.enabled (not .Values.metrics.jmxExporter.jarInImage) -}}true{{- end -}}
 {{- end -}}
 
 {{- define "datapark.kafka.v1.validateValues" -}}
