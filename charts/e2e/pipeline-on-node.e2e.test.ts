@@ -207,7 +207,8 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
       throw new Error(
         `127.0.0.1 ports ${busy.join(', ')} are taken (the local platform?): the port-forwards need them. Stop it first: npx nx run platform:down`,
       );
-    // The monitoring's images, which CI's set-up does not build: seconds each, once.
+    // The monitoring's images, which CI's set-up does not build: seconds each, once, but
+    // Prometheus's compile (4 minutes cold) comes first.
     await execa('bash', [IMAGES, '--e2e'], { timeout: 900_000 });
     const paths = [];
     for (const name of IMAGE_NAMES) {
@@ -231,7 +232,7 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
         timeout: 300_000,
       });
     figures['image import s'] = since(t);
-  }, 900_000);
+  }, 1_800_000);
 
   afterAll(async () => {
     try {
@@ -491,45 +492,38 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
           lastError: t.lastError,
         }),
       );
-    // Every target found (Kubernetes service discovery in the namespace) and scraped, up.
-    let t = Date.now();
+    // Every target found (Kubernetes service discovery in the namespace) and scraped, up: the
+    // wait ends when each job has its count of targets and all are up, since discovery finds
+    // them a few at a time.
+    const expected = [
+      ['prometheus', 1],
+      ['alertmanager', 1],
+      ['node', 1],
+      ['postgres', 1],
+      ['redis', 1],
+      ['kafka', 3],
+      ['airflow', 1],
+      ['objectstore', 1],
+      ['spark-master', 1],
+      ['spark-worker', 2],
+      ['spark-app', 2],
+    ] as const;
     let seen = await targets();
-    for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
-      if (seen.length > 0 && seen.every((x) => x.health === 'up')) break;
+    const counts = () =>
+      expected.map(([job]) => [job, seen.filter((x) => x.job === job).length] as const);
+    const settled = () =>
+      seen.every((x) => x.health === 'up') && counts().every(([, n], i) => n === expected[i]![1]);
+    let t = Date.now();
+    for (const deadline = Date.now() + 180_000; Date.now() < deadline && !settled();) {
       await sleep(5000);
       seen = await targets();
     }
     figures['all targets up s'] = since(t);
     process.stderr.write(`targets: ${JSON.stringify(seen)}\n`);
     expect(seen.filter((x) => x.health !== 'up')).toEqual([]);
-    const count = (job: string) => seen.filter((x) => x.job === job).length;
-    expect(
-      [
-        'prometheus',
-        'alertmanager',
-        'node',
-        'postgres',
-        'redis',
-        'airflow',
-        'objectstore',
-        'spark-master',
-        'spark-worker',
-        'spark-app',
-      ].map((job) => [job, count(job)]),
-    ).toEqual([
-      ['prometheus', 1],
-      ['alertmanager', 1],
-      ['node', 1],
-      ['postgres', 1],
-      ['redis', 1],
-      ['airflow', 1],
-      ['objectstore', 1],
-      ['spark-master', 1],
-      ['spark-worker', 2],
-      ['spark-app', 2],
-    ]);
+    expect(counts()).toEqual(expected);
     // The exporters' own measurements, not only their `up`: PostgreSQL reached by its exporter,
-    // Redis by its, two Spark workers alive as the master counts them.
+    // Redis by its, three Kafka brokers' MBeans, two Spark workers alive as the master counts them.
     type Vector = {
       data: { result: { metric: Record<string, string>; value: [number, string] }[] };
     };
@@ -542,6 +536,10 @@ describe('the pipeline on a one-node cluster (charts/datapark, local-images prof
       ).data.result.map((r) => Number(r.value[1]));
     expect(await value('pg_up')).toEqual([1]);
     expect(await value('redis_up')).toEqual([1]);
+    // Each broker's JMX agent (the image's own jar) serves the replica manager's MBeans.
+    expect(await value('count(kafka_server_replicamanager_underreplicatedpartitions)')).toEqual([
+      3,
+    ]);
     expect(await value('max(metrics_master_aliveWorkers_Value)')).toEqual([2]);
     // The rules of the local platform loaded, and Alertmanager known to Prometheus.
     const rules = await get<{ data: { groups: { rules: { name: string }[] }[] } }>(

@@ -10,8 +10,11 @@ export class HelmCommandError extends PlatformError {
     fix?: string,
     /** When a hook failed or timed out: the release's pods that were not ready then, and why. */
     readonly unreadyPods: readonly UnreadyPod[] = [],
+    /** The error this one adds to (helm's own, before the pods were looked at). */
+    cause?: unknown,
   ) {
     super(message, 'helm', fix, 'HELM_COMMAND_FAILED');
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause });
   }
 }
 

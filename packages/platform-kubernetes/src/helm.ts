@@ -234,21 +234,26 @@ export class Helm {
 }
 
 /**
- * helm's `Error:` line with the list that may follow it: a failed hook says only `failed
- * post-install: 1 error occurred:` on that line, and which Job failed, and how, on the next ones
- * (`\t* timed out waiting for the condition`).
+ * helm's `Error:` line with the lines that follow it up to a blank one: a failed hook says only
+ * `failed post-install: 1 error occurred:` on that line, and which Job failed, and how, on the
+ * next ones (helm 3's multierror: `\t* timed out waiting for the condition`; Go's errors.Join,
+ * which newer code uses, puts each error on a line of its own with no bullet).
  */
 export function helmError(output: string): string {
   const lines = output.split('\n');
   const start = lines.findIndex((l) => l.startsWith('Error:'));
   if (start < 0) return lines.at(-1) ?? '';
   const message = [lines[start]!.replace(/^Error:\s*/, '')];
-  for (const line of lines.slice(start + 1)) {
-    if (!/^\s*\*\s/.test(line)) break;
+  for (const line of lines.slice(start + 1, start + 11)) {
+    if (line.trim() === '') break;
     message.push(line.trim());
   }
   return message.join(' ');
 }
+
+/** fixFor's advice when helm's output matches none of the causes it knows. */
+export const GENERIC_HELM_FIX =
+  "see helm's output above; `helm template charts/datapark` shows what would be applied";
 
 function fixFor(output: string): string {
   if (/cluster unreachable|connection refused|no such host|dial tcp/i.test(output)) {
@@ -260,5 +265,5 @@ function fixFor(output: string): string {
   if (/another operation .* in progress/i.test(output)) {
     return 'a previous helm command was interrupted: `helm rollback <release>` or `helm uninstall <release>`, then retry';
   }
-  return "see helm's output above; `helm template charts/datapark` shows what would be applied";
+  return GENERIC_HELM_FIX;
 }

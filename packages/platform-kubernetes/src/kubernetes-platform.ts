@@ -4,7 +4,8 @@ import { findWorkspaceRoot, resolveEndpointsFile, writeEndpointsFile } from '@da
 import type { Platform, ProgressReporter } from '@datapark/platform';
 import { consoleReporter } from '@datapark/platform';
 import { HelmCommandError } from './errors.js';
-import { Helm } from './helm.js';
+import { drainCeleryWorkers } from './drain-workers.js';
+import { GENERIC_HELM_FIX, Helm } from './helm.js';
 import { connect, isLocalCluster, type KubeClients, type KubeTarget } from './kube-clients.js';
 import { describeUnreadyPods, formatUnreadyPods } from './pod-diagnostics.js';
 import { endpointsFromPlan, planPortForwards, type PortForwardPlan } from './port-forward-plan.js';
@@ -187,12 +188,19 @@ export class KubernetesPlatform implements Platform<KubernetesStatus> {
       () => [],
     );
     if (pods.length === 0) return error;
+    // helm's own advice stays first when it named a cause (an unreachable cluster, a lock).
+    const again = 'once fixed, run the install again (it upgrades the release)';
+    const fix =
+      error.fix && error.fix !== GENERIC_HELM_FIX
+        ? `${error.fix}; the pods above may say more; ${again}`
+        : `the pods above say why; ${again}`;
     return new HelmCommandError(
       `${error.problem}\npods of release ${this.release} not ready:\n${formatUnreadyPods(pods)}`,
       error.args,
       error.output,
-      `the pods above say why; once fixed, run the install again (it upgrades the release)`,
+      fix,
       pods,
+      error,
     );
   }
 
@@ -221,7 +229,8 @@ export class KubernetesPlatform implements Platform<KubernetesStatus> {
   }
 
   /**
-   * `helm uninstall`. Volumes (PVCs) and the Secrets with generated passwords are kept, so a
+   * `helm uninstall`, after stopping the Celery workers while their broker is still up (see
+   * drainCeleryWorkers). Volumes (PVCs) and the Secrets with generated passwords are kept, so a
    * reinstall finds its data; `purge` deletes them too.
    */
   async uninstall(
@@ -232,6 +241,7 @@ export class KubernetesPlatform implements Platform<KubernetesStatus> {
     } = {},
   ): Promise<{ removed: boolean; keptClaims: string[] }> {
     const helm = await this.helm();
+    await drainCeleryWorkers(this.clients, this, this.reporter);
     this.reporter.step('helm', `uninstall ${this.release} (namespace ${this.namespace})`);
     const removed = await helm.uninstall(this.release, this.namespace);
     if (!removed) this.reporter.warn('helm', `release ${this.release} was not installed`);

@@ -178,5 +178,9 @@ describe('KubernetesPlatform.install against the fake API server', () => {
     expect(init.logTail.at(-1)).toMatch(/FATAL: password authentication failed/);
     expect(failed.message).toContain(`pod ${init.name} (postgresql-init): Running`);
     expect(failed.fix).toMatch(/the pods above say why/);
+    // helm's own error stays reachable, as the cause.
+    expect(failed.cause).toBeInstanceOf(HelmCommandError);
+    expect((failed.cause as HelmCommandError).unreadyPods).toEqual([]);
+    expect((failed.cause as HelmCommandError).output).toBe(failed.output);
   });
 });

@@ -1323,9 +1323,16 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
       ].join('\n'),
     });
 
+    // The Celery worker is stopped before helm deletes its broker (drainCeleryWorkers): its pod
+    // is gone already, not terminating for up to its 600 s grace period.
     expect(await platform.uninstall({ purge: true })).toEqual(
       expect.objectContaining({ removed: true }),
     );
+    const workers = await core.listNamespacedPod({
+      namespace,
+      labelSelector: 'app.kubernetes.io/name=airflow,app.kubernetes.io/component=worker',
+    });
+    expect(workers.items.map((p) => p.metadata?.name)).toEqual([]);
   }, 1_200_000);
 
   it("installs charts/datapark's object store from the locally built image: the gateway and its statsd-exporter sidecar Ready, the bucket Job done; an Airflow worker's pod puts, lists and reads back an object with the generated keys, the sidecar counts those requests, and an unlabelled pod is refused", async () => {

@@ -88,4 +88,39 @@ describe('KubernetesPlatform status and uninstall against the fake API server', 
     expect(cluster.api.objects('persistentvolumeclaims', 'datapark')).toEqual([]);
     expect(cluster.api.objects('secrets', 'datapark')).toEqual([]);
   });
+
+  it('uninstall stops the Celery workers first, while their broker is up, and waits for their pods', async () => {
+    cluster = await startFakeCluster({ readyAfterMs: 100 });
+    const reporter = recordingReporter();
+    const platform = cluster.platform({ reporter });
+    await platform.install({ set: ['airflowWorker.enabled=true', 'airflowWorker.replicas=2'] });
+    const workerPods = () =>
+      cluster.api
+        .objects('pods', 'datapark')
+        .filter((p) => p.metadata.name!.startsWith('dp-airflow-worker-'));
+    expect(workerPods()).toHaveLength(2);
+    const before = cluster.api.requests.length;
+
+    await platform.uninstall();
+
+    // The scale to zero, then helm's deletes: the worker's pods were gone before the rest went.
+    const writes = cluster.api.requests.slice(before).filter((r) => r.method !== 'GET');
+    const scaled = writes.findIndex(
+      (r) => r.method === 'PATCH' && r.path.endsWith('/deployments/dp-airflow-worker'),
+    );
+    const firstDelete = writes.findIndex((r) => r.method === 'DELETE');
+    expect(scaled).toBeGreaterThanOrEqual(0);
+    expect(writes[scaled]!.contentType).toMatch(/merge-patch/);
+    expect(scaled).toBeLessThan(firstDelete);
+    expect(reporter.lines.indexOf('done airflow: Celery workers stopped')).toBeGreaterThan(
+      reporter.lines.findIndex((l) =>
+        l.startsWith('step airflow: stopping the Celery workers first'),
+      ),
+    );
+    expect(reporter.lines.findIndex((l) => l.startsWith('step helm: uninstall'))).toBeGreaterThan(
+      reporter.lines.indexOf('done airflow: Celery workers stopped'),
+    );
+    expect(workerPods()).toEqual([]);
+    expect(cluster.api.objects('deployments.apps', 'datapark')).toEqual([]);
+  });
 });

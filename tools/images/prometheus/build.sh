@@ -22,15 +22,21 @@ image=datapark.local/prometheus:${version}-bookworm
 require_go images 1.25
 dir="${DATAPARK_CACHE:-$HOME/.cache/datapark}/prometheus-v$version"
 binary="$dir/prometheus"
-if ! "$binary" --version 2>&1 | head -1 | grep -q "version $version "; then
+ldflags="-s -w -X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=HEAD"
+# What the binary is built from and how: a cached binary built otherwise (other flags, another Go)
+# is built again, not reused because its --version matches.
+recipe="$module CGO_ENABLED=0 tags= ldflags=$ldflags $(go env GOVERSION)"
+if [ "$(cat "$dir/recipe" 2>/dev/null)" != "$recipe" ] ||
+  ! "$binary" --version 2>&1 | head -1 | grep -q "version $version "; then
   echo "images: building prometheus $version from $module (a few minutes on 2 cores)"
   work=$(mktemp -d)
   trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
   source=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "$module" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   cp -r "$source" "$work/prometheus" && chmod -R u+w "$work/prometheus"
   mkdir -p "$dir"
+  rm -f "$dir/recipe"
   (cd "$work/prometheus" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -o "$binary" \
-    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=HEAD" \
-    ./cmd/prometheus)
+    -ldflags "$ldflags" ./cmd/prometheus)
+  echo "$recipe" >"$dir/recipe"
 fi
 bash "$here/../lib/prometheus-binary.sh" "${1:?usage: $0 <output dir>}" "$image" prometheus "$binary"
