@@ -16,6 +16,10 @@
 # instead of before them (a cold CI spent 18.6 minutes in the set-up, 12.7 of them on the rest).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ $# -gt 1 ]; then
+  echo "setup.sh: one argument at most (--first, --rest or none), not: $*" >&2
+  exit 2
+fi
 part=${1:-all}
 case "$part" in
   all | --first | --rest) ;;
@@ -28,6 +32,14 @@ started=$(date +%s)
 step() { echo; echo "══ $* ($(( $(date +%s) - started ))s)"; }
 logs=.datapark/ci-setup
 mkdir -p "$logs"
+# One set-up at a time in a checkout: npm test builds the rest beside its tests, and a second
+# run meanwhile would build the same files at once (images.sh's build directories, kube.sh's
+# binaries). Its children hold the lock too, until the last of them is gone.
+exec 9>"$logs/lock"
+if ! flock -n 9; then
+  echo "setup.sh: another set-up is running in this checkout ($logs/lock); waiting for it"
+  flock 9
+fi
 
 # Two groups at once, each group's output kept whole in a file and printed when both are done.
 # Usage: beside <name> <function> <name> <function>

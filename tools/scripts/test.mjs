@@ -73,12 +73,42 @@ if (
   process.exit(1);
 }
 mkdirSync(setupLogs, { recursive: true });
+/** The rest of the set-up while it runs: stopped, its whole process group, if npm test leaves early. */
+let restChild;
+const stopRest = () => {
+  if (restChild?.pid === undefined || restChild.exitCode !== null || restChild.signalCode) return;
+  try {
+    process.kill(-restChild.pid, 'SIGTERM');
+  } catch {
+    // Gone meanwhile.
+  }
+};
+process.on('exit', stopRest);
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopRest();
+    process.exit(130);
+  });
+// ionice's best-effort class at its lowest level: the image builds write gigabytes while the
+// platform's PostgreSQL and Kafka write theirs.
 const rest = splitSetup
   ? runBeside(
       'set-up, the rest: the Kubernetes control plane and node, the images (tools/ci/setup.sh --rest, at nice 10)',
-      [['nice', ['-n', '10', 'bash', 'tools/ci/setup.sh', '--rest']]],
+      [
+        [
+          'nice',
+          ['-n', '10', 'ionice', '-c', '2', '-n', '7', 'bash', 'tools/ci/setup.sh', '--rest'],
+        ],
+      ],
       join(setupLogs, 'rest.log'),
-      { cwd: root, env },
+      {
+        cwd: root,
+        env,
+        detached: true,
+        onSpawn: (child) => {
+          restChild = child;
+        },
+      },
     )
   : undefined;
 const nx = join(root, 'node_modules', '.bin', 'nx');
@@ -203,7 +233,12 @@ if (nxArgs.length > 0) {
   const besideStatus = showLog(await beside);
   // The rest of the set-up is done before the timed files, which must have the CPU to themselves.
   const restStatus = rest ? showLog(await rest) : 0;
-  if (restStatus !== 0) setupFailed();
+  if (restStatus !== 0) {
+    setupFailed();
+    process.stderr.write(
+      `Not run, for want of it: ${Object.keys(OWN_CLUSTER_TESTS).join(', ')} (tools/scripts/own-cluster-tests.json).\n`,
+    );
+  }
   const names = (paths) => paths.map((path) => path.replace(/^.*\/tests?\//, '')).join(', ');
   // First the alone files that assert a rate or a time, with nothing beside them.
   const timed = run(

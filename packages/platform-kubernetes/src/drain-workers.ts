@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ProgressReporter } from '@datapark/platform';
+import { KubernetesApiError } from './errors.js';
 import { apiError, type KubeClients } from './kube-clients.js';
 import type { ReleaseRef } from './release-endpoints.js';
 import { releaseSelector } from './release-workloads.js';
@@ -15,7 +16,9 @@ const WORKERS = 'app.kubernetes.io/name=airflow,app.kubernetes.io/component=work
  * so that running tasks may finish): seen once on the one-node cluster, where the worker's pod
  * was still terminating three minutes after the uninstall. With Redis still there, a worker with
  * no task leaves in seconds. Gives up after `timeoutMs` (the uninstall then goes on, with a
- * warning): a worker still running a long task is waited for no longer than that.
+ * warning): a worker still running a long task is waited for no longer than that. A refusal of
+ * the API (no right to scale, a Deployment gone meanwhile) is a warning too: the drain only
+ * spares the wait, and the uninstall must not fail for it.
  */
 export async function drainCeleryWorkers(
   clients: KubeClients,
@@ -54,6 +57,8 @@ export async function drainCeleryWorkers(
       await sleep(1000);
     }
   } catch (error) {
-    throw apiError(error, `stopping the Celery workers of release ${release}`);
+    const failure = apiError(error, `stopping the Celery workers of release ${release}`);
+    const why = failure instanceof KubernetesApiError ? failure.problem : failure.message;
+    reporter.warn('airflow', `${why}; uninstalling anyway`);
   }
 }

@@ -222,8 +222,10 @@ export class Helm {
     });
     if (result.failed) {
       const output = `${result.stderr}\n${result.stdout}`.trim();
+      // The message from stderr alone: helm's stdout (`Release "dp" does not exist. Installing it
+      // now.`) would otherwise read as the error's last line.
       throw new HelmCommandError(
-        `helm ${args.slice(0, 2).join(' ')} failed: ${helmError(output)}`,
+        `helm ${args.slice(0, 2).join(' ')} failed: ${helmError(String(result.stderr).trim() || output)}`,
         args,
         output,
         fixFor(output),

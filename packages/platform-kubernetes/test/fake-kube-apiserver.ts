@@ -159,7 +159,20 @@ export interface FakeKubeApiServerOptions extends FakeControllerOptions {
     pod: KubeObject,
     port: number,
   ) => { host: string; port: number } | undefined;
+  /**
+   * Requests RBAC would refuse (`resource` as `deployments.apps`): answered 403 Forbidden with
+   * the authorizer's message, as a user without that right gets it.
+   */
+  readonly forbid?: (request: { method: string; resource: string; name?: string }) => boolean;
 }
+
+const VERBS: Record<string, string> = {
+  GET: 'get',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
 
 export async function startFakeKubeApiServer(
   options: FakeKubeApiServerOptions = {},
@@ -490,6 +503,18 @@ export async function startFakeKubeApiServer(
     const r = route(path);
     if (!r) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    if (
+      options.forbid?.({ method, resource: qualified(r.type), ...(r.name ? { name: r.name } : {}) })
+    ) {
+      const what = r.name ? `${qualified(r.type)} "${r.name}"` : qualified(r.type);
+      const where = r.namespace ? ` in the namespace "${r.namespace}"` : '';
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${what} is forbidden: User "datapark-test" cannot ${VERBS[method] ?? method.toLowerCase()} resource "${r.type.name}" in API group "${r.type.group}"${where}`,
+        { ...(r.name ? { name: r.name } : {}), group: r.type.group, kind: r.type.name },
+      );
     }
     const contentType = req.headers['content-type']?.split(';')[0]?.trim() ?? '';
     const body = method === 'GET' ? undefined : await readBody(req, contentType);

@@ -156,6 +156,24 @@ describe('KubernetesPlatform.install against the fake API server', () => {
     expect(notReady.message).toContain('Warning Unhealthy: Readiness probe failed');
   });
 
+  it("a failed first install says helm's error, not the line helm printed before it", async () => {
+    // helm prints `Release "dp" does not exist. Installing it now.` on stdout first, then the
+    // template's failure on stderr, on one line with no blank line after it.
+    cluster = await startFakeCluster({ readyAfterMs: 0 });
+    const platform = cluster.platform({ reporter: recordingReporter() });
+
+    const error = await platform
+      .install({ set: ['failRender=true'], timeoutMs: 5000 })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HelmCommandError);
+    const failed = error as HelmCommandError;
+    expect(failed.output).toContain('does not exist. Installing it now.');
+    expect(failed.message.split('\n')[0]).toMatch(
+      /^helm upgrade --install failed: .*the fixture was asked to fail \(failRender\)$/,
+    );
+  });
+
   it("a hook Job that never succeeds fails the install with helm's whole error and what its pod says", async () => {
     // The fixture's PostgreSQL init Job is a post-install hook: helm waits for it, and gives up
     // at its --timeout with a two-line error whose second line is the reason.

@@ -605,7 +605,9 @@ describe(`a one-node cluster with a real kubelet (Kubernetes ${KUBE_VERSION}, co
   /**
    * `<subchart>.enabled=false` for every optional subchart but those `enabled`; and the monitoring
    * and the exporters off, which the local-images profile turns on: their images are charts:e2e's
-   * (`images.sh --e2e`), which CI's set-up does not build.
+   * (`images.sh --e2e`), which CI's set-up does not build. The Kafka brokers' JMX agent stays on:
+   * its jar is in the Kafka image, and a broker started with a wrong `-javaagent` path would not
+   * start at all.
    */
   function enabledOnly(enabled: readonly string[]): string[] {
     return [

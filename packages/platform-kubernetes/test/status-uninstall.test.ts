@@ -123,4 +123,24 @@ describe('KubernetesPlatform status and uninstall against the fake API server', 
     expect(workerPods()).toEqual([]);
     expect(cluster.api.objects('deployments.apps', 'datapark')).toEqual([]);
   });
+
+  it('uninstall goes on, with a warning, when the API refuses to scale the workers', async () => {
+    cluster = await startFakeCluster({
+      readyAfterMs: 100,
+      forbid: (r) => r.method === 'PATCH' && r.resource === 'deployments.apps',
+    });
+    const reporter = recordingReporter();
+    const platform = cluster.platform({ reporter });
+    await platform.install({ set: ['airflowWorker.enabled=true'] });
+
+    expect(await platform.uninstall()).toEqual({
+      removed: true,
+      keptClaims: ['data-dp-postgresql-0'],
+    });
+
+    expect(reporter.lines.find((l) => l.startsWith('warn airflow:'))).toMatch(
+      /^warn airflow: stopping the Celery workers of release dp: 403 .*; uninstalling anyway$/,
+    );
+    expect(cluster.api.objects('deployments.apps', 'datapark')).toEqual([]);
+  });
 });

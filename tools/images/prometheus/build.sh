@@ -23,8 +23,9 @@ require_go images 1.25
 dir="${DATAPARK_CACHE:-$HOME/.cache/datapark}/prometheus-v$version"
 binary="$dir/prometheus"
 ldflags="-s -w -X github.com/prometheus/common/version.Version=$version -X github.com/prometheus/common/version.Branch=HEAD"
-# What the binary is built from and how: a cached binary built otherwise (other flags, another Go)
-# is built again, not reused because its --version matches.
+# What the binary is built from and how: when this script runs (images.sh runs it when the
+# image's key changes, i.e. this script or the shared build), a cached binary built otherwise
+# (other flags, another Go) is built again, not reused because its --version matches.
 recipe="$module CGO_ENABLED=0 tags= ldflags=$ldflags $(go env GOVERSION)"
 if [ "$(cat "$dir/recipe" 2>/dev/null)" != "$recipe" ] ||
   ! "$binary" --version 2>&1 | head -1 | grep -q "version $version "; then
