@@ -7,10 +7,9 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 const outcome = (status) => (status === 0 ? 'ok' : `failed (exit ${status})`);
 const secondsSince = (started) => ((Date.now() - started) / 1000).toFixed(0);
 
-function exitStatus(command, args, { onSpawn, ...options }) {
+function exitStatus(command, args, options) {
   return new Promise((resolve) => {
     const child = spawn(command, args, options);
-    onSpawn?.(child);
     child.on('error', (error) => {
       process.stderr.write(`${command} could not start: ${error.message}\n`);
       resolve(1);
@@ -23,23 +22,15 @@ function exitStatus(command, args, { onSpawn, ...options }) {
  * Runs `commands` ([command, args] pairs) one after another, their output into `logFile`.
  * Each runs even when one before it failed, as tasks of one nx run do (a failed lint does not
  * keep tests from running). Resolves, when the last is done, to what `showLog` prints.
- * `detached` starts each in a process group of its own, and `onSpawn` gets each child: the
- * caller can then stop the whole group (`process.kill(-child.pid)`) when it leaves early.
  */
-export async function runBeside(title, commands, logFile, { cwd, env, detached, onSpawn }) {
+export async function runBeside(title, commands, logFile, { cwd, env }) {
   const log = openSync(logFile, 'w');
   const started = Date.now();
   process.stderr.write(`\n━━ ${title}: beside what follows, its output in ${logFile}\n`);
   let status = 0;
   try {
     for (const [command, args] of commands) {
-      const code = await exitStatus(command, args, {
-        cwd,
-        env,
-        stdio: ['ignore', log, log],
-        ...(detached ? { detached: true } : {}),
-        onSpawn,
-      });
+      const code = await exitStatus(command, args, { cwd, env, stdio: ['ignore', log, log] });
       if (status === 0) status = code;
     }
   } finally {

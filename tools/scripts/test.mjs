@@ -51,66 +51,15 @@ function run(title, command, args, extraEnv = {}) {
 }
 
 // First whatever is missing (node_modules, venvs, jars, the Go-built tools, the images): on a
-// fresh clone `npm test` sets itself up; when all is there each script returns in seconds. With
-// no project named, what only the own-cluster tests use (the Kubernetes builds and the images,
-// a quarter of an hour on a fresh machine) is built beside the first tests instead (`rest`
-// below), at a lower CPU priority than the tests; the own-cluster tests, which run last, and the
-// timed ones, which need the CPU to themselves, wait for it.
-const setupLogs = join(root, '.datapark', 'ci-setup');
-const setupFailed = () =>
-  process.stderr.write(
-    `The set-up failed: the step that failed is the last one above its error (logs in ${relative(root, setupLogs)}).\n`,
-  );
-const splitSetup = nxArgs.length === 0;
+// fresh clone `npm test` sets itself up; when all is there each script returns in seconds.
 if (
-  run(
-    `set-up: install what is missing (tools/ci/setup.sh${splitSetup ? ' --first' : ''})`,
-    'bash',
-    ['tools/ci/setup.sh', ...(splitSetup ? ['--first'] : [])],
-  ) !== 0
+  run('set-up: install what is missing (tools/ci/setup.sh)', 'bash', ['tools/ci/setup.sh']) !== 0
 ) {
-  setupFailed();
+  process.stderr.write(
+    'The set-up failed: the step that failed is the last one above its error (logs in .datapark/ci-setup).\n',
+  );
   process.exit(1);
 }
-mkdirSync(setupLogs, { recursive: true });
-/** The rest of the set-up while it runs: stopped, its whole process group, if npm test leaves early. */
-let restChild;
-const stopRest = () => {
-  if (restChild?.pid === undefined || restChild.exitCode !== null || restChild.signalCode) return;
-  try {
-    process.kill(-restChild.pid, 'SIGTERM');
-  } catch {
-    // Gone meanwhile.
-  }
-};
-process.on('exit', stopRest);
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.on(signal, () => {
-    stopRest();
-    process.exit(130);
-  });
-// ionice's best-effort class at its lowest level: the image builds write gigabytes while the
-// platform's PostgreSQL and Kafka write theirs.
-const rest = splitSetup
-  ? runBeside(
-      'set-up, the rest: the Kubernetes control plane and node, the images (tools/ci/setup.sh --rest, at nice 10)',
-      [
-        [
-          'nice',
-          ['-n', '10', 'ionice', '-c', '2', '-n', '7', 'bash', 'tools/ci/setup.sh', '--rest'],
-        ],
-      ],
-      join(setupLogs, 'rest.log'),
-      {
-        cwd: root,
-        env,
-        detached: true,
-        onSpawn: (child) => {
-          restChild = child;
-        },
-      },
-    )
-  : undefined;
 const nx = join(root, 'node_modules', '.bin', 'nx');
 // The builds, and the chart's generated files when every project is tested: the lanes below
 // then run their targets without their dependencies. Without nx's daemon a dependency "from the
@@ -231,14 +180,6 @@ if (nxArgs.length > 0) {
     { ...options, env: { ...env, DATAPARK_TEST_SET: 'shared' } },
   );
   const besideStatus = showLog(await beside);
-  // The rest of the set-up is done before the timed files, which must have the CPU to themselves.
-  const restStatus = rest ? showLog(await rest) : 0;
-  if (restStatus !== 0) {
-    setupFailed();
-    process.stderr.write(
-      `Not run, for want of it: ${Object.keys(OWN_CLUSTER_TESTS).join(', ')} (tools/scripts/own-cluster-tests.json).\n`,
-    );
-  }
   const names = (paths) => paths.map((path) => path.replace(/^.*\/tests?\//, '')).join(', ');
   // First the alone files that assert a rate or a time, with nothing beside them.
   const timed = run(
@@ -252,7 +193,7 @@ if (nxArgs.length > 0) {
   // files mostly wait on outages and alerts.
   const clusterProjects = projectsOf(OWN_CLUSTER_TESTS);
   const ownCluster =
-    clusterProjects.length === 0 || restStatus !== 0
+    clusterProjects.length === 0
       ? undefined
       : runBeside(
           `tests that build a cluster of their own: ${names(Object.keys(OWN_CLUSTER_TESTS))}`,
@@ -267,8 +208,7 @@ if (nxArgs.length > 0) {
     { cwd: root, env: { ...env, DATAPARK_TEST_SET: 'alone' } },
   );
   const ownClusterStatus = ownCluster ? showLog(await ownCluster) : 0;
-  status =
-    [shared, besideStatus, restStatus, timed, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
+  status = [shared, besideStatus, timed, alone, ownClusterStatus].find((s) => s !== 0) ?? 0;
 }
 
 // Count what actually ran: Jest's JSON reports and pytest's JUnit XML files.
