@@ -615,6 +615,12 @@ export async function startFakeKubeApiServer(
     socket.on('close', () => upgraded.delete(socket));
     servePortForward(req, socket, port, options.portForwardTarget?.(pod, port));
   });
+  // kube-apiserver keeps an idle connection open far longer than Node's default 5 s. helm
+  // (Go's http.Transport, 90 s idle timeout) reuses one after waiting on a hook, and a DELETE,
+  // which Go does not retry, met the reset of a connection Node had just closed (CI, under
+  // load): the client must be the one that closes idle connections, as with the real server.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   controller.start();
