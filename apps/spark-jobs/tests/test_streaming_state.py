@@ -39,7 +39,10 @@ def test_the_sessions_aggregation_keeps_its_state_in_rocksdb(spark):
             F.col("timestamp").alias("ts"),
         )
     )
-    with tempfile.TemporaryDirectory() as checkpoint:
+    # query.stop() cancels the job, but a task still committing RocksDB's state may write into
+    # the checkpoint a moment longer: its removal must not fail the test (CI saw `Directory not
+    # empty`).
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as checkpoint:
         query = (
             job.sessions(clicks)
             .writeStream.outputMode("update")
