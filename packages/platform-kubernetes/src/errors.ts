@@ -13,8 +13,7 @@ export class HelmCommandError extends PlatformError {
     /** The error this one adds to (helm's own, before the pods were looked at). */
     cause?: unknown,
   ) {
-    super(message, 'helm', fix, 'HELM_COMMAND_FAILED');
-    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause });
+    super(message, 'helm', fix, 'HELM_COMMAND_FAILED', cause);
   }
 }
 

@@ -12,13 +12,15 @@ export class PlatformError extends DataparkError {
     /** What the user can do about it (also the `hint`). */
     readonly fix?: string,
     code = 'PLATFORM_ERROR',
+    /** The error this one reports or adds to (Error's `cause`). */
+    cause?: unknown,
   ) {
     super(
       fix
         ? `${message}
   Fix: ${fix}`
         : message,
-      { code, hint: fix },
+      { code, hint: fix, cause },
     );
     this.problem = message;
   }
